@@ -1,0 +1,1 @@
+"""Prefect flows for intl-pub: thin wrappers over intl_pub.pipeline (package intl_pub_flows)."""

@@ -1,0 +1,311 @@
+"""Gettext catalogs: build templates, merge them into translations, load and save.
+
+The catalogs are the single source of truth for every translation. The rules
+that protect a translator's work live here:
+
+* a reviewed entry (translated, not fuzzy) whose source is unchanged is kept
+  exactly as it is, comments and all;
+* an entry whose source changed becomes fuzzy, records the previous msgid
+  (``#| msgid``) and keeps the earlier reviewed translation in a comment,
+  while its msgstr is left for machine translation of the new text;
+* units that disappeared become obsolete (``#~``), never deleted;
+* files are written atomically, and only when their content changed, so a
+  re-run leaves every catalog byte-identical.
+
+A catalog that cannot be read raises CatalogError with ``path:line`` and is
+never written over.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polib
+
+from intl_pub.errors import CatalogError
+from intl_pub.files import build_time, write_atomic
+from intl_pub.model import Locale, Translation, Unit
+
+WRAP = 78
+MT_PREFIX = "mt: "
+EARLIER_PREFIX = "earlier reviewed translation: "
+FUZZY_MATCH_RATIO = 0.6
+_DATE_LINE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"$', re.M)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Review progress of one catalog."""
+
+    reviewed: int
+    machine: int
+    """Translated but fuzzy: machine translations and suggestions awaiting review."""
+    untranslated: int
+
+    @property
+    def total(self) -> int:
+        return self.reviewed + self.machine + self.untranslated
+
+    @property
+    def reviewed_share(self) -> float:
+        return self.reviewed / self.total if self.total else 1.0
+
+
+# --- pure core ------------------------------------------------------------------------
+
+
+def build_template(units: Iterable[Unit], reference: str, project: str) -> polib.POFile:
+    """A POT in document order; a repeated text is one entry with several locations."""
+    pot = polib.POFile(wrapwidth=WRAP)
+    pot.metadata = _header(project, None)
+    by_key: dict[tuple[str, str], polib.POEntry] = {}
+    for unit in units:
+        key = (unit.context, unit.msgid)
+        entry = by_key.get(key)
+        if entry is None:
+            entry = polib.POEntry(
+                msgid=unit.msgid,
+                msgctxt=unit.context or None,
+                comment=unit.note,
+                occurrences=[],
+                flags=["no-c-format"] if "%" in unit.msgid else [],
+            )
+            by_key[key] = entry
+            pot.append(entry)
+        entry.occurrences.append((reference, str(unit.line)))
+    return pot
+
+
+def merge(template: polib.POFile, old: polib.POFile | None, locale: Locale) -> polib.POFile:
+    """Merge a template into a locale's catalog (see the module docstring for the rules)."""
+    po = polib.POFile(wrapwidth=WRAP)
+    po.metadata = _header(template.metadata.get("Project-Id-Version", ""), locale)
+    old_entries = list(old) if old is not None else []
+    if old is not None:
+        for field in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
+            if old.metadata.get(field):
+                po.metadata[field] = old.metadata[field]
+    exact = {_key(e): e for e in old_entries}
+    used: set[int] = set()
+    new_keys = {_key(e) for e in template}
+    leftovers = [e for e in old_entries if _key(e) not in new_keys and e.msgstr]
+    for tentry in template:
+        entry = _fresh(tentry)
+        previous = exact.get(_key(tentry))
+        if previous is not None:
+            used.add(id(previous))
+            _carry(previous, entry)
+        else:
+            match = _best_match(tentry.msgid, [e for e in leftovers if id(e) not in used])
+            if match is not None:
+                used.add(id(match))
+                _suggest(match, entry)
+        po.append(entry)
+    for previous in old_entries:
+        if id(previous) in used or not previous.msgstr:
+            continue
+        gone = _fresh(previous)
+        _carry(previous, gone)
+        gone.obsolete = True
+        gone.occurrences = []
+        po.append(gone)
+    return po
+
+
+def needs_translation(po: polib.POFile) -> list[polib.POEntry]:
+    """Entries with no msgstr yet: the only ones sent to a machine."""
+    return [e for e in po if not e.obsolete and not e.msgstr]
+
+
+def set_machine_translation(entry: polib.POEntry, text: str, label: str, note: str = "") -> None:
+    """Fill an entry from an engine: fuzzy, with the engine named in an extracted comment."""
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    lines = [ln for ln in entry.comment.splitlines() if not ln.startswith(MT_PREFIX)]
+    lines.append(MT_PREFIX + label + (f" ({note})" if note else ""))
+    entry.comment = "\n".join(lines)
+
+
+def translations(po: polib.POFile) -> dict[tuple[str, str], Translation]:
+    """What the publisher may use: every translated, non-obsolete entry by (msgctxt, msgid)."""
+    return {
+        _key(e): Translation(e.msgstr, reviewed="fuzzy" not in e.flags)
+        for e in po
+        if not e.obsolete and e.msgstr
+    }
+
+
+def stats(po: polib.POFile) -> Stats:
+    live = [e for e in po if not e.obsolete]
+    reviewed = sum(1 for e in live if e.msgstr and "fuzzy" not in e.flags)
+    machine = sum(1 for e in live if e.msgstr and "fuzzy" in e.flags)
+    return Stats(reviewed, machine, len(live) - reviewed - machine)
+
+
+def render(po: polib.POFile) -> str:
+    """The file's text, with polib's fixed wrapping."""
+    po.wrapwidth = WRAP
+    text = str(po)
+    return text if text.endswith("\n") else text + "\n"
+
+
+# --- disk -----------------------------------------------------------------------------
+
+
+def load(path: Path) -> polib.POFile | None:
+    """Read a catalog, or None when the file does not exist.
+
+    Anything polib or GNU gettext would reject (syntax, encoding, duplicate
+    entries, a missing header) raises CatalogError naming the file and line.
+    """
+    if not path.exists():
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogError(
+            f"{path}:{line}: not valid UTF-8 ({exc.reason}); save the file as UTF-8"
+        ) from exc
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"{path}:{_error_line(str(exc), text)}: {exc}") from exc
+    if not po.metadata.get("Content-Type"):
+        raise CatalogError(
+            f'{path}:1: the header entry (msgid "") is missing or has no Content-Type; '
+            "restore it from translations/templates or from version control"
+        )
+    return po
+
+
+def save(po: polib.POFile, path: Path, now: datetime | None = None) -> bool:
+    """Write ``po`` atomically if its content changed; return whether it was written.
+
+    The date header is the only thing that differs between two runs with the
+    same content, so it is ignored in the comparison and set only on a change.
+    """
+    field = "POT-Creation-Date" if path.suffix == ".pot" else "PO-Revision-Date"
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    if old is not None:
+        po.metadata[field] = _read_date(old, field) or po.metadata.get(field, "")
+        if _undated(render(po)) == _undated(old):
+            return False
+    po.metadata[field] = _format_date(now or build_time())
+    write_atomic(path, render(po).encode("utf-8"))
+    return True
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _header(project: str, locale: Locale | None) -> dict[str, str]:
+    header = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": "",
+        "PO-Revision-Date": "",
+        "Last-Translator": "intl-pub machine translation",
+        "Language-Team": "none",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    if locale is not None:
+        header["Language"] = locale.gettext
+        header["Plural-Forms"] = locale.plural_forms
+        del header["POT-Creation-Date"]
+    else:
+        del header["PO-Revision-Date"]
+        header["Last-Translator"] = "FULL NAME <EMAIL@ADDRESS>"
+        header["Language-Team"] = "LANGUAGE <LL@li.org>"
+    return header
+
+
+def _key(entry: polib.POEntry) -> tuple[str, str]:
+    return (entry.msgctxt or "", entry.msgid)
+
+
+def _fresh(tentry: polib.POEntry) -> polib.POEntry:
+    return polib.POEntry(
+        msgid=tentry.msgid,
+        msgctxt=tentry.msgctxt,
+        comment=_source_comment(tentry.comment),
+        occurrences=list(tentry.occurrences),
+        flags=[f for f in tentry.flags if f != "fuzzy"],
+    )
+
+
+def _source_comment(comment: str) -> str:
+    return "\n".join(
+        ln for ln in comment.splitlines() if not ln.startswith((MT_PREFIX, EARLIER_PREFIX))
+    )
+
+
+def _carry(previous: polib.POEntry, entry: polib.POEntry) -> None:
+    """Keep everything a translator or the engine put on an entry whose source is unchanged."""
+    entry.msgstr = previous.msgstr
+    entry.tcomment = previous.tcomment
+    entry.previous_msgid = previous.previous_msgid
+    entry.previous_msgctxt = previous.previous_msgctxt
+    kept = [
+        ln for ln in previous.comment.splitlines() if ln.startswith((MT_PREFIX, EARLIER_PREFIX))
+    ]
+    entry.comment = "\n".join([entry.comment, *kept]).strip("\n")
+    if "fuzzy" in previous.flags:
+        entry.flags.insert(0, "fuzzy")
+
+
+def _suggest(previous: polib.POEntry, entry: polib.POEntry) -> None:
+    """The source of ``previous`` changed into ``entry``: record the old one for the reviewer."""
+    entry.previous_msgid = previous.msgid
+    entry.previous_msgctxt = previous.msgctxt
+    entry.tcomment = previous.tcomment
+    entry.flags.insert(0, "fuzzy")
+    if "fuzzy" not in previous.flags:
+        entry.comment = "\n".join([entry.comment, EARLIER_PREFIX + previous.msgstr]).strip("\n")
+
+
+def _best_match(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
+    best, best_ratio = None, FUZZY_MATCH_RATIO
+    for candidate in candidates:
+        matcher = difflib.SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
+        if matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best
+
+
+def _error_line(message: str, text: str) -> int:
+    found = re.search(r"line (\d+)", message)
+    if found:
+        return int(found.group(1))
+    dup = re.search(r'Entry "(.*)" already exists', message, re.S)
+    if dup:
+        needle = 'msgid "' + dup.group(1).splitlines()[0][:40]
+        positions = [m.start() for m in re.finditer(re.escape(needle), text)]
+        if len(positions) > 1:
+            return text[: positions[1]].count("\n") + 1
+    return 1
+
+
+def _format_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _read_date(text: str, field: str) -> str | None:
+    found = re.search(rf'^"{field}: ([^"]*)\\n"$', text, re.M)
+    return found.group(1) if found else None
+
+
+def _undated(text: str) -> str:
+    return _DATE_LINE.sub("", text)

@@ -1,0 +1,402 @@
+"""The ``intl-pub`` command line.
+
+``run`` executes the Prefect flow (intl_pub_flows); the other commands call
+the pipeline steps directly, so a translator can check or preview without
+starting Prefect. Any IntlPubError becomes one ``error:`` line and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from intl_pub import __version__
+from intl_pub.config import Settings, load_settings, parse_locales
+from intl_pub.errors import IntlPubError
+from intl_pub.model import LOCALES, RunReport
+
+log = logging.getLogger("intl_pub")
+
+PREFECT_DEFAULTS = {
+    # No telemetry attempts (these machines, and many users', are offline).
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The temporary local server needs ~26 s on a cold start here.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except IntlPubError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The whole pipeline as one Prefect flow."""
+    settings = _settings(args)
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from intl_pub.mt import get_engine
+
+    get_engine(settings.engine).check(settings.locales)  # fail fast, before Prefect starts
+    from intl_pub_flows.pipeline_flow import run_flow
+
+    state = run_flow(
+        workdir=str(settings.workdir),
+        sources=args.source or None,
+        locales=[loc.tag for loc in settings.locales],
+        engine=settings.engine,
+        return_state=True,
+    )
+    if state.is_failed():
+        print(f"error: {state.message}", file=sys.stderr)
+        return 1
+    site = settings.site_dir
+    print(f"\nThe site is in {site}/ — open {site / 'index.html'}")
+    print(f"or preview it: intl-pub serve --workdir {settings.workdir}  (then {settings.base_url})")
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from intl_pub import pipeline
+
+    settings = _settings(args)
+    with pipeline.locked(settings):
+        report = pipeline.pull(settings, args.source or None)
+    return _finish(report)
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from intl_pub import pipeline
+    from intl_pub.mt import get_engine
+
+    settings = _settings(args)
+    engine = get_engine(settings.engine)
+    engine.check(settings.locales)
+    report = RunReport()
+    with pipeline.locked(settings):
+        if args.source:
+            report.merge(pipeline.pull(settings, args.source))
+        posts = pipeline.stored_posts(settings)
+        if not posts:
+            raise IntlPubError("content/ holds no posts yet; run `intl-pub pull` first")
+        for post in posts:
+            report.merge(pipeline.extract(settings, post)[1])
+        with _progress_bar() as bar:
+            for locale in settings.locales:
+                report.merge(
+                    pipeline.translate_locale(
+                        settings, locale, posts, engine, bar(f"Translating into {locale.tag}")
+                    )
+                )
+    return _finish(report)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from intl_pub import pipeline
+
+    settings = _settings(args)
+    with pipeline.locked(settings):
+        report = pipeline.publish_site(settings)
+    print(f"site: {settings.site_dir}")
+    return _finish(report)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from intl_pub import pipeline
+
+    settings = _settings(args)
+    rows = pipeline.status(settings)
+    if not rows:
+        print("no posts yet: run `intl-pub pull` first")
+        return 0
+    table = Table(title="Review progress")
+    for column in ("locale", "post", "reviewed", "machine (fuzzy)", "untranslated", "QA errors"):
+        table.add_column(column, justify="left" if column in {"locale", "post"} else "right")
+    for locale in settings.locales:
+        mine = [r for r in rows if r.locale == locale.tag]
+        for row in mine:
+            table.add_row(
+                row.locale,
+                row.slug,
+                *_counts(
+                    row.stats.reviewed, row.stats.machine, row.stats.untranslated, row.stats.total
+                ),
+                str(row.qa_errors),
+            )
+        total = sum(r.stats.total for r in mine)
+        table.add_row(
+            locale.tag,
+            "[b]all posts[/b]",
+            *_counts(
+                sum(r.stats.reviewed for r in mine),
+                sum(r.stats.machine for r in mine),
+                sum(r.stats.untranslated for r in mine),
+                total,
+            ),
+            str(sum(r.qa_errors for r in mine)),
+            end_section=True,
+        )
+    Console().print(table)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from intl_pub import catalog, checks
+
+    settings = _settings(args)
+    errors = warnings = 0
+    for locale in settings.locales:
+        folder = settings.translations_dir / locale.gettext
+        for path in sorted(folder.glob("*.po")):
+            try:
+                po = catalog.load(path)
+            except IntlPubError as exc:
+                print(f"{exc}")
+                errors += 1
+                continue
+            for entry in po or []:
+                if entry.obsolete or not entry.msgstr:
+                    continue
+                for problem in checks.run(entry.msgid, entry.msgstr, locale):
+                    shown = Path(os.path.relpath(path, Path.cwd()))
+                    print(
+                        f"{shown}:{entry.linenum}: {problem.severity}: [{problem.check}] "
+                        f"{problem.message}"
+                    )
+                    errors += problem.severity == checks.ERROR
+                    warnings += problem.severity == checks.WARNING
+    print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from intl_pub.mt import argos
+
+    found = argos.installed()
+    if not found:
+        print("no Argos models installed; " + argos.INSTALL_HINT)
+    for pair, version, path in found:
+        print(f"{pair}\t{version}\t{path}")
+    return 0
+
+
+def cmd_models_install(args: argparse.Namespace) -> int:
+    from intl_pub.mt import argos
+
+    if args.paths:
+        done = argos.install_files([Path(p) for p in args.paths])
+    else:
+        locales = parse_locales(args.locales) if args.locales else tuple(LOCALES.values())
+        with _progress_bar() as bar:
+            bars: dict[str, Callable[[int, int], None]] = {}
+
+            def progress(name: str, done: int, total: int) -> None:
+                if name not in bars:
+                    bars[name] = bar(f"Downloading {name}")
+                bars[name](done, total)
+
+            done = argos.install_from_index(locales, progress)
+    for line in done or ["every requested model is already installed"]:
+        print(f"installed: {line}" if done else line)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not settings.site_dir.is_dir():
+        raise IntlPubError(f"{settings.site_dir} does not exist; run `intl-pub publish` first")
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(settings.site_dir)
+    )
+    server = http.server.ThreadingHTTPServer((args.host, args.port), handler)
+    print(f"serving {settings.site_dir} at http://{args.host}:{args.port}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.workdir)
+    if getattr(args, "locales", None):
+        settings = replace(settings, locales=parse_locales(args.locales))
+    if getattr(args, "engine", None):
+        settings = replace(settings, engine=args.engine)
+    return settings
+
+
+def _finish(report: RunReport) -> int:
+    for name in report.written:
+        log.info("wrote %s", name)
+    for failure in report.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _counts(reviewed: int, machine: int, untranslated: int, total: int) -> list[str]:
+    def cell(n: int) -> str:
+        return f"{n} ({100 * n / total:.0f}%)" if total else "0"
+
+    return [cell(reviewed), cell(machine), cell(untranslated)]
+
+
+class _progress_bar:
+    """Rich progress bars on a terminal; nothing when output is redirected."""
+
+    def __enter__(self) -> Callable[[str], Callable[[int, int], None]]:
+        self.progress = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.progress = Progress()
+            self.progress.start()
+
+        def new_bar(label: str) -> Callable[[int, int], None]:
+            if self.progress is None:
+                return lambda done, total: None
+            task = self.progress.add_task(label, total=None)
+            return lambda done, total: self.progress.update(task, completed=done, total=total)
+
+        return new_bar
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="intl-pub",
+        description="Publish an English blog in Spanish, Chinese and Russian, "
+        "with machine translation and human review in gettext catalogs.",
+    )
+    parser.add_argument("--version", action="version", version=f"intl-pub {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="only warnings and errors",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def pipeline_command(
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        text: str,
+        sources: bool = True,
+        engine: bool = True,
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text, parents=[common])
+        sub.add_argument(
+            "--workdir",
+            default=".",
+            metavar="DIR",
+            help="folder holding content/, translations/, site/ and intl-pub.toml "
+            "(default: the current folder)",
+        )
+        if sources:
+            sub.add_argument(
+                "--source",
+                action="append",
+                metavar="URL_OR_PATH",
+                help="feed URL or file, post URL, or folder of HTML files "
+                "(repeatable; default: sources in intl-pub.toml)",
+            )
+        if engine:
+            sub.add_argument(
+                "--engine",
+                choices=["argos", "pseudo"],
+                help="machine-translation engine (default: from intl-pub.toml, argos)",
+            )
+        sub.add_argument(
+            "--locales", metavar="LIST", help="comma-separated target locales, e.g. es,zh-Hans,ru"
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    pipeline_command("run", cmd_run, "pull, translate and publish, as one Prefect flow")
+    pipeline_command("pull", cmd_pull, "fetch the sources into content/", engine=False)
+    pipeline_command(
+        "translate", cmd_translate, "update the catalogs and machine-translate new units"
+    )
+    pipeline_command(
+        "publish",
+        cmd_publish,
+        "build site/ from content/ and the catalogs",
+        sources=False,
+        engine=False,
+    )
+    pipeline_command(
+        "status", cmd_status, "review progress per locale and post", sources=False, engine=False
+    )
+    pipeline_command(
+        "check",
+        cmd_check,
+        "QA checks over the catalogs (exit 1 on errors)",
+        sources=False,
+        engine=False,
+    )
+    serve = pipeline_command(
+        "serve", cmd_serve, "preview site/ on localhost", sources=False, engine=False
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    models = commands.add_parser(
+        "models",
+        help="list or install Argos translation models",
+        description="list or install Argos translation models",
+    )
+    which = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    listing = which.add_parser(
+        "list", help="installed models", description="installed models", parents=[common]
+    )
+    listing.set_defaults(handler=cmd_models_list)
+    install = which.add_parser(
+        "install",
+        parents=[common],
+        help="install models from the Argos index, or from files",
+        description="Without PATH: download en→es, en→zh, en→ru from the Argos package index. "
+        "With PATH: install .argosmodel files, or every .argosmodel file in a folder (offline).",
+    )
+    install.add_argument("paths", nargs="*", metavar="PATH")
+    install.add_argument("--locales", metavar="LIST", help="only these locales (index only)")
+    install.set_defaults(handler=cmd_models_install)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Settings: read once from ``intl-pub.toml`` and the environment, then passed down.
+
+Precedence, lowest first: built-in defaults, the settings file in the work
+folder, ``INTL_PUB_*`` environment variables, command-line options (applied
+by the caller through :func:`dataclasses.replace`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from intl_pub.errors import ConfigError
+from intl_pub.model import LOCALES, Locale
+
+SETTINGS_FILE = "intl-pub.toml"
+DEFAULT_LOCALES = ("es", "zh-Hans", "ru")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, resolved to absolute paths."""
+
+    workdir: Path
+    """The folder that holds content/, translations/ and site/."""
+    sources: tuple[str, ...] = ()
+    """Feed URLs or files, post URLs, or folders of HTML files."""
+    locales: tuple[Locale, ...] = field(default_factory=lambda: parse_locales(DEFAULT_LOCALES))
+    """Target locales, in the order they are shown to readers."""
+    engine: str = "argos"
+    """Machine-translation engine name (see intl_pub.mt)."""
+    site_title: str = "Blog"
+    """The blog's name, shown on index pages and in feeds."""
+    base_url: str = "http://localhost:8000/"
+    """Absolute URL the site is served from; ends with a slash."""
+    min_reviewed_to_index: float = 0.0
+    """Share of reviewed units below which a page gets ``noindex`` (0 = always index)."""
+    lock_wait_seconds: float = 0.0
+    """How long a run waits for another run's lock before failing (0 = fail at once)."""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.workdir / "content"
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.workdir / "translations"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.workdir / "site"
+
+
+def parse_locales(tags: Any) -> tuple[Locale, ...]:
+    """Turn ``"es,zh-Hans"`` or a list of tags into Locales, rejecting unknown ones."""
+    if isinstance(tags, str):
+        tags = [t for t in (s.strip() for s in tags.split(",")) if t]
+    if not isinstance(tags, (list, tuple)) or not tags:
+        raise ConfigError("locales: give at least one of " + ", ".join(LOCALES))
+    by_lower = {k.lower(): v for k, v in LOCALES.items()}
+    result = []
+    for tag in tags:
+        locale = by_lower.get(str(tag).lower().replace("_", "-"))
+        if locale is None:
+            raise ConfigError(
+                f"unknown locale {tag!r}: supported locales are " + ", ".join(LOCALES)
+            )
+        if locale not in result:
+            result.append(locale)
+    return tuple(result)
+
+
+def load_settings(workdir: Path | str = ".", env: dict[str, str] | None = None) -> Settings:
+    """Read the settings file in ``workdir`` (if any) and ``INTL_PUB_*`` variables."""
+    env = dict(os.environ if env is None else env)
+    root = Path(workdir).resolve()
+    values: dict[str, Any] = {}
+    path = root / SETTINGS_FILE
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}; fix the file or remove it") from exc
+        values.update(_from_file(path, data))
+    if "INTL_PUB_ENGINE" in env:
+        values["engine"] = env["INTL_PUB_ENGINE"]
+    if "INTL_PUB_LOCALES" in env:
+        values["locales"] = parse_locales(env["INTL_PUB_LOCALES"])
+    if "INTL_PUB_BASE_URL" in env:
+        values["base_url"] = env["INTL_PUB_BASE_URL"]
+    settings = Settings(workdir=root, **values)
+    if not settings.base_url.endswith("/"):
+        settings = replace(settings, base_url=settings.base_url + "/")
+    return settings
+
+
+def resolve_source(settings: Settings, source: str) -> str:
+    """Make a relative file source absolute against the work folder; URLs pass through."""
+    if "://" in source:
+        return source
+    return str((settings.workdir / source).resolve())
+
+
+def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    known = {
+        "site": {"title", "base_url", "min_reviewed_to_index"},
+        "pipeline": {"sources", "locales", "engine", "lock_wait_seconds"},
+    }
+    values: dict[str, Any] = {}
+    for section, keys in data.items():
+        if section not in known or not isinstance(keys, dict):
+            raise ConfigError(f"{path}: unknown section [{section}]; expected [site] or [pipeline]")
+        for key, value in keys.items():
+            if key not in known[section]:
+                raise ConfigError(
+                    f"{path}: unknown key {key!r} in [{section}]; expected one of "
+                    + ", ".join(sorted(known[section]))
+                )
+            name = "site_title" if (section, key) == ("site", "title") else key
+            values[name] = _coerce(path, name, value)
+    return values
+
+
+def _coerce(path: Path, name: str, value: Any) -> Any:
+    if name == "locales":
+        return parse_locales(value)
+    if name == "sources":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: sources must be a list of strings")
+        return tuple(value)
+    if name in {"min_reviewed_to_index", "lock_wait_seconds"}:
+        if not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"{path}: {name} must be a non-negative number")
+        return float(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: {name} must be a string")
+    return value

@@ -1,0 +1,108 @@
+"""The pipeline's data: frozen, typed, stdlib only.
+
+Every other module passes these around; none of them carries behaviour that
+needs a third-party library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Locale:
+    """One target language, under each of the names the tools around us use."""
+
+    tag: str
+    """BCP 47 tag used in configuration and HTML `lang`/`hreflang` (``zh-Hans``)."""
+    gettext: str
+    """Folder name under translations/ and the PO ``Language`` header (``zh_Hans``)."""
+    argos: str
+    """Argos Translate language code (``zh``)."""
+    path: str
+    """URL path segment of the published site (``zh-hans``)."""
+    plural_forms: str
+    """The PO ``Plural-Forms`` header, as GNU gettext documents it for the language."""
+
+
+SOURCE_TAG = "en"
+
+# The one mapping table between configuration, gettext, Argos and URLs.
+LOCALES: dict[str, Locale] = {
+    "es": Locale("es", "es", "es", "es", "nplurals=2; plural=(n != 1);"),
+    "zh-Hans": Locale("zh-Hans", "zh_Hans", "zh", "zh-hans", "nplurals=1; plural=0;"),
+    "ru": Locale(
+        "ru",
+        "ru",
+        "ru",
+        "ru",
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+        "(n%100<10 || n%100>=20) ? 1 : 2);",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Post:
+    """An English original as fetched from a source."""
+
+    slug: str
+    """File-safe identifier: content/<slug>.html, translations/*/<slug>.po, site/*/<slug>/."""
+    title: str
+    """Plain-text title."""
+    body: str
+    """The article body as an HTML fragment, exactly as the source gave it."""
+    published: datetime
+    """Publication time (timezone-aware)."""
+    url: str = ""
+    """Where the original lives, when it came from the web."""
+    summary: str = ""
+    """Plain-text description, used for meta description and feeds."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable unit of a document: a block or a translatable attribute."""
+
+    msgid: str
+    """Normalized source text; inline elements appear as ``<1>…</1>`` / ``<2/>`` tokens."""
+    line: int
+    """Source line of the element that carries it, for ``#:`` references."""
+    context: str = ""
+    """msgctxt, set only when the author marked the element with ``data-l10n-context``."""
+    note: str = ""
+    """What kind of unit it is (``h2``, ``img@alt``), an extracted comment for translators."""
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What a catalog holds for one unit, as the publisher needs it."""
+
+    text: str
+    """The msgstr."""
+    reviewed: bool
+    """Translated and not fuzzy: a person has approved it."""
+
+
+@dataclass
+class RunReport:
+    """What a step did, for the command line summary and Prefect artifacts."""
+
+    written: list[str] = field(default_factory=list)
+    """Files created or changed (relative to the work folder)."""
+    failures: list[str] = field(default_factory=list)
+    """One line per post/locale that failed, saying why."""
+    engine_calls: int = 0
+    """Batches sent to the machine-translation engine."""
+
+    def merge(self, other: RunReport) -> None:
+        """Fold another step's report into this one."""
+        self.written.extend(other.written)
+        self.failures.extend(other.failures)
+        self.engine_calls += other.engine_calls
+
+    @property
+    def ok(self) -> bool:
+        """True when every post and locale succeeded."""
+        return not self.failures

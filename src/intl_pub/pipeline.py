@@ -1,0 +1,352 @@
+"""The pipeline's steps as plain functions: pull, extract, translate, publish, status.
+
+Each step reads what the previous one wrote (content/, translations/) and
+returns a RunReport; the command line and the Prefect flows only compose
+them. A failing post or locale is recorded in the report and the others go
+on; the engine is checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from intl_pub import catalog, checks, publish, segment, sources, tokens
+from intl_pub.catalog import Stats
+from intl_pub.config import Settings, resolve_source
+from intl_pub.errors import CatalogError, IntlPubError, LockError, SourceError
+from intl_pub.files import write_if_changed
+from intl_pub.model import Locale, Post, RunReport, Translation, Unit
+from intl_pub.mt import Engine, Progress, get_engine
+
+log = logging.getLogger(__name__)
+
+LOCK_FILE = ".intl-pub.lock"
+PIECES_NOTE = "tags placed automatically: the engine lost the markup, pieces translated separately"
+
+
+# --- the work folder ------------------------------------------------------------------
+
+
+@contextmanager
+def locked(settings: Settings) -> Iterator[None]:
+    """Hold the work folder for one run, so two runs never write the same catalogs."""
+    settings.workdir.mkdir(parents=True, exist_ok=True)
+    path = settings.workdir / LOCK_FILE
+    with path.open("a+") as handle:
+        deadline = time.monotonic() + settings.lock_wait_seconds
+        announced = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise LockError(
+                        f"{settings.workdir}: another intl-pub run is working here; wait for it "
+                        "to finish (or set lock_wait_seconds in intl-pub.toml to wait)"
+                    ) from exc
+                if not announced:
+                    log.info("waiting for another run to release %s", path)
+                    announced = True
+                time.sleep(0.2)
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def content_path(settings: Settings, slug: str) -> Path:
+    return settings.content_dir / f"{slug}.html"
+
+
+def template_path(settings: Settings, slug: str) -> Path:
+    return settings.translations_dir / "templates" / f"{slug}.pot"
+
+
+def catalog_path(settings: Settings, locale: Locale, slug: str) -> Path:
+    return settings.translations_dir / locale.gettext / f"{slug}.po"
+
+
+def rel(settings: Settings, path: Path) -> str:
+    return str(path.relative_to(settings.workdir))
+
+
+# --- pull -----------------------------------------------------------------------------
+
+
+def pull(settings: Settings, source_list: Sequence[str] | None = None) -> RunReport:
+    """Fetch every source and store its posts in content/ (only what changed is written)."""
+    report = RunReport()
+    chosen = list(source_list if source_list else settings.sources)
+    if not chosen:
+        raise SourceError("no source: pass --source URL_OR_PATH or set sources in intl-pub.toml")
+    posts: list[Post] = []
+    for source in chosen:
+        try:
+            posts.extend(sources.read_source(resolve_source(settings, source)))
+        except IntlPubError as exc:
+            report.failures.append(f"source {source}: {exc}")
+    for post in sources.unique_slugs(posts):
+        path = content_path(settings, post.slug)
+        if write_if_changed(path, sources.to_document(post).encode("utf-8")):
+            report.written.append(rel(settings, path))
+    log.info("pulled %d posts from %d sources", len(posts), len(chosen))
+    return report
+
+
+def stored_posts(settings: Settings) -> list[Post]:
+    """Every post in content/, newest first (posts gone from a feed stay published)."""
+    posts = [
+        sources.from_document(p.read_text(encoding="utf-8"), p.stem)
+        for p in sorted(settings.content_dir.glob("*.html"))
+    ]
+    return sorted(posts, key=lambda p: (p.published, p.slug), reverse=True)
+
+
+# --- extract --------------------------------------------------------------------------
+
+
+def extract(settings: Settings, post: Post) -> tuple[polib.POFile, RunReport]:
+    """Build the post's template from content/ and store it (translations/templates/<slug>.pot)."""
+    report = RunReport()
+    path = content_path(settings, post.slug)
+    units = segment.extract(path.read_text(encoding="utf-8"))
+    pot = catalog.build_template(units, rel(settings, path), f"{settings.site_title} {post.slug}")
+    target = template_path(settings, post.slug)
+    if catalog.save(pot, target):
+        report.written.append(rel(settings, target))
+    return pot, report
+
+
+# --- translate ------------------------------------------------------------------------
+
+
+def translate_locale(
+    settings: Settings,
+    locale: Locale,
+    posts: Sequence[Post],
+    engine: Engine,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunReport:
+    """Merge every post's template into its catalog and machine-translate what is new.
+
+    All new units of the locale go to the engine in one batch. A catalog that
+    cannot be read is reported and left exactly as it is.
+    """
+    report = RunReport()
+    merged: list[tuple[Post, polib.POFile]] = []
+    for post in posts:
+        try:
+            pot = catalog.load(template_path(settings, post.slug))
+            if pot is None:
+                pot, _ = extract(settings, post)
+            old = catalog.load(catalog_path(settings, locale, post.slug))
+        except CatalogError as exc:
+            report.failures.append(f"{post.slug} [{locale.tag}]: {exc}")
+            continue
+        merged.append((post, catalog.merge(pot, old, locale)))
+    todo = [entry for _, po in merged for entry in catalog.needs_translation(po)]
+    if todo:
+        label = engine.label(locale)
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, len(todo))
+
+        results = machine_translate(engine, locale, [e.msgid for e in todo], step, report)
+        for entry, (text, note) in zip(todo, results, strict=True):
+            catalog.set_machine_translation(entry, text, label, note)
+        log.info("%s: machine-translated %d units with %s", locale.tag, len(todo), label)
+    for post, po in merged:
+        path = catalog_path(settings, locale, post.slug)
+        if catalog.save(po, path):
+            report.written.append(rel(settings, path))
+    return report
+
+
+def machine_translate(
+    engine: Engine,
+    locale: Locale,
+    msgids: Sequence[str],
+    progress: Progress | None,
+    report: RunReport,
+) -> list[tuple[str, str]]:
+    """Translate msgids with their tokens; where the engine breaks tokens, translate the pieces.
+
+    Returns (translation, note) pairs; the note says when tags were placed
+    automatically, so the reviewer knows to look at them.
+    """
+    outputs = engine.translate(list(msgids), locale, progress)
+    report.engine_calls += 1
+    results = [(out, "") for out in outputs]
+    broken = [i for i, (m, o) in enumerate(zip(msgids, outputs, strict=True)) if tokens.check(m, o)]
+    if not broken:
+        return results
+    plans = [tokens.pieces(msgids[i]) for i in broken]
+    texts = [p.strip() for plan in plans for p in plan if _is_text(p)]
+    translated = iter(engine.translate(texts, locale) if texts else [])
+    report.engine_calls += 1 if texts else 0
+    for i, plan in zip(broken, plans, strict=True):
+        rebuilt = []
+        for piece in plan:
+            if _is_text(piece):
+                lead = piece[: len(piece) - len(piece.lstrip())]
+                trail = piece[len(piece.rstrip()) :]
+                rebuilt.append(lead + next(translated) + trail)
+            else:
+                rebuilt.append(piece)
+        results[i] = ("".join(rebuilt), PIECES_NOTE)
+    return results
+
+
+def _is_text(piece: str) -> bool:
+    return not tokens.TOKEN_RE.fullmatch(piece) and segment.is_translatable(piece)
+
+
+# --- publish --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One post in one language, rebuilt from its catalog under the publishing policy."""
+
+    document: str
+    stats: publish.BlockStats
+
+
+def render_document(
+    document: str, locale: Locale, found: dict[tuple[str, str], Translation]
+) -> Rendered:
+    """Apply the per-block policy: reviewed > machine translation passing QA > English."""
+    counts = {"reviewed": 0, "machine": 0, "source": 0}
+
+    def lookup(unit: Unit) -> segment.Rendering | None:
+        hit = found.get((unit.context, unit.msgid))
+        if hit is not None and tokens.check(unit.msgid, hit.text) is None:
+            if hit.reviewed:
+                counts["reviewed"] += 1
+                return segment.Rendering(hit.text)
+            if not checks.has_errors(checks.run(unit.msgid, hit.text, locale)):
+                counts["machine"] += 1
+                return segment.Rendering(hit.text, {"data-mt": ""})
+        counts["source"] += 1
+        return segment.Rendering(None, {"lang": "en"})
+
+    rebuilt = segment.apply(document, lookup)
+    return Rendered(rebuilt, publish.BlockStats(**counts))
+
+
+def publish_site(settings: Settings) -> RunReport:
+    """Write site/: every post in English and in every locale, indexes, feeds, sitemap."""
+    report = RunReport()
+    posts = stored_posts(settings)
+    pages: list[publish.Page] = []
+    for post in posts:
+        document = content_path(settings, post.slug).read_text(encoding="utf-8")
+        pages.append(publish.Page.from_document(post, None, document, publish.BlockStats()))
+        for locale in settings.locales:
+            try:
+                po = catalog.load(catalog_path(settings, locale, post.slug))
+            except CatalogError as exc:
+                report.failures.append(f"{post.slug} [{locale.tag}]: {exc}")
+                po = None
+            found = catalog.translations(po) if po is not None else {}
+            rendered = render_document(document, locale, found)
+            pages.append(
+                publish.Page.from_document(post, locale, rendered.document, rendered.stats)
+            )
+    ui = {loc.tag: _ui_catalog(settings, loc) for loc in settings.locales}
+    files = publish.build_site(settings, pages, ui)
+    for name in publish.write(settings.site_dir, files):
+        report.written.append(f"site/{name}")
+    return report
+
+
+def _ui_catalog(settings: Settings, locale: Locale) -> dict[str, str]:
+    """The site's own words: the shipped reviewed catalog, then translations/<l>/site.po."""
+    strings: dict[str, str] = {}
+    for path in (
+        publish.shipped_ui_catalog(locale),
+        settings.translations_dir / locale.gettext / "site.po",
+    ):
+        po = catalog.load(path)
+        if po is not None:
+            strings.update(
+                {k[1]: t.text for k, t in catalog.translations(po).items() if t.reviewed}
+            )
+    return strings
+
+
+# --- status ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """Review progress of one post in one locale."""
+
+    locale: str
+    slug: str
+    stats: Stats
+    qa_errors: int
+
+
+def status(settings: Settings) -> list[StatusRow]:
+    """Per locale and post: reviewed / machine / untranslated / failing-QA counts."""
+    rows = []
+    for locale in settings.locales:
+        for post in stored_posts(settings):
+            po = catalog.load(catalog_path(settings, locale, post.slug))
+            if po is None:
+                pot = catalog.load(template_path(settings, post.slug))
+                total = len(pot) if pot is not None else 0
+                rows.append(StatusRow(locale.tag, post.slug, Stats(0, 0, total), 0))
+                continue
+            errors = sum(
+                1
+                for e in po
+                if not e.obsolete
+                and e.msgstr
+                and checks.has_errors(checks.run(e.msgid, e.msgstr, locale))
+            )
+            rows.append(StatusRow(locale.tag, post.slug, catalog.stats(po), errors))
+    return rows
+
+
+# --- everything -----------------------------------------------------------------------
+
+
+def run(
+    settings: Settings,
+    source_list: Sequence[str] | None = None,
+    progress: Callable[[Locale, int, int], None] | None = None,
+) -> RunReport:
+    """The whole pipeline in one process, without Prefect (the flows call the same steps)."""
+    engine = get_engine(settings.engine)
+    engine.check(settings.locales)  # before anything is written
+    report = RunReport()
+    with locked(settings):
+        report.merge(pull(settings, source_list))
+        posts = stored_posts(settings)
+        for post in posts:
+            report.merge(extract(settings, post)[1])
+        for locale in settings.locales:
+            step = (lambda d, t, loc=locale: progress(loc, d, t)) if progress else None
+            report.merge(translate_locale(settings, locale, posts, engine, step))
+        report.merge(publish_site(settings))
+    return report

@@ -1,0 +1,298 @@
+"""The localized static site: post pages, language indexes, Atom feeds, sitemap.
+
+Pages are rendered with Jinja2 (autoescaping on: titles and descriptions
+from catalogs are text, only the rebuilt article body is markup, and that was
+escaped by the segmenter). Locale data -- native language names, long date
+formats, text direction -- comes from babel, with the locale passed as an
+argument, never set process-wide. A user's ``templates/`` folder in the work
+folder overrides the shipped templates by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import babel
+import babel.dates
+import jinja2
+from bs4 import BeautifulSoup
+
+from intl_pub.files import write_if_changed
+from intl_pub.model import SOURCE_TAG, Locale, Post
+
+if TYPE_CHECKING:
+    from intl_pub.config import Settings
+
+SOURCE_PATH = "en"
+
+
+@dataclass(frozen=True)
+class BlockStats:
+    """How a page's blocks were published."""
+
+    reviewed: int = 0
+    machine: int = 0
+    """Machine translations that passed QA, shown with ``data-mt``."""
+    source: int = 0
+    """Blocks shown in English (no usable translation)."""
+
+    @property
+    def total(self) -> int:
+        return self.reviewed + self.machine + self.source
+
+    @property
+    def reviewed_share(self) -> float:
+        return self.reviewed / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class Page:
+    """One post in one language, ready for its template."""
+
+    post: Post
+    locale: Locale | None
+    """None for the English original."""
+    title: str
+    title_marks: Mapping[str, str]
+    description: str
+    body: str
+    stats: BlockStats = field(default_factory=BlockStats)
+
+    @classmethod
+    def from_document(
+        cls, post: Post, locale: Locale | None, document: str, stats: BlockStats
+    ) -> Page:
+        """Take title, description and article out of a (rebuilt) content/ document."""
+        soup = BeautifulSoup(document, "html.parser")
+        title = soup.title
+        meta = soup.find("meta", attrs={"name": "description"})
+        article = soup.find("article")
+        marks = {
+            k: str(v) for k, v in (title.attrs if title else {}).items() if k in {"lang", "data-mt"}
+        }
+        return cls(
+            post=post,
+            locale=locale,
+            title=title.get_text() if title else post.title,
+            title_marks=marks,
+            description=str(meta.get("content", "")) if meta else post.summary,
+            body=article.decode_contents() if article else "",
+            stats=stats,
+        )
+
+    @property
+    def lang(self) -> str:
+        return self.locale.tag if self.locale else SOURCE_TAG
+
+    @property
+    def path(self) -> str:
+        return lang_path(self.locale)
+
+
+def lang_path(locale: Locale | None) -> str:
+    return locale.path if locale else SOURCE_PATH
+
+
+def shipped_ui_catalog(locale: Locale) -> Path:
+    """The reviewed translation of the site's own words that ships with intl-pub."""
+    return Path(str(resources.files("intl_pub") / "ui" / f"{locale.gettext}.po"))
+
+
+def native_name(tag: str) -> str:
+    """A language's name in that language, as CLDR spells it, capitalized for a menu."""
+    name = babel.Locale.parse(tag, sep="-").get_display_name() or tag
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(tag: str) -> str:
+    return "rtl" if babel.Locale.parse(tag, sep="-").character_order == "right-to-left" else "ltr"
+
+
+def og_locale(tag: str) -> str:
+    """Open Graph wants language_TERRITORY (es_ES, zh_CN, ru_RU, en_US)."""
+    parsed = babel.Locale.parse(tag, sep="-")
+    territory = (
+        parsed.territory
+        or babel.Locale.parse(
+            babel.core.get_global("likely_subtags").get(parsed.language, parsed.language)
+        ).territory
+    )
+    return f"{parsed.language}_{territory}" if territory else parsed.language
+
+
+def build_site(
+    settings: Settings, pages: Sequence[Page], ui: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """Every file of the site, by path relative to site/ (nothing is written here)."""
+    env = _environment(settings.workdir / "templates")
+    languages = [None, *settings.locales]
+    by_post: dict[str, dict[str, Page]] = {}
+    for page in pages:
+        by_post.setdefault(page.post.slug, {})[page.lang] = page
+    files: dict[str, str] = {}
+    for page in pages:
+        siblings = by_post[page.post.slug]
+        files[f"{page.path}/{page.post.slug}/index.html"] = _render(
+            env,
+            "post.html",
+            settings,
+            page.locale,
+            ui,
+            page=page,
+            alternates=_alternates(settings, siblings, page.post.slug),
+            noindex=_noindex(settings, page),
+        )
+    for locale in languages:
+        tag = locale.tag if locale else SOURCE_TAG
+        listed = [by_post[slug][tag] for slug in by_post if tag in by_post[slug]]
+        listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
+        files[f"{lang_path(locale)}/index.html"] = _render(
+            env,
+            "index.html",
+            settings,
+            locale,
+            ui,
+            pages=listed,
+            alternates=_section_alternates(settings, languages),
+        )
+        files[f"{lang_path(locale)}/feed.xml"] = _render(
+            env,
+            "feed.xml",
+            settings,
+            locale,
+            ui,
+            pages=listed,
+            alternates=_section_alternates(settings, languages),
+        )
+    files["sitemap.xml"] = env.get_template("sitemap.xml").render(
+        posts=[_alternates(settings, by_post[slug], slug) for slug in by_post],
+        indexable={
+            url
+            for p in pages
+            if not _noindex(settings, p)
+            for url in [_url(settings, p.locale, p.post.slug)]
+        },
+    )
+    files["index.html"] = _render(
+        env,
+        "root.html",
+        settings,
+        None,
+        ui,
+        choices=[
+            {
+                "tag": (loc.tag if loc else SOURCE_TAG),
+                "name": native_name(loc.tag if loc else SOURCE_TAG),
+                "href": f"{lang_path(loc)}/",
+            }
+            for loc in languages
+        ],
+    )
+    return files
+
+
+def write(site_dir: Path, files: Mapping[str, str]) -> list[str]:
+    """Write the site; only files whose bytes changed are touched. Returns what was written."""
+    return [
+        name
+        for name, text in sorted(files.items())
+        if write_if_changed(site_dir / name, text.encode("utf-8"))
+    ]
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _environment(user_templates: Path) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+    loaders.append(jinja2.PackageLoader("intl_pub", "templates"))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(
+    env: jinja2.Environment,
+    name: str,
+    settings: Settings,
+    locale: Locale | None,
+    ui: Mapping[str, Mapping[str, str]],
+    **context: Any,
+) -> str:
+    tag = locale.tag if locale else SOURCE_TAG
+    strings = ui.get(tag, {}) if locale else {}
+
+    def gettext(msgid: str, **values: str) -> str:
+        return strings.get(msgid, msgid).format(**values) if values else strings.get(msgid, msgid)
+
+    def date(moment: Any) -> str:
+        return babel.dates.format_date(
+            moment, format="long", locale=babel.Locale.parse(tag, sep="-")
+        )
+
+    return env.get_template(name).render(
+        _=gettext,
+        date=date,
+        lang=tag,
+        dir=text_direction(tag),
+        base_url=settings.base_url,
+        site_title=settings.site_title,
+        lang_path=lang_path(locale),
+        og_locale=og_locale(tag),
+        switcher=[
+            {
+                "tag": loc.tag if loc else SOURCE_TAG,
+                "name": native_name(loc.tag if loc else SOURCE_TAG),
+                "path": lang_path(loc),
+                "current": loc == locale,
+            }
+            for loc in [None, *settings.locales]
+        ],
+        **context,
+    )
+
+
+def _url(settings: Settings, locale: Locale | None, slug: str | None = None) -> str:
+    tail = f"{slug}/" if slug else ""
+    return f"{settings.base_url}{lang_path(locale)}/{tail}"
+
+
+def _alternates(
+    settings: Settings, siblings: Mapping[str, Page], slug: str
+) -> list[dict[str, str]]:
+    return [
+        {
+            "hreflang": page.lang,
+            "url": _url(settings, page.locale, slug),
+            "og": og_locale(page.lang),
+        }
+        for page in siblings.values()
+    ]
+
+
+def _section_alternates(
+    settings: Settings, languages: Sequence[Locale | None]
+) -> list[dict[str, str]]:
+    return [
+        {
+            "hreflang": loc.tag if loc else SOURCE_TAG,
+            "url": _url(settings, loc),
+            "og": og_locale(loc.tag if loc else SOURCE_TAG),
+        }
+        for loc in languages
+    ]
+
+
+def _noindex(settings: Settings, page: Page) -> bool:
+    return page.locale is not None and page.stats.reviewed_share < settings.min_reviewed_to_index
