@@ -32,6 +32,16 @@ from intl_pub.files import build_time, write_atomic
 from intl_pub.model import Locale, Translation, Unit
 
 WRAP = 78
+OWN_FIELDS = frozenset(
+    {
+        "Project-Id-Version",
+        "Language",
+        "Plural-Forms",
+        "MIME-Version",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+    }
+)
 MT_PREFIX = "mt: "
 EARLIER_PREFIX = "earlier reviewed translation: "
 FUZZY_MATCH_RATIO = 0.6
@@ -87,9 +97,12 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: Locale) -> p
     po.metadata = _header(template.metadata.get("Project-Id-Version", ""), locale)
     old_entries = list(old) if old is not None else []
     if old is not None:
+        # Keep what the translator's tool wrote (Last-Translator, X-Generator, ...);
+        # only the fields that must be right for gettext are ours.
+        po.header = old.header
+        po.metadata = {**old.metadata, **{k: v for k, v in po.metadata.items() if k in OWN_FIELDS}}
         for field in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
-            if old.metadata.get(field):
-                po.metadata[field] = old.metadata[field]
+            po.metadata[field] = old.metadata.get(field) or po.metadata.get(field, "")
     exact = {_key(e): e for e in old_entries}
     used: set[int] = set()
     new_keys = {_key(e) for e in template}
@@ -174,6 +187,10 @@ def load(path: Path) -> polib.POFile | None:
         raise CatalogError(
             f"{path}:{line}: not valid UTF-8 ({exc.reason}); save the file as UTF-8"
         ) from exc
+    problem = _lint(text)
+    if problem is not None:
+        line, message = problem
+        raise CatalogError(f"{path}:{line}: {message}; fix the file (the run left it untouched)")
     try:
         po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True, encoding="utf-8")
     except (OSError, ValueError) as exc:
@@ -191,12 +208,15 @@ def save(po: polib.POFile, path: Path, now: datetime | None = None) -> bool:
 
     The date header is the only thing that differs between two runs with the
     same content, so it is ignored in the comparison and set only on a change.
+    A file whose entries are unchanged is left as it is, even if the
+    translator's editor wrapped lines differently from us.
     """
     field = "POT-Creation-Date" if path.suffix == ".pot" else "PO-Revision-Date"
     old = path.read_text(encoding="utf-8") if path.exists() else None
     if old is not None:
         po.metadata[field] = _read_date(old, field) or po.metadata.get(field, "")
-        if _undated(render(po)) == _undated(old):
+        new = _undated(render(po))
+        if new == _undated(old) or new == _undated(_rerender(old)):
             return False
     po.metadata[field] = _format_date(now or build_time())
     write_atomic(path, render(po).encode("utf-8"))
@@ -285,6 +305,31 @@ def _best_match(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | 
     return best
 
 
+_KEYWORD_LINE = re.compile(
+    r'^(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)[ \t]+"(?:[^"\\]|\\.)*"[ \t]*$'
+)
+_STRING_LINE = re.compile(r'^"(?:[^"\\]|\\.)*"[ \t]*$')
+
+
+def _lint(text: str) -> tuple[int, str] | None:
+    """Find what polib would quietly accept but GNU gettext rejects (an unclosed string...).
+
+    polib reads ``msgstr "abc`` (no closing quote) as an empty translation; a
+    merge would then write the translator's text away. Every line must be a
+    comment, blank, a keyword with one quoted string, or a quoted continuation.
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _KEYWORD_LINE.match(stripped) or _STRING_LINE.match(stripped):
+            continue
+        if stripped.startswith(("msg", '"')):
+            return number, f"malformed line (unclosed or unquoted string?): {stripped[:60]}"
+        return number, f"unexpected text: {stripped[:60]}"
+    return None
+
+
 def _error_line(message: str, text: str) -> int:
     found = re.search(r"line (\d+)", message)
     if found:
@@ -305,6 +350,13 @@ def _format_date(moment: datetime) -> str:
 def _read_date(text: str, field: str) -> str | None:
     found = re.search(rf'^"{field}: ([^"]*)\\n"$', text, re.M)
     return found.group(1) if found else None
+
+
+def _rerender(text: str) -> str:
+    try:
+        return render(polib.pofile(text, wrapwidth=WRAP, encoding="utf-8"))
+    except (OSError, ValueError):
+        return text
 
 
 def _undated(text: str) -> str:

@@ -223,7 +223,10 @@ def _element(element: Tag) -> Iterator[_Slot]:
             if block is not None:
                 yield from _element(block)
         trimmed = _trim(run)
-        if trimmed:
+        if len(trimmed) == 1 and _is_wrapper(trimmed[0]):
+            # <li><a href="…">Sign in</a></li>: the unit is the link's text, not "<1>…</1>".
+            yield from _element(trimmed[0])
+        elif trimmed:
             yield from _run(element, trimmed, whole and run is nonempty[0])
 
 
@@ -312,6 +315,10 @@ def _is_inline(node: PageElement) -> bool:
     if node.name in BLOCK_TAGS or (node.name in SKIP_TAGS and node.name not in {"svg", "math"}):
         return False
     return not any(d.name in BLOCK_TAGS for d in node.find_all(True))
+
+
+def _is_wrapper(node: PageElement) -> bool:
+    return isinstance(node, Tag) and not _is_void(node) and not _is_protected(node)
 
 
 def _is_skipped(element: Tag) -> bool:

@@ -234,6 +234,10 @@ def install_from_index(
     from argostranslate import package as argos_package
     from argostranslate import settings
 
+    have = _installed_packages()
+    missing = [loc for loc in locales if _find(have, loc) is None]
+    if not missing:
+        return []
     try:
         with urllib.request.urlopen(settings.remote_package_index, timeout=INDEX_TIMEOUT) as resp:
             data = resp.read()
@@ -245,11 +249,8 @@ def install_from_index(
             "files or a folder of them"
         ) from exc
     Path(settings.local_package_index).write_bytes(data)
-    have = _installed_packages()
     done = []
-    for locale in locales:
-        if _find(have, locale) is not None:
-            continue
+    for locale in missing:
         meta = next(
             (
                 m

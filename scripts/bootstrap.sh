@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Create .venv and install intl-pub into it (idempotent; re-installs when pyproject.toml changes).
+# Sourced by run.sh and test.sh. EXTRAS=test adds the test tools.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PYTHON="${PYTHON:-python3}"
+EXTRAS="${EXTRAS:-}"
+stamp="$VENV/.intl-pub-installed${EXTRAS:+-$EXTRAS}"
+want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "==> creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "==> installing intl-pub into $VENV (first time: a few minutes)"
+  # The CPU build of torch first: argostranslate -> stanza -> torch would otherwise
+  # pull the multi-GB CUDA build.
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -e "$ROOT${EXTRAS:+[$EXTRAS]}" 2>&1 | grep -v "^WARNING: Location" || true
+  "$VENV/bin/python" -c "import intl_pub, intl_pub_flows, argostranslate, prefect" \
+    || { echo "error: installation into $VENV failed; see the pip messages above" >&2; exit 1; }
+  echo "$want" > "$stamp"
+fi
+export PATH="$VENV/bin:$PATH"
+# Prefect: no telemetry attempts, and time for the temporary local server to start.
+export DO_NOT_TRACK="${DO_NOT_TRACK:-1}"
+export PREFECT_SERVER_ANALYTICS_ENABLED="${PREFECT_SERVER_ANALYTICS_ENABLED:-false}"
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="${PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS:-60}"

@@ -1,0 +1,165 @@
+"""Catalog build, merge, load and save; golden files in polib's style (before -> after)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from intl_pub import catalog
+from intl_pub.errors import CatalogError
+from intl_pub.model import LOCALES, Unit
+
+DATA = Path(__file__).parent / "data" / "merge"
+ES = LOCALES["es"]
+REGEN = os.environ.get("INTL_PUB_REGEN") == "1"  # INTL_PUB_REGEN=1 ./test.sh rewrites golden files
+
+BEFORE_UNITS = [
+    Unit("Hello world.", 3, note="h1"),
+    Unit("The clinic opens on <1>Monday</1>.", 5, note="p"),
+    Unit("Vaccines are free for adults over 65.", 7, note="p"),
+    Unit("This paragraph will be removed.", 9, note="p"),
+]
+AFTER_UNITS = [
+    Unit("Hello world.", 3, note="h1"),
+    Unit("The clinic opens on <1>Tuesday</1>.", 5, note="p"),
+    Unit("Vaccines are free for adults over 65.", 7, note="p"),
+    Unit("A brand new paragraph about parking.", 9, note="p"),
+    Unit("Hello world.", 11, note="p"),
+]
+
+
+def template(units: list[Unit]) -> polib.POFile:
+    return catalog.build_template(units, "content/post.html", "Blog post")
+
+
+def reviewed_before() -> polib.POFile:
+    """What a translator left: everything translated and reviewed, with a comment."""
+    po = catalog.merge(template(BEFORE_UNITS), None, ES)
+    texts = [
+        "Hola mundo.",
+        "La clínica abre el <1>lunes</1>.",
+        "Las vacunas son gratuitas para adultos mayores de 65 años.",
+        "Este párrafo se eliminará.",
+    ]
+    for entry, text in zip(po, texts, strict=True):
+        entry.msgstr = text
+    po[0].tcomment = "checked with the comms team"
+    return po
+
+
+def golden(name: str, text: str) -> None:
+    path = DATA / name
+    if REGEN or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_template_is_in_document_order_with_repeats_merged() -> None:
+    golden("template.pot", catalog.render(template(AFTER_UNITS)))
+    pot = template(AFTER_UNITS)
+    assert pot[0].msgid == "Hello world."
+    assert pot[0].occurrences == [("content/post.html", "3"), ("content/post.html", "11")]
+
+
+def test_merge_keeps_reviews_suggests_changes_and_obsoletes_removals() -> None:
+    after = catalog.merge(template(AFTER_UNITS), reviewed_before(), ES)
+    golden("after.po", catalog.render(after))
+    hello, clinic, vaccines, parking = after[:4]
+    assert (hello.msgstr, hello.tcomment, hello.fuzzy) == (
+        "Hola mundo.",
+        "checked with the comms team",
+        False,
+    )
+    assert vaccines.msgstr.startswith("Las vacunas") and not vaccines.fuzzy
+    assert clinic.fuzzy and clinic.previous_msgid == "The clinic opens on <1>Monday</1>."
+    assert "earlier reviewed translation: La clínica abre el <1>lunes</1>." in clinic.comment
+    assert catalog.needs_translation(after) == [clinic, parking]
+    [gone] = after.obsolete_entries()
+    assert (gone.msgid, gone.msgstr) == (
+        "This paragraph will be removed.",
+        "Este párrafo se eliminará.",
+    )
+
+
+def test_machine_translation_is_fuzzy_and_names_the_engine() -> None:
+    po = catalog.merge(template(BEFORE_UNITS), None, ES)
+    catalog.set_machine_translation(po[0], "Hola mundo.", "argos translate-en_es 1.0")
+    assert po[0].fuzzy and "mt: argos translate-en_es 1.0" in po[0].comment.splitlines()
+    assert catalog.stats(po) == catalog.Stats(reviewed=0, machine=1, untranslated=3)
+
+
+def test_save_is_atomic_and_a_rerun_leaves_the_bytes_alone(tmp_path: Path) -> None:
+    path = tmp_path / "es" / "post.po"
+    assert catalog.save(reviewed_before(), path)
+    first = path.read_bytes()
+    assert not catalog.save(catalog.merge(template(BEFORE_UNITS), catalog.load(path), ES), path)
+    assert path.read_bytes() == first
+    assert [p.name for p in path.parent.iterdir()] == ["post.po"]  # no temporary files left
+
+
+def test_header_carries_language_and_plural_forms(tmp_path: Path) -> None:
+    path = tmp_path / "ru.po"
+    catalog.save(catalog.merge(template(BEFORE_UNITS), None, LOCALES["ru"]), path)
+    po = catalog.load(path)
+    assert po is not None
+    assert po.metadata["Language"] == "ru"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+@pytest.mark.skipif(
+    shutil.which("msgfmt") is None and not os.environ.get("CI"),
+    reason="GNU gettext not installed (CI installs it)",
+)
+def test_gnu_msgfmt_accepts_our_catalogs(tmp_path: Path) -> None:
+    for tag, locale in LOCALES.items():
+        po = catalog.merge(
+            template(AFTER_UNITS), reviewed_before() if tag == "es" else None, locale
+        )
+        for entry in catalog.needs_translation(po):
+            catalog.set_machine_translation(entry, entry.msgid, "pseudo pseudo 1")
+        path = tmp_path / f"{locale.gettext}.po"
+        catalog.save(po, path)
+        result = subprocess.run(
+            ["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b\n',
+            ":5:",
+        ),
+        (
+            b'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "caf\xe9"\nmsgstr ""\n',
+            ":4: not valid UTF-8",
+        ),
+        (
+            b'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "x"\n\n'
+            b'msgid "a"\nmsgstr "y"\n',
+            "already exists",
+        ),
+        (b'msgid "a"\nmsgstr "b"\n', ":1: the header entry"),
+    ],
+    ids=["syntax", "encoding", "duplicate", "no-header"],
+)
+def test_a_broken_catalog_is_a_clear_error_naming_file_and_line(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "broken.po"
+    path.write_bytes(content)
+    with pytest.raises(CatalogError) as error:
+        catalog.load(path)
+    assert str(error.value).startswith(str(path) + ":")
+    assert message in str(error.value)
+    assert path.read_bytes() == content

@@ -1,0 +1,113 @@
+"""The command line as a user runs it: in a subprocess, with its own (empty) model folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import snapshot
+
+COMMANDS = [
+    "run",
+    "pull",
+    "translate",
+    "publish",
+    "status",
+    "check",
+    "serve",
+    "models",
+    "models list",
+    "models install",
+]
+
+
+def intl_pub(args: list[str], home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(home / name.lower())
+    env["ARGOS_PACKAGES_DIR"] = str(home / "packages")
+    return subprocess.run(
+        [sys.executable, "-m", "intl_pub.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, tmp_path: Path) -> None:
+    result = intl_pub([*command.split(), "--help"], tmp_path, tmp_path)
+    assert result.returncode == 0 and "usage: intl-pub" in result.stdout
+
+
+def test_run_without_models_stops_before_writing_anything(blog: Path, tmp_path: Path) -> None:
+    before = snapshot(blog)
+    result = intl_pub(["run"], tmp_path / "home", blog)
+    assert result.returncode == 1
+    assert (
+        "no Argos model installed for en→es (for es), en→zh (for zh-Hans), en→ru (for ru)"
+        in result.stderr
+    )
+    assert "intl-pub models install" in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_models_install_from_a_folder_then_list(model_files: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    installed = intl_pub(["models", "install", str(model_files)], home, tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.count("installed: en→") == 3
+    listing = intl_pub(["models", "list"], home, tmp_path)
+    assert [line.split("\t")[0] for line in listing.stdout.splitlines()] == [
+        "en→es",
+        "en→ru",
+        "en→zh",
+    ]
+
+
+def test_models_install_from_the_index_offline_fails_fast_with_the_offline_fix(
+    tmp_path: Path,
+) -> None:
+    env_home = tmp_path / "home"
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network unreachable')\n"
+        "socket.socket.connect = refuse\n"
+        "import sys; from intl_pub.cli import main; sys.exit(main(['models', 'install']))\n"
+    )
+    env = dict(
+        os.environ,
+        XDG_DATA_HOME=str(env_home / "d"),
+        XDG_CONFIG_HOME=str(env_home / "c"),
+        XDG_CACHE_HOME=str(env_home / "k"),
+        ARGOS_PACKAGES_DIR=str(env_home / "p"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "cannot read the Argos package index" in result.stderr
+    assert "intl-pub models install PATH" in result.stderr
+
+
+def test_check_fails_on_errors_and_names_file_and_line(blog: Path, tmp_path: Path) -> None:
+    po = blog / "translations" / "es" / "post.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n\n'
+        'msgid "Call <1>111</1> now, not 999."\nmsgstr "Llame al <1>111</1> ahora."\n\n'
+        'msgid "Hello world."\nmsgstr "Hola mundo."\n',
+        encoding="utf-8",
+    )
+    result = intl_pub(["check", "--locales", "es"], tmp_path / "home", blog)
+    assert result.returncode == 1
+    assert (
+        "translations/es/post.po:6: error: [numbers] number(s) missing or changed: 999"
+        in result.stdout
+    )
+    assert "1 error(s)" in result.stderr

@@ -1,0 +1,196 @@
+"""The pipeline's steps end to end on the sample blog, without Prefect."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import polib
+from bs4 import BeautifulSoup
+from helpers import snapshot
+
+from intl_pub import catalog, pipeline
+from intl_pub.config import load_settings
+from intl_pub.model import LOCALES, Locale
+from intl_pub.mt import Progress, get_engine
+
+SLUGS = [
+    "flu-vaccination-2026",
+    "heat-wave-advice",
+    "new-pediatric-clinic",
+    "patient-portal-results",
+]
+
+
+def run(workdir: Path, engine: str = "pseudo"):
+    settings = replace(load_settings(workdir), engine=engine)
+    return pipeline.run(settings)
+
+
+def modification_times(folder: Path) -> dict[Path, int]:
+    """Of every file but the lock, which each run stamps with its process id."""
+    return {
+        p: p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != pipeline.LOCK_FILE
+    }
+
+
+def page(workdir: Path, lang: str, slug: str) -> BeautifulSoup:
+    html = (workdir / "site" / lang / slug / "index.html").read_text(encoding="utf-8")
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_a_run_writes_content_catalogs_and_site(blog: Path) -> None:
+    report = run(blog)
+    assert report.ok, report.failures
+    assert sorted(p.stem for p in (blog / "content").glob("*.html")) == SLUGS
+    for slug in SLUGS:
+        assert (blog / "translations" / "templates" / f"{slug}.pot").exists()
+        for lang in ("en", "es", "zh-hans", "ru"):
+            assert (blog / "site" / lang / slug / "index.html").exists()
+    for lang in ("en", "es", "zh-hans", "ru"):
+        assert (blog / "site" / lang / "index.html").exists()
+        assert (blog / "site" / lang / "feed.xml").exists()
+    assert (blog / "site" / "sitemap.xml").exists() and (blog / "site" / "index.html").exists()
+    po = polib.pofile(str(blog / "translations" / "zh_Hans" / "heat-wave-advice.po"))
+    assert po.metadata["Language"] == "zh_Hans"
+    assert all(e.fuzzy and "mt: pseudo pseudo-en_zh 1" in e.comment for e in po)
+    assert report.engine_calls == 3  # one batch per locale
+
+
+def test_pages_are_localized_and_mark_machine_translation(blog: Path) -> None:
+    run(blog)
+    ru = page(blog, "ru", "heat-wave-advice")
+    assert ru.html["lang"] == "ru" and ru.html["dir"] == "ltr"
+    assert "Опубликовано 14 июля 2026\u202fг." in ru.find("time").get_text()
+    assert "переведена автоматически" in ru.find("aside", class_="mt-notice").get_text()
+    assert [a.get_text() for a in ru.select("nav.languages a")] == [
+        "English",
+        "Español",
+        "中文 (简体)",
+        "Русский",
+    ]
+    assert (
+        ru.select_one("nav.languages a[hreflang=zh-Hans]")["href"]
+        == "http://localhost:8000/zh-hans/heat-wave-advice/"
+    )
+    assert all(p.has_attr("data-mt") for p in ru.select("article > p:not(.meta)"))
+    en = page(blog, "en", "heat-wave-advice")
+    assert en.find("aside", class_="mt-notice") is None and not en.select("[data-mt]")
+
+
+def test_a_second_run_without_changes_rewrites_nothing_and_translates_nothing(blog: Path) -> None:
+    run(blog)
+    before = snapshot(blog)
+    mtimes = modification_times(blog)
+    report = run(blog)
+    assert report.ok and report.written == [] and report.engine_calls == 0
+    assert snapshot(blog) == before
+    assert modification_times(blog) == mtimes
+
+
+def test_a_reviewed_translation_survives_a_rerun_and_is_published(blog: Path) -> None:
+    run(blog)
+    path = blog / "translations" / "es" / "heat-wave-advice.po"
+    text = path.read_text(encoding="utf-8")
+    # What a translator does in a text editor: write the msgstr, drop the fuzzy flag, comment.
+    msgid = '"Check on neighbours who live alone. A short visit can save a life."'
+    entry = re.search(
+        r"(#\. p\n#\. mt: [^\n]*\n#: [^\n]*\n)#, fuzzy\n(msgid "
+        + re.escape(msgid)
+        + r")\nmsgstr [^\n]*\n(?:\"[^\n]*\n)*",
+        text,
+    )
+    assert entry is not None
+    reviewed = (
+        "# Revisado por Lucía\n" + entry.group(1) + entry.group(2) + "\n"
+        'msgstr "Visite a los vecinos que viven solos. Una visita corta puede salvar una vida."\n'
+    )
+    path.write_text(text.replace(entry.group(0), reviewed), encoding="utf-8")
+    edited = path.read_bytes()
+    report = run(blog)
+    assert report.ok and report.engine_calls == 0
+    assert path.read_bytes() == edited  # nothing the translator wrote was touched
+    quote = page(blog, "es", "heat-wave-advice").find("blockquote").p
+    assert (
+        quote.get_text()
+        == "Visite a los vecinos que viven solos. Una visita corta puede salvar una vida."
+    )
+    assert not quote.has_attr("data-mt")
+
+
+def test_a_changed_paragraph_costs_one_engine_call_per_locale(blog: Path) -> None:
+    run(blog)
+    post = blog / "examples" / "blog" / "posts" / "heat-wave-advice.html"
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("A short visit", "A short call"), encoding="utf-8"
+    )
+    report = run(blog)
+    assert report.ok and report.engine_calls == 3
+    po = catalog.load(blog / "translations" / "ru" / "heat-wave-advice.po")
+    assert po is not None
+    [changed] = [e for e in po if e.previous_msgid]
+    assert changed.previous_msgid.endswith("A short visit can save a life.")
+    assert changed.msgid.endswith("A short call can save a life.") and changed.fuzzy
+
+
+def test_a_broken_catalog_is_reported_left_alone_and_the_rest_goes_on(blog: Path) -> None:
+    run(blog)
+    broken = blog / "translations" / "ru" / "heat-wave-advice.po"
+    damaged = broken.read_bytes().replace(b'msgstr "', b'msgstr "unclosed\n', 1)
+    broken.write_bytes(damaged)
+    other = blog / "site" / "ru" / "flu-vaccination-2026" / "index.html"
+    post = blog / "examples" / "blog" / "posts" / "flu-vaccination-2026.html"
+    post.write_text(
+        post.read_text(encoding="utf-8").replace(
+            "Health and care workers", "Health and social care workers"
+        ),
+        encoding="utf-8",
+    )
+    report = run(blog)
+    assert broken.read_bytes() == damaged
+    assert any(
+        f.startswith("heat-wave-advice [ru]: ") and "heat-wave-advice.po:" in f
+        for f in report.failures
+    )
+    assert "Ĥéàļţĥ àñđ šöçîàļ çàŕé" in other.read_text(encoding="utf-8")
+
+
+class TokenDroppingEngine:
+    """An engine that loses inline markup, as real MT sometimes does."""
+
+    name = "dropper"
+
+    def label(self, locale: Locale) -> str:
+        return "dropper test 1"
+
+    def check(self, locales: Sequence[Locale]) -> None:
+        return None
+
+    def translate(
+        self, texts: Sequence[str], locale: Locale, progress: Progress | None = None
+    ) -> list[str]:
+        return [re.sub(r"</?\d+/?>", "", t).upper() for t in texts]
+
+
+def test_lost_tokens_fall_back_to_pieces_and_say_so() -> None:
+    from intl_pub.model import RunReport
+
+    report = RunReport()
+    [(text, note)] = pipeline.machine_translate(
+        TokenDroppingEngine(), LOCALES["es"], ["Read the <1>full report</1> now.<2/>"], None, report
+    )
+    assert text == "READ THE <1>FULL REPORT</1> NOW.<2/>"
+    assert note == pipeline.PIECES_NOTE and report.engine_calls == 2
+
+
+def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:
+    report = run(blog, engine="argos")
+    assert report.ok, report.failures
+    po = catalog.load(blog / "translations" / "es" / "new-pediatric-clinic.po")
+    assert po is not None
+    assert all("mt: argos translate-en_es 0.0.1" in e.comment for e in po)
+    assert get_engine("argos").translate(["Hello world."], LOCALES["es"]) == ["Hola mundo."]
