@@ -194,3 +194,23 @@ def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:
     assert po is not None
     assert all("mt: argos translate-en_es 0.0.1" in e.comment for e in po)
     assert get_engine("argos").translate(["Hello world."], LOCALES["es"]) == ["Hola mundo."]
+
+
+def test_gnu_msgfmt_accepts_every_generated_catalog(blog: Path, argos_models: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("msgfmt") is None:
+        if os.environ.get("CI"):
+            pytest.fail("msgfmt missing: .ci/run must install gettext")
+        pytest.skip("GNU gettext not installed")
+    run(blog, engine="argos")
+    catalogs = sorted((blog / "translations").rglob("*.po"))
+    assert len(catalogs) == 12
+    for path in catalogs:
+        result = subprocess.run(["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"{path}: {result.stderr}"

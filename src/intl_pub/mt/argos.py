@@ -138,6 +138,9 @@ def _load(locale: Locale, inter_threads: int, intra_threads: int) -> _Model:
     from argostranslate import settings
     from argostranslate.sbd import MiniSBDSentencizer
 
+    if not settings.debug:
+        # argostranslate logs every sentence split at INFO level.
+        logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
     pkg = _find(_installed_packages(), locale)
     if pkg is None:
         raise ModelMissingError(f"no Argos model installed for en→{locale.argos}; {INSTALL_HINT}")

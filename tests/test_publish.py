@@ -1,0 +1,117 @@
+"""The published site: per-block policy, escaping, feeds, sitemap, language data."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from intl_pub import pipeline, publish
+from intl_pub.config import load_settings
+from intl_pub.model import LOCALES, Translation
+
+DOC = """<!DOCTYPE html><html lang="en"><head><title>Flu clinic</title></head><body><article>
+<p id="reviewed">Hello <b>world</b>.</p>
+<p id="broken">Good <b>morning</b>.</p>
+<p id="mt">Call <a href="tel:111">111</a> today.</p>
+<p id="bad-mt">Doses at 08:30 only.</p>
+<p id="none">Nothing yet.</p>
+<p id="evil">Stay safe.</p>
+</article></body></html>"""
+FOUND = {
+    ("", "Hello <1>world</1>."): Translation("Hola <1>mundo</1>.", reviewed=True),
+    ("", "Good <1>morning</1>."): Translation("Buenos días.", reviewed=True),
+    ("", "Call <1>111</1> today."): Translation("Llame al <1>111</1> hoy.", reviewed=False),
+    ("", "Doses at 08:30 only."): Translation("Dosis solo a las 9:30.", reviewed=False),
+    ("", "Stay safe."): Translation('<img src=x onerror="alert(1)"><script>alert(2)</script>', reviewed=True),
+}
+
+
+def test_each_block_gets_reviewed_then_qa_passing_mt_then_english() -> None:
+    rendered = pipeline.render_document(DOC, LOCALES["es"], FOUND)
+    soup = BeautifulSoup(rendered.document, "html.parser")
+    assert str(soup.find(id="reviewed")) == '<p id="reviewed">Hola <b>mundo</b>.</p>'
+    assert str(soup.find(id="broken")) == '<p id="broken" lang="en">Good <b>morning</b>.</p>'
+    assert str(soup.find(id="mt")) == '<p data-mt="" id="mt">Llame al <a href="tel:111">111</a> hoy.</p>'
+    assert str(soup.find(id="bad-mt")) == '<p id="bad-mt" lang="en">Doses at 08:30 only.</p>'
+    assert str(soup.find(id="none")) == '<p id="none" lang="en">Nothing yet.</p>'
+    assert rendered.stats == publish.BlockStats(reviewed=2, machine=1, source=4)
+
+
+def test_markup_in_a_reviewed_translation_is_published_as_text() -> None:
+    rendered = pipeline.render_document(DOC, LOCALES["es"], FOUND)
+    evil = BeautifulSoup(rendered.document, "html.parser").find(id="evil")
+    assert evil.find_all(True) == []
+    assert evil.get_text() == '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+    from dataclasses import replace
+
+    root = tmp_path_factory.mktemp("site")
+    shutil.copy(Path(__file__).parent.parent / "intl-pub.toml", root)
+    shutil.copytree(Path(__file__).parent.parent / "examples", root / "examples")
+    assert pipeline.run(replace(load_settings(root), engine="pseudo")).ok
+    return root / "site"
+
+
+@pytest.mark.parametrize(("path", "lang"), [("en", "en"), ("es", "es"), ("zh-hans", "zh-Hans"), ("ru", "ru")])
+def test_feeds_parse_with_their_language_and_link_their_siblings(site: Path, path: str, lang: str) -> None:
+    feed = feedparser.parse((site / path / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.language == lang
+    assert [e.link for e in feed.entries][0] == f"http://localhost:8000/{path}/flu-vaccination-2026/"
+    assert len({e.id for e in feed.entries}) == 4
+    siblings = {link.get("hreflang") for link in feed.feed.links if link.get("rel") == "alternate" and link.get("type") == "application/atom+xml"}
+    assert siblings == {"en", "es", "zh-Hans", "ru"} - {lang}
+
+
+def test_sitemap_alternates_are_reciprocal_with_x_default(site: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(site / "sitemap.xml").getroot()
+    alternates = {}
+    for url in root.findall("s:url", ns):
+        links = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        alternates[url.findtext("s:loc", namespaces=ns)] = links
+    assert len(alternates) == 16
+    for loc, links in alternates.items():
+        assert loc in links.values()
+        assert links["x-default"].startswith("http://localhost:8000/en/")
+        for other in links.values():
+            assert alternates[other] == links  # every page lists the same set, itself included
+
+
+def test_post_pages_carry_language_metadata(site: Path) -> None:
+    soup = BeautifulSoup((site / "zh-hans" / "heat-wave-advice" / "index.html").read_text("utf-8"), "html.parser")
+    assert soup.html["lang"] == "zh-Hans" and soup.html["dir"] == "ltr"
+    hreflangs = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)}
+    assert hreflangs == {
+        "en": "http://localhost:8000/en/heat-wave-advice/",
+        "es": "http://localhost:8000/es/heat-wave-advice/",
+        "zh-Hans": "http://localhost:8000/zh-hans/heat-wave-advice/",
+        "ru": "http://localhost:8000/ru/heat-wave-advice/",
+        "x-default": "http://localhost:8000/en/heat-wave-advice/",
+    }
+    assert soup.find("link", rel="canonical")["href"] == "http://localhost:8000/zh-hans/heat-wave-advice/"
+    assert soup.find("meta", property="og:locale")["content"] == "zh_CN"
+    assert "发布于 2026年7月14日" in soup.find("time").get_text()
+    assert soup.find("aside", class_="mt-notice").get_text().startswith("本页为机器翻译")
+
+
+def test_native_names_and_direction_come_from_cldr() -> None:
+    assert [publish.native_name(t) for t in ["en", "es", "zh-Hans", "ru"]] == ["English", "Español", "中文 (简体)", "Русский"]
+    assert publish.text_direction("ar") == "rtl" and publish.text_direction("ru") == "ltr"
+
+
+def test_root_index_lets_the_reader_choose(site: Path) -> None:
+    soup = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    assert [a["href"] for a in soup.select("#choose a")] == [
+        "http://localhost:8000/en/", "http://localhost:8000/es/",
+        "http://localhost:8000/zh-hans/", "http://localhost:8000/ru/"]
+    assert "navigator.languages" in soup.find("script").string
+    assert "location" not in soup.find("script").string  # suggests, never redirects
