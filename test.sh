@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 EXTRAS=test source scripts/bootstrap.sh
 echo "==> ruff"
-ruff check src flows tests bench
+ruff check .
 echo "==> pytest"
 exec python -m pytest "$@"

@@ -65,7 +65,9 @@ def test_feeds_parse_with_their_language_and_link_their_siblings(site: Path, pat
     feed = feedparser.parse((site / path / "feed.xml").read_bytes())
     assert not feed.bozo, feed.bozo_exception
     assert feed.feed.language == lang
-    assert [e.link for e in feed.entries][0] == f"http://localhost:8000/{path}/flu-vaccination-2026/"
+    assert [e.link for e in feed.entries] == [  # newest first
+        f"http://localhost:8000/{path}/{slug}/" for slug in
+        ["flu-vaccination-2026", "new-pediatric-clinic", "heat-wave-advice", "patient-portal-results"]]
     assert len({e.id for e in feed.entries}) == 4
     siblings = {link.get("hreflang") for link in feed.feed.links if link.get("rel") == "alternate" and link.get("type") == "application/atom+xml"}
     assert siblings == {"en", "es", "zh-Hans", "ru"} - {lang}
