@@ -117,3 +117,59 @@ def test_root_index_lets_the_reader_choose(site: Path) -> None:
         "http://localhost:8000/zh-hans/", "http://localhost:8000/ru/"]
     assert "navigator.languages" in soup.find("script").string
     assert "location" not in soup.find("script").string  # suggests, never redirects
+
+
+def test_thresholds_decide_publishing_and_indexing_per_locale(blog: Path) -> None:
+    from dataclasses import replace
+
+    (blog / "intl-pub.toml").write_text(
+        (blog / "intl-pub.toml").read_text(encoding="utf-8")
+        + "\n[site.locales.ru]\nmin_reviewed_to_publish = 0.5\n"
+        + "[site.locales.es]\nmin_reviewed_to_index = 0.5\n",
+        encoding="utf-8",
+    )
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    site = blog / "site"
+    assert not (site / "ru" / "heat-wave-advice").exists()
+    assert "/ru/" not in (site / "en" / "heat-wave-advice" / "index.html").read_text("utf-8")
+    es = BeautifulSoup((site / "es" / "heat-wave-advice" / "index.html").read_text("utf-8"), "html.parser")
+    assert es.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    assert "/es/heat-wave-advice/" not in sitemap and "/zh-hans/heat-wave-advice/" in sitemap
+    zh = BeautifulSoup((site / "zh-hans" / "heat-wave-advice" / "index.html").read_text("utf-8"), "html.parser")
+    assert zh.find("meta", attrs={"name": "robots"}) is None
+
+
+def test_feed_updated_moves_only_for_the_language_whose_text_changed(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+
+    def updated(lang: str) -> str:
+        feed = feedparser.parse((blog / "site" / lang / "feed.xml").read_bytes())
+        return next(e.updated for e in feed.entries if e.link.endswith("/heat-wave-advice/"))
+
+    before = {lang: updated(lang) for lang in ("en", "es", "ru")}
+    assert before["en"] == "2026-07-14T07:00:00+00:00"  # the original's own date
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795100000")
+    assert pipeline.run(settings).ok
+    assert {lang: updated(lang) for lang in ("en", "es", "ru")} == before  # nothing changed
+    po = blog / "translations" / "es" / "heat-wave-advice.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace("#, fuzzy\nmsgid \"Staying safe during a heat wave\"\nmsgstr \"",
+                               "msgid \"Staying safe during a heat wave\"\nmsgstr \"Seguridad durante una ola de calor\"\n\"", 1),
+                  encoding="utf-8")
+    assert pipeline.run(settings).ok
+    after = {lang: updated(lang) for lang in ("en", "es", "ru")}
+    assert after["en"] == before["en"] and after["ru"] == before["ru"]
+    assert after["es"] == "2026-11-19T14:53:20+00:00"  # SOURCE_DATE_EPOCH of the run that changed it
+
+
+def test_typography_follows_cldr_for_machine_output() -> None:
+    from intl_pub import typography
+
+    assert typography.apply('Он сказал "да".', LOCALES["ru"]) == "Он сказал «да»."
+    assert typography.apply("这 <1>医院</1> 开设了 一家 新 诊所", LOCALES["zh-Hans"]) == "这<1>医院</1>开设了一家新诊所"
+    assert typography.apply('Dijo "sí" <1>hoy</1>', LOCALES["es"]) == "Dijo «sí» <1>hoy</1>"

@@ -37,9 +37,18 @@ class Settings:
     base_url: str = "http://localhost:8000/"
     """Absolute URL the site is served from; ends with a slash."""
     min_reviewed_to_index: float = 0.0
-    """Share of reviewed units below which a page gets ``noindex`` (0 = always index)."""
+    """Share of reviewed blocks below which a page gets ``noindex`` (0 = always index)."""
+    min_reviewed_to_publish: float = 0.0
+    """Share of reviewed blocks below which a translated page is not published at all."""
+    locale_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per-locale overrides: ``{"ru": {"index": 0.5, "publish": 0.0}}``."""
     lock_wait_seconds: float = 0.0
     """How long a run waits for another run's lock before failing (0 = fail at once)."""
+
+    def threshold(self, locale: Locale, kind: str) -> float:
+        """The locale's ``publish`` or ``index`` threshold (share of reviewed blocks)."""
+        default = self.min_reviewed_to_publish if kind == "publish" else self.min_reviewed_to_index
+        return self.locale_thresholds.get(locale.tag, {}).get(kind, default)
 
     @property
     def content_dir(self) -> Path:
@@ -106,7 +115,13 @@ def resolve_source(settings: Settings, source: str) -> str:
 
 def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     known = {
-        "site": {"title", "base_url", "min_reviewed_to_index"},
+        "site": {
+            "title",
+            "base_url",
+            "min_reviewed_to_index",
+            "min_reviewed_to_publish",
+            "locales",
+        },
         "pipeline": {"sources", "locales", "engine", "lock_wait_seconds"},
     }
     values: dict[str, Any] = {}
@@ -119,6 +134,9 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
                     f"{path}: unknown key {key!r} in [{section}]; expected one of "
                     + ", ".join(sorted(known[section]))
                 )
+            if (section, key) == ("site", "locales"):
+                values["locale_thresholds"] = _thresholds(path, value)
+                continue
             name = "site_title" if (section, key) == ("site", "title") else key
             values[name] = _coerce(path, name, value)
     return values
@@ -131,10 +149,30 @@ def _coerce(path: Path, name: str, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{path}: sources must be a list of strings")
         return tuple(value)
-    if name in {"min_reviewed_to_index", "lock_wait_seconds"}:
+    if name in {"min_reviewed_to_index", "min_reviewed_to_publish", "lock_wait_seconds"}:
         if not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"{path}: {name} must be a non-negative number")
         return float(value)
     if not isinstance(value, str):
         raise ConfigError(f"{path}: {name} must be a string")
     return value
+
+
+def _thresholds(path: Path, value: Any) -> dict[str, dict[str, float]]:
+    """``[site.locales.ru] min_reviewed_to_index = 0.5`` -> ``{"ru": {"index": 0.5}}``."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [site.locales] must hold one table per locale")
+    result: dict[str, dict[str, float]] = {}
+    for tag, table in value.items():
+        (locale,) = parse_locales([tag])
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [site.locales.{tag}] must be a table")
+        for key, number in table.items():
+            if key not in {"min_reviewed_to_index", "min_reviewed_to_publish"}:
+                raise ConfigError(
+                    f"{path}: unknown key {key!r} in [site.locales.{tag}]; expected "
+                    "min_reviewed_to_index or min_reviewed_to_publish"
+                )
+            kind = key.removeprefix("min_reviewed_to_")
+            result.setdefault(locale.tag, {})[kind] = _coerce(path, key, number)
+    return result

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polib
 
-from intl_pub import catalog, checks, publish, segment, sources, tokens
+from intl_pub import catalog, checks, publish, segment, sources, tokens, typography
 from intl_pub.catalog import Stats
 from intl_pub.config import Settings, resolve_source
 from intl_pub.errors import CatalogError, IntlPubError, LockError, SourceError
@@ -171,7 +171,7 @@ def translate_locale(
 
         results = machine_translate(engine, locale, [e.msgid for e in todo], step, report)
         for entry, (text, note) in zip(todo, results, strict=True):
-            catalog.set_machine_translation(entry, text, label, note)
+            catalog.set_machine_translation(entry, typography.apply(text, locale), label, note)
         log.info("%s: machine-translated %d units with %s", locale.tag, len(todo), label)
     for post, po in merged:
         path = catalog_path(settings, locale, post.slug)
@@ -268,11 +268,21 @@ def publish_site(settings: Settings) -> RunReport:
                 po = None
             found = catalog.translations(po) if po is not None else {}
             rendered = render_document(document, locale, found)
+            share = rendered.stats.reviewed_share
+            if share < settings.threshold(locale, "publish"):
+                log.info(
+                    "%s [%s]: %.0f%% reviewed, below the publishing threshold; not published",
+                    post.slug,
+                    locale.tag,
+                    100 * share,
+                )
+                continue
             pages.append(
                 publish.Page.from_document(post, locale, rendered.document, rendered.stats)
             )
     ui = {loc.tag: _ui_catalog(settings, loc) for loc in settings.locales}
-    files = publish.build_site(settings, pages, ui)
+    state = publish.read_state(settings.site_dir)
+    files = publish.build_site(settings, pages, ui, state)
     for name in publish.write(settings.site_dir, files):
         report.written.append(f"site/{name}")
     return report

@@ -10,8 +10,11 @@ folder overrides the shipped templates by name.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,13 +24,14 @@ import babel.dates
 import jinja2
 from bs4 import BeautifulSoup
 
-from intl_pub.files import write_if_changed
+from intl_pub.files import build_time, write_if_changed
 from intl_pub.model import SOURCE_TAG, Locale, Post
 
 if TYPE_CHECKING:
     from intl_pub.config import Settings
 
 SOURCE_PATH = "en"
+STATE_FILE = ".intl-pub-state.json"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class Page:
     description: str
     body: str
     stats: BlockStats = field(default_factory=BlockStats)
+    updated: datetime | None = None
+    """When this language's text of the post last changed (feeds); set by build_site."""
 
     @classmethod
     def from_document(
@@ -124,10 +130,27 @@ def og_locale(tag: str) -> str:
     return f"{parsed.language}_{territory}" if territory else parsed.language
 
 
+def read_state(site_dir: Path) -> dict[str, list[str]]:
+    """What the last publish recorded: per page, a digest of its text and when it changed."""
+    try:
+        data = json.loads((site_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def build_site(
-    settings: Settings, pages: Sequence[Page], ui: Mapping[str, Mapping[str, str]]
+    settings: Settings,
+    pages: Sequence[Page],
+    ui: Mapping[str, Mapping[str, str]],
+    state: Mapping[str, list[str]] | None = None,
 ) -> dict[str, str]:
-    """Every file of the site, by path relative to site/ (nothing is written here)."""
+    """Every file of the site, by path relative to site/ (nothing is written here).
+
+    ``state`` (from :func:`read_state`) keeps each page's ``updated`` time in
+    the feeds unchanged unless that language's text of the post changed.
+    """
+    pages, new_state = _updated(pages, state or {})
     env = _environment(settings.workdir / "templates")
     languages = [None, *settings.locales]
     by_post: dict[str, dict[str, Page]] = {}
@@ -177,6 +200,7 @@ def build_site(
             for url in [_url(settings, p.locale, p.post.slug)]
         },
     )
+    files[STATE_FILE] = json.dumps(new_state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     files["index.html"] = _render(
         env,
         "root.html",
@@ -196,15 +220,49 @@ def build_site(
 
 
 def write(site_dir: Path, files: Mapping[str, str]) -> list[str]:
-    """Write the site; only files whose bytes changed are touched. Returns what was written."""
-    return [
+    """Write the site; only files whose bytes changed are touched. Returns what changed.
+
+    A post page that is no longer published (below its locale's threshold) is
+    removed; nothing else in site/ is deleted.
+    """
+    changed = [
         name
         for name, text in sorted(files.items())
         if write_if_changed(site_dir / name, text.encode("utf-8"))
     ]
+    for stale in sorted(site_dir.glob("*/*/index.html")):
+        name = str(stale.relative_to(site_dir))
+        if name not in files:
+            stale.unlink()
+            if not any(stale.parent.iterdir()):
+                stale.parent.rmdir()
+            changed.append(name)
+    return changed
 
 
 # --- helpers --------------------------------------------------------------------------
+
+
+def _updated(
+    pages: Sequence[Page], state: Mapping[str, list[str]]
+) -> tuple[list[Page], dict[str, list[str]]]:
+    """Give each page its feed ``updated`` time: kept while its text is unchanged."""
+    now = build_time().isoformat()
+    out, new_state = [], {}
+    for page in pages:
+        key = f"{page.path}/{page.post.slug}"
+        text = "\0".join([page.title, page.description, page.body])
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        old = state.get(key)
+        if isinstance(old, list) and len(old) == 2 and old[0] == digest:
+            updated = old[1]
+        elif old is None and page.locale is None:
+            updated = page.post.published.isoformat()  # the original, first seen
+        else:
+            updated = now
+        new_state[key] = [digest, updated]
+        out.append(replace(page, updated=datetime.fromisoformat(updated)))
+    return out, new_state
 
 
 def _environment(user_templates: Path) -> jinja2.Environment:
@@ -295,4 +353,6 @@ def _section_alternates(
 
 
 def _noindex(settings: Settings, page: Page) -> bool:
-    return page.locale is not None and page.stats.reviewed_share < settings.min_reviewed_to_index
+    if page.locale is None:
+        return False
+    return page.stats.reviewed_share < settings.threshold(page.locale, "index")
