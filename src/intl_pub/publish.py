@@ -200,6 +200,7 @@ def build_site(
             for url in [_url(settings, p.locale, p.post.slug)]
         },
     )
+    files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
     files[STATE_FILE] = json.dumps(new_state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     files["index.html"] = _render(
         env,
