@@ -173,3 +173,30 @@ def test_typography_follows_cldr_for_machine_output() -> None:
     assert typography.apply('Он сказал "да".', LOCALES["ru"]) == "Он сказал «да»."
     assert typography.apply("这 <1>医院</1> 开设了 一家 新 诊所", LOCALES["zh-Hans"]) == "这<1>医院</1>开设了一家新诊所"
     assert typography.apply('Dijo "sí" <1>hoy</1>', LOCALES["es"]) == "Dijo «sí» <1>hoy</1>"
+
+
+def test_site_words_are_a_catalog_translators_can_override(blog: Path) -> None:
+    from dataclasses import replace
+
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    site_po = blog / "translations" / "ru" / "site.po"
+    assert 'msgstr "Читать оригинал на английском"' in site_po.read_text("utf-8")
+    site_po.write_text(site_po.read_text("utf-8").replace("Читать оригинал на английском",
+                                                          "Оригинал на английском"), "utf-8")
+    assert pipeline.run(settings).ok
+    page = (blog / "site" / "ru" / "heat-wave-advice" / "index.html").read_text("utf-8")
+    assert ">Оригинал на английском</a>" in page
+
+
+def test_a_template_in_the_work_folder_overrides_the_shipped_one(blog: Path) -> None:
+    from dataclasses import replace
+
+    (blog / "templates").mkdir()
+    (blog / "templates" / "index.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p id="custom">{{ pages | length }} posts</p>{% endblock %}',
+        encoding="utf-8")
+    assert pipeline.run(replace(load_settings(blog), engine="pseudo")).ok
+    index = BeautifulSoup((blog / "site" / "es" / "index.html").read_text("utf-8"), "html.parser")
+    assert index.find(id="custom").get_text() == "4 posts"
+    assert index.html["lang"] == "es"

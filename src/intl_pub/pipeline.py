@@ -289,12 +289,18 @@ def publish_site(settings: Settings) -> RunReport:
 
 
 def _ui_catalog(settings: Settings, locale: Locale) -> dict[str, str]:
-    """The site's own words: the shipped reviewed catalog, then translations/<l>/site.po."""
+    """The site's own words: the shipped reviewed catalog, then translations/<l>/site.po.
+
+    The shipped catalog is copied to translations/<l>/site.po when that file does
+    not exist, so translators review the interface where they review posts; a
+    string missing from their copy still comes from the shipped one.
+    """
+    shipped = publish.shipped_ui_catalog(locale)
+    own = settings.translations_dir / locale.gettext / f"{publish.UI_CATALOG}.po"
+    if not own.exists():
+        write_if_changed(own, shipped.read_bytes())
     strings: dict[str, str] = {}
-    for path in (
-        publish.shipped_ui_catalog(locale),
-        settings.translations_dir / locale.gettext / "site.po",
-    ):
+    for path in (shipped, own):
         po = catalog.load(path)
         if po is not None:
             strings.update(

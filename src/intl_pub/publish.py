@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 SOURCE_PATH = "en"
 STATE_FILE = ".intl-pub-state.json"
+UI_CATALOG = "site"
+"""translations/<locale>/site.po: the site's own words (a post may not take this slug)."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ standalone English document that the segmenter and publisher both read.
 
 from __future__ import annotations
 
+import copy
 import email.utils
 import html
 import logging
@@ -28,12 +29,14 @@ from intl_pub.model import Post
 log = logging.getLogger(__name__)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}"
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT = 20.0
 RETRIES = 3
 PUBLISHED_META = "intl-pub:published"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+RESERVED_SLUGS = frozenset({"site", "templates"})
 
 
 def read_source(source: str) -> list[Post]:
@@ -130,6 +133,8 @@ def slugify(text: str) -> str:
     """A safe file and URL name: ASCII letters, digits and dashes; never empty, never a path."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+    if slug in RESERVED_SLUGS:
+        return f"{slug}-post"  # translations/<locale>/site.po is the site's own catalog
     return slug or "post"
 
 
@@ -221,12 +226,12 @@ def _atom_html(element: ET.Element) -> str:
         div = next(iter(element), None)
         if div is None:
             return ""
-        parts = [div.text or ""]
-        for child in div:
-            raw = ET.tostring(
-                child, encoding="unicode", default_namespace="http://www.w3.org/1999/xhtml"
-            )
-            parts.append(raw.replace(' xmlns="http://www.w3.org/1999/xhtml"', ""))
+        div = copy.deepcopy(div)
+        for node in div.iter():
+            if isinstance(node.tag, str) and node.tag.startswith(XHTML):
+                node.tag = node.tag[len(XHTML) :]
+        parts = [html.escape(div.text or "", quote=False)]
+        parts += [ET.tostring(child, encoding="unicode", method="html") for child in div]
         return "".join(parts)
     return element.text or ""
 

@@ -1,0 +1,117 @@
+"""Sources: Atom, RSS, pages and folders into posts; slugs; clear errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from intl_pub import sources
+from intl_pub.errors import SourceError
+from intl_pub.model import Post
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>News</title>
+  <entry>
+    <title type="html">Clinic &lt;b&gt;opens&lt;/b&gt;</title>
+    <link rel="alternate" href="https://example.org/news/clinic-opens/"/>
+    <published>2026-03-01T10:00:00Z</published>
+    <summary>Short.</summary>
+    <content type="html">&lt;p&gt;The clinic &lt;em&gt;opens&lt;/em&gt; today.&lt;/p&gt;</content>
+  </entry>
+  <entry>
+    <title>XHTML post</title>
+    <link href="https://example.org/news/xhtml.html"/>
+    <updated>2026-02-01T10:00:00+01:00</updated>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hello <a href="/x">world</a>.</p></div></content>
+  </entry>
+</feed>"""
+
+RSS = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>News</title>
+<item><title>First</title><link>https://example.org/p/first</link>
+<pubDate>Tue, 10 Mar 2026 08:00:00 GMT</pubDate><description>&lt;b&gt;Sum&lt;/b&gt;mary</description>
+<content:encoded><![CDATA[<p>Body <strong>text</strong>.</p>]]></content:encoded></item>
+<item><title>First</title><link>https://example.org/q/first</link>
+<description>Second with the same slug</description>
+<content:encoded><![CDATA[<p>Other.</p>]]></content:encoded></item>
+</channel></rss>"""
+
+
+def test_atom_entries_become_posts() -> None:
+    clinic, xhtml = sources.parse_feed(ATOM, "https://example.org/feed.xml")
+    assert clinic == Post(
+        slug="clinic-opens", title="Clinic opens", body="<p>The clinic <em>opens</em> today.</p>\n",
+        published=datetime(2026, 3, 1, 10, tzinfo=UTC), url="https://example.org/news/clinic-opens/",
+        summary="Short.")
+    assert xhtml.slug == "xhtml" and xhtml.body == '<p>Hello <a href="/x">world</a>.</p>\n'
+
+
+def test_rss_items_become_posts_with_unique_slugs() -> None:
+    first, second = sources.parse_feed(RSS, "https://example.org/rss")
+    assert (first.slug, first.summary, first.body) == ("first", "Summary", "<p>Body <strong>text</strong>.</p>\n")
+    assert first.published == datetime(2026, 3, 10, 8, tzinfo=UTC)
+    assert second.slug == "first-2"
+
+
+def test_sample_feed_links_to_local_posts() -> None:
+    posts = sources.read_source(str(ROOT / "examples" / "blog" / "feed.xml"))
+    assert [p.slug for p in posts] == ["flu-vaccination-2026", "new-pediatric-clinic",
+                                       "heat-wave-advice", "patient-portal-results"]
+    assert all(p.body.strip() and "<h1" not in p.body for p in posts)
+
+
+def test_a_stored_post_reads_back_exactly() -> None:
+    for post in sources.read_source(str(ROOT / "examples" / "blog" / "feed.xml")):
+        assert sources.from_document(sources.to_document(post), post.slug) == post
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("../../etc/passwd", "etc-passwd"), ("/abs/path", "abs-path"), ("Ünïcödé\x00 Title!", "unicode-title"),
+     ("", "post"), ("健康", "post"), ("site", "site-post"), ("a" * 200, "a" * 80)],
+)
+def test_slugs_are_safe_file_names(text: str, slug: str) -> None:
+    assert sources.slugify(text) == slug
+
+
+def test_an_html_error_page_is_not_a_feed(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="not a readable Atom/RSS feed"):
+        sources.parse_feed(b"<html><body><h1>502 Bad Gateway</h1></html", "https://example.org/feed")
+    truncated = tmp_path / "feed.xml"
+    truncated.write_bytes(ATOM[:300])
+    with pytest.raises(SourceError, match=r"feed\.xml: not a readable Atom/RSS feed"):
+        sources.read_source(str(truncated))
+
+
+def test_a_feed_may_not_reach_outside_its_folder(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title>'
+                     b'<link href="../secret.html"/></entry></feed>')
+    (tmp_path.parent / "secret.html").write_text("<p>secret</p>")
+    with pytest.raises(SourceError, match="outside the feed's folder"):
+        sources.read_source(str(feed))
+
+
+def test_missing_sources_and_oversized_posts_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="no such file or folder"):
+        sources.read_source(str(tmp_path / "nope"))
+    with pytest.raises(SourceError, match=r"no \.html files"):
+        sources.read_source(str(tmp_path))
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<p>" + b"x" * (sources.MAX_BYTES + 1))
+    with pytest.raises(SourceError, match="over the 5242880-byte limit"):
+        sources.read_source(str(big))
+
+
+def test_a_page_in_another_encoding_is_decoded_as_declared(tmp_path: Path) -> None:
+    page = tmp_path / "cafe.html"
+    page.write_bytes('<meta charset="iso-8859-1"><title>Café</title><article><p>Crème brûlée</p></article>'
+                     .encode("latin-1"))
+    [post] = sources.read_source(str(page))
+    assert (post.slug, post.title, post.body) == ("cafe", "Café", "<p>Crème brûlée</p>\n")
