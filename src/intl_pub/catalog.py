@@ -43,7 +43,11 @@ OWN_FIELDS = frozenset(
     }
 )
 MT_PREFIX = "mt: "
+TM_PREFIX = "tm: "
+CARRIED_PREFIX = "updated automatically: "
 EARLIER_PREFIX = "earlier reviewed translation: "
+OWN_COMMENTS = (MT_PREFIX, TM_PREFIX, CARRIED_PREFIX, EARLIER_PREFIX)
+"""Extracted-comment lines intl-pub writes; the template's own comment lines are the rest."""
 FUZZY_MATCH_RATIO = 0.6
 _DATE_LINE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"$', re.M)
 
@@ -114,8 +118,15 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: Locale) -> p
             used.add(id(previous))
             _carry(previous, entry)
         else:
-            match = _best_match(tentry.msgid, [e for e in leftovers if id(e) not in used])
-            if match is not None:
+            candidates = [e for e in leftovers if id(e) not in used]
+            carried = _carry_over(tentry.msgid, candidates)
+            match = carried[0] if carried else _best_match(tentry.msgid, candidates)
+            if carried is not None:
+                used.add(id(carried[0]))
+                _carry(carried[0], entry)
+                entry.msgstr = carried[1]
+                entry.comment = "\n".join([entry.comment, CARRIED_PREFIX + carried[2]]).strip("\n")
+            elif match is not None:
                 used.add(id(match))
                 _suggest(match, entry)
         po.append(entry)
@@ -143,6 +154,15 @@ def set_machine_translation(entry: polib.POEntry, text: str, label: str, note: s
     lines = [ln for ln in entry.comment.splitlines() if not ln.startswith(MT_PREFIX)]
     lines.append(MT_PREFIX + label + (f" ({note})" if note else ""))
     entry.comment = "\n".join(lines)
+
+
+def reuse_translation(entry: polib.POEntry, text: str, origin: str) -> None:
+    """Fill an entry from a reviewed translation of the same text elsewhere (translation memory).
+
+    It stays reviewed -- a person approved these exact words -- and says where it came from.
+    """
+    entry.msgstr = text
+    entry.comment = "\n".join([entry.comment, f"{TM_PREFIX}reviewed in {origin}"]).strip("\n")
 
 
 def translations(po: polib.POFile) -> dict[tuple[str, str], Translation]:
@@ -264,9 +284,7 @@ def _fresh(tentry: polib.POEntry) -> polib.POEntry:
 
 
 def _source_comment(comment: str) -> str:
-    return "\n".join(
-        ln for ln in comment.splitlines() if not ln.startswith((MT_PREFIX, EARLIER_PREFIX))
-    )
+    return "\n".join(ln for ln in comment.splitlines() if not ln.startswith(OWN_COMMENTS))
 
 
 def _carry(previous: polib.POEntry, entry: polib.POEntry) -> None:
@@ -275,9 +293,7 @@ def _carry(previous: polib.POEntry, entry: polib.POEntry) -> None:
     entry.tcomment = previous.tcomment
     entry.previous_msgid = previous.previous_msgid
     entry.previous_msgctxt = previous.previous_msgctxt
-    kept = [
-        ln for ln in previous.comment.splitlines() if ln.startswith((MT_PREFIX, EARLIER_PREFIX))
-    ]
+    kept = [ln for ln in previous.comment.splitlines() if ln.startswith(OWN_COMMENTS)]
     entry.comment = "\n".join([entry.comment, *kept]).strip("\n")
     if "fuzzy" in previous.flags:
         entry.flags.insert(0, "fuzzy")
@@ -291,6 +307,58 @@ def _suggest(previous: polib.POEntry, entry: polib.POEntry) -> None:
     entry.flags.insert(0, "fuzzy")
     if "fuzzy" not in previous.flags:
         entry.comment = "\n".join([entry.comment, EARLIER_PREFIX + previous.msgstr]).strip("\n")
+
+
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_URL = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>\"]+[^\s<>\".,;:!?)]")
+_TOKEN = re.compile(r"</?\d+/?>")
+
+
+def _skeleton(text: str) -> tuple[str, list[str], list[str]]:
+    """The words of a msgid without numbers, URLs, whitespace and punctuation; and those."""
+    urls = _URL.findall(text)
+    rest = _URL.sub("\x01", text)
+    tokens = _TOKEN.findall(rest)
+    rest = _TOKEN.sub("\x02", rest)
+    numbers = _NUMBER.findall(rest)
+    rest = _NUMBER.sub("\x03", rest)
+    words = re.sub(r"[^\w\x01\x02\x03]+", "", rest.replace("_", ""))
+    return words + "|" + " ".join(tokens), numbers, urls
+
+
+def _carry_over(
+    msgid: str, candidates: list[polib.POEntry]
+) -> tuple[polib.POEntry, str, str] | None:
+    """A reviewed entry whose source differs only in numbers, URLs, whitespace or punctuation.
+
+    Returns it with its translation updated (each changed number or URL
+    replaced where the translation has it) and a note of what changed; None
+    when there is none, or when a changed number is not found in the
+    translation (then the usual fuzzy suggestion applies).
+    """
+    words, numbers, urls = _skeleton(msgid)
+    for candidate in candidates:
+        if "fuzzy" in candidate.flags or not candidate.msgstr:
+            continue
+        old_words, old_numbers, old_urls = _skeleton(candidate.msgid)
+        if old_words != words:
+            continue
+        text, changes = candidate.msgstr, []
+        for old, new in [
+            *zip(old_numbers, numbers, strict=True),
+            *zip(old_urls, urls, strict=True),
+        ]:
+            if old == new:
+                continue
+            found = re.search(rf"(?<![\w.,:]){re.escape(old)}(?![\w]|[.,:]\d)", text)
+            if found is None:
+                break
+            text = text[: found.start()] + new + text[found.end() :]
+            changes.append(f"{old} → {new}")
+        else:
+            what = ", ".join(changes) if changes else "only whitespace or punctuation changed"
+            return candidate, text, what
+    return None
 
 
 def _best_match(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from intl_pub import tokens
-from intl_pub.model import Locale
+from intl_pub.model import Glossary, Locale
 
 ERROR = "error"
 WARNING = "warning"
@@ -107,11 +107,48 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run(source: str, translation: str, locale: Locale) -> list[Problem]:
+def check_do_not_translate(
+    source: str, translation: str, locale: Locale, glossary: Glossary
+) -> Iterable[Problem]:
+    """Names on the do-not-translate list appear in the translation exactly as in the source."""
+    lost = [t for t in glossary.do_not_translate if _has_term(source, t) and t not in translation]
+    if lost:
+        yield Problem(ERROR, "do-not-translate", "must stay as written: " + ", ".join(lost))
+
+
+def check_glossary(
+    source: str, translation: str, locale: Locale, glossary: Glossary
+) -> Iterable[Problem]:
+    """Where the source uses a glossary term, the translation uses the required translation."""
+    missing = [
+        f"{term} → {target}"
+        for term, target in glossary.for_locale(locale).items()
+        if _has_term(source, term, fold=True) and target.lower() not in translation.lower()
+    ]
+    if missing:
+        yield Problem(WARNING, "glossary", "glossary term(s) not used: " + "; ".join(missing))
+
+
+GLOSSARY_CHECKS = (check_do_not_translate, check_glossary)
+
+
+def run(
+    source: str, translation: str, locale: Locale, glossary: Glossary | None = None
+) -> list[Problem]:
     """All problems of one translation (none for an empty translation)."""
     if not translation:
         return []
-    return [p for check in CHECKS for p in check(source, translation, locale)]
+    found = [p for check in CHECKS for p in check(source, translation, locale)]
+    if glossary is not None:
+        found += [
+            p for check in GLOSSARY_CHECKS for p in check(source, translation, locale, glossary)
+        ]
+    return found
+
+
+def _has_term(text: str, term: str, fold: bool = False) -> bool:
+    flags = re.IGNORECASE if fold else 0
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", tokens.strip(text), flags) is not None
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

@@ -40,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Prefect API call
     try:
         return int(args.handler(args) or 0)
     except IntlPubError as exc:
@@ -74,8 +75,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {state.message}", file=sys.stderr)
         return 1
     site = settings.site_dir
+    command = Path(sys.executable).parent / "intl-pub"
+    command_name = str(command) if command.exists() else "intl-pub"
     print(f"\nThe site is in {site}/ — open {site / 'index.html'}")
-    print(f"or preview it: intl-pub serve --workdir {settings.workdir}  (then {settings.base_url})")
+    print(f"or preview it: {command_name} serve --workdir {settings.workdir}")
+    print(f"  (then open {settings.base_url})")
+    print(f"Review progress: {command_name} status --workdir {settings.workdir}")
     return 0
 
 
@@ -168,8 +173,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from intl_pub import catalog, checks
+    from intl_pub.config import load_glossary
 
     settings = _settings(args)
+    glossary = load_glossary(settings)
     errors = warnings = 0
     for locale in settings.locales:
         folder = settings.translations_dir / locale.gettext
@@ -183,7 +190,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             for entry in po or []:
                 if entry.obsolete or not entry.msgstr:
                     continue
-                for problem in checks.run(entry.msgid, entry.msgstr, locale):
+                for problem in checks.run(entry.msgid, entry.msgstr, locale, glossary):
                     shown = Path(os.path.relpath(path, Path.cwd()))
                     print(
                         f"{shown}:{entry.linenum}: {problem.severity}: [{problem.check}] "

@@ -7,6 +7,7 @@ by the caller through :func:`dataclasses.replace`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -14,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from intl_pub.errors import ConfigError
-from intl_pub.model import LOCALES, Locale
+from intl_pub.model import LOCALES, Glossary, Locale
 
 SETTINGS_FILE = "intl-pub.toml"
+GLOSSARY_FILE = "glossary.toml"
 DEFAULT_LOCALES = ("es", "zh-Hans", "ru")
 
 
@@ -104,6 +106,43 @@ def load_settings(workdir: Path | str = ".", env: dict[str, str] | None = None) 
     if not settings.base_url.endswith("/"):
         settings = replace(settings, base_url=settings.base_url + "/")
     return settings
+
+
+def load_glossary(settings: Settings) -> Glossary:
+    """Read translations/glossary.toml (an empty glossary when there is none).
+
+    ``do_not_translate = [...]`` at the top; one table per locale mapping
+    English terms to their required translation::
+
+        do_not_translate = ["MyNorthbridge", "WHO"]
+        [es]
+        "flu vaccine" = "vacuna contra la gripe"
+    """
+    path = settings.translations_dir / GLOSSARY_FILE
+    if not path.exists():
+        return Glossary()
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}; fix the glossary file") from exc
+    keep = data.pop("do_not_translate", [])
+    if not isinstance(keep, list) or not all(isinstance(t, str) and t.strip() for t in keep):
+        raise ConfigError(f"{path}: do_not_translate must be a list of non-empty strings")
+    terms: dict[str, dict[str, str]] = {}
+    for tag, table in data.items():
+        try:
+            (locale,) = parse_locales([tag])
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: [{tag}]: {exc}") from exc
+        if not isinstance(table, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            for k, v in table.items()
+        ):
+            raise ConfigError(f"{path}: [{tag}] must map English terms to translations (strings)")
+        terms[locale.tag] = dict(table)
+    version = hashlib.sha256(raw).hexdigest()[:12]
+    return Glossary(tuple(keep), terms, version)
 
 
 def resolve_source(settings: Settings, source: str) -> str:

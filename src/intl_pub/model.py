@@ -106,3 +106,18 @@ class RunReport:
     def ok(self) -> bool:
         """True when every post and locale succeeded."""
         return not self.failures
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """translations/glossary.toml: terms kept as written, and required translations."""
+
+    do_not_translate: tuple[str, ...] = ()
+    """Names and terms that stay in English in every language (masked before MT)."""
+    terms: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per locale tag: English term -> the translation that must be used."""
+    version: str = ""
+    """A digest of the file, for caches keyed on the glossary."""
+
+    def for_locale(self, locale: Locale) -> dict[str, str]:
+        return self.terms.get(locale.tag, {})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,10 +22,10 @@ import polib
 
 from intl_pub import catalog, checks, publish, segment, sources, tokens, typography
 from intl_pub.catalog import Stats
-from intl_pub.config import Settings, resolve_source
+from intl_pub.config import Settings, load_glossary, resolve_source
 from intl_pub.errors import CatalogError, IntlPubError, LockError, SourceError
 from intl_pub.files import write_if_changed
-from intl_pub.model import Locale, Post, RunReport, Translation, Unit
+from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
 from intl_pub.mt import Engine, Progress, get_engine
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,8 @@ def translate_locale(
             report.failures.append(f"{post.slug} [{locale.tag}]: {exc}")
             continue
         merged.append((post, catalog.merge(pot, old, locale)))
-    todo = [entry for _, po in merged for entry in catalog.needs_translation(po)]
+    glossary = load_glossary(settings)
+    todo = _reuse_reviewed(merged)
     if todo:
         label = engine.label(locale)
         done = 0
@@ -169,7 +171,9 @@ def translate_locale(
             if progress is not None:
                 progress(done, len(todo))
 
-        results = machine_translate(engine, locale, [e.msgid for e in todo], step, report)
+        results = machine_translate(
+            engine, locale, [e.msgid for e in todo], step, report, glossary.do_not_translate
+        )
         for entry, (text, note) in zip(todo, results, strict=True):
             catalog.set_machine_translation(entry, typography.apply(text, locale), label, note)
         log.info("%s: machine-translated %d units with %s", locale.tag, len(todo), label)
@@ -180,18 +184,78 @@ def translate_locale(
     return report
 
 
+def _reuse_reviewed(merged: Sequence[tuple[Post, polib.POFile]]) -> list[polib.POEntry]:
+    """A translation memory across posts: reuse a reviewed translation of the same text.
+
+    Returns the entries still without a translation, for the engine.
+    """
+    memory: dict[tuple[str, str], tuple[str, str]] = {}
+    for post, po in merged:
+        for entry in po:
+            if not entry.obsolete and entry.msgstr and "fuzzy" not in entry.flags:
+                memory.setdefault((entry.msgctxt or "", entry.msgid), (entry.msgstr, post.slug))
+    todo = []
+    for _, po in merged:
+        for entry in catalog.needs_translation(po):
+            hit = memory.get((entry.msgctxt or "", entry.msgid))
+            if hit is None:
+                todo.append(entry)
+            else:
+                catalog.reuse_translation(entry, hit[0], hit[1])
+    return todo
+
+
 def machine_translate(
     engine: Engine,
     locale: Locale,
     msgids: Sequence[str],
     progress: Progress | None,
     report: RunReport,
+    keep: Sequence[str] = (),
 ) -> list[tuple[str, str]]:
     """Translate msgids with their tokens; where the engine breaks tokens, translate the pieces.
 
-    Returns (translation, note) pairs; the note says when tags were placed
+    Terms in ``keep`` (the glossary's do-not-translate list) travel through
+    the engine as void tokens and come back exactly as written. Returns
+    (translation, note) pairs; the note says when tags were placed
     automatically, so the reviewer knows to look at them.
     """
+    masked = [_mask(m, keep) for m in msgids]
+    results = _translate_tokens(engine, locale, [m for m, _ in masked], progress, report)
+    return [
+        (_unmask(text, terms), note)
+        for (text, note), (_, terms) in zip(results, masked, strict=True)
+    ]
+
+
+MASK_BASE = 1000
+"""Do-not-translate terms become tokens <1000/>, <1001/>, ... (beyond any element's number)."""
+
+
+def _mask(msgid: str, keep: Sequence[str]) -> tuple[str, dict[str, str]]:
+    terms: dict[str, str] = {}
+    for term in sorted(keep, key=len, reverse=True):
+        pattern = re.compile(rf"(?<![\w<]){re.escape(term)}(?!\w)")
+        if pattern.search(msgid):
+            token = f"<{MASK_BASE + len(terms)}/>"
+            terms[token] = term
+            msgid = pattern.sub(token, msgid)
+    return msgid, terms
+
+
+def _unmask(text: str, terms: dict[str, str]) -> str:
+    for token, term in terms.items():
+        text = text.replace(token, term)
+    return text
+
+
+def _translate_tokens(
+    engine: Engine,
+    locale: Locale,
+    msgids: Sequence[str],
+    progress: Progress | None,
+    report: RunReport,
+) -> list[tuple[str, str]]:
     outputs = engine.translate(list(msgids), locale, progress)
     report.engine_calls += 1
     results = [(out, "") for out in outputs]
@@ -231,7 +295,10 @@ class Rendered:
 
 
 def render_document(
-    document: str, locale: Locale, found: dict[tuple[str, str], Translation]
+    document: str,
+    locale: Locale,
+    found: dict[tuple[str, str], Translation],
+    glossary: Glossary | None = None,
 ) -> Rendered:
     """Apply the per-block policy: reviewed > machine translation passing QA > English."""
     counts = {"reviewed": 0, "machine": 0, "source": 0}
@@ -242,7 +309,7 @@ def render_document(
             if hit.reviewed:
                 counts["reviewed"] += 1
                 return segment.Rendering(hit.text)
-            if not checks.has_errors(checks.run(unit.msgid, hit.text, locale)):
+            if not checks.has_errors(checks.run(unit.msgid, hit.text, locale, glossary)):
                 counts["machine"] += 1
                 return segment.Rendering(hit.text, {"data-mt": ""})
         counts["source"] += 1
@@ -256,6 +323,7 @@ def publish_site(settings: Settings) -> RunReport:
     """Write site/: every post in English and in every locale, indexes, feeds, sitemap."""
     report = RunReport()
     posts = stored_posts(settings)
+    glossary = load_glossary(settings)
     pages: list[publish.Page] = []
     for post in posts:
         document = content_path(settings, post.slug).read_text(encoding="utf-8")
@@ -267,7 +335,7 @@ def publish_site(settings: Settings) -> RunReport:
                 report.failures.append(f"{post.slug} [{locale.tag}]: {exc}")
                 po = None
             found = catalog.translations(po) if po is not None else {}
-            rendered = render_document(document, locale, found)
+            rendered = render_document(document, locale, found, glossary)
             share = rendered.stats.reviewed_share
             if share < settings.threshold(locale, "publish"):
                 log.info(
@@ -325,6 +393,7 @@ class StatusRow:
 def status(settings: Settings) -> list[StatusRow]:
     """Per locale and post: reviewed / machine / untranslated / failing-QA counts."""
     rows = []
+    glossary = load_glossary(settings)
     for locale in settings.locales:
         for post in stored_posts(settings):
             po = catalog.load(catalog_path(settings, locale, post.slug))
@@ -338,7 +407,7 @@ def status(settings: Settings) -> list[StatusRow]:
                 for e in po
                 if not e.obsolete
                 and e.msgstr
-                and checks.has_errors(checks.run(e.msgid, e.msgstr, locale))
+                and checks.has_errors(checks.run(e.msgid, e.msgstr, locale, glossary))
             )
             rows.append(StatusRow(locale.tag, post.slug, catalog.stats(po), errors))
     return rows
