@@ -163,3 +163,16 @@ def test_a_broken_catalog_is_a_clear_error_naming_file_and_line(
     assert str(error.value).startswith(str(path) + ":")
     assert message in str(error.value)
     assert path.read_bytes() == content
+
+
+def test_long_comments_stay_one_line_and_read_back_the_same(tmp_path: Path) -> None:
+    po = reviewed_before()
+    po[0].tcomment = "Checked with Dr Okafor on 3 November: keep the informal register here, " * 3
+    catalog.set_machine_translation(po[1], "x " * 60, "argos translate-en_es 1.0")
+    path = tmp_path / "es.po"
+    catalog.save(po, path)
+    again = catalog.load(path)
+    assert again is not None
+    assert again[0].tcomment == po[0].tcomment.rstrip()
+    assert again[1].comment == po[1].comment
+    assert not catalog.save(catalog.merge(template(BEFORE_UNITS), again, ES), path)

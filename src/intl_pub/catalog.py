@@ -182,10 +182,32 @@ def stats(po: polib.POFile) -> Stats:
 
 
 def render(po: polib.POFile) -> str:
-    """The file's text, with polib's fixed wrapping."""
-    po.wrapwidth = WRAP
-    text = str(po)
+    """The file's text: msgid/msgstr wrapped at a fixed width, comments one per line.
+
+    polib would wrap long comments over several lines, which reads back as
+    a different comment; GNU gettext keeps comment lines as they are, and so
+    do we (a translator's long ``#`` line stays one line).
+    """
+    header = "".join(
+        "#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
+        for line in po.header.split("\n")
+    )
+    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
+    text = header + "\n".join(_render_entry(e) for e in entries)
     return text if text.endswith("\n") else text + "\n"
+
+
+def _render_entry(entry: polib.POEntry) -> str:
+    lines = [f"# {ln}".rstrip() for ln in entry.tcomment.split("\n")] if entry.tcomment else []
+    if entry.comment and not entry.obsolete:
+        lines += [f"#. {ln}".rstrip() for ln in entry.comment.split("\n")]
+    saved = entry.tcomment, entry.comment
+    entry.tcomment = entry.comment = ""
+    try:
+        body = entry.__unicode__(WRAP)
+    finally:
+        entry.tcomment, entry.comment = saved
+    return "\n".join([*lines, body])
 
 
 # --- disk -----------------------------------------------------------------------------
