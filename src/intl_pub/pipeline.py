@@ -367,6 +367,11 @@ def _ui_catalog(settings: Settings, locale: Locale) -> dict[str, str]:
     own = settings.translations_dir / locale.gettext / f"{publish.UI_CATALOG}.po"
     if not own.exists():
         write_if_changed(own, shipped.read_bytes())
+    template = settings.translations_dir / "templates" / f"{publish.UI_CATALOG}.pot"
+    if not template.exists():
+        entries = catalog.load(shipped) or []
+        units = [Unit(e.msgid, 0, note="site") for e in entries]
+        catalog.save(catalog.build_template(units, "intl-pub site", "intl-pub site"), template)
     strings: dict[str, str] = {}
     for path in (shipped, own):
         po = catalog.load(path)
