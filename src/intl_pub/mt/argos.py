@@ -32,6 +32,8 @@ from intl_pub.mt import Progress
 log = logging.getLogger(__name__)
 
 CHUNK = 64
+MAX_DECODING = 256
+"""CTranslate2's default max_decoding_length, which argostranslate uses as is."""
 """Texts per progress step; CTranslate2 still sees batches of ``max_batch_size``."""
 INDEX_TIMEOUT = 15.0
 INSTALL_HINT = (
@@ -71,11 +73,14 @@ class ArgosEngine:
         return self._model(locale).label
 
     def check(self, locales: Sequence[Locale]) -> None:
+        """Every locale has an installed model, and it loads (models are kept for the run)."""
         packages = _installed_packages()
         missing = [loc for loc in locales if _find(packages, loc) is None]
         if missing:
             pairs = ", ".join(f"en→{loc.argos} (for {loc.tag})" for loc in missing)
             raise ModelMissingError(f"no Argos model installed for {pairs}; {INSTALL_HINT}")
+        for locale in locales:
+            self._model(locale)
 
     def translate(
         self, texts: Sequence[str], locale: Locale, progress: Progress | None = None
@@ -98,6 +103,9 @@ class ArgosEngine:
         if not flat:
             return ["" for _ in texts]
         prefix = [[pkg.target_prefix]] * len(flat) if pkg.target_prefix else None
+        # CTranslate2 stops at 256 target tokens by default and argostranslate keeps that:
+        # a long sentence would lose its end without a word. Allow twice the longest source.
+        limit = max(MAX_DECODING, 2 * max(len(tokens) for tokens in flat) + 10)
         results = model.translator.translate_batch(
             flat,
             target_prefix=prefix,
@@ -107,7 +115,12 @@ class ArgosEngine:
             beam_size=max(1, settings.beam_size),
             num_hypotheses=1,
             length_penalty=0.2,
+            max_decoding_length=limit,
         )
+        for result, source in zip(results, flat, strict=True):
+            if len(result.hypotheses[0]) >= limit:
+                log.warning("a translation reached the %d-token limit and may be cut short: %r",
+                            limit, pkg.tokenizer.decode(source)[:80])
         out, index = [], 0
         for group in sentences:
             pieces: list[str] = []
