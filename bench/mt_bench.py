@@ -84,13 +84,16 @@ def make_corpus(workdir: Path, posts: int) -> None:
         original = originals[n % len(originals)]
         soup = BeautifulSoup(original.read_text("utf-8"), "html.parser")
         copy = n // len(originals) + 1
-        for block in soup.find_all(["title", "h1", "h2", "p", "li", "td", "th", "figcaption", "dd"]):
+        for block in soup.find_all(
+            ["title", "h1", "h2", "p", "li", "td", "th", "figcaption", "dd"]
+        ):
             texts = [t for t in block.find_all(string=True) if t.strip()]
             if texts and block.find_parent(["pre", "code"]) is None:
                 texts[-1].replace_with(f"{texts[-1].rstrip()} in district {copy}")
         (source / f"{original.stem}-{copy}.html").write_text(str(soup), "utf-8")
     (workdir / "intl-pub.toml").write_text(
-        '[pipeline]\nsources = ["posts"]\nlocales = ["es"]\nengine = "argos"\n', "utf-8")
+        '[pipeline]\nsources = ["posts"]\nlocales = ["es"]\nengine = "argos"\n', "utf-8"
+    )
 
 
 def main() -> None:
@@ -124,23 +127,32 @@ def main() -> None:
         document = pipeline.content_path(settings, post.slug).read_text("utf-8")
         units += list(dict.fromkeys(u.msgid for u in segment.extract(document)))
     words = sum(len(re.sub(r"</?\d+/?>", " ", u).split()) for u in units)
-    print(f"corpus: {len(posts)} posts, {len(units)} units, {words} words; "
-          f"{THREADS} threads; beam 4", flush=True)
+    print(
+        f"corpus: {len(posts)} posts, {len(units)} units, {words} words; {THREADS} threads; beam 4",
+        flush=True,
+    )
 
     engine = get_engine("argos")
-    model = engine._model(es)  # noqa: SLF001 - the same loaded model for the limit
+    model = engine._model(es)
     rss_loaded = rss_mb()
     pkg, sentencizer = model.package, model.sentencizer
     sentences = [s for u in units for s in sentencizer.split_sentences(u)]
     tokenized = [pkg.tokenizer.encode(s) for s in sentences]
-    translator = ctranslate2.Translator(str(Path(pkg.package_path) / "model"), device="cpu",
-                                        inter_threads=1, intra_threads=THREADS)
+    translator = ctranslate2.Translator(
+        str(Path(pkg.package_path) / "model"), device="cpu", inter_threads=1, intra_threads=THREADS
+    )
 
     # 1. the limit
     start = time.perf_counter()
-    translator.translate_batch(tokenized, replace_unknowns=True, max_batch_size=32,
-                               batch_type="examples", beam_size=4, num_hypotheses=1,
-                               length_penalty=0.2)
+    translator.translate_batch(
+        tokenized,
+        replace_unknowns=True,
+        max_batch_size=32,
+        batch_type="examples",
+        beam_size=4,
+        num_hypotheses=1,
+        length_penalty=0.2,
+    )
     limit_s = time.perf_counter() - start
     del translator
     print(f"limit: {limit_s:.1f} s", flush=True)
@@ -167,7 +179,9 @@ def main() -> None:
     text = path.read_text("utf-8")
     paragraph = re.search(r"<p>([^<]{20,})", text)
     assert paragraph is not None
-    path.write_text(text.replace(paragraph.group(1), paragraph.group(1) + " Updated today.", 1), "utf-8")
+    path.write_text(
+        text.replace(paragraph.group(1), paragraph.group(1) + " Updated today.", 1), "utf-8"
+    )
     pipeline.extract(settings, changed_post)
     start = time.perf_counter()
     one = pipeline.translate_locale(settings, es, pipeline.stored_posts(settings), engine)
@@ -183,8 +197,11 @@ def main() -> None:
 
     figures = {
         "machine": f"{platform.machine()}, {THREADS} cores, {platform.python_version()}, "
-                   f"ctranslate2 {ctranslate2.__version__}",
-        "posts": len(posts), "units": len(units), "sentences": len(sentences), "words": words,
+        f"ctranslate2 {ctranslate2.__version__}",
+        "posts": len(posts),
+        "units": len(units),
+        "sentences": len(sentences),
+        "words": words,
         "words_per_s": {"limit": words / limit_s, "peer": words / peer_s, "ours": words / ours_s},
         "ours_over_limit": limit_s / ours_s,
         "ours_over_peer": peer_s / ours_s,
@@ -199,9 +216,13 @@ def main() -> None:
     print(json.dumps(figures, indent=2))
     w = figures["words_per_s"]
     print(f"\nwords/s  limit {w['limit']:.0f}   peer {w['peer']:.0f}   ours {w['ours']:.0f}")
-    print(f"ours/limit {figures['ours_over_limit']:.2f}   ours/peer {figures['ours_over_peer']:.2f}")
-    print(f"second run: {unchanged.engine_calls} engine calls; one paragraph changed: "
-          f"{one.engine_calls} engine call(s)")
+    print(
+        f"ours/limit {figures['ours_over_limit']:.2f}   ours/peer {figures['ours_over_peer']:.2f}"
+    )
+    print(
+        f"second run: {unchanged.engine_calls} engine calls; one paragraph changed: "
+        f"{one.engine_calls} engine call(s)"
+    )
     if args.out:
         args.out.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     shutil.rmtree(workdir, ignore_errors=True)

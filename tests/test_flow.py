@@ -49,3 +49,61 @@ def test_a_failing_source_fails_the_flow_but_not_the_other_posts(
     assert state.is_failed()
     assert "source no-such-folder: " in state.message and "no such file or folder" in state.message
     assert (blog / "site" / "es" / "heat-wave-advice" / "index.html").exists()
+
+
+def task_states(flow_run_id: object) -> dict[str, list[str]]:
+    """Task run name prefix -> state names, as the Prefect API reports them."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    states: dict[str, list[str]] = {}
+    for run in runs:
+        states.setdefault(run.name.rsplit("-", 1)[0], []).append(run.state.name if run.state else "")
+    return states
+
+
+def test_an_unchanged_second_run_hits_the_translation_cache(prefect_server: None, blog: Path) -> None:
+    from intl_pub_flows.pipeline_flow import translate_flow
+
+    first = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    assert first.is_completed() and first.result()["engine_calls"] == 3
+    # The first run created the catalogs, so it was not cached (its key predates them);
+    # the second finds nothing to do and records that; from the third on, it is a cache hit.
+    second = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    assert second.is_completed() and second.result() == {"written": 0, "engine_calls": 0, "failures": []}
+    third = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    assert third.is_completed() and third.result()["engine_calls"] == 0
+    assert task_states(third.state_details.flow_run_id)["translate_locale"] == ["Cached"] * 3
+    post = blog / "examples" / "blog" / "posts" / "heat-wave-advice.html"
+    post.write_text(post.read_text("utf-8").replace("A short visit", "A short call"), "utf-8")
+    fourth = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    assert fourth.result()["engine_calls"] == 3  # the content changed: a cache miss per locale
+    (blog / "translations" / "es" / "heat-wave-advice.po").unlink()
+    fifth = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    assert (blog / "translations" / "es" / "heat-wave-advice.po").exists()  # never a stale hit
+    assert fifth.result()["engine_calls"] == 1
+
+
+def test_publish_waits_for_the_review_threshold(prefect_server: None, blog: Path) -> None:
+    from intl_pub_flows.pipeline_flow import publish_flow, translate_flow
+
+    assert translate_flow(workdir=str(blog), engine="pseudo", return_state=True).is_completed()
+    gated = publish_flow(workdir=str(blog), gate="threshold", min_reviewed=0.5)
+    assert gated["published"] is False
+    assert gated["waiting_for_review"][0].startswith("es 0% reviewed (needs 50%)")
+    assert not (blog / "site").exists()
+    opened = publish_flow(workdir=str(blog), gate="threshold", min_reviewed=0.0)
+    assert opened["published"] is True and (blog / "site" / "ru" / "index.html").exists()
+
+
+def test_the_flow_runs_on_a_dask_local_cluster(prefect_server: None, argos_models: Path, blog: Path) -> None:
+    from intl_pub_flows.pipeline_flow import run_flow, with_task_runner
+
+    state = with_task_runner(run_flow, "dask")(workdir=str(blog), engine="argos", return_state=True)
+    assert state.is_completed(), state.message
+    assert state.result()["engine_calls"] == 3
+    po = (blog / "translations" / "zh_Hans" / "heat-wave-advice.po").read_text("utf-8")
+    assert "#. mt: argos translate-en_zh 0.0.1" in po
+    assert (blog / "site" / "zh-hans" / "heat-wave-advice" / "index.html").exists()

@@ -62,9 +62,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from intl_pub.mt import get_engine
 
     get_engine(settings.engine).check(settings.locales)  # fail fast, before Prefect starts
-    from intl_pub_flows.pipeline_flow import run_flow
+    from intl_pub_flows.pipeline_flow import run_flow, with_task_runner
 
-    state = run_flow(
+    state = with_task_runner(run_flow, args.task_runner)(
         workdir=str(settings.workdir),
         sources=args.source or None,
         locales=[loc.tag for loc in settings.locales],
@@ -81,6 +81,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"or preview it: {command_name} serve --workdir {settings.workdir}")
     print(f"  (then open {settings.base_url})")
     print(f"Review progress: {command_name} status --workdir {settings.workdir}")
+    return 0
+
+
+def cmd_serve_flows(args: argparse.Namespace) -> int:
+    """Serve the deployments from this process: schedules without a work pool."""
+    settings = _settings(args)
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if not os.environ.get("PREFECT_API_URL"):
+        raise IntlPubError(
+            "schedules need a running Prefect server: start one with `prefect server start` and "
+            "set PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
+        )
+    from intl_pub_flows.pipeline_flow import serve_deployments
+
+    serve_deployments(settings, args.translate_cron, args.publish_cron)
     return 0
 
 
@@ -354,7 +370,27 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    pipeline_command("run", cmd_run, "pull, translate and publish, as one Prefect flow")
+    run = pipeline_command("run", cmd_run, "pull, translate and publish, as one Prefect flow")
+    run.add_argument(
+        "--task-runner",
+        metavar="RUNNER",
+        default=os.environ.get("INTL_PUB_TASK_RUNNER"),
+        help="threads (default), dask (a local Dask cluster), or dask://HOST:PORT",
+    )
+    served = pipeline_command(
+        "serve-flows",
+        cmd_serve_flows,
+        "serve the scheduled deployments from this process (needs a server)",
+        sources=False,
+    )
+    served.add_argument(
+        "--translate-cron", default="0 * * * *", help="pull + translate schedule (default: hourly)"
+    )
+    served.add_argument(
+        "--publish-cron",
+        default="30 6 * * *",
+        help="publish schedule (default: daily at 06:30 UTC)",
+    )
     pipeline_command("pull", cmd_pull, "fetch the sources into content/", engine=False)
     pipeline_command(
         "translate", cmd_translate, "update the catalogs and machine-translate new units"

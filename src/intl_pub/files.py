@@ -6,6 +6,7 @@ A base module like model and errors: sources (content/), catalog
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -35,6 +36,15 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         return False
     write_atomic(path, data)
     return True
+
+
+def read_json(path: Path) -> dict:
+    """A small JSON state file as a dict; empty when missing or unreadable (it is rebuilt)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def build_time() -> datetime:

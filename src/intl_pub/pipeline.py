@@ -9,6 +9,7 @@ on; the engine is checked before anything is written.
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import re
@@ -24,13 +25,15 @@ from intl_pub import catalog, checks, publish, segment, sources, tokens, typogra
 from intl_pub.catalog import Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
 from intl_pub.errors import CatalogError, IntlPubError, LockError, SourceError
-from intl_pub.files import write_if_changed
+from intl_pub.files import read_json, write_if_changed
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
 from intl_pub.mt import Engine, Progress, get_engine
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = ".intl-pub.lock"
+SOURCES_STATE = ".sources.json"
+"""content/.sources.json: each URL's ETag and Last-Modified, for conditional requests."""
 PIECES_NOTE = "tags placed automatically: the engine lost the markup, pieces translated separately"
 
 
@@ -95,11 +98,22 @@ def pull(settings: Settings, source_list: Sequence[str] | None = None) -> RunRep
     if not chosen:
         raise SourceError("no source: pass --source URL_OR_PATH or set sources in intl-pub.toml")
     posts: list[Post] = []
+    state = settings.content_dir / SOURCES_STATE
+    validators = read_json(state)
     for source in chosen:
         try:
-            posts.extend(sources.read_source(resolve_source(settings, source)))
+            found = sources.read_source(resolve_source(settings, source), validators)
         except IntlPubError as exc:
             report.failures.append(f"source {source}: {exc}")
+            continue
+        if found is None:
+            log.info("%s: not modified since the last pull", source)
+        else:
+            posts.extend(found)
+    if validators and write_if_changed(
+        state, (json.dumps(validators, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    ):
+        report.written.append(rel(settings, state))
     for post in sources.unique_slugs(posts):
         path = content_path(settings, post.slug)
         if write_if_changed(path, sources.to_document(post).encode("utf-8")):

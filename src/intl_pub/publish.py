@@ -24,7 +24,7 @@ import babel.dates
 import jinja2
 from bs4 import BeautifulSoup
 
-from intl_pub.files import build_time, write_if_changed
+from intl_pub.files import build_time, read_json, write_if_changed
 from intl_pub.model import SOURCE_TAG, Locale, Post
 
 if TYPE_CHECKING:
@@ -134,11 +134,7 @@ def og_locale(tag: str) -> str:
 
 def read_state(site_dir: Path) -> dict[str, list[str]]:
     """What the last publish recorded: per page, a digest of its text and when it changed."""
-    try:
-        data = json.loads((site_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json(site_dir / STATE_FILE)
 
 
 def build_site(

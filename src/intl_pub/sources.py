@@ -34,20 +34,40 @@ CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}"
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT = 20.0
 RETRIES = 3
+BACKOFF = 1.0
+"""Seconds before the first retry; doubled each time."""
 PUBLISHED_META = "intl-pub:published"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RESERVED_SLUGS = frozenset({"site", "templates"})
+_ERROR_PAGE = re.compile(
+    r"^\s*(?:[45]\d\d\b|error\b)|\b(?:not found|bad gateway|service unavailable|"
+    r"internal server error|access denied|forbidden)\b",
+    re.I,
+)
 
 
-def read_source(source: str) -> list[Post]:
-    """All posts of one source: a feed (URL or file), a post URL, an HTML file or a folder."""
+def read_source(
+    source: str, validators: dict[str, dict[str, str]] | None = None
+) -> list[Post] | None:
+    """All posts of one source: a feed (URL or file), a post URL, an HTML file or a folder.
+
+    ``validators`` holds each URL's ETag/Last-Modified from the previous pull
+    and is updated in place; a server that answers 304 Not Modified gives
+    None (nothing to read: the stored posts stand).
+    """
     if "://" in source:
-        data, final_url, content_type = _fetch(source)
+        fetched = _fetch(source, validators)
+        if fetched is None:
+            return None
+        data, final_url, content_type = fetched
         if _looks_like_feed(data, content_type):
             return parse_feed(data, final_url)
-        return [
-            parse_page(_decode(data, content_type, source), final_url, _slug_from_url(final_url))
-        ]
+        post = parse_page(_decode(data, content_type, source), final_url, _slug_from_url(final_url))
+        if _ERROR_PAGE.search(post.title) and len(post.body) < 2000:
+            raise SourceError(
+                f"{source}: the server sent an error page ({post.title!r}), not a feed or a post"
+            )
+        return [post]
     path = Path(source)
     if path.is_dir():
         files = sorted(path.glob("*.html")) + sorted(path.glob("*.htm"))
@@ -209,7 +229,7 @@ def _entry_post(
             )
         post, url = _read_page_file(page_path), ""
     else:
-        post, url = read_source(link)[0], link
+        post, url = (read_source(link) or [])[0], link
     return Post(slug, title or post.title, post.body, published, url, summary or post.summary)
 
 
@@ -324,15 +344,33 @@ def _looks_like_feed(data: bytes, content_type: str) -> bool:
 # --- network --------------------------------------------------------------------------
 
 
-def _fetch(url: str) -> tuple[bytes, str, str]:
-    """GET with a timeout, bounded redirects, a size limit and retries with backoff."""
+def _fetch(
+    url: str, validators: dict[str, dict[str, str]] | None = None
+) -> tuple[bytes, str, str] | None:
+    """GET with a timeout, bounded redirects, a size limit and retries with backoff.
+
+    Conditional when ``validators`` knows the URL; None on 304 Not Modified.
+    Server errors (5xx) and network failures are retried; client errors are not.
+    """
     if urlparse(url).scheme not in {"http", "https"}:
         raise SourceError(f"{url}: only http and https URLs are fetched")
+    headers = {"User-Agent": "intl-pub"}
+    known = (validators or {}).get(url, {})
+    if known.get("etag"):
+        headers["If-None-Match"] = known["etag"]
+    if known.get("last_modified"):
+        headers["If-Modified-Since"] = known["last_modified"]
     last: Exception | None = None
     for attempt in range(RETRIES):
         try:
             with httpx.Client(timeout=TIMEOUT, follow_redirects=True, max_redirects=5) as client:
-                with client.stream("GET", url, headers={"User-Agent": "intl-pub"}) as resp:
+                with client.stream("GET", url, headers=headers) as resp:
+                    if resp.status_code == 304:
+                        return None
+                    if resp.status_code >= 500:
+                        raise httpx.HTTPStatusError(
+                            f"HTTP {resp.status_code}", request=resp.request, response=resp
+                        )
                     if resp.status_code >= 400:
                         raise SourceError(f"{url}: HTTP {resp.status_code}")
                     chunks, size = [], 0
@@ -341,11 +379,21 @@ def _fetch(url: str) -> tuple[bytes, str, str]:
                         if size > MAX_BYTES:
                             raise SourceError(f"{url}: larger than the {MAX_BYTES}-byte limit")
                         chunks.append(chunk)
+                    if validators is not None:
+                        fresh = {
+                            k: resp.headers[h]
+                            for k, h in (("etag", "etag"), ("last_modified", "last-modified"))
+                            if h in resp.headers
+                        }
+                        if fresh:
+                            validators[url] = fresh
                     return b"".join(chunks), str(resp.url), resp.headers.get("content-type", "")
         except SourceError:
             raise
+        except httpx.TooManyRedirects as exc:
+            raise SourceError(f"{url}: too many redirects (more than 5)") from exc
         except httpx.HTTPError as exc:
             last = exc
             if attempt + 1 < RETRIES:
-                time.sleep(2**attempt)
+                time.sleep(BACKOFF * 2**attempt)
     raise SourceError(f"{url}: cannot fetch ({last}); check the address and the network") from last

@@ -31,10 +31,10 @@ from intl_pub.mt import Progress
 
 log = logging.getLogger(__name__)
 
-CHUNK = 64
+CHUNK = 512
+"""Sentences per translate_batch call (a progress step); CTranslate2 batches max_batch_size."""
 MAX_DECODING = 256
 """CTranslate2's default max_decoding_length, which argostranslate uses as is."""
-"""Texts per progress step; CTranslate2 still sees batches of ``max_batch_size``."""
 INDEX_TIMEOUT = 15.0
 INSTALL_HINT = (
     "install it with `intl-pub models install` (downloads en→es/zh/ru from the Argos "
@@ -85,23 +85,43 @@ class ArgosEngine:
     def translate(
         self, texts: Sequence[str], locale: Locale, progress: Progress | None = None
     ) -> list[str]:
+        """Split every text into sentences once, tokenize in bulk, and decode all sentences
+        sorted by length (so batches hold sentences of similar length and little padding),
+        in steps of CHUNK sentences for progress; then put each text back together."""
         model = self._model(locale)
-        out: list[str] = []
-        for start in range(0, len(texts), CHUNK):
-            chunk = texts[start : start + CHUNK]
-            out.extend(self._translate_chunk(model, chunk))
-            if progress is not None:
-                progress(len(chunk))
+        pkg = model.package
+        groups = [model.sentencizer.split_sentences(t) if t.strip() else [] for t in texts]
+        owner = [i for i, group in enumerate(groups) for _ in group]
+        flat = [pkg.tokenizer.encode(s) for group in groups for s in group]
+        remaining = [len(group) for group in groups]
+        if progress is not None and remaining.count(0):
+            progress(remaining.count(0))
+        hypotheses: list[list[str]] = [[] for _ in flat]
+        order = sorted(range(len(flat)), key=lambda i: len(flat[i]))
+        for start in range(0, len(order), CHUNK):
+            batch = order[start : start + CHUNK]
+            finished = 0
+            for i, tokens in zip(
+                batch, self._decode([flat[i] for i in batch], pkg, model), strict=True
+            ):
+                hypotheses[i] = tokens
+                remaining[owner[i]] -= 1
+                finished += remaining[owner[i]] == 0
+            if progress is not None and finished:
+                progress(finished)
+        out, index = [], 0
+        for group in groups:
+            pieces: list[str] = []
+            for _ in group:
+                pieces.extend(hypotheses[index])
+                index += 1
+            out.append(_decode(pkg, pieces))
         return out
 
-    def _translate_chunk(self, model: _Model, texts: Sequence[str]) -> list[str]:
+    def _decode(self, flat: list[list[str]], pkg: Any, model: _Model) -> list[list[str]]:
+        """One translate_batch with argostranslate's decoding settings."""
         from argostranslate import settings
 
-        pkg = model.package
-        sentences = [model.sentencizer.split_sentences(t) if t.strip() else [] for t in texts]
-        flat = [pkg.tokenizer.encode(s) for group in sentences for s in group]
-        if not flat:
-            return ["" for _ in texts]
         prefix = [[pkg.target_prefix]] * len(flat) if pkg.target_prefix else None
         # CTranslate2 stops at 256 target tokens by default and argostranslate keeps that:
         # a long sentence would lose its end without a word. Allow twice the longest source.
@@ -117,17 +137,14 @@ class ArgosEngine:
             length_penalty=0.2,
             max_decoding_length=limit,
         )
-        for result, source in zip(results, flat, strict=True):
-            if len(result.hypotheses[0]) >= limit:
-                log.warning("a translation reached the %d-token limit and may be cut short: %r",
-                            limit, pkg.tokenizer.decode(source)[:80])
-        out, index = [], 0
-        for group in sentences:
-            pieces: list[str] = []
-            for _ in group:
-                pieces.extend(results[index].hypotheses[0])
-                index += 1
-            out.append(_decode(pkg, pieces))
+        out = [result.hypotheses[0] for result in results]
+        for tokens, source in zip(out, flat, strict=True):
+            if len(tokens) >= limit:
+                log.warning(
+                    "a translation reached the %d-token limit and may be cut short: %r",
+                    limit,
+                    pkg.tokenizer.decode(source)[:80],
+                )
         return out
 
     def _model(self, locale: Locale) -> _Model:
