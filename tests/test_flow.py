@@ -64,24 +64,26 @@ def task_states(flow_run_id: object) -> dict[str, list[str]]:
     return states
 
 
-def test_an_unchanged_second_run_hits_the_translation_cache(prefect_server: None, blog: Path) -> None:
+def test_an_unchanged_second_run_hits_the_translation_cache(
+    prefect_server: None, argos_models: Path, blog: Path
+) -> None:
     from intl_pub_flows.pipeline_flow import translate_flow
 
-    first = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    first = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert first.is_completed() and first.result()["engine_calls"] == 3
     # The first run created the catalogs, so it was not cached (its key predates them);
     # the second finds nothing to do and records that; from the third on, it is a cache hit.
-    second = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    second = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert second.is_completed() and second.result() == {"written": 0, "engine_calls": 0, "failures": []}
-    third = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    third = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert third.is_completed() and third.result()["engine_calls"] == 0
     assert task_states(third.state_details.flow_run_id)["translate_locale"] == ["Cached"] * 3
     post = blog / "examples" / "blog" / "posts" / "heat-wave-advice.html"
     post.write_text(post.read_text("utf-8").replace("A short visit", "A short call"), "utf-8")
-    fourth = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    fourth = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert fourth.result()["engine_calls"] == 3  # the content changed: a cache miss per locale
     (blog / "translations" / "es" / "heat-wave-advice.po").unlink()
-    fifth = translate_flow(workdir=str(blog), engine="pseudo", return_state=True)
+    fifth = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert (blog / "translations" / "es" / "heat-wave-advice.po").exists()  # never a stale hit
     assert fifth.result()["engine_calls"] == 1
 

@@ -290,12 +290,14 @@ def rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
-def test_a_post_with_ten_thousand_paragraphs(tmp_path: Path) -> None:
+def test_a_five_megabyte_post_with_ten_thousand_paragraphs(tmp_path: Path) -> None:
     posts = tmp_path / "posts"
     posts.mkdir()
-    body = "\n".join(f"<p>Paragraph {i} about the <em>clinic</em> and its patients.</p>"
-                     for i in range(10_000))
-    (posts / "long.html").write_text(f"<title>Long</title><article>{body}</article>", "utf-8")
+    filler = "The ward moved to the new wing and visiting hours stay the same for families. " * 6
+    body = "\n".join(f"<p>Paragraph {i} about the <em>clinic</em>. {filler}</p>" for i in range(10_000))
+    page = f"<title>Long</title><article>{body}</article>"
+    assert 4_500_000 < len(page.encode()) < sources.MAX_BYTES
+    (posts / "long.html").write_text(page, "utf-8")
     (tmp_path / "intl-pub.toml").write_text('[pipeline]\nsources = ["posts"]\nengine = "pseudo"\n')
     before = rss_mb()
     assert pipeline.run(load_settings(tmp_path)).ok

@@ -71,8 +71,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         engine=settings.engine,
         return_state=True,
     )
-    if state.is_failed():
-        print(f"error: {state.message}", file=sys.stderr)
+    if not state.is_completed():  # failed, crashed or cancelled
+        print(f"error: {state.message or state.name}", file=sys.stderr)
         return 1
     site = settings.site_dir
     command = Path(sys.executable).parent / "intl-pub"
