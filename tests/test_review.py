@@ -51,7 +51,7 @@ def test_merge_agrees_with_gnu_msgmerge_previous(tmp_path: Path) -> None:
     assert states(ours)["fuzzy-with-previous"] == {"The clinic opens on <1>Tuesday</1>."}
 
 
-def test_gnu_msgcat_round_trip_changes_nothing(tmp_path: Path) -> None:
+def test_gnu_msgcat_and_msgmerge_round_trips_keep_every_review(tmp_path: Path) -> None:
     tool = gettext_tool("msgcat")
     ours = catalog.merge(template(AFTER_UNITS), reviewed_before(), ES)
     for entry in catalog.needs_translation(ours):
@@ -65,6 +65,20 @@ def test_gnu_msgcat_round_trip_changes_nothing(tmp_path: Path) -> None:
                  e.comment, e.tcomment, e.occurrences) for e in po]
 
     assert meaning(polib.pofile(str(back))) == meaning(polib.pofile(str(path)))
+    # msgmerge with its own template keeps every translation, state and translator comment;
+    # it regenerates extracted comments (#.) from the template, as GNU gettext always does,
+    # so intl-pub's provenance lines (mt:, tm:, earlier translation) are the only loss.
+    pot, merged = tmp_path / "post.pot", tmp_path / "msgmerge.po"
+    catalog.save(template(AFTER_UNITS), pot)
+    subprocess.run([gettext_tool("msgmerge"), "--quiet", "--previous", "-o", str(merged), str(path),
+                    str(pot)], check=True)
+
+    def review(po: polib.POFile) -> list[tuple[object, ...]]:
+        return [(e.msgctxt, e.msgid, e.msgstr, sorted(e.flags), e.previous_msgid, e.obsolete,
+                 e.tcomment, e.occurrences) for e in po]
+
+    assert review(polib.pofile(str(merged))) == review(polib.pofile(str(path)))
+    assert catalog.stats(polib.pofile(str(merged))) == catalog.stats(polib.pofile(str(path)))
 
 
 @pytest.mark.parametrize(
