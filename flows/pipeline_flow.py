@@ -268,6 +268,7 @@ def _progress_table(settings: Settings) -> None:
                 "machine": r.stats.machine,
                 "untranslated": r.stats.untranslated,
                 "qa_errors": r.qa_errors,
+                "error": r.error,
             }
             for r in rows
         ],
@@ -277,8 +278,9 @@ def _progress_table(settings: Settings) -> None:
 
 def _below_threshold(settings: Settings, minimum: float) -> list[str]:
     short = []
+    status = pipeline.status(settings)
     for locale in settings.locales:
-        rows = [r for r in pipeline.status(settings) if r.locale == locale.tag]
+        rows = [r for r in status if r.locale == locale.tag]
         total = sum(r.stats.total for r in rows)
         share = sum(r.stats.reviewed for r in rows) / total if total else 1.0
         if share < minimum:

@@ -157,6 +157,9 @@ def test_a_broken_catalog_is_reported_left_alone_and_the_rest_goes_on(blog: Path
         for f in report.failures
     )
     assert "Ĥéàļţĥ àñđ šöçîàļ çàŕé" in other.read_text(encoding="utf-8")
+    rows = {(r.locale, r.slug): r for r in pipeline.status(replace(load_settings(blog), engine="pseudo"))}
+    assert "heat-wave-advice.po:" in rows[("ru", "heat-wave-advice")].error
+    assert rows[("es", "heat-wave-advice")].error == "" and rows[("es", "heat-wave-advice")].stats.total > 0
 
 
 class TokenDroppingEngine:

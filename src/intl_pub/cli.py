@@ -168,7 +168,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 *_counts(
                     row.stats.reviewed, row.stats.machine, row.stats.untranslated, row.stats.total
                 ),
-                str(row.qa_errors),
+                "unreadable" if row.error else str(row.qa_errors),
             )
         total = sum(r.stats.total for r in mine)
         table.add_row(
@@ -184,7 +184,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             end_section=True,
         )
     Console().print(table)
-    return 0
+    broken = [row.error for row in rows if row.error]
+    for error in broken:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if broken else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

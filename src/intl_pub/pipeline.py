@@ -407,15 +407,22 @@ class StatusRow:
     slug: str
     stats: Stats
     qa_errors: int
+    error: str = ""
+    """Why the catalog could not be read, when it could not."""
 
 
 def status(settings: Settings) -> list[StatusRow]:
     """Per locale and post: reviewed / machine / untranslated / failing-QA counts."""
     rows = []
     glossary = load_glossary(settings)
+    posts = stored_posts(settings)
     for locale in settings.locales:
-        for post in stored_posts(settings):
-            po = catalog.load(catalog_path(settings, locale, post.slug))
+        for post in posts:
+            try:
+                po = catalog.load(catalog_path(settings, locale, post.slug))
+            except CatalogError as exc:
+                rows.append(StatusRow(locale.tag, post.slug, Stats(0, 0, 0), 0, str(exc)))
+                continue
             if po is None:
                 pot = catalog.load(template_path(settings, post.slug))
                 total = len(pot) if pot is not None else 0
