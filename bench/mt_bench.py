@@ -110,7 +110,7 @@ def main() -> None:
 
     from intl_pub import pipeline, segment
     from intl_pub.config import load_settings
-    from intl_pub.model import LOCALES
+    from intl_pub.locales import TARGETS as LOCALES
     from intl_pub.mt import get_engine
 
     es = LOCALES["es"]

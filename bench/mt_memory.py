@@ -29,7 +29,7 @@ def main() -> None:
     argos_package.install_from_path(mt_bench.base_package())
     from intl_pub import pipeline, segment
     from intl_pub.config import load_settings
-    from intl_pub.model import LOCALES
+    from intl_pub.locales import TARGETS as LOCALES
     from intl_pub.mt import get_engine
 
     workdir = Path(tempfile.mkdtemp(prefix="intl-pub-memory-"))

@@ -34,8 +34,9 @@ from prefect.context import TaskRunContext
 from prefect.flow_runs import pause_flow_run
 
 from intl_pub import pipeline
-from intl_pub.config import Settings, load_glossary, load_settings, parse_locales
+from intl_pub.config import Settings, load_glossary, load_settings
 from intl_pub.errors import IntlPubError
+from intl_pub.locales import parse_locales
 from intl_pub.model import Locale, RunReport
 from intl_pub.mt import get_engine
 

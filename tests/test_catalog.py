@@ -12,7 +12,8 @@ import pytest
 
 from intl_pub import catalog
 from intl_pub.errors import CatalogError
-from intl_pub.model import LOCALES, Unit
+from intl_pub.locales import TARGETS as LOCALES
+from intl_pub.model import Unit
 
 DATA = Path(__file__).parent / "data" / "merge"
 ES = LOCALES["es"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from intl_pub.errors import EngineError
-from intl_pub.model import LOCALES
+from intl_pub.locales import TARGETS as LOCALES
 from intl_pub.mt import argos, get_engine
 from intl_pub.mt.pseudo import pseudo
 
@@ -55,7 +55,7 @@ TEXTS = [
 def test_argos_engine_translates_a_batch(argos_models: Path, tag: str, expected: list[str]) -> None:
     engine = get_engine("argos")
     assert engine.translate(TEXTS, LOCALES[tag]) == expected
-    assert engine.label(LOCALES[tag]) == f"argos translate-en_{LOCALES[tag].argos} 0.0.1"
+    assert engine.label(LOCALES[tag]) == f"argos translate-en_{argos.argos_code(LOCALES[tag])} 0.0.1"
 
 
 def test_argos_engine_gives_what_argostranslate_gives(argos_models: Path) -> None:
@@ -64,7 +64,7 @@ def test_argos_engine_gives_what_argostranslate_gives(argos_models: Path) -> Non
     engine = get_engine("argos")
     for locale in LOCALES.values():
         ours = engine.translate(TEXTS, locale)
-        theirs = [argostranslate.translate.translate(t, "en", locale.argos) for t in TEXTS]
+        theirs = [argostranslate.translate.translate(t, "en", argos.argos_code(locale)) for t in TEXTS]
         assert ours == theirs
 
 

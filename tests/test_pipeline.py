@@ -13,7 +13,8 @@ from helpers import snapshot
 
 from intl_pub import catalog, pipeline
 from intl_pub.config import load_settings
-from intl_pub.model import LOCALES, Locale
+from intl_pub.locales import TARGETS as LOCALES
+from intl_pub.model import Locale
 from intl_pub.mt import Progress, get_engine
 
 SLUGS = [

@@ -11,7 +11,9 @@ from bs4 import BeautifulSoup
 
 from intl_pub import pipeline, publish
 from intl_pub.config import load_settings
-from intl_pub.model import LOCALES, Translation
+from intl_pub.locales import TARGETS as LOCALES
+from intl_pub.locales import locale
+from intl_pub.model import Translation
 
 DOC = """<!DOCTYPE html><html lang="en"><head><title>Flu clinic</title></head><body><article>
 <p id="reviewed">Hello <b>world</b>.</p>
@@ -107,7 +109,7 @@ def test_post_pages_carry_language_metadata(site: Path) -> None:
 
 def test_native_names_and_direction_come_from_cldr() -> None:
     assert [publish.native_name(t) for t in ["en", "es", "zh-Hans", "ru"]] == ["English", "Español", "中文 (简体)", "Русский"]
-    assert publish.text_direction("ar") == "rtl" and publish.text_direction("ru") == "ltr"
+    assert locale("ar").direction == "rtl" and locale("ru").direction == "ltr"
 
 
 def test_root_index_lets_the_reader_choose(site: Path) -> None:

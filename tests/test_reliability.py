@@ -28,7 +28,8 @@ from test_segment import documents
 from intl_pub import catalog, pipeline, segment, sources
 from intl_pub.config import load_settings
 from intl_pub.errors import LockError, SourceError
-from intl_pub.model import LOCALES, Translation
+from intl_pub.locales import TARGETS as LOCALES
+from intl_pub.model import Translation
 
 ROOT = Path(__file__).resolve().parent.parent
 

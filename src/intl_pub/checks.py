@@ -23,7 +23,8 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)]", re.I)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_SCRIPTS = {"zh": ("Han", _HAN), "ru": ("Cyrillic", _CYRILLIC)}
+_SCRIPTS = {"Hans": ("Han", _HAN), "Hant": ("Han", _HAN), "Cyrl": ("Cyrillic", _CYRILLIC)}
+_HAN_SCRIPTS = frozenset({"Hans", "Hant", "Jpan"})
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,13 @@ def check_repetition(source: str, translation: str, locale: Locale) -> Iterable[
 
 def check_script(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
     """Chinese should be mostly Han characters, Russian mostly Cyrillic."""
-    expected = _SCRIPTS.get(locale.argos)
+    expected = _SCRIPTS.get(locale.script)
     if expected is None:
         return
     name, pattern = expected
     text = _URL.sub("", tokens.strip(translation))
     native, latin = len(pattern.findall(text)), len(_LATIN.findall(text))
-    if latin and native < latin / (3 if locale.argos == "zh" else 1):
+    if latin and native < latin / (3 if locale.script in _HAN_SCRIPTS else 1):
         yield Problem(WARNING, "script", f"little {name} text for {locale.tag}")
 
 
@@ -91,7 +92,7 @@ def check_untranslated(source: str, translation: str, locale: Locale) -> Iterabl
 def check_length(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
     """A translation far shorter or longer than its source has likely lost or invented text."""
     src, dst = len(tokens.strip(source)), len(tokens.strip(translation))
-    low = 0.15 if locale.argos == "zh" else 0.4
+    low = 0.15 if locale.script in _HAN_SCRIPTS else 0.4
     if src >= 20 and not (low * src <= dst <= 3 * src):
         yield Problem(WARNING, "length", f"length {dst} is far from the source's {src}")
 

@@ -18,9 +18,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from intl_pub import __version__
-from intl_pub.config import Settings, load_settings, parse_locales
+from intl_pub.config import Settings, load_settings
 from intl_pub.errors import IntlPubError
-from intl_pub.model import LOCALES, RunReport
+from intl_pub.locales import DEFAULT_TARGETS, parse_locales
+from intl_pub.model import RunReport
 
 log = logging.getLogger("intl_pub")
 
@@ -238,7 +239,7 @@ def cmd_models_install(args: argparse.Namespace) -> int:
     if args.paths:
         done = argos.install_files([Path(p) for p in args.paths])
     else:
-        locales = parse_locales(args.locales) if args.locales else tuple(LOCALES.values())
+        locales = parse_locales(args.locales) if args.locales else parse_locales(DEFAULT_TARGETS)
         with _progress_bar() as bar:
             bars: dict[str, Callable[[int, int], None]] = {}
 

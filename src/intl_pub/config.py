@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from intl_pub.errors import ConfigError
-from intl_pub.model import LOCALES, Glossary, Locale
+from intl_pub.locales import DEFAULT_TARGETS, parse_locales
+from intl_pub.model import Glossary, Locale
 
 SETTINGS_FILE = "intl-pub.toml"
 GLOSSARY_FILE = "glossary.toml"
-DEFAULT_LOCALES = ("es", "zh-Hans", "ru")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Settings:
     """The folder that holds content/, translations/ and site/."""
     sources: tuple[str, ...] = ()
     """Feed URLs or files, post URLs, or folders of HTML files."""
-    locales: tuple[Locale, ...] = field(default_factory=lambda: parse_locales(DEFAULT_LOCALES))
+    locales: tuple[Locale, ...] = field(default_factory=lambda: parse_locales(DEFAULT_TARGETS))
     """Target locales, in the order they are shown to readers."""
     engine: str = "argos"
     """Machine-translation engine name (see intl_pub.mt)."""
@@ -63,25 +63,6 @@ class Settings:
     @property
     def site_dir(self) -> Path:
         return self.workdir / "site"
-
-
-def parse_locales(tags: Any) -> tuple[Locale, ...]:
-    """Turn ``"es,zh-Hans"`` or a list of tags into Locales, rejecting unknown ones."""
-    if isinstance(tags, str):
-        tags = [t for t in (s.strip() for s in tags.split(",")) if t]
-    if not isinstance(tags, (list, tuple)) or not tags:
-        raise ConfigError("locales: give at least one of " + ", ".join(LOCALES))
-    by_lower = {k.lower(): v for k, v in LOCALES.items()}
-    result = []
-    for tag in tags:
-        locale = by_lower.get(str(tag).lower().replace("_", "-"))
-        if locale is None:
-            raise ConfigError(
-                f"unknown locale {tag!r}: supported locales are " + ", ".join(LOCALES)
-            )
-        if locale not in result:
-            result.append(locale)
-    return tuple(result)
 
 
 def load_settings(workdir: Path | str = ".", env: dict[str, str] | None = None) -> Settings:

@@ -12,35 +12,27 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Locale:
-    """One target language, under each of the names the tools around us use."""
+    """One language, under each of the names the tools around us use (built by locales)."""
 
     tag: str
     """BCP 47 tag used in configuration and HTML `lang`/`hreflang` (``zh-Hans``)."""
     gettext: str
     """Folder name under translations/ and the PO ``Language`` header (``zh_Hans``)."""
-    argos: str
-    """Argos Translate language code (``zh``)."""
     path: str
     """URL path segment of the published site (``zh-hans``)."""
+    language: str
+    """ISO 639 language code (``zh``)."""
+    script: str
+    """ISO 15924 script the language is written in (``Hans``, ``Latn``, ``Cyrl``, ``Arab``)."""
+    direction: str
+    """Text direction, ``ltr`` or ``rtl``."""
     plural_forms: str
     """The PO ``Plural-Forms`` header, as GNU gettext documents it for the language."""
 
-
-SOURCE_TAG = "en"
-
-# The one mapping table between configuration, gettext, Argos and URLs.
-LOCALES: dict[str, Locale] = {
-    "es": Locale("es", "es", "es", "es", "nplurals=2; plural=(n != 1);"),
-    "zh-Hans": Locale("zh-Hans", "zh_Hans", "zh", "zh-hans", "nplurals=1; plural=0;"),
-    "ru": Locale(
-        "ru",
-        "ru",
-        "ru",
-        "ru",
-        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-        "(n%100<10 || n%100>=20) ? 1 : 2);",
-    ),
-}
+    @property
+    def is_source(self) -> bool:
+        """True for English, the language every post is written in."""
+        return self.language == "en"
 
 
 @dataclass(frozen=True)
@@ -59,6 +51,9 @@ class Post:
     """Where the original lives, when it came from the web."""
     summary: str = ""
     """Plain-text description, used for meta description and feeds."""
+    identity: str = ""
+    """What names the post for good: its feed entry id (Atom ``id``, RSS ``guid``), else its
+    canonical URL; empty for a file on disk (then the file name names it)."""
 
 
 @dataclass(frozen=True)

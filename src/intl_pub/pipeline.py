@@ -26,6 +26,7 @@ from intl_pub.catalog import Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
 from intl_pub.errors import CatalogError, IntlPubError, LockError, SourceError
 from intl_pub.files import read_json, write_if_changed
+from intl_pub.locales import ENGLISH
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
 from intl_pub.mt import Engine, Progress, get_engine
 
@@ -341,7 +342,7 @@ def publish_site(settings: Settings) -> RunReport:
     pages: list[publish.Page] = []
     for post in posts:
         document = content_path(settings, post.slug).read_text(encoding="utf-8")
-        pages.append(publish.Page.from_document(post, None, document, publish.BlockStats()))
+        pages.append(publish.Page.from_document(post, ENGLISH, document, publish.BlockStats()))
         for locale in settings.locales:
             try:
                 po = catalog.load(catalog_path(settings, locale, post.slug))

@@ -25,12 +25,12 @@ import jinja2
 from bs4 import BeautifulSoup
 
 from intl_pub.files import build_time, read_json, write_if_changed
-from intl_pub.model import SOURCE_TAG, Locale, Post
+from intl_pub.locales import ENGLISH
+from intl_pub.model import Locale, Post
 
 if TYPE_CHECKING:
     from intl_pub.config import Settings
 
-SOURCE_PATH = "en"
 STATE_FILE = ".intl-pub-state.json"
 UI_CATALOG = "site"
 """translations/<locale>/site.po: the site's own words (a post may not take this slug)."""
@@ -60,8 +60,8 @@ class Page:
     """One post in one language, ready for its template."""
 
     post: Post
-    locale: Locale | None
-    """None for the English original."""
+    locale: Locale
+    """ENGLISH for the original."""
     title: str
     title_marks: Mapping[str, str]
     description: str
@@ -72,7 +72,7 @@ class Page:
 
     @classmethod
     def from_document(
-        cls, post: Post, locale: Locale | None, document: str, stats: BlockStats
+        cls, post: Post, locale: Locale, document: str, stats: BlockStats
     ) -> Page:
         """Take title, description and article out of a (rebuilt) content/ document."""
         soup = BeautifulSoup(document, "html.parser")
@@ -94,15 +94,11 @@ class Page:
 
     @property
     def lang(self) -> str:
-        return self.locale.tag if self.locale else SOURCE_TAG
+        return self.locale.tag
 
     @property
     def path(self) -> str:
-        return lang_path(self.locale)
-
-
-def lang_path(locale: Locale | None) -> str:
-    return locale.path if locale else SOURCE_PATH
+        return self.locale.path
 
 
 def shipped_ui_catalog(locale: Locale) -> Path:
@@ -115,9 +111,6 @@ def native_name(tag: str) -> str:
     name = babel.Locale.parse(tag, sep="-").get_display_name() or tag
     return name[:1].upper() + name[1:]
 
-
-def text_direction(tag: str) -> str:
-    return "rtl" if babel.Locale.parse(tag, sep="-").character_order == "right-to-left" else "ltr"
 
 
 def og_locale(tag: str) -> str:
@@ -150,7 +143,7 @@ def build_site(
     """
     pages, new_state = _updated(pages, state or {})
     env = _environment(settings.workdir / "templates")
-    languages = [None, *settings.locales]
+    languages = [ENGLISH, *settings.locales]
     by_post: dict[str, dict[str, Page]] = {}
     for page in pages:
         by_post.setdefault(page.post.slug, {})[page.lang] = page
@@ -168,10 +161,10 @@ def build_site(
             noindex=_noindex(settings, page),
         )
     for locale in languages:
-        tag = locale.tag if locale else SOURCE_TAG
+        tag = locale.tag
         listed = [by_post[slug][tag] for slug in by_post if tag in by_post[slug]]
         listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
-        files[f"{lang_path(locale)}/index.html"] = _render(
+        files[f"{locale.path}/index.html"] = _render(
             env,
             "index.html",
             settings,
@@ -180,7 +173,7 @@ def build_site(
             pages=listed,
             alternates=_section_alternates(settings, languages),
         )
-        files[f"{lang_path(locale)}/feed.xml"] = _render(
+        files[f"{locale.path}/feed.xml"] = _render(
             env,
             "feed.xml",
             settings,
@@ -204,13 +197,13 @@ def build_site(
         env,
         "root.html",
         settings,
-        None,
+        ENGLISH,
         ui,
         choices=[
             {
-                "tag": (loc.tag if loc else SOURCE_TAG),
-                "name": native_name(loc.tag if loc else SOURCE_TAG),
-                "href": f"{lang_path(loc)}/",
+                "tag": loc.tag,
+                "name": native_name(loc.tag),
+                "href": f"{loc.path}/",
             }
             for loc in languages
         ],
@@ -255,7 +248,7 @@ def _updated(
         old = state.get(key)
         if isinstance(old, list) and len(old) == 2 and old[0] == digest:
             updated = old[1]
-        elif old is None and page.locale is None:
+        elif old is None and page.locale.is_source:
             updated = page.post.published.isoformat()  # the original, first seen
         else:
             updated = now
@@ -283,12 +276,12 @@ def _render(
     env: jinja2.Environment,
     name: str,
     settings: Settings,
-    locale: Locale | None,
+    locale: Locale,
     ui: Mapping[str, Mapping[str, str]],
     **context: Any,
 ) -> str:
-    tag = locale.tag if locale else SOURCE_TAG
-    strings = ui.get(tag, {}) if locale else {}
+    tag = locale.tag
+    strings = {} if locale.is_source else ui.get(tag, {})
 
     def gettext(msgid: str, **values: str) -> str:
         return strings.get(msgid, msgid).format(**values) if values else strings.get(msgid, msgid)
@@ -302,27 +295,27 @@ def _render(
         _=gettext,
         date=date,
         lang=tag,
-        dir=text_direction(tag),
+        dir=locale.direction,
         base_url=settings.base_url,
         site_title=settings.site_title,
-        lang_path=lang_path(locale),
+        lang_path=locale.path,
         og_locale=og_locale(tag),
         switcher=[
             {
-                "tag": loc.tag if loc else SOURCE_TAG,
-                "name": native_name(loc.tag if loc else SOURCE_TAG),
-                "path": lang_path(loc),
+                "tag": loc.tag,
+                "name": native_name(loc.tag),
+                "path": loc.path,
                 "current": loc == locale,
             }
-            for loc in [None, *settings.locales]
+            for loc in [ENGLISH, *settings.locales]
         ],
         **context,
     )
 
 
-def _url(settings: Settings, locale: Locale | None, slug: str | None = None) -> str:
+def _url(settings: Settings, locale: Locale, slug: str | None = None) -> str:
     tail = f"{slug}/" if slug else ""
-    return f"{settings.base_url}{lang_path(locale)}/{tail}"
+    return f"{settings.base_url}{locale.path}/{tail}"
 
 
 def _alternates(
@@ -339,19 +332,19 @@ def _alternates(
 
 
 def _section_alternates(
-    settings: Settings, languages: Sequence[Locale | None]
+    settings: Settings, languages: Sequence[Locale]
 ) -> list[dict[str, str]]:
     return [
         {
-            "hreflang": loc.tag if loc else SOURCE_TAG,
+            "hreflang": loc.tag,
             "url": _url(settings, loc),
-            "og": og_locale(loc.tag if loc else SOURCE_TAG),
+            "og": og_locale(loc.tag),
         }
         for loc in languages
     ]
 
 
 def _noindex(settings: Settings, page: Page) -> bool:
-    if page.locale is None:
+    if page.locale.is_source:
         return False
     return page.stats.reviewed_share < settings.threshold(page.locale, "index")

@@ -36,6 +36,6 @@ def apply(text: str, locale: Locale) -> str:
     text = _STRAIGHT_PAIR.sub(lambda m: f"{start}{m.group(1)}{end}", text)
     if (start, end) != ("“", "”"):
         text = _ENGLISH_PAIR.sub(lambda m: f"{start}{m.group(1)}{end}", text)
-    if locale.argos == "zh":
+    if locale.script in {"Hans", "Hant", "Jpan"}:
         text = _CJK_GAP.sub("", text)
     return text

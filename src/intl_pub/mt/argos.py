@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from intl_pub.errors import EngineError, ModelMissingError
-from intl_pub.model import LOCALES, SOURCE_TAG, Locale
+from intl_pub.locales import DEFAULT_TARGETS, SOURCE_TAG
+from intl_pub.locales import locale as locale_for
+from intl_pub.model import Locale
 from intl_pub.mt import Progress
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,15 @@ INSTALL_HINT = (
     "install it with `intl-pub models install` (downloads en→es/zh/ru from the Argos "
     "index) or, offline, `intl-pub models install PATH` with .argosmodel files"
 )
+
+
+ARGOS_CODES = {"zh-Hant": "zt"}
+"""Argos codes that are not the bare language code (Traditional Chinese)."""
+
+
+def argos_code(locale: Locale) -> str:
+    """The Argos Translate language code of a locale (``zh`` for zh-Hans)."""
+    return ARGOS_CODES.get(locale.tag, locale.language)
 
 
 @dataclass
@@ -77,7 +88,7 @@ class ArgosEngine:
         packages = _installed_packages()
         missing = [loc for loc in locales if _find(packages, loc) is None]
         if missing:
-            pairs = ", ".join(f"en→{loc.argos} (for {loc.tag})" for loc in missing)
+            pairs = ", ".join(f"en→{argos_code(loc)} (for {loc.tag})" for loc in missing)
             raise ModelMissingError(f"no Argos model installed for {pairs}; {INSTALL_HINT}")
         for locale in locales:
             self._model(locale)
@@ -149,9 +160,11 @@ class ArgosEngine:
 
     def _model(self, locale: Locale) -> _Model:
         with self._lock:
-            if locale.argos not in self._models:
-                self._models[locale.argos] = _load(locale, self.inter_threads, self.intra_threads)
-            return self._models[locale.argos]
+            if argos_code(locale) not in self._models:
+                self._models[argos_code(locale)] = _load(
+                    locale, self.inter_threads, self.intra_threads
+                )
+            return self._models[argos_code(locale)]
 
 
 def _decode(pkg: Any, pieces: list[str]) -> str:
@@ -173,7 +186,9 @@ def _load(locale: Locale, inter_threads: int, intra_threads: int) -> _Model:
         logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
     pkg = _find(_installed_packages(), locale)
     if pkg is None:
-        raise ModelMissingError(f"no Argos model installed for en→{locale.argos}; {INSTALL_HINT}")
+        raise ModelMissingError(
+            f"no Argos model installed for en→{argos_code(locale)}; {INSTALL_HINT}"
+        )
     model_dir = Path(pkg.package_path) / "model"
     try:
         translator = ctranslate2.Translator(
@@ -185,7 +200,7 @@ def _load(locale: Locale, inter_threads: int, intra_threads: int) -> _Model:
         )
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelMissingError(
-            f"the Argos model for en→{locale.argos} at {model_dir} cannot be loaded ({exc}); "
+            f"the Argos model for en→{argos_code(locale)} at {model_dir} cannot be loaded ({exc}); "
             f"reinstall it: {INSTALL_HINT}"
         ) from exc
     if not (Path(pkg.package_path) / "minisbd").is_dir():
@@ -213,7 +228,7 @@ def _find(packages: list[Any], locale: Locale) -> Any | None:
     for pkg in packages:
         if getattr(pkg, "type", "translate") != "translate":
             continue
-        if pkg.from_code == SOURCE_TAG and pkg.to_code == locale.argos:
+        if pkg.from_code == SOURCE_TAG and pkg.to_code == argos_code(locale):
             return pkg
     return None
 
@@ -290,17 +305,19 @@ def install_from_index(
                 for m in index
                 if m.get("type", "translate") == "translate"
                 and m.get("from_code") == SOURCE_TAG
-                and m.get("to_code") == locale.argos
+                and m.get("to_code") == argos_code(locale)
             ),
             None,
         )
         if meta is None:
-            raise EngineError(f"the Argos index has no en→{locale.argos} package")
-        target = Path(settings.downloads_dir) / f"translate-en_{locale.argos}.argosmodel"
+            raise EngineError(f"the Argos index has no en→{argos_code(locale)} package")
+        target = Path(settings.downloads_dir) / f"translate-en_{argos_code(locale)}.argosmodel"
         _download(meta.get("links", []), target, progress)
         argos_package.install_from_path(target)
         target.unlink(missing_ok=True)
-        done.append(f"en→{locale.argos} {meta.get('package_version', '?')} from the Argos index")
+        done.append(
+            f"en→{argos_code(locale)} {meta.get('package_version', '?')} from the Argos index"
+        )
     return done
 
 
@@ -341,7 +358,7 @@ def _package_metadata(file: Path) -> dict[str, Any]:
         raise EngineError(f"{file}: unreadable metadata.json ({exc})") from exc
     if metadata.get("type", "translate") != "translate" or metadata.get("from_code") != SOURCE_TAG:
         raise EngineError(f"{file}: not an English→X translation package")
-    if metadata.get("to_code") not in {loc.argos for loc in LOCALES.values()}:
+    if metadata.get("to_code") not in {argos_code(locale_for(t)) for t in DEFAULT_TARGETS}:
         log.warning(
             "%s translates into %s, which intl-pub does not publish", file, metadata.get("to_code")
         )

@@ -26,7 +26,7 @@ class PseudoEngine:
     name = "pseudo"
 
     def label(self, locale: Locale) -> str:
-        return f"pseudo pseudo-en_{locale.argos} {VERSION}"
+        return f"pseudo pseudo-en_{locale.language} {VERSION}"
 
     def check(self, locales: Sequence[Locale]) -> None:
         return None
