@@ -1,6 +1,7 @@
 """intl-pub as Prefect flows: thin wrappers over intl_pub.pipeline.
 
-* ``run_flow``       pull -> extract -> translate (one task per locale) -> publish
+* ``run_flow``       the steps of ``intl_pub.pipeline.plan``: pull -> extract -> translate
+                     (one task per locale, named translate-es ...) -> publish
 * ``translate_flow`` pull -> extract -> translate: the hourly deployment
 * ``publish_flow``   publish, optionally behind a review gate: the daily deployment
 
@@ -15,11 +16,8 @@ them), whichever task runner runs the tasks.
 
 from __future__ import annotations
 
-import hashlib
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any, Literal
 
 from prefect import Flow, flow, get_run_logger, task
@@ -30,80 +28,37 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
-from prefect.context import TaskRunContext
 from prefect.flow_runs import pause_flow_run
 
 from intl_pub import pipeline
-from intl_pub.config import Settings, load_glossary, load_settings
+from intl_pub.config import Settings, load_settings
 from intl_pub.errors import IntlPubError
 from intl_pub.locales import parse_locales
 from intl_pub.model import Locale, RunReport
 from intl_pub.mt import get_engine
+from intl_pub.progress import ProgressDisplay
 
-CACHE_DAYS = 1
-
-
-@task(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
-def pull_posts(settings: Settings, sources: Sequence[str] | None) -> RunReport:
-    return pipeline.pull(settings, sources)
+RETRIES = {"pull": (2, [2, 10]), "translate": (1, [5])}
+"""Retries only where a retry can help: the network (pull) and the engine (translate)."""
 
 
 @task(cache_policy=NO_CACHE)
-def extract_templates(settings: Settings) -> RunReport:
-    report = RunReport()
-    for post in pipeline.stored_posts(settings):
-        report.merge(pipeline.extract(settings, post)[1])
-    return report
+def run_step(step: pipeline.Step, settings: Settings, sources: Sequence[str] | None) -> RunReport:
+    """One step of intl_pub.pipeline; a translate step reports its progress as an artifact."""
+    progress = None
+    if step.locale is not None:
+        artifact = create_progress_artifact(
+            0.0,
+            key=f"mt-{step.locale.path}",
+            description=f"Machine translation into {step.locale.tag}",
+        )
+        lines = ProgressDisplay(terminal=False)
 
+        def progress(locale: Locale, done: int, total: int) -> None:
+            update_progress_artifact(artifact, 100.0 * done / max(total, 1))
+            lines(locale, done, total)
 
-def translation_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
-    """Same work folder, same posts, same engine and model, same glossary, same catalogs.
-
-    Nothing is cached while a post has no catalog for the locale yet: the key is
-    taken before the task writes, and a run that creates catalogs must never be
-    replayed for a folder whose catalogs were deleted since.
-    """
-    settings: Settings = parameters["settings"]
-    locale: Locale = parameters["locale"]
-    digest = hashlib.sha256(str(settings.workdir).encode())
-    for path in sorted(settings.content_dir.glob("*.html")):
-        po = settings.translations_dir / locale.gettext / f"{path.stem}.po"
-        if not po.exists():
-            return None
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0" + po.read_bytes())
-    digest.update(get_engine(settings.engine).label(locale).encode())
-    digest.update(load_glossary(settings).version.encode())
-    return f"intl-pub-translate-{locale.tag}-{digest.hexdigest()}"
-
-
-@task(
-    retries=1,
-    retry_delay_seconds=5,
-    cache_key_fn=translation_key,
-    cache_expiration=timedelta(days=CACHE_DAYS),
-    persist_result=True,
-)
-def translate_locale(settings: Settings, locale: Locale) -> RunReport:
-    engine = get_engine(settings.engine)  # one model per locale per process, reused
-    posts = pipeline.stored_posts(settings)
-    artifact = create_progress_artifact(
-        0.0, key=f"mt-{locale.path}", description=f"Machine translation into {locale.tag}"
-    )
-    bar = _ConsoleBar(f"Translating into {locale.tag}")
-
-    def progress(done: int, total: int) -> None:
-        update_progress_artifact(artifact, 100.0 * done / max(total, 1))
-        bar.update(done, total)
-
-    try:
-        return pipeline.translate_locale(settings, locale, posts, engine, progress)
-    finally:
-        bar.close()
-
-
-@task(cache_policy=NO_CACHE)
-def publish_site(settings: Settings) -> RunReport:
-    return pipeline.publish_site(settings)
+    return pipeline.run_step(step, settings, sources, progress)
 
 
 @flow(name="intl-pub", log_prints=True)
@@ -157,7 +112,7 @@ def publish_flow(
         pause_flow_run(timeout=int(approval_timeout_hours * 3600))
     report = RunReport()
     with pipeline.locked(settings):
-        report.merge(publish_site(settings))
+        _run_plan(pipeline.plan(settings, pull=False, translate=False), settings, None, report)
     return {"published": True, **_finish(settings, report)}
 
 
@@ -208,25 +163,40 @@ def _run(
     get_engine(settings.engine).check(settings.locales)  # before anything is written
     report = RunReport()
     with pipeline.locked(settings):
-        _translate(settings, sources, report)
-        if publish:
-            report.merge(publish_site(settings))
+        _run_plan(pipeline.plan(settings, publish=publish), settings, sources, report)
     return _finish(settings, report)
 
 
-def _translate(settings: Settings, sources: Sequence[str] | None, report: RunReport) -> None:
-    report.merge(pull_posts(settings, sources))
-    report.merge(extract_templates(settings))
-    futures = translate_locale.map(settings, settings.locales)
-    for future in futures:
-        future.wait()
-        state = future.state
-        if state.is_failed():
-            report.failures.append(f"translation [{future.state.message}]")
-            continue
-        if future.state.name == "Cached":
-            continue  # nothing changed since the cached run: no work was done
-        report.merge(future.result())
+def _run_plan(
+    steps: Sequence[pipeline.Step],
+    settings: Settings,
+    sources: Sequence[str] | None,
+    report: RunReport,
+) -> None:
+    """The plan's steps as tasks, in order; the translate steps (one per locale) in parallel."""
+    groups: list[list[pipeline.Step]] = []
+    for step in steps:
+        if groups and step.action == "translate" and groups[-1][-1].action == "translate":
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    for group in groups:
+        futures = []
+        for step in group:
+            retries, delays = RETRIES.get(step.action, (0, [0]))
+            task_for = run_step.with_options(
+                name=step.name,
+                task_run_name=step.name,
+                retries=retries,
+                retry_delay_seconds=delays,
+            )
+            futures.append((step, task_for.submit(step, settings, sources)))
+        for step, future in futures:
+            future.wait()
+            if future.state.is_failed():
+                report.failures.append(f"{step.name}: {future.state.message}")
+                continue
+            report.merge(future.result())
 
 
 def _settings(workdir: str, locales: list[str] | None, engine: str | None) -> Settings:
@@ -287,24 +257,3 @@ def _below_threshold(settings: Settings, minimum: float) -> list[str]:
         if share < minimum:
             short.append(f"{locale.tag} {share:.0%} reviewed (needs {minimum:.0%})")
     return short
-
-
-class _ConsoleBar:
-    """A progress bar on the terminal when there is one; Prefect's artifact otherwise."""
-
-    def __init__(self, label: str) -> None:
-        self.progress = None
-        if sys.stderr.isatty():
-            from rich.progress import Progress
-
-            self.progress = Progress(transient=False)
-            self.task = self.progress.add_task(label, total=None)
-            self.progress.start()
-
-    def update(self, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=done, total=total)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import polib
 import pytest
 
 from intl_pub import catalog
@@ -34,11 +33,11 @@ AFTER_UNITS = [
 ]
 
 
-def template(units: list[Unit]) -> polib.POFile:
+def template(units: list[Unit]) -> catalog.Catalog:
     return catalog.build_template(units, "content/post.html", "Blog post")
 
 
-def reviewed_before() -> polib.POFile:
+def reviewed_before() -> catalog.Catalog:
     """What a translator left: everything translated and reviewed, with a comment."""
     po = catalog.merge(template(BEFORE_UNITS), None, ES)
     texts = [
@@ -48,8 +47,8 @@ def reviewed_before() -> polib.POFile:
         "Este párrafo se eliminará.",
     ]
     for entry, text in zip(po, texts, strict=True):
-        entry.msgstr = text
-    po[0].tcomment = "checked with the comms team"
+        catalog.review(entry, text)
+    catalog.review(po[0], comment="checked with the comms team")
     return po
 
 
@@ -64,14 +63,14 @@ def test_template_is_in_document_order_with_repeats_merged() -> None:
     golden("template.pot", catalog.render(template(AFTER_UNITS)))
     pot = template(AFTER_UNITS)
     assert pot[0].msgid == "Hello world."
-    assert pot[0].occurrences == [("content/post.html", "3"), ("content/post.html", "11")]
+    assert pot[0].references == (("content/post.html", "3"), ("content/post.html", "11"))
 
 
 def test_merge_keeps_reviews_suggests_changes_and_obsoletes_removals() -> None:
     after = catalog.merge(template(AFTER_UNITS), reviewed_before(), ES)
     golden("after.po", catalog.render(after))
-    hello, clinic, vaccines, parking = after[:4]
-    assert (hello.msgstr, hello.tcomment, hello.fuzzy) == (
+    hello, clinic, vaccines, parking = after.entries()[:4]
+    assert (hello.msgstr, hello.translator_comment, hello.fuzzy) == (
         "Hola mundo.",
         "checked with the comms team",
         False,
@@ -80,7 +79,7 @@ def test_merge_keeps_reviews_suggests_changes_and_obsoletes_removals() -> None:
     assert clinic.fuzzy and clinic.previous_msgid == "The clinic opens on <1>Monday</1>."
     assert "earlier reviewed translation: La clínica abre el <1>lunes</1>." in clinic.comment
     assert catalog.needs_translation(after) == [clinic, parking]
-    [gone] = after.obsolete_entries()
+    [gone] = after.obsolete()
     assert (gone.msgid, gone.msgstr) == (
         "This paragraph will be removed.",
         "Este párrafo se eliminará.",
@@ -108,9 +107,9 @@ def test_header_carries_language_and_plural_forms(tmp_path: Path) -> None:
     catalog.save(catalog.merge(template(BEFORE_UNITS), None, LOCALES["ru"]), path)
     po = catalog.load(path)
     assert po is not None
-    assert po.metadata["Language"] == "ru"
-    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
-    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.header("Language") == "ru"
+    assert po.header("Plural-Forms").startswith("nplurals=3;")
+    assert po.header("Content-Type") == "text/plain; charset=UTF-8"
 
 
 @pytest.mark.skipif(
@@ -168,12 +167,12 @@ def test_a_broken_catalog_is_a_clear_error_naming_file_and_line(
 
 def test_long_comments_stay_one_line_and_read_back_the_same(tmp_path: Path) -> None:
     po = reviewed_before()
-    po[0].tcomment = "Checked with Dr Okafor on 3 November: keep the informal register here, " * 3
+    catalog.review(po[0], comment="Checked with Dr Okafor on 3 November: keep the informal register here, " * 3)
     catalog.set_machine_translation(po[1], "x " * 60, "argos translate-en_es 1.0")
     path = tmp_path / "es.po"
     catalog.save(po, path)
     again = catalog.load(path)
     assert again is not None
-    assert again[0].tcomment == po[0].tcomment.rstrip()
+    assert again[0].translator_comment == po[0].translator_comment.rstrip()
     assert again[1].comment == po[1].comment
     assert not catalog.save(catalog.merge(template(BEFORE_UNITS), again, ES), path)

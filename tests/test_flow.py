@@ -52,7 +52,7 @@ def test_a_failing_source_fails_the_flow_but_not_the_other_posts(
 
 
 def task_states(flow_run_id: object) -> dict[str, list[str]]:
-    """Task run name prefix -> state names, as the Prefect API reports them."""
+    """Task run name -> state names, as the Prefect API reports them."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
@@ -60,32 +60,31 @@ def task_states(flow_run_id: object) -> dict[str, list[str]]:
         runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
     states: dict[str, list[str]] = {}
     for run in runs:
-        states.setdefault(run.name.rsplit("-", 1)[0], []).append(run.state.name if run.state else "")
+        states.setdefault(run.name, []).append(run.state.name if run.state else "")
     return states
 
 
-def test_an_unchanged_second_run_hits_the_translation_cache(
+def test_an_unchanged_run_does_nothing_and_tasks_are_named_after_their_step(
     prefect_server: None, argos_models: Path, blog: Path
 ) -> None:
     from intl_pub_flows.pipeline_flow import translate_flow
 
     first = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert first.is_completed() and first.result()["engine_calls"] == 3
-    # The first run created the catalogs, so it was not cached (its key predates them);
-    # the second finds nothing to do and records that; from the third on, it is a cache hit.
+    # From the first unchanged run on, the manifest says there is nothing to do.
     second = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert second.is_completed() and second.result() == {"written": 0, "engine_calls": 0, "failures": []}
-    third = translate_flow(workdir=str(blog), engine="argos", return_state=True)
-    assert third.is_completed() and third.result()["engine_calls"] == 0
-    assert task_states(third.state_details.flow_run_id)["translate_locale"] == ["Cached"] * 3
+    names = task_states(second.state_details.flow_run_id)
+    assert sorted(names) == ["extract", "pull", "translate-es", "translate-ru", "translate-zh-hans"]
+    assert all(states == ["Completed"] for states in names.values())
     post = blog / "examples" / "blog" / "posts" / "heat-wave-advice.html"
     post.write_text(post.read_text("utf-8").replace("A short visit", "A short call"), "utf-8")
-    fourth = translate_flow(workdir=str(blog), engine="argos", return_state=True)
-    assert fourth.result()["engine_calls"] == 3  # the content changed: a cache miss per locale
+    third = translate_flow(workdir=str(blog), engine="argos", return_state=True)
+    assert third.result()["engine_calls"] == 3  # the content changed: one batch per locale
     (blog / "translations" / "es" / "heat-wave-advice.po").unlink()
-    fifth = translate_flow(workdir=str(blog), engine="argos", return_state=True)
-    assert (blog / "translations" / "es" / "heat-wave-advice.po").exists()  # never a stale hit
-    assert fifth.result()["engine_calls"] == 1
+    fourth = translate_flow(workdir=str(blog), engine="argos", return_state=True)
+    assert (blog / "translations" / "es" / "heat-wave-advice.po").exists()  # never a stale skip
+    assert fourth.result()["engine_calls"] == 1
 
 
 def test_publish_waits_for_the_review_threshold(prefect_server: None, blog: Path) -> None:

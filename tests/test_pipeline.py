@@ -196,7 +196,7 @@ def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:
     assert report.ok, report.failures
     po = catalog.load(blog / "translations" / "es" / "new-pediatric-clinic.po")
     assert po is not None
-    assert all("mt: argos translate-en_es 0.0.1" in e.comment for e in po)
+    assert all("mt: argos translate-en_es 0.0.1" in e.comments for e in po)
     assert get_engine("argos").translate(["Hello world."], LOCALES["es"]) == ["Hola mundo."]
 
 

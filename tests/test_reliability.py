@@ -219,8 +219,8 @@ def test_http_304_is_respected_and_the_posts_stay(blog: Path, server: str) -> No
     settings = replace(load_settings(blog), sources=(f"{server}/feed.xml",))
     first = pipeline.pull(settings)
     assert first.ok and "content/hello-clinic.html" in first.written
-    stored = json.loads((blog / "content" / ".sources.json").read_text("utf-8"))
-    assert stored == {f"{server}/feed.xml": {"etag": '"v1"'}}
+    stored = json.loads((blog / ".intl-pub" / "sources.json").read_text("utf-8"))
+    assert stored[f"{server}/feed.xml"] == {"etag": '"v1"'}
     second = pipeline.pull(settings)
     assert second.ok and second.written == []
     assert Handler.hits["/feed.xml"] == 2 and (blog / "content" / "hello-clinic.html").exists()

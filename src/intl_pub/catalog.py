@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -49,6 +50,7 @@ EARLIER_PREFIX = "earlier reviewed translation: "
 OWN_COMMENTS = (MT_PREFIX, TM_PREFIX, CARRIED_PREFIX, EARLIER_PREFIX)
 """Extracted-comment lines intl-pub writes; the template's own comment lines are the rest."""
 FUZZY_MATCH_RATIO = 0.6
+_CONFIDENCE = re.compile(r"confidence (\d(?:\.\d+)?)")
 _DATE_LINE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"$', re.M)
 
 
@@ -70,10 +72,112 @@ class Stats:
         return self.reviewed / self.total if self.total else 1.0
 
 
+# --- the typed view: what every other module sees -------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalog entry as the rest of intl-pub sees it; its state is a property.
+
+    Like babel's ``Message.fuzzy``: reviewed, machine, stale review and
+    untranslated are worked out here, once, from the gettext flags.
+    """
+
+    msgid: str
+    msgstr: str
+    context: str
+    """msgctxt, or "" when there is none."""
+    line: int
+    """Line of the entry in its file (0 for one built in memory)."""
+    fuzzy: bool
+    obsolete: bool
+    previous_msgid: str | None
+    """``#| msgid``: the English this translation was made for, when it has changed since."""
+    comments: tuple[str, ...]
+    """Extracted comments (``#.``): the unit's kind and intl-pub's provenance notes."""
+    translator_comment: str
+    """The translator's own ``#`` comment."""
+    plural: bool
+    """A ``msgid_plural`` entry (kept as it is; published from ``msgstr[0]``)."""
+    references: tuple[tuple[str, str], ...] = ()
+    """``#:`` locations: (file, line)."""
+    _ref: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.context, self.msgid)
+
+    @property
+    def comment(self) -> str:
+        """The extracted comments as one text, a line each."""
+        return "\n".join(self.comments)
+
+    @property
+    def translated(self) -> bool:
+        return bool(self.msgstr) and not self.obsolete
+
+    @property
+    def reviewed(self) -> bool:
+        """Translated and not fuzzy: a person has approved it (gettext's meaning)."""
+        return self.translated and not self.fuzzy
+
+    @property
+    def machine(self) -> bool:
+        """Translated but fuzzy: a machine translation or suggestion awaiting review."""
+        return self.translated and self.fuzzy
+
+    @property
+    def stale(self) -> bool:
+        """A translation of English that has since changed (fuzzy with ``#| msgid``)."""
+        return self.machine and self.previous_msgid is not None
+
+    @property
+    def untranslated(self) -> bool:
+        return not self.msgstr and not self.obsolete
+
+    @property
+    def confidence(self) -> float | None:
+        """The engine's confidence, when its ``#. mt:`` note records one."""
+        for line in self.comments:
+            found = _CONFIDENCE.search(line) if line.startswith(MT_PREFIX) else None
+            if found:
+                return float(found.group(1))
+        return None
+
+
+class Catalog:
+    """A template or a locale's catalog; polib stays inside this module."""
+
+    def __init__(self, po: polib.POFile) -> None:
+        self._po = po
+
+    def __iter__(self) -> Iterator[Entry]:
+        """The live entries, in file order."""
+        return (_view(e) for e in self._po if not e.obsolete)
+
+    def __len__(self) -> int:
+        return sum(1 for e in self._po if not e.obsolete)
+
+    def __getitem__(self, index: int) -> Entry:
+        return self.entries()[index]
+
+    def find(self, msgid: str, context: str = "") -> Entry | None:
+        return next((e for e in self if e.msgid == msgid and e.context == context), None)
+
+    def entries(self, obsolete: bool = False) -> list[Entry]:
+        return [_view(e) for e in self._po if obsolete or not e.obsolete]
+
+    def obsolete(self) -> list[Entry]:
+        return [_view(e) for e in self._po if e.obsolete]
+
+    def header(self, name: str) -> str:
+        return str(self._po.metadata.get(name, ""))
+
+
 # --- pure core ------------------------------------------------------------------------
 
 
-def build_template(units: Iterable[Unit], reference: str, project: str) -> polib.POFile:
+def build_template(units: Iterable[Unit], reference: str, project: str) -> Catalog:
     """A POT in document order; a repeated text is one entry with several locations."""
     pot = polib.POFile(wrapwidth=WRAP)
     pot.metadata = _header(project, None)
@@ -92,102 +196,139 @@ def build_template(units: Iterable[Unit], reference: str, project: str) -> polib
             by_key[key] = entry
             pot.append(entry)
         entry.occurrences.append((reference, str(unit.line)))
-    return pot
+    return Catalog(pot)
 
 
-def merge(template: polib.POFile, old: polib.POFile | None, locale: Locale) -> polib.POFile:
+def merge(template: Catalog, old: Catalog | None, locale: Locale) -> Catalog:
     """Merge a template into a locale's catalog (see the module docstring for the rules)."""
+    tpl = template._po
     po = polib.POFile(wrapwidth=WRAP)
-    po.metadata = _header(template.metadata.get("Project-Id-Version", ""), locale)
-    old_entries = list(old) if old is not None else []
+    po.metadata = _header(tpl.metadata.get("Project-Id-Version", ""), locale)
+    old_entries = list(old._po) if old is not None else []
     if old is not None:
         # Keep what the translator's tool wrote (Last-Translator, X-Generator, ...);
         # only the fields that must be right for gettext are ours.
-        po.header = old.header
-        po.metadata = {**old.metadata, **{k: v for k, v in po.metadata.items() if k in OWN_FIELDS}}
-        for field in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
-            po.metadata[field] = old.metadata.get(field) or po.metadata.get(field, "")
-    exact = {_key(e): e for e in old_entries}
+        po.header = old._po.header
+        po.metadata = {
+            **old._po.metadata,
+            **{k: v for k, v in po.metadata.items() if k in OWN_FIELDS},
+        }
+        for name in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
+            po.metadata[name] = old._po.metadata.get(name) or po.metadata.get(name, "")
+    exact = {_key(e): e for e in old_entries if not e.obsolete}
+    for e in old_entries:
+        if e.obsolete:
+            exact.setdefault(_key(e), e)
     used: set[int] = set()
-    new_keys = {_key(e) for e in template}
+    new_keys = {_key(e) for e in tpl}
     leftovers = [e for e in old_entries if _key(e) not in new_keys and e.msgstr]
-    for tentry in template:
+    by_skeleton: dict[str, list[polib.POEntry]] = {}
+    for e in leftovers:
+        if "fuzzy" not in e.flags:
+            by_skeleton.setdefault(_skeleton(e.msgid)[0], []).append(e)
+    matcher = _Matcher(leftovers)
+    for tentry in tpl:
         entry = _fresh(tentry)
         previous = exact.get(_key(tentry))
         if previous is not None:
             used.add(id(previous))
+            matcher.use(previous)
             _carry(previous, entry)
         else:
-            candidates = [e for e in leftovers if id(e) not in used]
-            carried = _carry_over(tentry.msgid, candidates)
-            match = carried[0] if carried else _best_match(tentry.msgid, candidates)
+            same_words = by_skeleton.get(_skeleton(tentry.msgid)[0], [])
+            carried = _carry_over(tentry.msgid, [c for c in same_words if id(c) not in used])
             if carried is not None:
                 used.add(id(carried[0]))
+                matcher.use(carried[0])
                 _carry(carried[0], entry)
                 entry.msgstr = carried[1]
                 entry.comment = "\n".join([entry.comment, CARRIED_PREFIX + carried[2]]).strip("\n")
-            elif match is not None:
-                used.add(id(match))
-                _suggest(match, entry)
+            else:
+                match = matcher.best(tentry.msgid)
+                if match is not None:
+                    used.add(id(match))
+                    _suggest(match, entry)
         po.append(entry)
     for previous in old_entries:
-        if id(previous) in used or not previous.msgstr:
+        if id(previous) in used or not (previous.msgstr or previous.msgstr_plural):
             continue
         gone = _fresh(previous)
         _carry(previous, gone)
         gone.obsolete = True
         gone.occurrences = []
         po.append(gone)
-    return po
+    return Catalog(po)
 
 
-def needs_translation(po: polib.POFile) -> list[polib.POEntry]:
-    """Entries with no msgstr yet: the only ones sent to a machine."""
-    return [e for e in po if not e.obsolete and not e.msgstr]
+def pending(cat: Catalog) -> list[Entry]:
+    """Entries with no translation yet: the only ones sent to a machine."""
+    return [_view(e) for e in cat._po if not e.obsolete and not e.msgstr and not e.msgid_plural]
 
 
-def set_machine_translation(entry: polib.POEntry, text: str, label: str, note: str = "") -> None:
+needs_translation = pending
+
+
+def set_machine_translation(entry: Entry, text: str, label: str, note: str = "") -> None:
     """Fill an entry from an engine: fuzzy, with the engine named in an extracted comment."""
-    entry.msgstr = text
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")
-    lines = [ln for ln in entry.comment.splitlines() if not ln.startswith(MT_PREFIX)]
+    ref = entry._ref
+    ref.msgstr = text
+    if "fuzzy" not in ref.flags:
+        ref.flags.insert(0, "fuzzy")
+    lines = [ln for ln in ref.comment.splitlines() if not ln.startswith(MT_PREFIX)]
     lines.append(MT_PREFIX + label + (f" ({note})" if note else ""))
-    entry.comment = "\n".join(lines)
+    ref.comment = "\n".join(lines)
 
 
-def reuse_translation(entry: polib.POEntry, text: str, origin: str) -> None:
+def reuse_translation(entry: Entry, text: str, origin: str) -> None:
     """Fill an entry from a reviewed translation of the same text elsewhere (translation memory).
 
     It stays reviewed -- a person approved these exact words -- and says where it came from.
     """
-    entry.msgstr = text
-    entry.comment = "\n".join([entry.comment, f"{TM_PREFIX}reviewed in {origin}"]).strip("\n")
+    ref = entry._ref
+    ref.msgstr = text
+    ref.comment = "\n".join([ref.comment, f"{TM_PREFIX}reviewed in {origin}"]).strip("\n")
 
 
-def translations(po: polib.POFile) -> dict[tuple[str, str], Translation]:
+def review(entry: Entry, text: str | None = None, comment: str | None = None) -> None:
+    """What a translator does in Poedit: set the text (optionally) and clear fuzzy."""
+    ref = entry._ref
+    if text is not None:
+        ref.msgstr = text
+    if comment is not None:
+        ref.tcomment = comment
+    ref.flags = [f for f in ref.flags if f != "fuzzy"]
+    ref.previous_msgid = ref.previous_msgctxt = None
+
+
+def translations(cat: Catalog | None) -> dict[tuple[str, str], Translation]:
     """What the publisher may use: every translated, non-obsolete entry by (msgctxt, msgid)."""
-    return {
-        _key(e): Translation(e.msgstr, reviewed="fuzzy" not in e.flags)
-        for e in po
-        if not e.obsolete and e.msgstr
-    }
+    if cat is None:
+        return {}
+    found = {}
+    for e in cat._po:
+        if e.obsolete:
+            continue
+        text = e.msgstr or (e.msgstr_plural.get(0, "") if e.msgid_plural else "")
+        if text:
+            found[_key(e)] = Translation(text, reviewed="fuzzy" not in e.flags)
+    return found
 
 
-def stats(po: polib.POFile) -> Stats:
-    live = [e for e in po if not e.obsolete]
-    reviewed = sum(1 for e in live if e.msgstr and "fuzzy" not in e.flags)
-    machine = sum(1 for e in live if e.msgstr and "fuzzy" in e.flags)
+def stats(cat: Catalog) -> Stats:
+    live = list(cat)
+    reviewed = sum(1 for e in live if e.reviewed)
+    machine = sum(1 for e in live if e.machine)
     return Stats(reviewed, machine, len(live) - reviewed - machine)
 
 
-def render(po: polib.POFile) -> str:
+def render(cat: Catalog) -> str:
     """The file's text: msgid/msgstr wrapped at a fixed width, comments one per line.
 
     polib would wrap long comments over several lines, which reads back as
     a different comment; GNU gettext keeps comment lines as they are, and so
     do we (a translator's long ``#`` line stays one line).
     """
+    po = cat._po
     header = "".join(
         "#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
         for line in po.header.split("\n")
@@ -210,58 +351,85 @@ def _render_entry(entry: polib.POEntry) -> str:
     return "\n".join([*lines, body])
 
 
-# --- disk -----------------------------------------------------------------------------
+# --- bytes in, text out: the store reads and writes the files --------------------------
 
 
-def load(path: Path) -> polib.POFile | None:
-    """Read a catalog, or None when the file does not exist.
+def parse(raw: bytes, where: str) -> Catalog:
+    """Read a catalog from its bytes (``where`` names the file in errors).
 
     Anything polib or GNU gettext would reject (syntax, encoding, duplicate
     entries, a missing header) raises CatalogError naming the file and line.
+    A UTF-8 byte-order mark, which GNU gettext accepts, is skipped.
     """
-    if not path.exists():
-        return None
-    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CatalogError(
-            f"{path}:{line}: not valid UTF-8 ({exc.reason}); save the file as UTF-8"
+            f"{where}:{line}: not valid UTF-8 ({exc.reason}); save the file as UTF-8"
         ) from exc
     problem = _lint(text)
     if problem is not None:
         line, message = problem
-        raise CatalogError(f"{path}:{line}: {message}; fix the file (the run left it untouched)")
+        raise CatalogError(f"{where}:{line}: {message}; fix the file (the run left it untouched)")
     try:
-        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True, encoding="utf-8")
+        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False, encoding="utf-8")
     except (OSError, ValueError) as exc:
-        raise CatalogError(f"{path}:{_error_line(str(exc), text)}: {exc}") from exc
+        raise CatalogError(f"{where}:{_error_line(str(exc), text)}: {exc}") from exc
+    seen: set[tuple[str, str, bool]] = set()
+    for e in po:
+        key = (e.msgctxt or "", e.msgid, bool(e.obsolete))
+        if key in seen:
+            raise CatalogError(
+                f"{where}:{e.linenum}: the entry {e.msgid[:40]!r} already exists earlier in "
+                "the file; remove one of the two (msguniq finds them)"
+            )
+        seen.add(key)
     if not po.metadata.get("Content-Type"):
         raise CatalogError(
-            f'{path}:1: the header entry (msgid "") is missing or has no Content-Type; '
+            f'{where}:1: the header entry (msgid "") is missing or has no Content-Type; '
             "restore it from translations/templates or from version control"
         )
-    return po
+    return Catalog(po)
 
 
-def save(po: polib.POFile, path: Path, now: datetime | None = None) -> bool:
-    """Write ``po`` atomically if its content changed; return whether it was written.
+def load(path: Path) -> Catalog | None:
+    """Read a catalog file, or None when it does not exist (tests and tools)."""
+    if not path.exists():
+        return None
+    return parse(path.read_bytes(), str(path))
+
+
+def serialize(
+    cat: Catalog, old: str | None, is_template: bool, now: datetime | None = None
+) -> str | None:
+    """The text to write over ``old`` (the file as it is), or None when nothing changed.
 
     The date header is the only thing that differs between two runs with the
     same content, so it is ignored in the comparison and set only on a change.
     A file whose entries are unchanged is left as it is, even if the
     translator's editor wrapped lines differently from us.
     """
-    field = "POT-Creation-Date" if path.suffix == ".pot" else "PO-Revision-Date"
-    old = path.read_text(encoding="utf-8") if path.exists() else None
+    po = cat._po
+    name = "POT-Creation-Date" if is_template else "PO-Revision-Date"
     if old is not None:
-        po.metadata[field] = _read_date(old, field) or po.metadata.get(field, "")
-        new = _undated(render(po))
+        po.metadata[name] = _read_date(old, name) or po.metadata.get(name, "")
+        new = _undated(render(cat))
         if new == _undated(old) or new == _undated(_rerender(old)):
-            return False
-    po.metadata[field] = _format_date(now or build_time())
-    write_atomic(path, render(po).encode("utf-8"))
+            return None
+    po.metadata[name] = _format_date(now or build_time())
+    return render(cat)
+
+
+def save(cat: Catalog, path: Path, now: datetime | None = None) -> bool:
+    """Write a catalog file if its content changed (tests and tools; runs go through the store)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    text = serialize(cat, old, path.suffix == ".pot", now)
+    if text is None:
+        return False
+    write_atomic(path, text.encode("utf-8"))
     return True
 
 
@@ -312,6 +480,9 @@ def _source_comment(comment: str) -> str:
 def _carry(previous: polib.POEntry, entry: polib.POEntry) -> None:
     """Keep everything a translator or the engine put on an entry whose source is unchanged."""
     entry.msgstr = previous.msgstr
+    if previous.msgid_plural:  # a translator's plural entry is kept as it is
+        entry.msgid_plural = previous.msgid_plural
+        entry.msgstr_plural = dict(previous.msgstr_plural)
     entry.tcomment = previous.tcomment
     entry.previous_msgid = previous.previous_msgid
     entry.previous_msgctxt = previous.previous_msgctxt
@@ -383,16 +554,47 @@ def _carry_over(
     return None
 
 
-def _best_match(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
-    best, best_ratio = None, FUZZY_MATCH_RATIO
-    for candidate in candidates:
-        matcher = difflib.SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
-        if matcher.quick_ratio() < best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = candidate, ratio
-    return best
+class _Matcher:
+    """The most similar unused earlier entry for a changed text (difflib ratio >= 0.6)."""
+
+    def __init__(self, candidates: list[polib.POEntry]) -> None:
+        self.candidates = candidates
+        self.used: set[int] = set()
+
+    def use(self, entry: polib.POEntry) -> None:
+        self.used.add(id(entry))
+
+    def best(self, msgid: str) -> polib.POEntry | None:
+        best, best_ratio = None, FUZZY_MATCH_RATIO
+        for candidate in self.candidates:
+            if id(candidate) in self.used:
+                continue
+            matcher = difflib.SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
+            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = candidate, ratio
+        if best is not None:
+            self.used.add(id(best))
+        return best
+
+
+def _view(e: polib.POEntry) -> Entry:
+    return Entry(
+        msgid=e.msgid,
+        msgstr=e.msgstr or (e.msgstr_plural.get(0, "") if e.msgid_plural else ""),
+        context=e.msgctxt or "",
+        line=e.linenum or 0,
+        fuzzy="fuzzy" in e.flags,
+        obsolete=bool(e.obsolete),
+        previous_msgid=e.previous_msgid,
+        comments=tuple(e.comment.split("\n")) if e.comment else (),
+        translator_comment=e.tcomment or "",
+        plural=bool(e.msgid_plural),
+        references=tuple((str(f), str(n)) for f, n in e.occurrences),
+        _ref=e,
+    )
 
 
 _KEYWORD_LINE = re.compile(
@@ -408,8 +610,10 @@ def _lint(text: str) -> tuple[int, str] | None:
     merge would then write the translator's text away. Every line must be a
     comment, blank, a keyword with one quoted string, or a quoted continuation.
     """
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
+    # Lines as gettext reads them: split at "\n" only (str.splitlines() would also split
+    # at U+2028 or U+0085 inside a msgstr and misread a valid file).
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip(" \t\r")
         if not stripped or stripped.startswith("#"):
             continue
         if _KEYWORD_LINE.match(stripped) or _STRING_LINE.match(stripped):
@@ -444,7 +648,7 @@ def _read_date(text: str, field: str) -> str | None:
 
 def _rerender(text: str) -> str:
     try:
-        return render(polib.pofile(text, wrapwidth=WRAP, encoding="utf-8"))
+        return render(Catalog(polib.pofile(text, wrapwidth=WRAP, encoding="utf-8")))
     except (OSError, ValueError):
         return text
 

@@ -22,6 +22,7 @@ from intl_pub.config import Settings, load_settings
 from intl_pub.errors import IntlPubError
 from intl_pub.locales import DEFAULT_TARGETS, parse_locales
 from intl_pub.model import RunReport
+from intl_pub.progress import ProgressDisplay
 
 log = logging.getLogger("intl_pub")
 
@@ -104,35 +105,17 @@ def cmd_serve_flows(args: argparse.Namespace) -> int:
 def cmd_pull(args: argparse.Namespace) -> int:
     from intl_pub import pipeline
 
-    settings = _settings(args)
-    with pipeline.locked(settings):
-        report = pipeline.pull(settings, args.source or None)
+    report = pipeline.run(_settings(args), args.source, translate=False, publish=False)
     return _finish(report)
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
+    """Pull, extract and translate: the translate flow's steps, without Prefect."""
     from intl_pub import pipeline
-    from intl_pub.mt import get_engine
 
     settings = _settings(args)
-    engine = get_engine(settings.engine)
-    engine.check(settings.locales)
-    report = RunReport()
-    with pipeline.locked(settings):
-        if args.source:
-            report.merge(pipeline.pull(settings, args.source))
-        posts = pipeline.stored_posts(settings)
-        if not posts:
-            raise IntlPubError("content/ holds no posts yet; run `intl-pub pull` first")
-        for post in posts:
-            report.merge(pipeline.extract(settings, post)[1])
-        with _progress_bar() as bar:
-            for locale in settings.locales:
-                report.merge(
-                    pipeline.translate_locale(
-                        settings, locale, posts, engine, bar(f"Translating into {locale.tag}")
-                    )
-                )
+    with ProgressDisplay() as progress:
+        report = pipeline.run(settings, args.source, progress, publish=False)
     return _finish(report)
 
 
@@ -140,8 +123,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from intl_pub import pipeline
 
     settings = _settings(args)
-    with pipeline.locked(settings):
-        report = pipeline.publish_site(settings)
+    report = pipeline.run(settings, pull=False, translate=False)
     print(f"site: {settings.site_dir}")
     return _finish(report)
 
@@ -192,32 +174,18 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from intl_pub import catalog, checks
-    from intl_pub.config import load_glossary
+    from intl_pub import checks, pipeline
 
-    settings = _settings(args)
-    glossary = load_glossary(settings)
-    errors = warnings = 0
-    for locale in settings.locales:
-        folder = settings.translations_dir / locale.gettext
-        for path in sorted(folder.glob("*.po")):
-            try:
-                po = catalog.load(path)
-            except IntlPubError as exc:
-                print(f"{exc}")
-                errors += 1
-                continue
-            for entry in po or []:
-                if entry.obsolete or not entry.msgstr:
-                    continue
-                for problem in checks.run(entry.msgid, entry.msgstr, locale, glossary):
-                    shown = Path(os.path.relpath(path, Path.cwd()))
-                    print(
-                        f"{shown}:{entry.linenum}: {problem.severity}: [{problem.check}] "
-                        f"{problem.message}"
-                    )
-                    errors += problem.severity == checks.ERROR
-                    warnings += problem.severity == checks.WARNING
+    findings = pipeline.check(_settings(args))
+    errors = sum(1 for f in findings if f.severity == checks.ERROR)
+    warnings = sum(1 for f in findings if f.severity == checks.WARNING)
+    for finding in findings:
+        shown = Path(os.path.relpath(finding.file, Path.cwd()))
+        where = f"{shown}:{finding.line}" if finding.line else str(finding.message)
+        if finding.check == "catalog":
+            print(finding.message)
+        else:
+            print(f"{where}: {finding.severity}: [{finding.check}] {finding.message}")
     print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors else 0
 

@@ -34,3 +34,7 @@ class ModelMissingError(EngineError):
 
 class LockError(IntlPubError):
     """Raised by pipeline: another run holds the work folder."""
+
+
+class StoreError(IntlPubError):
+    """Raised by store: the work folder is missing, or a file in it cannot be written."""

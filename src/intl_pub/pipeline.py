@@ -1,181 +1,302 @@
-"""The pipeline's steps as plain functions: pull, extract, translate, publish, status.
+"""The pipeline: its steps as plain functions, and the one order they run in.
 
-Each step reads what the previous one wrote (content/, translations/) and
-returns a RunReport; the command line and the Prefect flows only compose
-them. A failing post or locale is recorded in the report and the others go
-on; the engine is checked before anything is written.
+``plan()`` owns the sequence pull -> extract -> translate (one step per
+locale) -> publish. ``intl-pub translate`` and ``intl-pub publish`` run a
+plan in this process (:func:`run`); every Prefect flow runs the same plan,
+one task per step. Each step reads what the previous one wrote, through the
+work-folder store, and returns a RunReport: a failing post or locale is a
+line in the report and the others go on.
+
+Every step is incremental by content: its manifest records the digests of
+each output's inputs, and an output whose inputs are unchanged is not read,
+parsed, rendered or written again.
 """
 
 from __future__ import annotations
 
-import fcntl
+import html
 import json
 import logging
-import os
 import re
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-import polib
-
-from intl_pub import catalog, checks, publish, segment, sources, tokens, typography
-from intl_pub.catalog import Stats
+from intl_pub import __version__, catalog, checks, publish, segment, sources, tokens, typography
+from intl_pub.catalog import Catalog, Entry, Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
-from intl_pub.errors import CatalogError, IntlPubError, LockError, SourceError
-from intl_pub.files import read_json, write_if_changed
+from intl_pub.errors import CatalogError, IntlPubError
+from intl_pub.files import read_json
 from intl_pub.locales import ENGLISH
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
 from intl_pub.mt import Engine, Progress, get_engine
+from intl_pub.store import LOCK_FILE, Identities, Store, text_digest
 
 log = logging.getLogger(__name__)
 
-LOCK_FILE = ".intl-pub.lock"
-SOURCES_STATE = ".sources.json"
-"""content/.sources.json: each URL's ETag and Last-Modified, for conditional requests."""
+__all__ = ["LOCK_FILE", "Step", "locked", "plan", "run", "run_step"]
+
 PIECES_NOTE = "tags placed automatically: the engine lost the markup, pieces translated separately"
+ProgressFor = Callable[[Locale, int, int], None]
+"""Progress of machine translation: (locale, units done, units in all)."""
 
 
-# --- the work folder ------------------------------------------------------------------
+# --- the sequence ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a run; its name is also the Prefect task's name."""
+
+    name: str
+    """``pull``, ``extract``, ``translate-es``, ``publish``."""
+    action: str
+    locale: Locale | None = None
+
+
+def plan(
+    settings: Settings, *, pull: bool = True, translate: bool = True, publish: bool = True
+) -> list[Step]:
+    """The steps of a run, in order; the translate steps may run in parallel."""
+    steps = [Step("pull", "pull")] if pull else []
+    if translate:
+        steps.append(Step("extract", "extract"))
+        steps += [Step(f"translate-{loc.path}", "translate", loc) for loc in settings.locales]
+    if publish:
+        steps.append(Step("publish", "publish"))
+    return steps
+
+
+def run_step(
+    step: Step,
+    settings: Settings,
+    source_list: Sequence[str] | None = None,
+    progress: ProgressFor | None = None,
+) -> RunReport:
+    """Run one step (a flow task calls exactly this)."""
+    if step.action == "pull":
+        return pull(settings, source_list)
+    if step.action == "extract":
+        return extract(settings)
+    if step.action == "translate":
+        assert step.locale is not None
+        locale = step.locale
+        each = (lambda done, total: progress(locale, done, total)) if progress else None
+        return translate(settings, locale, get_engine(settings.engine), each)
+    if step.action == "publish":
+        return publish_site(settings)
+    raise ValueError(f"unknown step {step.name}")
+
+
+def run(
+    settings: Settings,
+    source_list: Sequence[str] | None = None,
+    progress: ProgressFor | None = None,
+    *,
+    pull: bool = True,
+    translate: bool = True,
+    publish: bool = True,
+) -> RunReport:
+    """A plan, in this process: what ``intl-pub pull/translate/publish`` do."""
+    steps = plan(settings, pull=pull, translate=translate, publish=publish)
+    if translate:
+        get_engine(settings.engine).check(settings.locales)  # before anything is written
+    report = RunReport()
+    with locked(settings):
+        for step in steps:
+            report.merge(run_step(step, settings, source_list, progress))
+    return report
 
 
 @contextmanager
 def locked(settings: Settings) -> Iterator[None]:
-    """Hold the work folder for one run, so two runs never write the same catalogs."""
-    settings.workdir.mkdir(parents=True, exist_ok=True)
-    path = settings.workdir / LOCK_FILE
-    with path.open("a+") as handle:
-        deadline = time.monotonic() + settings.lock_wait_seconds
-        announced = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError as exc:
-                if time.monotonic() >= deadline:
-                    raise LockError(
-                        f"{settings.workdir}: another intl-pub run is working here; wait for it "
-                        "to finish (or set lock_wait_seconds in intl-pub.toml to wait)"
-                    ) from exc
-                if not announced:
-                    log.info("waiting for another run to release %s", path)
-                    announced = True
-                time.sleep(0.2)
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def content_path(settings: Settings, slug: str) -> Path:
-    return settings.content_dir / f"{slug}.html"
-
-
-def template_path(settings: Settings, slug: str) -> Path:
-    return settings.translations_dir / "templates" / f"{slug}.pot"
-
-
-def catalog_path(settings: Settings, locale: Locale, slug: str) -> Path:
-    return settings.translations_dir / locale.gettext / f"{slug}.po"
-
-
-def rel(settings: Settings, path: Path) -> str:
-    return str(path.relative_to(settings.workdir))
+    """Hold the work folder for one run (see Store.locked)."""
+    with Store(settings.workdir).locked(settings.lock_wait_seconds):
+        yield
 
 
 # --- pull -----------------------------------------------------------------------------
 
 
 def pull(settings: Settings, source_list: Sequence[str] | None = None) -> RunReport:
-    """Fetch every source and store its posts in content/ (only what changed is written)."""
+    """Fetch every source and store its posts in content/ (only what changed is written).
+
+    A post keeps the slug it was first given, whatever else appears in the feed
+    later (see Store.assign_slug). Local files whose size and times did not
+    change since the last pull are not read again.
+    """
+    store = Store(settings.workdir)
+    store.require()
     report = RunReport()
     chosen = list(source_list if source_list else settings.sources)
     if not chosen:
-        raise SourceError("no source: pass --source URL_OR_PATH or set sources in intl-pub.toml")
+        log.info("no source given or configured: content/ is used as it is")
+        return report
+    state = store.sources_state()
+    validators: dict[str, Any] = {k: v for k, v in state.items() if k != "files"}
+    seen_files: dict[str, list[int]] = dict(state.get("files", {}))
     posts: list[Post] = []
-    state = settings.content_dir / SOURCES_STATE
-    validators = read_json(state)
     for source in chosen:
         try:
-            found = sources.read_source(resolve_source(settings, source), validators)
+            posts.extend(_read_source(settings, source, validators, seen_files))
         except IntlPubError as exc:
             report.failures.append(f"source {source}: {exc}")
-            continue
-        if found is None:
-            log.info("%s: not modified since the last pull", source)
-        else:
-            posts.extend(found)
-    if validators and write_if_changed(
-        state, (json.dumps(validators, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    ):
-        report.written.append(rel(settings, state))
-    for post in sources.unique_slugs(posts):
-        path = content_path(settings, post.slug)
-        if write_if_changed(path, sources.to_document(post).encode("utf-8")):
-            report.written.append(rel(settings, path))
-    log.info("pulled %d posts from %d sources", len(posts), len(chosen))
+    identities = store.identities()
+    if not identities:
+        identities = _identities_of(store)
+    for post in posts:
+        slug = identities.slug_for(_identity(post), post.slug, post.published)
+        if store.write_post(slug, sources.to_document(replace(post, slug=slug))):
+            report.written.append(store.rel(store.content_path(slug)))
+    store.save_identities(identities)
+    store.save_sources_state({**validators, "files": seen_files})
+    log.info("pulled %d changed posts from %d sources", len(posts), len(chosen))
     return report
 
 
-def stored_posts(settings: Settings) -> list[Post]:
-    """Every post in content/, newest first (posts gone from a feed stay published)."""
-    posts = [
-        sources.from_document(p.read_text(encoding="utf-8"), p.stem)
-        for p in sorted(settings.content_dir.glob("*.html"))
-    ]
-    return sorted(posts, key=lambda p: (p.published, p.slug), reverse=True)
+def _read_source(
+    settings: Settings,
+    source: str,
+    validators: dict[str, Any],
+    seen_files: dict[str, list[int]],
+) -> list[Post]:
+    """The posts of one source that may have changed since the last pull."""
+    resolved = resolve_source(settings, source)
+    if "://" in resolved:
+        found = sources.read_source(resolved, validators)
+        if found is None:
+            log.info("%s: not modified since the last pull", source)
+        return found or []
+    path = Path(resolved)
+    if not path.is_dir() and path.suffix.lower() not in {".html", ".htm"}:
+        return sources.read_source(resolved, validators) or []  # a feed: its pages may change
+    files = sorted([*path.glob("*.html"), *path.glob("*.htm")]) if path.is_dir() else [path]
+    if path.is_dir() and not files:
+        raise IntlPubError(f"{path}: no .html files in this folder")
+    posts: list[Post] = []
+    for file in files:
+        try:
+            st = file.stat()
+        except FileNotFoundError:
+            raise IntlPubError(
+                f"{file}: no such file or folder; check --source or intl-pub.toml"
+            ) from None
+        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        if seen_files.get(str(file)) == signature:
+            continue  # a page file unchanged since the last pull
+        posts.extend(sources.read_source(str(file), validators) or [])
+        seen_files[str(file)] = signature
+    return posts
+
+
+def _identity(post: Post) -> str:
+    return post.identity or post.url or f"file:{post.slug}"
+
+
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)">')
+
+
+def _identities_of(store: Store) -> Identities:
+    """A work folder from before identities were recorded: each stored post keeps its slug."""
+    found = {}
+    for slug in store.slugs():
+        head = store.read_post(slug)[:4096]
+        url = _CANONICAL.search(head)
+        found[html.unescape(url.group(1)) if url else f"file:{slug}"] = slug
+    return Identities(found)
 
 
 # --- extract --------------------------------------------------------------------------
 
 
-def extract(settings: Settings, post: Post) -> tuple[polib.POFile, RunReport]:
-    """Build the post's template from content/ and store it (translations/templates/<slug>.pot)."""
+def extract(settings: Settings) -> RunReport:
+    """Build each post's template from content/ (translations/templates/<slug>.pot).
+
+    A post whose content/ file is unchanged since the last run is not parsed.
+    """
+    store = Store(settings.workdir)
     report = RunReport()
-    path = content_path(settings, post.slug)
-    units = segment.extract(path.read_text(encoding="utf-8"))
-    pot = catalog.build_template(units, rel(settings, path), f"{settings.site_title} {post.slug}")
-    target = template_path(settings, post.slug)
-    if catalog.save(pot, target):
-        report.written.append(rel(settings, target))
-    return pot, report
+    slugs = store.slugs()
+    if not slugs:
+        report.failures.append(
+            "content/ holds no posts yet: give a source (`--source URL_OR_PATH` or `sources` "
+            "in intl-pub.toml) and pull it"
+        )
+        return report
+    manifest = store.manifest("extract")
+    for slug in slugs:
+        content = manifest.digest(store.content_path(slug))
+        target = store.template_path(slug)
+        if manifest.records.get(slug) == [content, manifest.digest(target)]:
+            continue
+        try:
+            units = segment.extract(store.read_post(slug))
+            project = f"{settings.site_title} {slug}"
+            pot = catalog.build_template(units, store.rel(store.content_path(slug)), project)
+            if _save_catalog(store, pot, target):
+                report.written.append(store.rel(target))
+        except (IntlPubError, RecursionError) as exc:
+            report.failures.append(f"{slug}: {_reason(exc)}")
+            continue
+        manifest.records[slug] = [content, manifest.digest(target)]
+    for gone in set(manifest.records) - set(slugs):
+        del manifest.records[gone]
+    manifest.save()
+    return report
 
 
 # --- translate ------------------------------------------------------------------------
 
 
-def translate_locale(
+@dataclass
+class _Work:
+    """One post's catalog for a locale, merged and waiting for machine translation."""
+
+    slug: str
+    catalog: Catalog
+    path: Path
+    template_digest: str
+    loaded_digest: str
+
+
+def translate(
     settings: Settings,
     locale: Locale,
-    posts: Sequence[Post],
     engine: Engine,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunReport:
-    """Merge every post's template into its catalog and machine-translate what is new.
+    """Merge every changed template into its catalog and machine-translate what is new.
 
     All new units of the locale go to the engine in one batch. A catalog that
-    cannot be read is reported and left exactly as it is.
+    cannot be read is reported and left exactly as it is. A post whose
+    template and catalog are unchanged since the last run is not read.
     """
+    store = Store(settings.workdir)
     report = RunReport()
-    merged: list[tuple[Post, polib.POFile]] = []
-    for post in posts:
-        try:
-            pot = catalog.load(template_path(settings, post.slug))
-            if pot is None:
-                pot, _ = extract(settings, post)
-            old = catalog.load(catalog_path(settings, locale, post.slug))
-        except CatalogError as exc:
-            report.failures.append(f"{post.slug} [{locale.tag}]: {exc}")
-            continue
-        merged.append((post, catalog.merge(pot, old, locale)))
     glossary = load_glossary(settings)
-    todo = _reuse_reviewed(merged)
+    manifest = store.manifest(f"translate-{locale.path}")
+    work: list[_Work] = []
+    slugs = store.slugs()
+    for slug in slugs:
+        template = store.template_path(slug)
+        path = store.catalog_path(locale, slug)
+        inputs = [manifest.digest(template), manifest.digest(path), glossary.version]
+        if inputs[0] and manifest.records.get(slug) == inputs:
+            continue
+        try:
+            pot = _load(store, template)
+            if pot is None:
+                raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
+            merged = catalog.merge(pot, _load(store, path), locale)
+        except (IntlPubError, OSError) as exc:
+            report.failures.append(f"{slug} [{locale.tag}]: {_reason(exc)}")
+            continue
+        work.append(_Work(slug, merged, path, inputs[0], inputs[1]))
+    memory = _TranslationMemory(store, locale)
+    todo = memory.fill([(w.slug, w.catalog) for w in work])
+    machine: dict[tuple[str, str], tuple[str, str]] = {}
     if todo:
         label = engine.label(locale)
         done = 0
@@ -186,38 +307,117 @@ def translate_locale(
             if progress is not None:
                 progress(done, len(todo))
 
-        results = machine_translate(
-            engine, locale, [e.msgid for e in todo], step, report, glossary.do_not_translate
-        )
-        for entry, (text, note) in zip(todo, results, strict=True):
-            catalog.set_machine_translation(entry, typography.apply(text, locale), label, note)
+        try:
+            results = machine_translate(
+                engine, locale, [e.msgid for e in todo], step, report, glossary.do_not_translate
+            )
+        except IntlPubError as exc:
+            report.failures.append(f"machine translation [{locale.tag}]: {exc}")
+            results = []
+            work = [w for w in work if not catalog.pending(w.catalog)]
+        for entry, (text, note) in zip(todo, results, strict=False):
+            text = typography.apply(text, locale)
+            catalog.set_machine_translation(entry, text, label, note)
+            machine[entry.key] = (text, note)
         log.info("%s: machine-translated %d units with %s", locale.tag, len(todo), label)
-    for post, po in merged:
-        path = catalog_path(settings, locale, post.slug)
-        if catalog.save(po, path):
-            report.written.append(rel(settings, path))
+    for item in work:
+        try:
+            written = _save_merged(store, item, locale, machine, label if todo else "")
+        except IntlPubError as exc:
+            report.failures.append(f"{item.slug} [{locale.tag}]: {exc}")
+            continue
+        if written:
+            report.written.append(store.rel(item.path))
+        if not catalog.pending(item.catalog):
+            manifest.records[item.slug] = [
+                item.template_digest,
+                manifest.digest(item.path),
+                glossary.version,
+            ]
+    for gone in set(manifest.records) - set(slugs):
+        del manifest.records[gone]
+    memory.save()
+    manifest.save()
     return report
 
 
-def _reuse_reviewed(merged: Sequence[tuple[Post, polib.POFile]]) -> list[polib.POEntry]:
-    """A translation memory across posts: reuse a reviewed translation of the same text.
+def _save_merged(
+    store: Store,
+    item: _Work,
+    locale: Locale,
+    machine: dict[tuple[str, str], tuple[str, str]],
+    label: str,
+) -> bool:
+    """Write a merged catalog, unless a translator saved the file while we worked.
 
-    Returns the entries still without a translation, for the engine.
+    Then their version is merged again (nothing of theirs is lost) and filled
+    from this run's machine translations.
     """
-    memory: dict[tuple[str, str], tuple[str, str]] = {}
-    for post, po in merged:
-        for entry in po:
-            if not entry.obsolete and entry.msgstr and "fuzzy" not in entry.flags:
-                memory.setdefault((entry.msgctxt or "", entry.msgid), (entry.msgstr, post.slug))
-    todo = []
-    for _, po in merged:
-        for entry in catalog.needs_translation(po):
-            hit = memory.get((entry.msgctxt or "", entry.msgid))
+    if store.file_digest(item.path) != item.loaded_digest:
+        log.warning("%s changed during the run: merging the translator's version", item.path)
+        pot = _load(store, store.template_path(item.slug))
+        if pot is None:
+            raise CatalogError(f"{store.rel(store.template_path(item.slug))} disappeared")
+        item.catalog = catalog.merge(pot, _load(store, item.path), locale)
+        for entry in catalog.pending(item.catalog):
+            if entry.key in machine:
+                text, note = machine[entry.key]
+                catalog.set_machine_translation(entry, text, label, note)
+    return _save_catalog(store, item.catalog, item.path)
+
+
+class _TranslationMemory:
+    """Reviewed translations across posts, so a sentence reviewed once is reused.
+
+    Kept per locale in the state folder and updated from every catalog a run
+    loads; read only when some entry needs a translation.
+    """
+
+    def __init__(self, store: Store, locale: Locale) -> None:
+        self.path = store.state_dir / "tm" / f"{locale.path}.json"
+        self.store = store
+        self._by_post: dict[str, dict[str, str]] | None = None
+        self._changed = False
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        if self._by_post is None:
+            self._by_post = read_json(self.path)
+        return self._by_post
+
+    def fill(self, merged: Sequence[tuple[str, Catalog]]) -> list[Entry]:
+        """Record the reviewed entries of ``merged``; fill what they can; return the rest."""
+        todo = [e for _, cat in merged for e in catalog.pending(cat)]
+        if not merged:
+            return todo
+        by_post = self._load()
+        for slug, cat in merged:
+            mine = {_tm_key(e): e.msgstr for e in cat if e.reviewed}
+            if by_post.get(slug) != mine:
+                by_post[slug] = mine
+                self._changed = True
+        if not todo:
+            return todo
+        index: dict[str, tuple[str, str]] = {}
+        for slug in sorted(by_post):
+            for key, text in by_post[slug].items():
+                index.setdefault(key, (text, slug))
+        rest = []
+        for entry in todo:
+            hit = index.get(_tm_key(entry))
             if hit is None:
-                todo.append(entry)
+                rest.append(entry)
             else:
                 catalog.reuse_translation(entry, hit[0], hit[1])
-    return todo
+        return rest
+
+    def save(self) -> None:
+        if self._changed and self._by_post is not None:
+            text = json.dumps(self._by_post, sort_keys=True, ensure_ascii=False)
+            self.store.write(self.path, (text + "\n").encode("utf-8"))
+
+
+def _tm_key(entry: Entry) -> str:
+    return f"{entry.context}\x04{entry.msgid}"
 
 
 def machine_translate(
@@ -278,12 +478,12 @@ def _translate_tokens(
     if not broken:
         return results
     plans = [tokens.pieces(msgids[i]) for i in broken]
-    texts = [p.strip() for plan in plans for p in plan if _is_text(p)]
+    texts = [p.strip() for piece_plan in plans for p in piece_plan if _is_text(p)]
     translated = iter(engine.translate(texts, locale) if texts else [])
     report.engine_calls += 1 if texts else 0
-    for i, plan in zip(broken, plans, strict=True):
+    for i, piece_plan in zip(broken, plans, strict=True):
         rebuilt = []
-        for piece in plan:
+        for piece in piece_plan:
             if _is_text(piece):
                 lead = piece[: len(piece) - len(piece.lstrip())]
                 trail = piece[len(piece.rstrip()) :]
@@ -335,43 +535,179 @@ def render_document(
 
 
 def publish_site(settings: Settings) -> RunReport:
-    """Write site/: every post in English and in every locale, indexes, feeds, sitemap."""
+    """Write site/: every post in English and every locale, indexes, feeds, sitemap.
+
+    Only the pages whose inputs changed (the post, its catalogs, templates,
+    interface catalogs, settings) are rendered; the indexes, feeds and sitemap
+    only when a page they list changed. A catalog that cannot be read keeps
+    the post's published page in that language as it was.
+    """
+    store = Store(settings.workdir)
+    store.require()
     report = RunReport()
-    posts = stored_posts(settings)
-    glossary = load_glossary(settings)
-    pages: list[publish.Page] = []
-    for post in posts:
-        document = content_path(settings, post.slug).read_text(encoding="utf-8")
-        pages.append(publish.Page.from_document(post, ENGLISH, document, publish.BlockStats()))
-        for locale in settings.locales:
-            try:
-                po = catalog.load(catalog_path(settings, locale, post.slug))
-            except CatalogError as exc:
-                report.failures.append(f"{post.slug} [{locale.tag}]: {exc}")
-                po = None
-            found = catalog.translations(po) if po is not None else {}
-            rendered = render_document(document, locale, found, glossary)
-            share = rendered.stats.reviewed_share
-            if share < settings.threshold(locale, "publish"):
-                log.info(
-                    "%s [%s]: %.0f%% reviewed, below the publishing threshold; not published",
-                    post.slug,
-                    locale.tag,
-                    100 * share,
-                )
-                continue
-            pages.append(
-                publish.Page.from_document(post, locale, rendered.document, rendered.stats)
-            )
-    ui = {loc.tag: _ui_catalog(settings, loc) for loc in settings.locales}
-    state = publish.read_state(settings.site_dir)
-    files = publish.build_site(settings, pages, ui, state)
-    for name in publish.write(settings.site_dir, files):
-        report.written.append(f"site/{name}")
+    manifest = store.manifest("publish")
+    env = publish.Environment(settings, store.user_templates)
+    for loc in settings.locales:
+        _install_ui_catalog(store, loc)
+    ui_paths = [store.ui_catalog_path(loc) for loc in settings.locales]
+    site_key = text_digest(
+        __version__,
+        repr(_site_settings(settings)),
+        env.digest(),
+        *(manifest.digest(p) for p in ui_paths),
+        load_glossary(settings).version,
+    )
+    records: dict[str, Any] = manifest.records.setdefault("posts", {})
+    ui: dict[str, dict[str, str]] | None = None
+    changed = False
+    slugs = store.slugs()
+    for slug in slugs:
+        inputs = text_digest(
+            site_key,
+            manifest.digest(store.content_path(slug)),
+            *(manifest.digest(store.catalog_path(loc, slug)) for loc in settings.locales),
+        )
+        old = records.get(slug)
+        if old and old.get("inputs") == inputs and _outputs_exist(store, old):
+            continue
+        if ui is None:
+            ui = {loc.tag: _ui_catalog(store, loc) for loc in settings.locales}
+        try:
+            record = _publish_post(store, settings, env, ui, slug, old or {}, report)
+        except (IntlPubError, RecursionError) as exc:
+            report.failures.append(f"{slug}: {_reason(exc)}")
+            continue
+        record["inputs"] = inputs if not record.pop("kept_old", False) else ""
+        records[slug] = record
+        changed = True
+    for gone in set(records) - set(slugs):
+        for name in records.pop(gone).get("pages", {}).values():
+            if store.remove(store.site_path(name["file"])):
+                report.written.append(f"site/{name['file']}")
+        changed = True
+    if (
+        changed
+        or manifest.records.get("site") != site_key
+        or not _outputs_exist(store, {"pages": {"": {"file": "index.html"}}})
+    ):
+        if ui is None:
+            ui = {loc.tag: _ui_catalog(store, loc) for loc in settings.locales}
+        pages = _listed_pages(records, slugs)
+        files = env.index_files(pages, ui)
+        bodiless = sorted(
+            {
+                p.post.slug
+                for p in pages
+                if p.file in env.feed_entries
+                and "body" not in records[p.post.slug]["pages"][p.lang]
+            }
+        )
+        for slug in bodiless:  # a page that moved into a feed: render it again for its body
+            inputs = records[slug]["inputs"]
+            records[slug] = _publish_post(store, settings, env, ui, slug, records[slug], report)
+            records[slug]["inputs"] = inputs if not records[slug].pop("kept_old") else ""
+        if bodiless:
+            files = env.index_files(_listed_pages(records, slugs), ui)
+        for name, text in files.items():
+            if store.write(store.site_path(name), text.encode("utf-8")):
+                report.written.append(f"site/{name}")
+        _keep_feed_bodies(records, env.feed_entries)
+        manifest.records["site"] = site_key
+    manifest.save()
     return report
 
 
-def _ui_catalog(settings: Settings, locale: Locale) -> dict[str, str]:
+def _publish_post(
+    store: Store,
+    settings: Settings,
+    env: publish.Environment,
+    ui: dict[str, dict[str, str]],
+    slug: str,
+    old: dict[str, Any],
+    report: RunReport,
+) -> dict[str, Any]:
+    """Render one post in every language and write its pages; return its record."""
+    glossary = load_glossary(settings)
+    document = store.read_post(slug)
+    post = sources.from_document(document, slug)
+    pages = [publish.Page.from_document(post, ENGLISH, document, publish.BlockStats())]
+    kept: set[str] = set()
+    old_pages = old.get("pages", {})
+    for locale in settings.locales:
+        try:
+            cat = _load(store, store.catalog_path(locale, slug))
+        except CatalogError as exc:
+            report.failures.append(f"{slug} [{locale.tag}]: {exc}")
+            if locale.tag in old_pages:  # the last published page stays as it is
+                pages.append(publish.page_from_record(old_pages[locale.tag]))
+                kept.add(locale.tag)
+            continue
+        rendered = render_document(document, locale, catalog.translations(cat), glossary)
+        share = rendered.stats.reviewed_share
+        if share < settings.threshold(locale, "publish"):
+            log.info(
+                "%s [%s]: %.0f%% reviewed, below the publishing threshold; not published",
+                slug,
+                locale.tag,
+                100 * share,
+            )
+            continue
+        pages.append(publish.Page.from_document(post, locale, rendered.document, rendered.stats))
+    pages = [
+        page if page.lang in kept else publish.with_updated(page, old_pages.get(page.lang))
+        for page in pages
+    ]
+    files = env.post_files(pages, ui)
+    for page in pages:
+        if page.lang not in kept and store.write(
+            store.site_path(page.file), files[page.file].encode("utf-8")
+        ):
+            report.written.append(f"site/{page.file}")
+    for lang, rec in old_pages.items():
+        if lang not in {p.lang for p in pages} and store.remove(store.site_path(rec["file"])):
+            report.written.append(f"site/{rec['file']}")
+    return {
+        "pages": {
+            page.lang: old_pages[page.lang] if page.lang in kept else publish.page_record(page)
+            for page in pages
+        },
+        "kept_old": bool(kept),
+    }
+
+
+def _listed_pages(records: dict[str, Any], slugs: Sequence[str]) -> list[publish.Page]:
+    return [
+        publish.page_from_record(rec)
+        for slug in slugs
+        if slug in records
+        for rec in records[slug]["pages"].values()
+    ]
+
+
+def _keep_feed_bodies(records: dict[str, Any], wanted: set[str]) -> None:
+    """Page bodies are kept in the manifest only for the pages the feeds list."""
+    for record in records.values():
+        for rec in record.get("pages", {}).values():
+            if rec["file"] not in wanted:
+                rec.pop("body", None)
+
+
+def _outputs_exist(store: Store, record: dict[str, Any]) -> bool:
+    return all(store.site_path(r["file"]).exists() for r in record.get("pages", {}).values())
+
+
+def _site_settings(settings: Settings) -> tuple[object, ...]:
+    return (
+        settings.site_title,
+        settings.base_url,
+        [loc.tag for loc in settings.locales],
+        settings.min_reviewed_to_index,
+        settings.min_reviewed_to_publish,
+        sorted((k, sorted(v.items())) for k, v in settings.locale_thresholds.items()),
+    )
+
+
+def _ui_catalog(store: Store, locale: Locale) -> dict[str, str]:
     """The site's own words: the shipped reviewed catalog, then translations/<l>/site.po.
 
     The shipped catalog is copied to translations/<l>/site.po when that file does
@@ -379,22 +715,38 @@ def _ui_catalog(settings: Settings, locale: Locale) -> dict[str, str]:
     string missing from their copy still comes from the shipped one.
     """
     shipped = publish.shipped_ui_catalog(locale)
-    own = settings.translations_dir / locale.gettext / f"{publish.UI_CATALOG}.po"
-    if not own.exists():
-        write_if_changed(own, shipped.read_bytes())
-    template = settings.translations_dir / "templates" / f"{publish.UI_CATALOG}.pot"
-    if not template.exists():
-        entries = catalog.load(shipped) or []
-        units = [Unit(e.msgid, 0, note="site") for e in entries]
-        catalog.save(catalog.build_template(units, "intl-pub site", "intl-pub site"), template)
     strings: dict[str, str] = {}
-    for path in (shipped, own):
-        po = catalog.load(path)
-        if po is not None:
-            strings.update(
-                {k[1]: t.text for k, t in catalog.translations(po).items() if t.reviewed}
-            )
+    for path in (shipped, store.ui_catalog_path(locale)):
+        if path is None:
+            continue
+        try:
+            cat = _load(store, path)
+        except CatalogError as exc:
+            log.warning("%s; the shipped interface translation is used", exc)
+            continue
+        strings.update({k[1]: t.text for k, t in catalog.translations(cat).items() if t.reviewed})
     return strings
+
+
+def _install_ui_catalog(store: Store, locale: Locale) -> None:
+    """Copy the shipped interface catalog where translators work, once."""
+    shipped = publish.shipped_ui_catalog(locale)
+    own = store.ui_catalog_path(locale)
+    if shipped is None:
+        log.warning(
+            "no interface translation ships for %s: the site's own words stay in English "
+            "(translate %s to change that)",
+            locale.tag,
+            store.rel(own),
+        )
+        return
+    if not own.exists():
+        store.write(own, shipped.read_bytes())
+    template = store.ui_template_path()
+    if not template.exists():
+        units = [Unit(e.msgid, 0, note="site") for e in catalog.load(shipped) or []]
+        pot = catalog.build_template(units, "intl-pub site", "intl-pub site")
+        _save_catalog(store, pot, template)
 
 
 # --- status ---------------------------------------------------------------------------
@@ -414,51 +766,104 @@ class StatusRow:
 
 def status(settings: Settings) -> list[StatusRow]:
     """Per locale and post: reviewed / machine / untranslated / failing-QA counts."""
+    store = Store(settings.workdir)
+    store.require()
     rows = []
     glossary = load_glossary(settings)
-    posts = stored_posts(settings)
+    slugs = store.slugs()
     for locale in settings.locales:
-        for post in posts:
+        for slug in slugs:
             try:
-                po = catalog.load(catalog_path(settings, locale, post.slug))
+                cat = _load(store, store.catalog_path(locale, slug))
+                if cat is None:
+                    pot = _load(store, store.template_path(slug))
+                    total = len(pot) if pot is not None else 0
+                    rows.append(StatusRow(locale.tag, slug, Stats(0, 0, total), 0))
+                    continue
             except CatalogError as exc:
-                rows.append(StatusRow(locale.tag, post.slug, Stats(0, 0, 0), 0, str(exc)))
-                continue
-            if po is None:
-                pot = catalog.load(template_path(settings, post.slug))
-                total = len(pot) if pot is not None else 0
-                rows.append(StatusRow(locale.tag, post.slug, Stats(0, 0, total), 0))
+                rows.append(StatusRow(locale.tag, slug, Stats(0, 0, 0), 0, str(exc)))
                 continue
             errors = sum(
                 1
-                for e in po
-                if not e.obsolete
-                and e.msgstr
+                for e in cat
+                if e.translated
                 and checks.has_errors(checks.run(e.msgid, e.msgstr, locale, glossary))
             )
-            rows.append(StatusRow(locale.tag, post.slug, catalog.stats(po), errors))
+            rows.append(StatusRow(locale.tag, slug, catalog.stats(cat), errors))
     return rows
 
 
-# --- everything -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """One QA problem of one catalog entry (or a catalog that cannot be read)."""
+
+    file: Path
+    line: int
+    locale: str
+    msgid: str
+    severity: str
+    check: str
+    message: str
 
 
-def run(
-    settings: Settings,
-    source_list: Sequence[str] | None = None,
-    progress: Callable[[Locale, int, int], None] | None = None,
-) -> RunReport:
-    """The whole pipeline in one process, without Prefect (the flows call the same steps)."""
-    engine = get_engine(settings.engine)
-    engine.check(settings.locales)  # before anything is written
-    report = RunReport()
-    with locked(settings):
-        report.merge(pull(settings, source_list))
-        posts = stored_posts(settings)
-        for post in posts:
-            report.merge(extract(settings, post)[1])
-        for locale in settings.locales:
-            step = (lambda d, t, loc=locale: progress(loc, d, t)) if progress else None
-            report.merge(translate_locale(settings, locale, posts, engine, step))
-        report.merge(publish_site(settings))
-    return report
+def check(settings: Settings) -> list[Finding]:
+    """QA over every catalog of every locale (``intl-pub check``)."""
+    store = Store(settings.workdir)
+    store.require()
+    glossary = load_glossary(settings)
+    findings = []
+    for locale in settings.locales:
+        for path in store.catalogs(locale):
+            try:
+                cat = _load(store, path)
+            except CatalogError as exc:
+                findings.append(Finding(path, 0, locale.tag, "", checks.ERROR, "catalog", str(exc)))
+                continue
+            for entry in cat or []:
+                if not entry.translated:
+                    continue
+                for problem in checks.run(entry.msgid, entry.msgstr, locale, glossary):
+                    findings.append(
+                        Finding(
+                            path,
+                            entry.line,
+                            locale.tag,
+                            entry.msgid,
+                            problem.severity,
+                            problem.check,
+                            problem.message,
+                        )
+                    )
+    return findings
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _load(store: Store, path: Path) -> Catalog | None:
+    """A catalog through the store, or None when the file does not exist."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"{store.rel(path)}: cannot read ({exc.strerror or exc})") from exc
+    return catalog.parse(raw, str(path))
+
+
+def _save_catalog(store: Store, cat: Catalog, path: Path) -> bool:
+    try:
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError):
+        old = None
+    text = catalog.serialize(cat, old, path.suffix == ".pot")
+    if text is None:
+        return False
+    store.write_new(path, text.encode("utf-8"))
+    return True
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the page is nested too deeply to process; simplify its markup"
+    return str(exc)

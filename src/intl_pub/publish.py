@@ -11,7 +11,6 @@ folder overrides the shipped templates by name.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,16 +23,16 @@ import babel.dates
 import jinja2
 from bs4 import BeautifulSoup
 
-from intl_pub.files import build_time, read_json, write_if_changed
+from intl_pub.files import build_time
 from intl_pub.locales import ENGLISH
+from intl_pub.locales import locale as locale_for
 from intl_pub.model import Locale, Post
 
 if TYPE_CHECKING:
     from intl_pub.config import Settings
 
-STATE_FILE = ".intl-pub-state.json"
-UI_CATALOG = "site"
-"""translations/<locale>/site.po: the site's own words (a post may not take this slug)."""
+FEED_ENTRIES = 50
+"""Entries per language feed: the newest posts, as feed readers expect (not the archive)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,9 @@ class Page:
     body: str
     stats: BlockStats = field(default_factory=BlockStats)
     updated: datetime | None = None
-    """When this language's text of the post last changed (feeds); set by build_site."""
+    """When this language's text of the post last changed (feeds); see :func:`with_updated`."""
+    digest: str = ""
+    """A digest of the page's text, to tell when it changed."""
 
     @classmethod
     def from_document(
@@ -100,10 +101,63 @@ class Page:
     def path(self) -> str:
         return self.locale.path
 
+    @property
+    def file(self) -> str:
+        """Where the page goes, relative to site/."""
+        return f"{self.locale.path}/{self.post.slug}/index.html"
 
-def shipped_ui_catalog(locale: Locale) -> Path:
-    """The reviewed translation of the site's own words that ships with intl-pub."""
-    return Path(str(resources.files("intl_pub") / "ui" / f"{locale.gettext}.po"))
+
+def shipped_ui_catalog(locale: Locale) -> Path | None:
+    """The reviewed translation of the site's own words that ships with intl-pub, if any."""
+    path = Path(str(resources.files("intl_pub") / "ui" / f"{locale.gettext}.po"))
+    return path if path.exists() else None
+
+
+def with_updated(page: Page, old: Mapping[str, Any] | None) -> Page:
+    """Give a page its feed ``updated`` time: kept while its text is unchanged."""
+    text = "\0".join([page.title, page.description, page.body])
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    if old is not None and old.get("digest") == digest:
+        updated = datetime.fromisoformat(old["updated"])
+    elif old is None and page.locale.is_source:
+        updated = page.post.published  # the original, first seen
+    else:
+        updated = build_time()
+    return replace(page, updated=updated, digest=digest)
+
+
+def page_record(page: Page) -> dict[str, Any]:
+    """What the build manifest keeps of a page, to list it without rendering it again."""
+    post = page.post
+    return {
+        "file": page.file,
+        "lang": page.lang,
+        "post": [post.slug, post.title, post.published.isoformat(), post.url, post.summary,
+                 post.identity],
+        "title": page.title,
+        "title_marks": dict(page.title_marks),
+        "description": page.description,
+        "stats": [page.stats.reviewed, page.stats.machine, page.stats.source],
+        "updated": (page.updated or post.published).isoformat(),
+        "digest": page.digest,
+        "body": page.body,
+    }
+
+
+def page_from_record(record: Mapping[str, Any]) -> Page:
+    slug, title, published, url, summary, identity = record["post"]
+    post = Post(slug, title, "", datetime.fromisoformat(published), url, summary, identity)
+    return Page(
+        post=post,
+        locale=locale_for(record["lang"]),
+        title=record["title"],
+        title_marks=record["title_marks"],
+        description=record["description"],
+        body=record.get("body", ""),
+        stats=BlockStats(*record["stats"]),
+        updated=datetime.fromisoformat(record["updated"]),
+        digest=record["digest"],
+    )
 
 
 def native_name(tag: str) -> str:
@@ -125,136 +179,100 @@ def og_locale(tag: str) -> str:
     return f"{parsed.language}_{territory}" if territory else parsed.language
 
 
-def read_state(site_dir: Path) -> dict[str, list[str]]:
-    """What the last publish recorded: per page, a digest of its text and when it changed."""
-    return read_json(site_dir / STATE_FILE)
+class Environment:
+    """The templates of one run, and what renders the site's files from pages."""
 
+    def __init__(self, settings: Settings, user_templates: Path) -> None:
+        self.settings = settings
+        self.user_templates = user_templates
+        self.jinja = _environment(user_templates)
+        self.feed_entries: set[str] = set()
+        """The pages the feeds list (after :meth:`index_files`)."""
 
-def build_site(
-    settings: Settings,
-    pages: Sequence[Page],
-    ui: Mapping[str, Mapping[str, str]],
-    state: Mapping[str, list[str]] | None = None,
-) -> dict[str, str]:
-    """Every file of the site, by path relative to site/ (nothing is written here).
+    def digest(self) -> str:
+        """What the user's templates/ folder holds (the shipped ones go with the version)."""
+        digest = hashlib.sha256()
+        if self.user_templates.is_dir():
+            for path in sorted(self.user_templates.iterdir()):
+                if path.is_file():
+                    digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()[:16]
 
-    ``state`` (from :func:`read_state`) keeps each page's ``updated`` time in
-    the feeds unchanged unless that language's text of the post changed.
-    """
-    pages, new_state = _updated(pages, state or {})
-    env = _environment(settings.workdir / "templates")
-    languages = [ENGLISH, *settings.locales]
-    by_post: dict[str, dict[str, Page]] = {}
-    for page in pages:
-        by_post.setdefault(page.post.slug, {})[page.lang] = page
-    files: dict[str, str] = {}
-    for page in pages:
-        siblings = by_post[page.post.slug]
-        files[f"{page.path}/{page.post.slug}/index.html"] = _render(
-            env,
-            "post.html",
-            settings,
-            page.locale,
-            ui,
-            page=page,
-            alternates=_alternates(settings, siblings, page.post.slug),
-            noindex=_noindex(settings, page),
+    def post_files(
+        self, pages: Sequence[Page], ui: Mapping[str, Mapping[str, str]]
+    ) -> dict[str, str]:
+        """The pages of one post, in every language it is published in."""
+        siblings = {page.lang: page for page in pages}
+        files = {}
+        for page in pages:
+            files[page.file] = _render(
+                self.jinja,
+                "post.html",
+                self.settings,
+                page.locale,
+                ui,
+                page=page,
+                alternates=_alternates(self.settings, siblings, page.post.slug),
+                noindex=_noindex(self.settings, page),
+            )
+        return files
+
+    def index_files(
+        self, pages: Sequence[Page], ui: Mapping[str, Mapping[str, str]]
+    ) -> dict[str, str]:
+        """Everything that lists pages: per-language indexes and feeds, the sitemap, the root."""
+        settings, env = self.settings, self.jinja
+        languages = [ENGLISH, *settings.locales]
+        by_post: dict[str, dict[str, Page]] = {}
+        for page in sorted(pages, key=lambda p: (p.post.published, p.post.slug), reverse=True):
+            by_post.setdefault(page.post.slug, {})[page.lang] = page
+        files: dict[str, str] = {}
+        self.feed_entries = set()
+        for locale in languages:
+            listed = [by_post[slug][locale.tag] for slug in by_post if locale.tag in by_post[slug]]
+            listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
+            files[f"{locale.path}/index.html"] = _render(
+                env,
+                "index.html",
+                settings,
+                locale,
+                ui,
+                pages=listed,
+                alternates=_section_alternates(settings, languages),
+            )
+            newest = listed[:FEED_ENTRIES]
+            self.feed_entries.update(p.file for p in newest)
+            files[f"{locale.path}/feed.xml"] = _render(
+                env,
+                "feed.xml",
+                settings,
+                locale,
+                ui,
+                pages=newest,
+                alternates=_section_alternates(settings, languages),
+            )
+        files["sitemap.xml"] = env.get_template("sitemap.xml").render(
+            posts=[_alternates(settings, by_post[slug], slug) for slug in by_post],
+            indexable={
+                url
+                for p in pages
+                if not _noindex(settings, p)
+                for url in [_url(settings, p.locale, p.post.slug)]
+            },
         )
-    for locale in languages:
-        tag = locale.tag
-        listed = [by_post[slug][tag] for slug in by_post if tag in by_post[slug]]
-        listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
-        files[f"{locale.path}/index.html"] = _render(
+        files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
+        files["index.html"] = _render(
             env,
-            "index.html",
+            "root.html",
             settings,
-            locale,
+            ENGLISH,
             ui,
-            pages=listed,
-            alternates=_section_alternates(settings, languages),
+            choices=[
+                {"tag": loc.tag, "name": native_name(loc.tag), "href": f"{loc.path}/"}
+                for loc in languages
+            ],
         )
-        files[f"{locale.path}/feed.xml"] = _render(
-            env,
-            "feed.xml",
-            settings,
-            locale,
-            ui,
-            pages=listed,
-            alternates=_section_alternates(settings, languages),
-        )
-    files["sitemap.xml"] = env.get_template("sitemap.xml").render(
-        posts=[_alternates(settings, by_post[slug], slug) for slug in by_post],
-        indexable={
-            url
-            for p in pages
-            if not _noindex(settings, p)
-            for url in [_url(settings, p.locale, p.post.slug)]
-        },
-    )
-    files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
-    files[STATE_FILE] = json.dumps(new_state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    files["index.html"] = _render(
-        env,
-        "root.html",
-        settings,
-        ENGLISH,
-        ui,
-        choices=[
-            {
-                "tag": loc.tag,
-                "name": native_name(loc.tag),
-                "href": f"{loc.path}/",
-            }
-            for loc in languages
-        ],
-    )
-    return files
-
-
-def write(site_dir: Path, files: Mapping[str, str]) -> list[str]:
-    """Write the site; only files whose bytes changed are touched. Returns what changed.
-
-    A post page that is no longer published (below its locale's threshold) is
-    removed; nothing else in site/ is deleted.
-    """
-    changed = [
-        name
-        for name, text in sorted(files.items())
-        if write_if_changed(site_dir / name, text.encode("utf-8"))
-    ]
-    for stale in sorted(site_dir.glob("*/*/index.html")):
-        name = str(stale.relative_to(site_dir))
-        if name not in files:
-            stale.unlink()
-            if not any(stale.parent.iterdir()):
-                stale.parent.rmdir()
-            changed.append(name)
-    return changed
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-def _updated(
-    pages: Sequence[Page], state: Mapping[str, list[str]]
-) -> tuple[list[Page], dict[str, list[str]]]:
-    """Give each page its feed ``updated`` time: kept while its text is unchanged."""
-    now = build_time().isoformat()
-    out, new_state = [], {}
-    for page in pages:
-        key = f"{page.path}/{page.post.slug}"
-        text = "\0".join([page.title, page.description, page.body])
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        old = state.get(key)
-        if isinstance(old, list) and len(old) == 2 and old[0] == digest:
-            updated = old[1]
-        elif old is None and page.locale.is_source:
-            updated = page.post.published.isoformat()  # the original, first seen
-        else:
-            updated = now
-        new_state[key] = [digest, updated]
-        out.append(replace(page, updated=datetime.fromisoformat(updated)))
-    return out, new_state
+        return files
 
 
 def _environment(user_templates: Path) -> jinja2.Environment:

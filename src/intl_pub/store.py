@@ -1,0 +1,351 @@
+"""The work folder: the one owner of every path and every read and write in it.
+
+Like mkdocs' ``Files``: no other module spells a path. The layout::
+
+    content/<slug>.html                 the English originals (what catalogs are built from)
+    translations/templates/<slug>.pot   every translatable unit of a post
+    translations/<gettext>/<slug>.po    its translations, where translators work
+    translations/glossary.toml          terms kept as written, required translations
+    templates/                          the user's page templates (override the shipped ones)
+    site/                               what is deployed -- and nothing else
+    .intl-pub/                          the build state, never deployed:
+        posts.json                      post identity -> slug, chosen once, never reassigned
+        sources.json                    per URL/file: ETag, Last-Modified, file signatures
+        manifest.json                   per output: the hashes of its inputs (incremental runs)
+        site-state.json                 per page: digest of its text and when it changed (feeds)
+
+File hashes are cached by (size, mtime, inode) the way git's index does, so an
+unchanged run hashes nothing it has hashed before.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from intl_pub.errors import LockError, StoreError
+from intl_pub.files import read_json, write_atomic, write_if_changed
+from intl_pub.model import Locale
+
+log = logging.getLogger(__name__)
+
+UI_CATALOG = "site"
+"""translations/<locale>/site.po: the site's own words."""
+TEMPLATES = "templates"
+RESERVED_SLUGS = frozenset({UI_CATALOG, TEMPLATES, "glossary", "assets"})
+"""Names a post may not take: they would collide with the work folder's own files."""
+STATE_DIR = ".intl-pub"
+LOCK_FILE = ".intl-pub.lock"
+STATE_VERSION = 1
+
+
+class Store:
+    """One work folder. Cheap to create; holds the file-hash cache of one run."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+        self.content_dir = self.root / "content"
+        self.translations_dir = self.root / "translations"
+        self.site_dir = self.root / "site"
+        self.state_dir = self.root / STATE_DIR
+        self.user_templates = self.root / TEMPLATES
+        self.glossary_path = self.translations_dir / "glossary.toml"
+
+    # --- paths ------------------------------------------------------------------------
+
+    def content_path(self, slug: str) -> Path:
+        return self.content_dir / f"{slug}.html"
+
+    def template_path(self, slug: str) -> Path:
+        return self.translations_dir / "templates" / f"{slug}.pot"
+
+    def catalog_path(self, locale: Locale, slug: str) -> Path:
+        return self.translations_dir / locale.gettext / f"{slug}.po"
+
+    def ui_catalog_path(self, locale: Locale) -> Path:
+        return self.catalog_path(locale, UI_CATALOG)
+
+    def catalogs(self, locale: Locale) -> list[Path]:
+        """Every catalog of a locale, the interface's included (what ``check`` reads)."""
+        folder = self.translations_dir / locale.gettext
+        return sorted(p for p in folder.glob("*.po") if not p.name.startswith("."))
+
+    def ui_template_path(self) -> Path:
+        return self.template_path(UI_CATALOG)
+
+    def site_path(self, name: str) -> Path:
+        return self.site_dir / name
+
+    def rel(self, path: Path) -> str:
+        """A path as the user sees it in messages: relative to the work folder."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    # --- posts ------------------------------------------------------------------------
+
+    def slugs(self) -> list[str]:
+        """Every stored post's slug, sorted (posts gone from a feed stay)."""
+        if not self.content_dir.is_dir():
+            return []
+        return sorted(
+            p.stem
+            for p in self.content_dir.iterdir()
+            if p.suffix == ".html" and not p.name.startswith(".") and p.stem not in RESERVED_SLUGS
+        )
+
+    def read_post(self, slug: str) -> str:
+        return self.content_path(slug).read_text(encoding="utf-8")
+
+    def write_post(self, slug: str, document: str) -> bool:
+        """Store an English original; True when its bytes changed."""
+        return self.write(self.content_path(slug), document.encode("utf-8"))
+
+    # --- post identity ----------------------------------------------------------------
+
+    def identities(self) -> Identities:
+        """Which slug each post was given, by its identity (feed id or canonical URL)."""
+        data = read_json(self.state_dir / "posts.json")
+        posts = data.get("posts", {})
+        return Identities(
+            {str(k): str(v) for k, v in posts.items()} if isinstance(posts, dict) else {}
+        )
+
+    def save_identities(self, identities: Identities) -> bool:
+        data = {"version": STATE_VERSION, "posts": identities.slugs}
+        return self._save_state("posts.json", data)
+
+    # --- state files ------------------------------------------------------------------
+
+    def sources_state(self) -> dict[str, Any]:
+        """What the last pull recorded per URL or file (validators, signatures)."""
+        state = read_json(self.state_dir / "sources.json")
+        legacy = self.content_dir / ".sources.json"  # where intl-pub 0.1 kept it
+        if not state and legacy.exists():
+            state = read_json(legacy)
+        return state
+
+    def save_sources_state(self, state: Mapping[str, Any]) -> bool:
+        return self._save_state("sources.json", state)
+
+    def manifest(self, step: str) -> Manifest:
+        """The build manifest of one step (``extract``, ``translate-es``, ``publish``)."""
+        return Manifest(self, step)
+
+    def site_state(self) -> dict[str, Any]:
+        state = read_json(self.state_dir / "site-state.json")
+        legacy = self.site_dir / ".intl-pub-state.json"  # intl-pub 0.1 deployed it
+        if not state and legacy.exists():
+            state = read_json(legacy)
+        return state
+
+    def save_site_state(self, state: Mapping[str, Any]) -> bool:
+        legacy = self.site_dir / ".intl-pub-state.json"
+        legacy.unlink(missing_ok=True)
+        return self._save_state("site-state.json", state)
+
+    def _save_state(self, name: str, data: Mapping[str, Any], indent: int | None = 1) -> bool:
+        text = json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
+        return self.write(self.state_dir / name, text.encode("utf-8"))
+
+    # --- writing ----------------------------------------------------------------------
+
+    def write(self, path: Path, data: bytes) -> bool:
+        """Write atomically when the bytes differ; a symlink is written through to its target.
+
+        A symlink whose target lies outside the work folder is refused (a run must
+        never write outside it), with an error that quotes nothing from the file.
+        """
+        target = self._writable(path)
+        try:
+            return write_if_changed(target, data)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.rel(path)}: cannot write ({exc.strerror or exc}); check the folder's "
+                "permissions and free disk space (nothing was half-written)"
+            ) from exc
+
+    def write_new(self, path: Path, data: bytes) -> None:
+        """Write atomically, whatever is there (the caller has compared already)."""
+        target = self._writable(path)
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.rel(path)}: cannot write ({exc.strerror or exc}); check the folder's "
+                "permissions and free disk space (nothing was half-written)"
+            ) from exc
+
+    def file_digest(self, path: Path) -> str:
+        """The file's sha256 now (16 hex digits), "" when missing; never cached."""
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        except FileNotFoundError:
+            return ""
+
+    def remove(self, path: Path) -> bool:
+        if not path.exists():
+            return False
+        path.unlink()
+        try:
+            path.parent.rmdir()  # only when empty
+        except OSError:
+            pass
+        return True
+
+    def _writable(self, path: Path) -> Path:
+        if not path.is_symlink():
+            return path
+        target = path.resolve()
+        if not target.is_relative_to(self.root):
+            raise StoreError(
+                f"{self.rel(path)} is a symbolic link to a file outside the work folder; "
+                "intl-pub does not write there: replace the link with the file, or link "
+                "to a file inside the work folder"
+            )
+        return target
+
+    # --- the lock ---------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self, wait_seconds: float = 0.0) -> Iterator[None]:
+        """Hold the work folder for one run, so two runs never write the same catalogs."""
+        if not self.root.is_dir():
+            raise StoreError(
+                f"{self.root}: no such work folder; create it, or pass --workdir with the "
+                "folder that holds intl-pub.toml"
+            )
+        path = self.root / LOCK_FILE
+        with path.open("a+") as handle:
+            deadline = time.monotonic() + wait_seconds
+            announced = False
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError as exc:
+                    if time.monotonic() >= deadline:
+                        raise LockError(
+                            f"{self.root}: another intl-pub run is working here; wait for it "
+                            "to finish (or set lock_wait_seconds in intl-pub.toml to wait)"
+                        ) from exc
+                    if not announced:
+                        log.info("waiting for another run to release %s", path)
+                        announced = True
+                    time.sleep(0.2)
+            try:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n")
+                handle.flush()
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def require(self) -> None:
+        """A missing work folder is an error, not an empty blog."""
+        if not self.root.is_dir():
+            raise StoreError(
+                f"{self.root}: no such work folder; pass --workdir with the folder that holds "
+                "content/ and translations/"
+            )
+
+
+class Identities:
+    """identity -> slug: chosen once, recorded, never given to another post."""
+
+    def __init__(self, slugs: dict[str, str]) -> None:
+        self.slugs = slugs
+        self.taken = set(slugs.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.slugs)
+
+    def slug_for(self, identity: str, natural: str, published: datetime) -> str:
+        """The post's slug: the one it was first given; a new post never takes another's.
+
+        A new post whose natural slug is taken gets ``<slug>-<year>``, else
+        ``<slug>-2``, ``<slug>-3``, ...
+        """
+        known = self.slugs.get(identity)
+        if known is not None:
+            return known
+        natural = natural if natural not in RESERVED_SLUGS else f"{natural}-post"
+        candidates = [natural]
+        if published.year > 1970:
+            candidates.append(f"{natural}-{published.year}")
+        slug = next((c for c in candidates if c not in self.taken), None)
+        number = 2
+        while slug is None:
+            if f"{natural}-{number}" not in self.taken:
+                slug = f"{natural}-{number}"
+            number += 1
+        self.slugs[identity] = slug
+        self.taken.add(slug)
+        return slug
+
+
+class Manifest:
+    """What one step built last time: per output, the digests of its inputs.
+
+    Each step has a file of its own (``.intl-pub/manifest/<step>.json``), so
+    steps that run in parallel (one per locale) never write the same file. It
+    also caches file digests by (size, mtime_ns, ctime_ns, inode), as git's
+    index does: a file whose signature is unchanged is not read again. An
+    editor that saves by renaming changes the inode; one that writes in place
+    changes ctime.
+    """
+
+    def __init__(self, store: Store, step: str) -> None:
+        self.store = store
+        self.path = store.state_dir / "manifest" / f"{step}.json"
+        data = read_json(self.path)
+        if data.get("version") != STATE_VERSION:
+            data = {}
+        self.records: dict[str, Any] = data.get("records", {})
+        self._hashes: dict[str, list[Any]] = data.get("hashes", {})
+        self._saved = json.dumps(data, sort_keys=True) if data else ""
+
+    def digest(self, path: Path) -> str:
+        """The file's sha256 (16 hex digits), or "" when it does not exist."""
+        key = self.store.rel(path)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._hashes.pop(key, None)
+            return ""
+        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        known = self._hashes.get(key)
+        if known is not None and known[:4] == signature:
+            return str(known[4])
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        self._hashes[key] = [*signature, digest]
+        return digest
+
+    def save(self) -> bool:
+        """Write the manifest when it changed (an unchanged run writes nothing)."""
+        data = {"version": STATE_VERSION, "records": self.records, "hashes": self._hashes}
+        if json.dumps(data, sort_keys=True) == self._saved:
+            return False
+        self._saved = json.dumps(data, sort_keys=True)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return self.store.write(self.path, (text + "\n").encode("utf-8"))
+
+
+def text_digest(*parts: str) -> str:
+    """A short digest of some text, for manifest keys."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
