@@ -1,0 +1,144 @@
+"""How the cost of a run follows the change, not the size of the blog.
+
+The CLI as users run it (``intl-pub translate``, then ``intl-pub publish``,
+each a new process), with the pseudo engine so no MT cost is measured, on N
+generated distinct posts (a folder source, 8 paragraphs each, 3 locales):
+
+* first run, per post;
+* an unchanged re-run, per post;
+* one changed post (one paragraph reworded);
+* peak memory (the largest process's RSS).
+
+Then one post of 100,000 paragraphs (translated and published), and a
+3,000-paragraph post whose every paragraph is reworded (against its first
+run). Process start-up (~0.5 s, mostly imports) is part of every figure.
+
+    .venv/bin/python bench/scale.py                 # 1,000 and 10,000 posts (~30 min)
+    .venv/bin/python bench/scale.py --posts 1000 --skip-big
+
+Run it alone on the machine: it prints ratios, but its seconds are seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from gen_corpus import paragraph  # noqa: E402
+
+PYTHON = sys.executable
+LOCALES = "es,zh-Hans,ru"
+
+
+def cli(workdir: Path, *args: str) -> float:
+    """Run ``intl-pub ARGS`` in a new process; seconds it took (fails loudly)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-m", "intl_pub.cli", "-q", *args, "--workdir", str(workdir)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    took = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"intl-pub {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return took
+
+
+def run(workdir: Path) -> float:
+    return cli(workdir, "translate", "--engine", "pseudo", "--locales", LOCALES) + cli(
+        workdir, "publish", "--locales", LOCALES
+    )
+
+
+def post_html(i: int, paragraphs: list[str]) -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html><head><title>Post {i}: {paragraphs[0][:40]}</title>"
+        f'<meta name="date" content="2026-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00+00:00">'
+        f"</head><body><article><h1>Post {i}</h1>\n{body}\n</article></body></html>\n"
+    )
+
+
+def blog(root: Path, posts: int, per_post: int, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    folder = root / "posts"
+    folder.mkdir(parents=True)
+    for i in range(posts):
+        paragraphs = [f"{paragraph(rng)} (Item {i}.{k}.)" for k in range(per_post)]
+        (folder / f"post-{i:05d}.html").write_text(post_html(i, paragraphs), "utf-8")
+    (root / "intl-pub.toml").write_text(
+        '[site]\ntitle = "Scale"\n[pipeline]\nsources = ["posts"]\nengine = "pseudo"\n', "utf-8"
+    )
+    return folder
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def scale(posts: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="intl-pub-scale-") as tmp:
+        root = Path(tmp)
+        folder = blog(root, posts, 8)
+        first = run(root)
+        again = run(root)
+        target = folder / f"post-{posts // 2:05d}.html"
+        text = target.read_text("utf-8")
+        target.write_text(text.replace("<p>", "<p>Reworded: ", 1), "utf-8")
+        one = run(root)
+        pages = posts * 4
+        print(f"posts: {posts} ({pages} pages, {posts * 8 * 3} catalog entries to translate)")
+        print(f"  first run: {first:.1f} s = {1000 * first / posts:.2f} ms per post "
+              f"({1000 * first / pages:.2f} ms per page)")
+        print(f"  unchanged re-run: {again:.2f} s = {1000 * again / posts:.3f} ms per post")
+        print(f"  one changed post: {one:.2f} s")
+        print(f"  peak memory: {peak_mb():.0f} MB")
+
+
+def big(paragraphs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="intl-pub-big-") as tmp:
+        root = Path(tmp)
+        (root / "posts").mkdir()
+        rng = random.Random(7)
+        texts = [f"Paragraph {k}: {paragraph(rng)}" for k in range(paragraphs)]
+        page = root / "posts" / "long.html"
+        page.write_text(post_html(0, texts), "utf-8")
+        (root / "intl-pub.toml").write_text(
+            '[pipeline]\nsources = ["posts"]\nengine = "pseudo"\n', "utf-8"
+        )
+        size = page.stat().st_size / 2**20
+        first = run(root)
+        print(f"one post of {paragraphs} paragraphs ({size:.1f} MB): translated and published "
+              f"in {first:.1f} s")
+        if paragraphs <= 3000:
+            reworded = [t.replace(": ", ": In short, ", 1) for t in texts]
+            page.write_text(post_html(0, reworded), "utf-8")
+            second = run(root)
+            print(f"  every paragraph reworded: {second:.1f} s = {second / first:.2f}x its first run")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, action="append", help="blog sizes (default 1000, 10000)")
+    parser.add_argument("--skip-big", action="store_true", help="skip the one-big-post cases")
+    args = parser.parse_args()
+    for posts in args.posts or [1000, 10_000]:
+        scale(posts)
+    if not args.skip_big:
+        big(3000)
+        big(100_000)
+
+
+if __name__ == "__main__":
+    main()
