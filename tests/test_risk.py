@@ -159,6 +159,11 @@ def test_what_is_not_risky(text: str) -> None:
     assert classify(text) == frozenset()
 
 
+def test_a_dosing_frequency_is_a_dose_not_a_duration() -> None:
+    assert classify("Take it every 4 to 6 hours.") == {"dose"}
+    assert classify("Take it every 6 hours for 5 days.") == {"dose", "date"}
+
+
 def test_critical_terms_from_the_settings_and_the_glossary() -> None:
     settings = RiskSettings.from_table({"critical_terms": ["amoxicillin"]}, "intl-pub.toml [risk]")
     assert classify("Amoxicillin is an antibiotic.", settings) == {"critical-term"}

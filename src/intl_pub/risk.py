@@ -223,6 +223,9 @@ def classify(msgid: str, settings: RiskSettings | None = None) -> frozenset[str]
     text = tokens.TOKEN_RE.sub(" ", msgid)
     text = rules.ignore.sub(" ", text) if rules.ignore else text
     found = {reason for reason, pattern in rules.patterns if pattern.search(text)}
+    # "every 6 hours" is a dosing frequency (dose), not also a duration (date).
+    if rules.duration.search(rules.frequency.sub(" ", text)):
+        found.add(DATE)
     if _has_phone(text, rules):
         found.add(PHONE)
     return frozenset(found) - settings.disabled
@@ -237,6 +240,8 @@ def ordered(reasons: Iterable[str]) -> list[str]:
 @dataclass(frozen=True)
 class _Rules:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    frequency: re.Pattern[str]
+    duration: re.Pattern[str]
     ignore: re.Pattern[str] | None
     emergency: re.Pattern[str]
     phone: re.Pattern[str]
@@ -266,7 +271,6 @@ def _compile(settings: RiskSettings) -> _Rules:
         (NEGATION, negation),
         (DATE, re.compile(_DATE)),
         (DATE, re.compile(_TIME, re.IGNORECASE)),
-        (DATE, re.compile(_DURATION, re.IGNORECASE)),
     ]
     if settings.critical_terms:
         terms = "|".join(
@@ -283,6 +287,8 @@ def _compile(settings: RiskSettings) -> _Rules:
     emergency = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in EMERGENCY_NUMBERS)
     return _Rules(
         patterns=tuple(rules),
+        frequency=re.compile(_FREQUENCY, re.IGNORECASE),
+        duration=re.compile(_DURATION, re.IGNORECASE),
         ignore=ignore,
         emergency=re.compile(rf"(?<![\w.,/£$€¥+-])(?:{emergency})(?![\w.,/%°-]?\d)"),
         phone=re.compile(r"(?<![\w/.-])(?:\+|\(\+?)?\d[\d\s().-]{5,}\d(?![\w/])"),
