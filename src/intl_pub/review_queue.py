@@ -143,18 +143,29 @@ def word_diff(old: str, new: str) -> str:
     ``</1>``, ``<2/>`` stay whole; punctuation is a word of its own), spaced as
     the texts were. Like ``git diff --word-diff=plain``.
     """
+    marks = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
+    return "".join(
+        space + marks[op][0] + text + marks[op][1] for op, space, text in diff_parts(old, new)
+    ).strip()
+
+
+def diff_parts(old: str, new: str) -> list[tuple[str, str, str]]:
+    """The word difference as ``(op, space before, text)``; op is ``=``, ``-`` or ``+``.
+
+    For renderers other than :func:`word_diff` (the status page's ``<del>``/``<ins>``).
+    """
     a, b = _pieces(old), _pieces(new)
-    out: list[str] = []
+    out: list[tuple[str, str, str]] = []
     matcher = difflib.SequenceMatcher(None, [w for w, _ in a], [w for w, _ in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out += [space + word for word, space in b[j1:j2]]
+            out.append(("=", b[j1][1], _join(b[j1:j2])))
             continue
         if i2 > i1:
-            out.append(a[i1][1] + "[-" + _join(a[i1:i2]) + "-]")
+            out.append(("-", a[i1][1], _join(a[i1:i2])))
         if j2 > j1:
-            out.append((b[j1][1] if i2 == i1 else "") + "{+" + _join(b[j1:j2]) + "+}")
-    return "".join(out).strip()
+            out.append(("+", b[j1][1] if i2 == i1 else "", _join(b[j1:j2])))
+    return out
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
