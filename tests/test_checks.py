@@ -201,3 +201,19 @@ def test_problems_as_json_gives_one_object_per_finding() -> None:
     assert "Звоните" not in checks.problems_as_json(findings)  # msgid, not msgstr
     assert json.loads(checks.problems_as_json([])) == []
     assert checks.as_text(findings[0]).startswith("translations/ru/post.po:14: error: [numbers] ")
+
+
+PIECES = st.sampled_from(["Call", "111", "999", "<1>", "</1>", "<2/>", "(", ")", "“", "”", "«", "»", ".", "?",
+                          "¿", "。", "MyNorthbridge", "вакцина от гриппа", "flu vaccine", "\u202e", "\x0b",
+                          "https://example.org/a", "клиника", "clinic", " "])
+
+
+@given(st.lists(PIECES, max_size=10), st.lists(PIECES, max_size=10), st.sampled_from(["es", "zh-Hans", "ru", "ar"]))
+def test_errors_only_finds_exactly_the_errors_of_a_full_run(src: list[str], dst: list[str], tag: str) -> None:
+    """The publishing gate's cheap run must never publish what a full run calls an error."""
+    glossary = Glossary(do_not_translate=("MyNorthbridge",), terms=GLOSSARY.terms)
+    source, translation = " ".join(src), " ".join(dst)
+    full = checks.run(source, translation, locale(tag), glossary)
+    assert checks.run(source, translation, locale(tag), glossary, errors_only=True) == [
+        p for p in full if p.severity == checks.ERROR
+    ]

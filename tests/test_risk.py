@@ -236,3 +236,15 @@ def test_adding_a_negation_always_flags_it(words: list[str], negation: str) -> N
 @given(st.text(max_size=200))
 def test_any_text_gives_known_reasons(text: str) -> None:
     assert classify(text) <= set(risk.REASONS)
+
+
+def test_a_real_world_shaped_hospital_page() -> None:
+    """tests/data/real_world.html, written for the segmenter's tests, not for these rules."""
+    html = (ROOT / "tests" / "data" / "real_world.html").read_text(encoding="utf-8")
+    found = {u.msgid: classify(u.msgid) for u in segment.extract(html)}
+    assert reasons_containing(found, "Questions? Call us") == {"phone"}
+    assert reasons_containing(found, "Two doses protect") == {"dose"}
+    assert reasons_containing(found, "Adults born after 1970") == {"dose", "negation"}
+    assert reasons_containing(found, "Monday to Friday") == {"date"}
+    assert reasons_containing(found, "© 2026 City Hospital") == frozenset()
+    assert reasons_containing(found, "A combined vaccine against") == frozenset()
