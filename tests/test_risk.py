@@ -128,6 +128,7 @@ def test_phone_numbers(text: str) -> None:
         "Collect it at noon.",
         "Closed on Saturdays.",
         "Wait 30 minutes after eating.",
+        "Come at 9.30am.",
     ],
 )
 def test_dates_times_and_durations(text: str) -> None:
@@ -152,11 +153,18 @@ def test_dates_times_and_durations(text: str) -> None:
         "Version 1.2.3 of the app.",
         "Between 10 and 20 people came.",
         "A not-for-profit partner.",
+        "It only takes a few minutes.",
+        "After two years of work, it opened.",
         "Knotty problems, notable people, notes.",
     ],
 )
 def test_what_is_not_risky(text: str) -> None:
     assert classify(text) == frozenset()
+
+
+def test_a_decimal_dose_is_no_clock_time() -> None:
+    assert classify("Take 1.25 mL.") == {"dose"}
+    assert classify("Give 2.50 ml of syrup.") == {"dose"}
 
 
 def test_a_dosing_frequency_is_a_dose_not_a_duration() -> None:
@@ -248,3 +256,16 @@ def test_a_real_world_shaped_hospital_page() -> None:
     assert reasons_containing(found, "Monday to Friday") == {"date"}
     assert reasons_containing(found, "© 2026 City Hospital") == frozenset()
     assert reasons_containing(found, "A combined vaccine against") == frozenset()
+
+
+def test_the_documented_risk_table_parses_from_toml() -> None:
+    """The example in risk's docstring is what a user pastes into intl-pub.toml."""
+    import tomllib
+
+    doc = risk.__doc__ or ""
+    example = doc[doc.index("    [risk]"):].split("\n\"\"\"")[0]
+    table = tomllib.loads("\n".join(line[4:] for line in example.splitlines()))["risk"]
+    settings = RiskSettings.from_table(table, "intl-pub.toml [risk]")
+    assert classify("Text SHOUT now.", settings) == {"phone"}
+    assert classify("Open on Monday.", settings) == frozenset()
+    assert classify("Amoxicillin syrup.", settings) == {"critical-term"}

@@ -31,7 +31,11 @@ Decided on purpose, to keep ordinary paragraphs publishable:
 * a year alone (``in 2025``, ``© 2026``) is not a date: it steers no care;
   a month with a day or a year is;
 * ``No.``/``no.`` before a number is the abbreviation of "number", not a negation;
-  nor are words that only start with "no"/"not" (``note``, ``nothing`` is one);
+  words that only start with "no"/"not" (``note``, ``notable``) are none either
+  (``nothing``, ``none``, ``nobody`` are);
+* a clock time is ``12:00``, ``9 am`` or ``9.30am``, never ``2.50`` (that is a dose);
+* vague spans (``a few minutes``) are no duration, ``two weeks`` and ``48 hours`` are;
+  years are no duration (``after two years of work``);
 * ``May`` and ``March`` count only with a day or a year (they are also verbs);
   ``Sat``, ``Sun``, ``Wed`` are words, so only full weekday names count;
 * an emergency number after a label word (``Room 111``, ``Ward 999``) is no phone.
@@ -81,7 +85,7 @@ DEFAULT_UNITS = (
     "tablets?", "capsules?", "pills?", "caplets?", "drops?", "puffs?", "doses?", "sachets?",
     "patch(?:es)?", "injections?", "suppositor(?:y|ies)", "lozenges?", "sprays?",
     "teaspoons?(?:ful)?", "tablespoons?(?:ful)?", "spoons?(?:ful)?", "tsp", "tbsp",
-    "scoops?", "vials?", "ampoules?", "inhalations?", "applications?", "measures?",
+    "scoops?", "vials?", "ampoules?", "inhalations?",
 )
 """Units that make a number a dose or quantity (regular-expression fragments)."""
 
@@ -137,12 +141,13 @@ _DATE = (
     r"|\b[Ww]eek(?:days?|ends?)\b"
 )
 _TIME = (
-    r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s*(?:[ap]\.?m\.?|h|hrs))?\b(?![.,]\d)"
+    r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*(?:[ap]\.?m\.?|h|hrs))?\b(?![.,:]\d)"
+    r"|\b(?:1[0-2]|0?[1-9])\.[0-5]\d\s*(?:[ap]\.m\.|[ap]m\b)"  # 9.30am, never 2.50 (mg)
     r"|\b(?:1[0-2]|0?[1-9])\s*(?:[ap]\.m\.|[ap]m\b)"
     r"|\b(?:noon|midday|midnight)\b|\b\d{1,2}\s+o['’]clock\b"
 )
 _DURATION = (
-    rf"\b(?:{_RANGE}|{_WORD_NUM}|a few|several|a couple of)\s*(?:-\s*)?"
+    rf"\b(?:{_RANGE}|{_WORD_NUM})\s*(?:-\s*)?"
     r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b"
 )
 
