@@ -221,8 +221,12 @@ class RiskSettings:
         return replace(self, critical_terms=self.critical_terms + extra)
 
 
+@functools.lru_cache(maxsize=16384)
 def classify(msgid: str, settings: RiskSettings | None = None) -> frozenset[str]:
-    """The reasons why ``msgid`` is risky to publish unreviewed (empty: not risky)."""
+    """The reasons why ``msgid`` is risky to publish unreviewed (empty: not risky).
+
+    Cached: the same English recurs across locales, runs and the queue.
+    """
     settings = settings or RiskSettings()
     rules = _compile(settings)
     text = tokens.TOKEN_RE.sub(" ", msgid)
