@@ -4,6 +4,13 @@ Like babel's checkers: every check returns the problems it finds and one
 runner collects them all. Errors keep a translation off the published page
 (the English block is shown instead) and fail ``intl-pub check``; warnings
 are reported and published.
+
+Most checks are our own, keyed on the locale's language, script and
+direction (never an engine's code). End/start punctuation and sentence
+counting are translate-toolkit's pofilter tests (``endpunc``, ``startpunc``,
+``sentencecount``), which know each language's marks; its quote and bracket
+tests count ASCII marks only, so ours count « », „ “, 「 」 and （ ） too.
+:func:`problems_as_json` is ``intl-pub check --json``.
 """
 
 from __future__ import annotations

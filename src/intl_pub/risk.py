@@ -36,7 +36,7 @@ Decided on purpose, to keep ordinary paragraphs publishable:
 * a clock time is ``12:00``, ``9 am`` or ``9.30am``, never ``2.50`` (that is a dose);
 * vague spans (``a few minutes``) are no duration, ``two weeks`` and ``48 hours`` are;
   years are no duration (``after two years of work``);
-* ``May`` and ``March`` count only with a day or a year (they are also verbs);
+* a month counts only with a day or a year (``May`` and ``March`` are also verbs);
   ``Sat``, ``Sun``, ``Wed`` are words, so only full weekday names count;
 * an emergency number after a label word (``Room 111``, ``Ward 999``) is no phone.
 
@@ -124,12 +124,11 @@ _LABELS = (
     r"(?:room|ward|bed|floor|level|section|page|suite|building|bus|route|unit|bay|"
     r"gate|door|table|figure|chapter|item|no\.?|number|#)"
 )
-_MONTHS = (
-    r"(?:January|February|April|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+# A month counts only next to a day or a year: "May" and "March" are words too.
+_ANY_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
-_AMBIGUOUS_MONTHS = r"(?:March|May|Mar)\.?"
-_ANY_MONTH = rf"(?:{_MONTHS}|{_AMBIGUOUS_MONTHS})"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _DATE = (
     rf"\b{_DAY}\s+(?:of\s+)?{_ANY_MONTH}(?:,?\s+\d{{4}})?\b"
