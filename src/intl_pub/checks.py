@@ -4,16 +4,30 @@ Like babel's checkers: every check returns the problems it finds and one
 runner collects them all. Errors keep a translation off the published page
 (the English block is shown instead) and fail ``intl-pub check``; warnings
 are reported and published.
+
+Most checks are our own, keyed on the locale's language, script and
+direction (never an engine's code). End/start punctuation and sentence
+counting are translate-toolkit's pofilter tests (``endpunc``, ``startpunc``,
+``sentencecount``), which know each language's marks; its quote and bracket
+tests count ASCII marks only, so ours count « », „ “, 「 」 and （ ） too.
+:func:`problems_as_json` is ``intl-pub check --json``.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from intl_pub import tokens
 from intl_pub.model import Glossary, Locale
+
+if TYPE_CHECKING:
+    from translate.filters.checks import StandardChecker
 
 ERROR = "error"
 WARNING = "warning"
@@ -97,6 +111,129 @@ def check_length(source: str, translation: str, locale: Locale) -> Iterable[Prob
         yield Problem(WARNING, "length", f"length {dst} is far from the source's {src}")
 
 
+# Characters XML 1.0 forbids (§2.2 Char): pages and feeds with them do not parse.
+_XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Bidirectional embeddings, overrides and isolates: they reorder what the reader sees
+# (CVE-2021-42574, "Trojan Source"); overrides are never right in running text.
+_BIDI_OVERRIDES = frozenset("\u202d\u202e")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Quotation mark pairs a translation may use, by language (CLDR <delimiters>); straight
+# double quotes pair with themselves everywhere.
+_QUOTE_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
+    "de": (("„", "“"), ("‚", "‘"), ("»", "«")),
+    "cs": (("„", "“"),),
+    "pl": (("„", "”"), ("«", "»")),
+    "hu": (("„", "”"), ("»", "«")),
+    "ro": (("„", "”"), ("«", "»")),
+    "zh": (("“", "”"), ("「", "」"), ("『", "』")),
+    "ja": (("「", "」"), ("『", "』")),
+}
+_DEFAULT_QUOTES = (("“", "”"), ("«", "»"), ("‹", "›"))
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+_FULLWIDTH_BRACKETS = str.maketrans("（）［］｛｝【】〔〕", "()[]{}[][]")
+_EDGE_QUOTES = "\"'“”«»„‚‘’‹›「」『』 "
+# Periods that end no sentence: Dr. Smith, e.g. this, 2.5 mg.
+_ABBREVIATION = re.compile(
+    r"\b(?:[A-ZА-ЯЁ][a-zа-яё]{0,2}|e\.g|i\.e|etc|vs|approx|incl|St|No|Nos)\.(?=\s)"
+)
+
+
+def check_end_punctuation(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """The end (and, in Spanish, the start: ¿…?, ¡…!) punctuation of the locale's script.
+
+    translate-toolkit's pofilter ``endpunc``/``startpunc``, which knows each
+    language's marks (a Chinese sentence ends with "。", not "."). Quotation
+    marks around the whole text are left to :func:`check_quotes`.
+    """
+    src, dst = _bare(source).strip(_EDGE_QUOTES), _bare(translation).strip(_EDGE_QUOTES)
+    if not re.search(r"[^\W_]", src) or not re.search(r"[^\W_]", dst):
+        return  # "th" -> "." (an ordinal suffix) is no sentence
+    toolkit = _toolkit(locale.language)
+    expected = toolkit.config.lang.punctranslate(src)
+    for name, where in (("endpunc", "end"), ("startpunc", "start")):
+        if _toolkit_failure(toolkit, name, src, dst):
+            want, got = _edge(expected, where), _edge(dst, where)
+            if want == got:
+                continue  # a symbol such as "%" differs, not the punctuation
+            yield Problem(
+                WARNING, "punctuation",
+                f"{'ends' if where == 'end' else 'starts'} with "
+                f"{repr(got) if got else 'no punctuation'} where {locale.tag} expects "
+                f"{repr(want) if want else 'none'}",
+            )
+
+
+def check_sentence_count(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """As many sentences as the source: a lost sentence is lost advice (pofilter's check)."""
+    src = _ABBREVIATION.sub(lambda m: m.group(0)[:-1], _bare(source)).strip(_EDGE_QUOTES)
+    dst = _ABBREVIATION.sub(lambda m: m.group(0)[:-1], _bare(translation)).strip(_EDGE_QUOTES)
+    if not src or not dst:
+        return
+    message = _toolkit_failure(_toolkit(locale.language), "sentencecount", src, dst)
+    if message:
+        yield Problem(WARNING, "sentences", message)
+
+
+def check_quotes(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """Quotation marks are balanced, in the locale's marks, and quote as many passages."""
+    text, pairs = _bare(translation), _quote_pairs(locale.language)
+    for start, end in pairs:
+        depth = unmatched = 0
+        for char in text:
+            if char == start:
+                depth += 1
+            elif char == end:
+                depth, unmatched = (depth - 1, unmatched) if depth else (0, unmatched + 1)
+        if depth or unmatched:
+            yield Problem(WARNING, "quotes", f"unbalanced quotation marks {start}…{end}")
+    if text.count('"') % 2:
+        yield Problem(WARNING, "quotes", 'unbalanced straight quotation marks "')
+    wanted = sum(_bare(source).count(s) for s, _ in _DEFAULT_QUOTES) + source.count('"') // 2
+    have = sum(text.count(s) for s, _ in pairs) + text.count('"') // 2
+    if wanted != have:
+        yield Problem(WARNING, "quotes", f"{have} quoted passage(s) where the source has {wanted}")
+
+
+def check_brackets(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """Brackets are balanced and as many as the source's (full-width ones count too)."""
+    src = _bare(source).translate(_FULLWIDTH_BRACKETS)
+    dst = _bare(translation).translate(_FULLWIDTH_BRACKETS)
+    stack: list[str] = []
+    broken = False
+    for char in dst:
+        if char in _BRACKETS:
+            stack.append(_BRACKETS[char])
+        elif char in _BRACKETS.values():
+            broken = broken or not stack or stack.pop() != char
+    if broken or stack:
+        yield Problem(WARNING, "brackets", "brackets are not balanced")
+    differ = [b for b in _BRACKETS if src.count(b) != dst.count(b)]
+    if differ:
+        counts = ", ".join(f"{b}{_BRACKETS[b]} {src.count(b)} → {dst.count(b)}" for b in differ)
+        yield Problem(WARNING, "brackets", f"bracket count differs from the source: {counts}")
+
+
+def check_xml_characters(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """No character XML 1.0 forbids: one would break the page's feed and sitemap."""
+    bad = sorted({f"U+{ord(c):04X}" for c in _XML_FORBIDDEN.findall(translation)})
+    if bad:
+        yield Problem(ERROR, "xml-characters", "characters XML forbids: " + ", ".join(bad))
+
+
+def check_bidi_controls(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """No bidirectional override; no embedding or isolate the source lacks (in LTR text).
+
+    They change the order the reader sees the words in without showing
+    themselves: a dose could read differently on the page than in the catalog.
+    """
+    extra = {c for c in translation if c in _BIDI_CONTROLS and c not in source}
+    if locale.direction == "rtl":
+        extra &= _BIDI_OVERRIDES  # isolates and embeddings are how RTL text holds LTR runs
+    if extra:
+        names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c)}" for c in sorted(extra))
+        yield Problem(ERROR, "bidi", "invisible bidirectional control(s): " + names)
+
+
 CHECKS: tuple[Check, ...] = (
     check_tokens,
     check_numbers,
@@ -105,6 +242,12 @@ CHECKS: tuple[Check, ...] = (
     check_script,
     check_untranslated,
     check_length,
+    check_end_punctuation,
+    check_sentence_count,
+    check_quotes,
+    check_brackets,
+    check_xml_characters,
+    check_bidi_controls,
 )
 
 
@@ -120,11 +263,19 @@ def check_do_not_translate(
 def check_glossary(
     source: str, translation: str, locale: Locale, glossary: Glossary
 ) -> Iterable[Problem]:
-    """Where the source uses a glossary term, the translation uses the required translation."""
+    """Where the source uses a glossary term, the translation uses the required translation.
+
+    Inflection counts: "flu vaccines" uses the term "flu vaccine", and in Russian
+    "вакцину от гриппа" uses "вакцина от гриппа" (Snowball stems, word by word,
+    in order). In Chinese and Japanese, written without spaces, the term is
+    found anywhere in the text.
+    """
     missing = [
         f"{term} → {target}"
         for term, target in glossary.for_locale(locale).items()
-        if _has_term(source, term, fold=True) and target.lower() not in translation.lower()
+        if _uses_term(source, term, "en", "Latn") and not _uses_term(
+            translation, target, locale.language, locale.script
+        )
     ]
     if missing:
         yield Problem(WARNING, "glossary", "glossary term(s) not used: " + "; ".join(missing))
@@ -132,19 +283,127 @@ def check_glossary(
 
 GLOSSARY_CHECKS = (check_do_not_translate, check_glossary)
 
+ERROR_CHECKS: tuple[Check, ...] = (
+    check_tokens,
+    check_numbers,
+    check_urls,
+    check_repetition,
+    check_xml_characters,
+    check_bidi_controls,
+)
+"""The checks that can report an error (the others only warn): all a publishing gate needs."""
+
 
 def run(
-    source: str, translation: str, locale: Locale, glossary: Glossary | None = None
+    source: str,
+    translation: str,
+    locale: Locale,
+    glossary: Glossary | None = None,
+    *,
+    errors_only: bool = False,
 ) -> list[Problem]:
-    """All problems of one translation (none for an empty translation)."""
+    """All problems of one translation (none for an empty translation).
+
+    ``errors_only`` runs just :data:`ERROR_CHECKS` and the do-not-translate
+    check: what decides whether a machine translation may be published, at
+    about a fifth of the cost (punctuation, sentences, quotes and brackets only warn).
+    """
     if not translation:
         return []
+    if errors_only:
+        found = [p for check in ERROR_CHECKS for p in check(source, translation, locale)]
+        if glossary is not None:
+            found += check_do_not_translate(source, translation, locale, glossary)
+        return [p for p in found if p.severity == ERROR]
     found = [p for check in CHECKS for p in check(source, translation, locale)]
     if glossary is not None:
         found += [
             p for check in GLOSSARY_CHECKS for p in check(source, translation, locale, glossary)
         ]
     return found
+
+
+def _quote_pairs(language: str) -> tuple[tuple[str, str], ...]:
+    """The language's quotation marks, plus the common ones that do not clash with them."""
+    own = _QUOTE_PAIRS.get(language, ())
+    used = {c for pair in own for c in pair}
+    return own + tuple(p for p in _DEFAULT_QUOTES if not used & set(p))
+
+
+def _bare(text: str) -> str:
+    """What a reader reads: tokens and URLs out (a URL's dots and brackets are no sentence)."""
+    return _URL.sub("URL", tokens.strip(text)).strip()
+
+
+def _edge(text: str, where: str) -> str:
+    """The punctuation (Unicode P* only, no symbols or spaces) at the end or start."""
+    edge = re.search(r"\W*$" if where == "end" else r"^\W*", text)
+    return "".join(c for c in edge.group(0) if unicodedata.category(c).startswith("P"))
+
+
+@functools.cache
+def _toolkit(language: str) -> StandardChecker:
+    """translate-toolkit's pofilter checker for a target language (imported on first use)."""
+    from translate.filters.checks import CheckerConfig, StandardChecker
+
+    return StandardChecker(CheckerConfig(targetlanguage=language))
+
+
+def _toolkit_failure(checker: StandardChecker, name: str, source: str, target: str) -> str:
+    """The message of one pofilter test that fails, or "" when it passes."""
+    from translate.filters.checks import FilterFailure
+
+    try:
+        getattr(checker, name)(source, target)
+    except FilterFailure as failure:
+        return str(failure)
+    return ""
+
+
+# Scripts written without spaces between words: a term is a substring there.
+_UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Jpan", "Hani", "Thai", "Laoo", "Khmr", "Mymr"})
+# ISO 639-1 -> Snowball algorithm (snowballstemmer.algorithms()).
+_SNOWBALL = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "es": "spanish", "et": "estonian", "eu": "basque", "fi": "finnish",
+    "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
+    "id": "indonesian", "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali",
+    "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
+
+
+def _uses_term(text: str, term: str, language: str, script: str) -> bool:
+    """Whether ``text`` uses ``term``: as a substring, by stems, or as whole words."""
+    plain, term = tokens.strip(text).casefold(), term.casefold()
+    if script in _UNSPACED_SCRIPTS:
+        return re.sub(r"\s+", "", term) in re.sub(r"\s+", "", plain)
+    if _has_term(plain, term):
+        return True
+    want, have = _stems(term, language), _stems(plain, language)
+    return bool(want) and any(
+        have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _stems(text: str, language: str) -> tuple[str, ...]:
+    """The Snowball stems of the words of a (casefolded) text; () without a stemmer."""
+    stem = _stemmer(language)
+    if stem is None:
+        return ()
+    return tuple(stem(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text.replace("ё", "е"))))
+
+
+@functools.cache
+def _stemmer(language: str) -> Callable[[list[str]], list[str]] | None:
+    """The Snowball stemmer of a language, or None when Snowball has none."""
+    import snowballstemmer
+
+    name = _SNOWBALL.get(language)
+    if name is None or name not in snowballstemmer.algorithms():
+        return None
+    return snowballstemmer.stemmer(name).stemWords
 
 
 def _has_term(text: str, term: str, fold: bool = False) -> bool:
@@ -154,6 +413,46 @@ def _has_term(text: str, term: str, fold: bool = False) -> bool:
 
 def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity == ERROR for p in problems)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem and where it is: what ``intl-pub check`` prints, one per line or as JSON."""
+
+    file: str
+    """The catalog, as shown to the user (relative to the current folder)."""
+    line: int
+    """The entry's line in the catalog (polib's ``linenum``)."""
+    locale: str
+    """The locale's BCP 47 tag (``zh-Hans``)."""
+    msgid: str
+    problem: Problem
+
+
+def problems_as_json(findings: Iterable[Finding]) -> str:
+    """``intl-pub check --json``: a list of objects, in the order found, UTF-8 kept readable."""
+    return json.dumps(
+        [
+            {
+                "file": f.file,
+                "line": f.line,
+                "locale": f.locale,
+                "msgid": f.msgid,
+                "severity": f.problem.severity,
+                "check": f.problem.check,
+                "message": f.problem.message,
+            }
+            for f in findings
+        ],
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def as_text(finding: Finding) -> str:
+    """The one-line form ``intl-pub check`` prints today: ``file:line: severity: [check] …``."""
+    p = finding.problem
+    return f"{finding.file}:{finding.line}: {p.severity}: [{p.check}] {p.message}"
 
 
 def _digits(text: str) -> set[str]:

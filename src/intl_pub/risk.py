@@ -1,0 +1,337 @@
+"""Which English units are risky to publish unreviewed: doses, negation, phones, dates, drugs.
+
+A unit is classified once, from its msgid (inline tokens such as ``<1>…</1>``
+are read as spaces). The reasons are stable strings that the publishing gate,
+the review queue and ``--json`` output share:
+
+``dose``
+    a quantity with a unit (``500 mg``, ``2.5 mL``, ``38 °C``, ``1/2 tablet``,
+    ``two tablets``, ``10–20 units``, ``5%``) or a frequency (``twice a day``,
+    ``three times daily``, ``every 6 hours``).
+``negation``
+    negation and prohibition (``not``, ``no``, ``never``, ``don't``, any
+    ``n't``, ``must not``, ``avoid``, ``without``, ``stop``): a lost "not" in
+    translation inverts advice.
+``phone``
+    a phone number: international (``+44 20 7946 0958``), national
+    (``01632 960123``, ``(555) 010-0199``), or an emergency or helpline number
+    (999, 911, 111, 112, 988, …) standing alone.
+``date``
+    a date (``3 November``, ``Dec 1, 2026``, ``01/12/2026``, ``2026-12-01``), a
+    weekday, a clock time (``12:00``, ``9 am``, ``noon``) or a duration
+    (``30 minutes``, ``within 48 hours``).
+``critical-term``
+    a term the glossary or ``[risk] critical_terms`` marks as critical, such as
+    a drug name (matched whole, case-insensitively, plural ``s`` allowed).
+
+Decided on purpose, to keep ordinary paragraphs publishable:
+
+* a number without a unit is not a dose (``Section 2``, ``12 rooms``, ``aged 65``);
+  the ``numbers`` QA check already keeps every number of the source;
+* a year alone (``in 2025``, ``© 2026``) is not a date: it steers no care;
+  a month with a day or a year is;
+* ``No.``/``no.`` before a number is the abbreviation of "number", not a negation;
+  words that only start with "no"/"not" (``note``, ``notable``) are none either
+  (``nothing``, ``none``, ``nobody`` are);
+* a clock time is ``12:00``, ``9 am`` or ``9.30am``, never ``2.50`` (that is a dose);
+* vague spans (``a few minutes``) are no duration, ``two weeks`` and ``48 hours`` are;
+  years are no duration (``after two years of work``);
+* a month counts only with a day or a year (``May`` and ``March`` are also verbs);
+  ``Sat``, ``Sun``, ``Wed`` are words, so only full weekday names count;
+* an emergency number after a label word (``Room 111``, ``Ward 999``) is no phone.
+
+Everything is extendable from ``intl-pub.toml``::
+
+    [risk]
+    extra_units = ["drops", "sprays"]          # quantity units (after a number)
+    extra_negations = ["refuse", "forbidden"]  # words or phrases
+    critical_terms = ["amoxicillin"]           # besides the glossary's
+    ignore = ["bus stop", "no-reply"]          # phrases never read as risky
+    disable = ["date"]                         # reasons not to report
+    [risk.patterns]                            # extra regular expressions per reason
+    phone = ['\\bSHOUT\\b']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from intl_pub import tokens
+from intl_pub.errors import ConfigError
+
+DOSE = "dose"
+NEGATION = "negation"
+PHONE = "phone"
+DATE = "date"
+CRITICAL_TERM = "critical-term"
+REASONS = (DOSE, NEGATION, PHONE, DATE, CRITICAL_TERM)
+"""Every reason, in the order of urgency the review queue uses."""
+
+DEFAULT_UNITS = (
+    # mass and volume
+    "mg", "mcg", "µg", "μg", "ug", "g", "kg", "ng", "ml", "mL", "l", "L", "dl", "dL", "cl",
+    "cm", "mm", "milligrams?", "micrograms?", "grams?", "kilograms?",
+    "millilit(?:re|er)s?", "lit(?:re|er)s?",
+    # activity, concentration, pressure, energy
+    "IU", "iu", "international units?", "units?", "mmol/L", "mmol/l", "mmol", "mg/dL",
+    "mg/dl", "mg/kg", "mcg/kg", "mg/ml", "mg/mL", "mEq", "mmHg", "kcal", "calories", "%",
+    "per ?cent", "percent",
+    # temperature
+    "°C", "°F", "° C", "° F", "degrees(?: (?:C|F|Celsius|Fahrenheit|centigrade))?",
+    # forms a dose is counted in
+    "tablets?", "capsules?", "pills?", "caplets?", "drops?", "puffs?", "doses?", "sachets?",
+    "patch(?:es)?", "injections?", "suppositor(?:y|ies)", "lozenges?", "sprays?",
+    "teaspoons?(?:ful)?", "tablespoons?(?:ful)?", "spoons?(?:ful)?", "tsp", "tbsp",
+    "scoops?", "vials?", "ampoules?", "inhalations?",
+)
+"""Units that make a number a dose or quantity (regular-expression fragments)."""
+
+DEFAULT_NEGATIONS = (
+    "not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "cannot",
+    "must not", "do not", "does not", "did not", "avoid", "avoiding", "avoided", "without",
+    "stop", "stopping", "stopped", "refrain", "prohibited", "forbidden",
+)
+"""Negation and prohibition words and phrases; any ``n't`` contraction counts as well."""
+
+DEFAULT_CRITICAL_TERMS: tuple[str, ...] = ()
+"""No drug names by default: the glossary's critical terms and ``[risk] critical_terms``."""
+
+DEFAULT_IGNORE: tuple[str, ...] = ()
+"""Phrases never read as risky (besides the built-in ``No. 5`` rule)."""
+
+EMERGENCY_NUMBERS = ("999", "911", "111", "112", "000", "988", "116 123", "116123", "119", "110")
+"""Emergency and helpline numbers that are phones even when short."""
+
+_NUMBER_WORDS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "half(?: an?)?", "a half", "a quarter", "quarter of an?", "one and a half",
+)
+_NUM = r"(?:\d+(?:[.,]\d+)?(?:\s*/\s*\d+)?|[½¼¾⅓⅔⅛]|\d+\s*[½¼¾⅓⅔])"
+_RANGE = rf"{_NUM}(?:\s*(?:-|–|—|to|or|and)\s*{_NUM})?"
+_WORD_NUM = rf"(?:{'|'.join(_NUMBER_WORDS)})"
+_FREQUENCY = (
+    rf"\b(?:once|twice|thrice|{_RANGE}\s*(?:x|times?)|{_WORD_NUM}\s+times)"
+    r"\s+(?:a|an|per|each|every)\s+(?:day|night|week|hour|month)\b"
+    rf"|\b(?:once|twice|thrice|{_WORD_NUM}\s+times|{_RANGE}\s*(?:x|times))\s+(?:daily|weekly)\b"
+    rf"|\bevery\s+(?:{_RANGE}|{_WORD_NUM})?\s*(?:-\s*)?(?:to\s+\w+\s+)?"
+    r"(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?)\b"
+    r"|\b(?:once|twice) (?:daily|a day|nightly)\b"
+)
+_LABELS = (
+    r"(?:room|ward|bed|floor|level|section|page|suite|building|bus|route|unit|bay|"
+    r"gate|door|table|figure|chapter|item|no\.?|number|#)"
+)
+# A month counts only next to a day or a year: "May" and "March" are words too.
+_ANY_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DATE = (
+    rf"\b{_DAY}\s+(?:of\s+)?{_ANY_MONTH}(?:,?\s+\d{{4}})?\b"
+    rf"|\b{_ANY_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?\b(?!\s*(?:mg|ml|%|°))"
+    rf"|\b{_ANY_MONTH},?\s+\d{{4}}\b"
+    r"|\b\d{4}-[01]\d-[0-3]\d\b"
+    r"|\b[0-3]?\d[/.][01]?\d[/.](?:\d{4}|\d{2})\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues|Thurs)s?\b"
+    r"|\b[Ww]eek(?:days?|ends?)\b"
+)
+_TIME = (
+    r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*(?:[ap]\.?m\.?|h|hrs))?\b(?![.,:]\d)"
+    r"|\b(?:1[0-2]|0?[1-9])\.[0-5]\d\s*(?:[ap]\.m\.|[ap]m\b)"  # 9.30am, never 2.50 (mg)
+    r"|\b(?:1[0-2]|0?[1-9])\s*(?:[ap]\.m\.|[ap]m\b)"
+    r"|\b(?:noon|midday|midnight)\b|\b\d{1,2}\s+o['’]clock\b"
+)
+_DURATION = (
+    rf"\b(?:{_RANGE}|{_WORD_NUM})\s*(?:-\s*)?"
+    r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b"
+)
+
+
+@dataclass(frozen=True)
+class RiskSettings:
+    """What counts as risky: the defaults in this module plus ``[risk]`` in intl-pub.toml."""
+
+    units: tuple[str, ...] = DEFAULT_UNITS
+    """Regular-expression fragments of units that make a number a quantity."""
+    negations: tuple[str, ...] = DEFAULT_NEGATIONS
+    """Negation words and phrases (matched whole, case-insensitively)."""
+    critical_terms: tuple[str, ...] = DEFAULT_CRITICAL_TERMS
+    """Terms that make a unit risky wherever they occur (drug names)."""
+    ignore: tuple[str, ...] = DEFAULT_IGNORE
+    """Phrases blanked out before classifying (``bus stop``)."""
+    disabled: frozenset[str] = frozenset()
+    """Reasons never reported."""
+    patterns: tuple[tuple[str, str], ...] = field(default=())
+    """Extra (reason, regular expression) pairs."""
+
+    @classmethod
+    def from_table(cls, table: object, where: str = "[risk]") -> RiskSettings:
+        """Parse the ``[risk]`` table of intl-pub.toml; ConfigError naming ``where`` if bad."""
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: must be a table, e.g. [risk] extra_units = [\"drops\"]")
+        known = {"extra_units", "extra_negations", "critical_terms", "ignore", "disable",
+                 "patterns"}
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise ConfigError(
+                f"{where}: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(known))}"
+            )
+        units = _strings(table, "extra_units", where)
+        disabled = _strings(table, "disable", where)
+        bad = sorted(set(disabled) - set(REASONS))
+        if bad:
+            raise ConfigError(
+                f"{where}: disable: unknown reason(s) {', '.join(bad)}; "
+                f"reasons are {', '.join(REASONS)}"
+            )
+        patterns: list[tuple[str, str]] = []
+        raw = table.get("patterns", {})
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}.patterns: must be a table of reason = [regex, ...]")
+        for reason in raw:
+            if reason not in REASONS:
+                raise ConfigError(
+                    f"{where}.patterns: unknown reason {reason!r}; reasons are {', '.join(REASONS)}"
+                )
+            for regex in _strings(raw, reason, f"{where}.patterns"):
+                try:
+                    re.compile(regex)
+                except re.error as exc:
+                    raise ConfigError(
+                        f"{where}.patterns.{reason}: {regex!r} is not a regular expression: {exc}"
+                    ) from exc
+                patterns.append((reason, regex))
+        return cls(
+            units=DEFAULT_UNITS + tuple(re.escape(u) for u in units),
+            negations=DEFAULT_NEGATIONS + _strings(table, "extra_negations", where),
+            critical_terms=DEFAULT_CRITICAL_TERMS + _strings(table, "critical_terms", where),
+            ignore=DEFAULT_IGNORE + _strings(table, "ignore", where),
+            disabled=frozenset(disabled),
+            patterns=tuple(patterns),
+        )
+
+    def with_critical_terms(self, terms: Iterable[str]) -> RiskSettings:
+        """These settings plus more critical terms (the glossary's)."""
+        extra = tuple(t for t in terms if t.strip() and t not in self.critical_terms)
+        return replace(self, critical_terms=self.critical_terms + extra)
+
+
+@functools.lru_cache(maxsize=16384)
+def classify(msgid: str, settings: RiskSettings | None = None) -> frozenset[str]:
+    """The reasons why ``msgid`` is risky to publish unreviewed (empty: not risky).
+
+    Cached: the same English recurs across locales, runs and the queue.
+    """
+    settings = settings or RiskSettings()
+    rules = _compile(settings)
+    text = tokens.TOKEN_RE.sub(" ", msgid)
+    text = rules.ignore.sub(" ", text) if rules.ignore else text
+    found = {reason for reason, pattern in rules.patterns if pattern.search(text)}
+    # "every 6 hours" is a dosing frequency (dose), not also a duration (date).
+    if rules.duration.search(rules.frequency.sub(" ", text)):
+        found.add(DATE)
+    if _has_phone(text, rules):
+        found.add(PHONE)
+    return frozenset(found) - settings.disabled
+
+
+def ordered(reasons: Iterable[str]) -> list[str]:
+    """Reasons in the order of :data:`REASONS` (for display and JSON)."""
+    rank = {r: i for i, r in enumerate(REASONS)}
+    return sorted(set(reasons), key=lambda r: (rank.get(r, len(rank)), r))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    frequency: re.Pattern[str]
+    duration: re.Pattern[str]
+    ignore: re.Pattern[str] | None
+    emergency: re.Pattern[str]
+    phone: re.Pattern[str]
+
+
+@functools.cache
+def _compile(settings: RiskSettings) -> _Rules:
+    units = "|".join(sorted(settings.units, key=len, reverse=True))
+    dose = re.compile(
+        rf"(?<![\w.]){_RANGE}\s*(?:-\s*|an?\s+)?(?:{units})(?![^\W\d_])"
+        rf"|\b{_WORD_NUM}\s+(?:{units})(?![^\W\d_])"
+        rf"|{_FREQUENCY}",
+        re.IGNORECASE,
+    )
+    negations = "|".join(
+        r"\s+".join(map(re.escape, n.split())) for n in sorted(settings.negations, key=len,
+                                                               reverse=True)
+    )
+    # "No. 5" / "nos. 3-4" abbreviate "number"; "no-one" is still a negation.
+    negation = re.compile(
+        rf"(?<![\w'’-])(?:{negations})(?![\w'’]|\.\s*\d|-(?!one\b))"
+        r"|\b\w+n['’]t\b",
+        re.IGNORECASE,
+    )
+    rules: list[tuple[str, re.Pattern[str]]] = [
+        (DOSE, dose),
+        (NEGATION, negation),
+        (DATE, re.compile(_DATE)),
+        (DATE, re.compile(_TIME, re.IGNORECASE)),
+    ]
+    if settings.critical_terms:
+        terms = "|".join(
+            r"\s+".join(map(re.escape, t.split()))
+            for t in sorted(settings.critical_terms, key=len, reverse=True)
+        )
+        rules.append((CRITICAL_TERM, re.compile(rf"(?<!\w)(?:{terms})(?:e?s)?(?!\w)", re.I)))
+    rules += [(reason, re.compile(regex)) for reason, regex in settings.patterns]
+    ignore = (
+        re.compile("|".join(re.escape(p) for p in settings.ignore), re.IGNORECASE)
+        if settings.ignore
+        else None
+    )
+    emergency = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in EMERGENCY_NUMBERS)
+    return _Rules(
+        patterns=tuple(rules),
+        frequency=re.compile(_FREQUENCY, re.IGNORECASE),
+        duration=re.compile(_DURATION, re.IGNORECASE),
+        ignore=ignore,
+        emergency=re.compile(rf"(?<![\w.,/£$€¥+-])(?:{emergency})(?![\w.,/%°-]?\d)"),
+        phone=re.compile(r"(?<![\w/.-])(?:\+|\(\+?)?\d[\d\s().-]{5,}\d(?![\w/])"),
+    )
+
+
+_LABEL_BEFORE = re.compile(rf"\b{_LABELS}\s*$", re.IGNORECASE)
+_CALL_BEFORE = re.compile(
+    r"\b(?:call|calling|dial|dialling|dialing|ring|phone|telephone|tel|text|contact|NHS|on)"
+    r"\W{1,4}(?:\w+\W{1,4}){0,1}$",
+    re.IGNORECASE,
+)
+
+
+def _has_phone(text: str, rules: _Rules) -> bool:
+    """An emergency number called or standing alone, or 7–15 digits grouped like a phone."""
+    for match in rules.emergency.finditer(text):
+        before, after = text[: match.start()], text[match.end() :]
+        if _LABEL_BEFORE.search(before):
+            continue  # Room 111, Ward 999
+        if _CALL_BEFORE.search(before) or not re.match(r"\s*[^\W\d_]", after):
+            return True  # "call 111 now"; "…, 999." (not "119 patients")
+    blanked = re.sub(_DATE, " ", text)
+    for match in rules.phone.finditer(blanked):
+        number = match.group(0)
+        digits = re.sub(r"\D", "", number)
+        grouped = bool(re.search(r"\d[\s().-]+\d", number)) or number.startswith("+")
+        decimal = re.fullmatch(r"\d+(?:[.,]\d+)*", number) is not None
+        if 7 <= len(digits) <= 15 and grouped and not decimal:
+            return True
+    return False
+
+
+def _strings(table: dict, key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
