@@ -16,18 +16,29 @@ from pathlib import Path
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, fsync, rename: old or new, never half."""
+    tmp = write_temporary(path, data, sync=True)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_temporary(path: Path, data: bytes, sync: bool) -> Path:
+    """The bytes in a hidden temporary file beside ``path`` (renamed over it by the caller)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

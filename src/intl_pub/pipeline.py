@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
+
 from intl_pub import __version__, catalog, checks, publish, segment, sources, tokens, typography
 from intl_pub.catalog import Catalog, Entry, Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
@@ -76,17 +78,29 @@ def run_step(
     progress: ProgressFor | None = None,
 ) -> RunReport:
     """Run one step (a flow task calls exactly this)."""
+    store = Store(settings.workdir)
+    with store.batch():
+        return _dispatch(step, settings, store, source_list, progress)
+
+
+def _dispatch(
+    step: Step,
+    settings: Settings,
+    store: Store,
+    source_list: Sequence[str] | None,
+    progress: ProgressFor | None,
+) -> RunReport:
     if step.action == "pull":
-        return pull(settings, source_list)
+        return pull(settings, source_list, store)
     if step.action == "extract":
-        return extract(settings)
+        return extract(settings, store)
     if step.action == "translate":
         assert step.locale is not None
         locale = step.locale
         each = (lambda done, total: progress(locale, done, total)) if progress else None
-        return translate(settings, locale, get_engine(settings.engine), each)
+        return translate(settings, locale, get_engine(settings.engine), each, store)
     if step.action == "publish":
-        return publish_site(settings)
+        return publish_site(settings, store)
     raise ValueError(f"unknown step {step.name}")
 
 
@@ -120,14 +134,16 @@ def locked(settings: Settings) -> Iterator[None]:
 # --- pull -----------------------------------------------------------------------------
 
 
-def pull(settings: Settings, source_list: Sequence[str] | None = None) -> RunReport:
+def pull(
+    settings: Settings, source_list: Sequence[str] | None = None, store: Store | None = None
+) -> RunReport:
     """Fetch every source and store its posts in content/ (only what changed is written).
 
     A post keeps the slug it was first given, whatever else appears in the feed
     later (see Store.assign_slug). Local files whose size and times did not
     change since the last pull are not read again.
     """
-    store = Store(settings.workdir)
+    store = store or Store(settings.workdir)
     store.require()
     report = RunReport()
     chosen = list(source_list if source_list else settings.sources)
@@ -211,12 +227,12 @@ def _identities_of(store: Store) -> Identities:
 # --- extract --------------------------------------------------------------------------
 
 
-def extract(settings: Settings) -> RunReport:
+def extract(settings: Settings, store: Store | None = None) -> RunReport:
     """Build each post's template from content/ (translations/templates/<slug>.pot).
 
     A post whose content/ file is unchanged since the last run is not parsed.
     """
-    store = Store(settings.workdir)
+    store = store or Store(settings.workdir)
     report = RunReport()
     slugs = store.slugs()
     if not slugs:
@@ -266,6 +282,7 @@ def translate(
     locale: Locale,
     engine: Engine,
     progress: Callable[[int, int], None] | None = None,
+    store: Store | None = None,
 ) -> RunReport:
     """Merge every changed template into its catalog and machine-translate what is new.
 
@@ -273,7 +290,7 @@ def translate(
     cannot be read is reported and left exactly as it is. A post whose
     template and catalog are unchanged since the last run is not read.
     """
-    store = Store(settings.workdir)
+    store = store or Store(settings.workdir)
     report = RunReport()
     glossary = load_glossary(settings)
     manifest = store.manifest(f"translate-{locale.path}")
@@ -505,8 +522,12 @@ def _is_text(piece: str) -> bool:
 class Rendered:
     """One post in one language, rebuilt from its catalog under the publishing policy."""
 
-    document: str
+    tree: BeautifulSoup
     stats: publish.BlockStats
+
+    @property
+    def document(self) -> str:
+        return str(self.tree)
 
 
 def render_document(
@@ -524,17 +545,17 @@ def render_document(
             if hit.reviewed:
                 counts["reviewed"] += 1
                 return segment.Rendering(hit.text)
-            if not checks.has_errors(checks.run(unit.msgid, hit.text, locale, glossary)):
+            if not checks.run(unit.msgid, hit.text, locale, glossary, errors_only=True):
                 counts["machine"] += 1
                 return segment.Rendering(hit.text, {"data-mt": ""})
         counts["source"] += 1
         return segment.Rendering(None, {"lang": "en"})
 
-    rebuilt = segment.apply(document, lookup)
+    rebuilt = segment.apply_tree(document, lookup)
     return Rendered(rebuilt, publish.BlockStats(**counts))
 
 
-def publish_site(settings: Settings) -> RunReport:
+def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     """Write site/: every post in English and every locale, indexes, feeds, sitemap.
 
     Only the pages whose inputs changed (the post, its catalogs, templates,
@@ -542,7 +563,7 @@ def publish_site(settings: Settings) -> RunReport:
     only when a page they list changed. A catalog that cannot be read keeps
     the post's published page in that language as it was.
     """
-    store = Store(settings.workdir)
+    store = store or Store(settings.workdir)
     store.require()
     report = RunReport()
     manifest = store.manifest("publish")
@@ -652,7 +673,7 @@ def _publish_post(
                 100 * share,
             )
             continue
-        pages.append(publish.Page.from_document(post, locale, rendered.document, rendered.stats))
+        pages.append(publish.Page.from_soup(post, locale, rendered.tree, rendered.stats))
     pages = [
         page if page.lang in kept else publish.with_updated(page, old_pages.get(page.lang))
         for page in pages
@@ -787,7 +808,7 @@ def status(settings: Settings) -> list[StatusRow]:
                 1
                 for e in cat
                 if e.translated
-                and checks.has_errors(checks.run(e.msgid, e.msgstr, locale, glossary))
+                and checks.run(e.msgid, e.msgstr, locale, glossary, errors_only=True)
             )
             rows.append(StatusRow(locale.tag, slug, catalog.stats(cat), errors))
     return rows

@@ -72,11 +72,13 @@ class Page:
     """A digest of the page's text, to tell when it changed."""
 
     @classmethod
-    def from_document(
-        cls, post: Post, locale: Locale, document: str, stats: BlockStats
-    ) -> Page:
+    def from_document(cls, post: Post, locale: Locale, document: str, stats: BlockStats) -> Page:
         """Take title, description and article out of a (rebuilt) content/ document."""
-        soup = BeautifulSoup(document, "html.parser")
+        return cls.from_soup(post, locale, BeautifulSoup(document, "html.parser"), stats)
+
+    @classmethod
+    def from_soup(cls, post: Post, locale: Locale, soup: BeautifulSoup, stats: BlockStats) -> Page:
+        """:meth:`from_document` for a document already parsed."""
         title = soup.title
         meta = soup.find("meta", attrs={"name": "description"})
         article = soup.find("article")
@@ -132,8 +134,14 @@ def page_record(page: Page) -> dict[str, Any]:
     return {
         "file": page.file,
         "lang": page.lang,
-        "post": [post.slug, post.title, post.published.isoformat(), post.url, post.summary,
-                 post.identity],
+        "post": [
+            post.slug,
+            post.title,
+            post.published.isoformat(),
+            post.url,
+            post.summary,
+            post.identity,
+        ],
         "title": page.title,
         "title_marks": dict(page.title_marks),
         "description": page.description,
@@ -164,7 +172,6 @@ def native_name(tag: str) -> str:
     """A language's name in that language, as CLDR spells it, capitalized for a menu."""
     name = babel.Locale.parse(tag, sep="-").get_display_name() or tag
     return name[:1].upper() + name[1:]
-
 
 
 def og_locale(tag: str) -> str:
@@ -349,9 +356,7 @@ def _alternates(
     ]
 
 
-def _section_alternates(
-    settings: Settings, languages: Sequence[Locale]
-) -> list[dict[str, str]]:
+def _section_alternates(settings: Settings, languages: Sequence[Locale]) -> list[dict[str, str]]:
     return [
         {
             "hreflang": loc.tag,

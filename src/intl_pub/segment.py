@@ -87,6 +87,11 @@ def apply(html: str, lookup: Lookup) -> str:
     source is kept and the element marked ``lang="en"``), so a broken
     translation can never publish markup of its own.
     """
+    return str(apply_tree(html, lookup))
+
+
+def apply_tree(html: str, lookup: Lookup) -> BeautifulSoup:
+    """:func:`apply`, returning the rebuilt tree (for a caller that reads parts of it)."""
     soup = parse(html)
     slots = list(_walk(soup))
     # Attributes first: the block rebuild below copies elements with their attributes.
@@ -94,7 +99,7 @@ def apply(html: str, lookup: Lookup) -> str:
         rendering = lookup(slot.unit)
         if rendering is not None:
             slot.put(soup, rendering)
-    return str(soup)
+    return soup
 
 
 def normalize(text: str) -> str:
