@@ -217,3 +217,27 @@ def test_errors_only_finds_exactly_the_errors_of_a_full_run(src: list[str], dst:
     assert checks.run(source, translation, locale(tag), glossary, errors_only=True) == [
         p for p in full if p.severity == checks.ERROR
     ]
+
+
+def test_no_module_imports_the_gpl_translate_toolkit() -> None:
+    """intl-pub is Apache-2.0: translate-toolkit (GPL-3.0-or-later) must not come back."""
+    import ast
+
+    root = Path(checks.__file__).resolve().parents[2]
+    imported = set()
+    for path in [*(root / "src").rglob("*.py"), *(root / "flows").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {(a.name.split(".")[0], path.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add((node.module.split(".")[0], path.name))
+    assert ("intl_pub", "checks.py") in imported  # the scan sees imports at all
+    assert not [name for name in imported if name[0] == "translate"]
+    assert "translate-toolkit" not in (root / "pyproject.toml").read_text("utf-8")
+
+
+def test_an_empty_glossary_is_not_searched() -> None:
+    """Most sites have no glossary: its checks must not even strip the text."""
+    empty = Glossary()
+    assert list(checks.check_glossary("Get your flu vaccine.", "Получите.", RU, empty)) == []
+    assert list(checks.check_do_not_translate("MyNorthbridge", "Мой", RU, empty)) == []

@@ -5,11 +5,10 @@ runner collects them all. Errors keep a translation off the published page
 (the English block is shown instead) and fail ``intl-pub check``; warnings
 are reported and published.
 
-Most checks are our own, keyed on the locale's language, script and
+All checks are our own, keyed on the locale's language, script and
 direction (never an engine's code). End/start punctuation and sentence
-counting are translate-toolkit's pofilter tests (``endpunc``, ``startpunc``,
-``sentencecount``), which know each language's marks; its quote and bracket
-tests count ASCII marks only, so ours count « », „ “, 「 」 and （ ） too.
+counting use :mod:`intl_pub.punctuation`, which knows each language's marks
+(。 ؟ ; । ¿); the quote and bracket checks count « », „ “, 「 」 and （ ） too.
 :func:`problems_as_json` is ``intl-pub check --json``.
 """
 
@@ -21,13 +20,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from intl_pub import tokens
+from intl_pub import punctuation, tokens
 from intl_pub.model import Glossary, Locale
-
-if TYPE_CHECKING:
-    from translate.filters.checks import StandardChecker
 
 ERROR = "error"
 WARNING = "warning"
@@ -139,22 +134,21 @@ _ABBREVIATION = re.compile(
 
 
 def check_end_punctuation(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
-    """The end (and, in Spanish, the start: ¿…?, ¡…!) punctuation of the locale's script.
+    """The end (and, in Spanish, the start: ¿…?, ¡…!) punctuation of the locale's language.
 
-    translate-toolkit's pofilter ``endpunc``/``startpunc``, which knows each
-    language's marks (a Chinese sentence ends with "。", not "."). Quotation
+    A Chinese sentence ends with "。", not "."; a Greek question with ";"
+    (:mod:`intl_pub.punctuation` knows each language's marks). Quotation
     marks around the whole text are left to :func:`check_quotes`.
     """
     src, dst = _bare(source).strip(_EDGE_QUOTES), _bare(translation).strip(_EDGE_QUOTES)
     if not re.search(r"[^\W_]", src) or not re.search(r"[^\W_]", dst):
         return  # "th" -> "." (an ordinal suffix) is no sentence
-    toolkit = _toolkit(locale.language)
-    expected = toolkit.config.lang.punctranslate(src)
-    for name, where in (("endpunc", "end"), ("startpunc", "start")):
-        if _toolkit_failure(toolkit, name, src, dst):
-            want, got = _edge(expected, where), _edge(dst, where)
-            if want == got:
-                continue  # a symbol such as "%" differs, not the punctuation
+    for where, mismatch in (
+        ("end", punctuation.end_mismatch(src, dst, locale.language)),
+        ("start", punctuation.start_mismatch(src, dst, locale.language)),
+    ):
+        if mismatch:
+            got, want = mismatch
             yield Problem(
                 WARNING, "punctuation",
                 f"{'ends' if where == 'end' else 'starts'} with "
@@ -164,14 +158,17 @@ def check_end_punctuation(source: str, translation: str, locale: Locale) -> Iter
 
 
 def check_sentence_count(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
-    """As many sentences as the source: a lost sentence is lost advice (pofilter's check)."""
+    """As many sentences as the source: a lost sentence is lost advice."""
+    marks = punctuation.marks(locale.language)
+    if not marks.counts_sentences:
+        return  # Thai and Lao may end a sentence with a space only
     src = _ABBREVIATION.sub(lambda m: m.group(0)[:-1], _bare(source)).strip(_EDGE_QUOTES)
     dst = _ABBREVIATION.sub(lambda m: m.group(0)[:-1], _bare(translation)).strip(_EDGE_QUOTES)
     if not src or not dst:
         return
-    message = _toolkit_failure(_toolkit(locale.language), "sentencecount", src, dst)
-    if message:
-        yield Problem(WARNING, "sentences", message)
+    have, want = len(marks.sentences(dst)), len(punctuation.ENGLISH.sentences(src))
+    if have != want:
+        yield Problem(WARNING, "sentences", f"{have} sentence(s) where the source has {want}")
 
 
 def check_quotes(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
@@ -255,6 +252,8 @@ def check_do_not_translate(
     source: str, translation: str, locale: Locale, glossary: Glossary
 ) -> Iterable[Problem]:
     """Names on the do-not-translate list appear in the translation exactly as in the source."""
+    if not glossary.do_not_translate:
+        return
     lost = [t for t in glossary.do_not_translate if _has_term(source, t) and t not in translation]
     if lost:
         yield Problem(ERROR, "do-not-translate", "must stay as written: " + ", ".join(lost))
@@ -268,11 +267,15 @@ def check_glossary(
     Inflection counts: "flu vaccines" uses the term "flu vaccine", and in Russian
     "вакцину от гриппа" uses "вакцина от гриппа" (Snowball stems, word by word,
     in order). In Chinese and Japanese, written without spaces, the term is
-    found anywhere in the text.
+    found anywhere in the text. Without terms for the locale nothing is
+    stemmed or even stripped: most sites have no glossary.
     """
+    terms = glossary.for_locale(locale)
+    if not terms:
+        return
     missing = [
         f"{term} → {target}"
-        for term, target in glossary.for_locale(locale).items()
+        for term, target in terms.items()
         if _uses_term(source, term, "en", "Latn") and not _uses_term(
             translation, target, locale.language, locale.script
         )
@@ -333,31 +336,6 @@ def _quote_pairs(language: str) -> tuple[tuple[str, str], ...]:
 def _bare(text: str) -> str:
     """What a reader reads: tokens and URLs out (a URL's dots and brackets are no sentence)."""
     return _URL.sub("URL", tokens.strip(text)).strip()
-
-
-def _edge(text: str, where: str) -> str:
-    """The punctuation (Unicode P* only, no symbols or spaces) at the end or start."""
-    edge = re.search(r"\W*$" if where == "end" else r"^\W*", text)
-    return "".join(c for c in edge.group(0) if unicodedata.category(c).startswith("P"))
-
-
-@functools.cache
-def _toolkit(language: str) -> StandardChecker:
-    """translate-toolkit's pofilter checker for a target language (imported on first use)."""
-    from translate.filters.checks import CheckerConfig, StandardChecker
-
-    return StandardChecker(CheckerConfig(targetlanguage=language))
-
-
-def _toolkit_failure(checker: StandardChecker, name: str, source: str, target: str) -> str:
-    """The message of one pofilter test that fails, or "" when it passes."""
-    from translate.filters.checks import FilterFailure
-
-    try:
-        getattr(checker, name)(source, target)
-    except FilterFailure as failure:
-        return str(failure)
-    return ""
 
 
 # Scripts written without spaces between words: a term is a substring there.
