@@ -99,8 +99,10 @@ def scale(posts: int) -> None:
         one = run(root)
         pages = posts * 4
         print(f"posts: {posts} ({pages} pages, {posts * 8 * 3} catalog entries to translate)")
-        print(f"  first run: {first:.1f} s = {1000 * first / posts:.2f} ms per post "
-              f"({1000 * first / pages:.2f} ms per page)")
+        print(
+            f"  first run: {first:.1f} s = {1000 * first / posts:.2f} ms per post "
+            f"({1000 * first / pages:.2f} ms per page)"
+        )
         print(f"  unchanged re-run: {again:.2f} s = {1000 * again / posts:.3f} ms per post")
         print(f"  one changed post: {one:.2f} s")
         print(f"  peak memory: {peak_mb():.0f} MB")
@@ -119,18 +121,24 @@ def big(paragraphs: int) -> None:
         )
         size = page.stat().st_size / 2**20
         first = run(root)
-        print(f"one post of {paragraphs} paragraphs ({size:.1f} MB): translated and published "
-              f"in {first:.1f} s")
+        print(
+            f"one post of {paragraphs} paragraphs ({size:.1f} MB): translated and published "
+            f"in {first:.1f} s"
+        )
         if paragraphs <= 3000:
             reworded = [t.replace(": ", ": In short, ", 1) for t in texts]
             page.write_text(post_html(0, reworded), "utf-8")
             second = run(root)
-            print(f"  every paragraph reworded: {second:.1f} s = {second / first:.2f}x its first run")
+            print(
+                f"  every paragraph reworded: {second:.1f} s = {second / first:.2f}x its first run"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posts", type=int, action="append", help="blog sizes (default 1000, 10000)")
+    parser.add_argument(
+        "--posts", type=int, action="append", help="blog sizes (default 1000, 10000)"
+    )
     parser.add_argument("--skip-big", action="store_true", help="skip the one-big-post cases")
     args = parser.parse_args()
     for posts in args.posts or [1000, 10_000]:
