@@ -24,7 +24,7 @@ import polib
 from intl_pub import catalog, checks, publish, segment, sources, tokens, typography
 from intl_pub.catalog import Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
-from intl_pub.errors import CatalogError, IntlPubError, LockError, SourceError
+from intl_pub.errors import CatalogError, LockError, SourceError
 from intl_pub.files import read_json, write_if_changed
 from intl_pub.locales import ENGLISH
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
@@ -102,15 +102,13 @@ def pull(settings: Settings, source_list: Sequence[str] | None = None) -> RunRep
     state = settings.content_dir / SOURCES_STATE
     validators = read_json(state)
     for source in chosen:
-        try:
-            found = sources.read_source(resolve_source(settings, source), validators)
-        except IntlPubError as exc:
-            report.failures.append(f"source {source}: {exc}")
-            continue
-        if found is None:
+        found = sources.read_source(
+            resolve_source(settings, source), validators, settings.for_source(source)
+        )
+        report.failures.extend(f"source {source}: {line}" for line in found.failures)
+        if found.not_modified:
             log.info("%s: not modified since the last pull", source)
-        else:
-            posts.extend(found)
+        posts.extend(found.posts)
     if validators and write_if_changed(
         state, (json.dumps(validators, indent=1, sort_keys=True) + "\n").encode("utf-8")
     ):
