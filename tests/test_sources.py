@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from intl_pub import sources
-from intl_pub.errors import SourceError
 from intl_pub.model import Post
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,30 +44,33 @@ RSS = b"""<?xml version="1.0"?>
 
 
 def test_atom_entries_become_posts() -> None:
-    clinic, xhtml = sources.parse_feed(ATOM, "https://example.org/feed.xml")
+    result = sources.parse_feed(ATOM, "https://example.org/feed.xml")
+    clinic, xhtml = result.posts
+    assert result.failures == []
     assert clinic == Post(
         slug="clinic-opens", title="Clinic opens", body="<p>The clinic <em>opens</em> today.</p>\n",
         published=datetime(2026, 3, 1, 10, tzinfo=UTC), url="https://example.org/news/clinic-opens/",
-        summary="Short.")
-    assert xhtml.slug == "xhtml" and xhtml.body == '<p>Hello <a href="/x">world</a>.</p>\n'
+        summary="Short.", identity="https://example.org/news/clinic-opens/")
+    # Relative links are resolved against the feed.
+    assert xhtml.slug == "xhtml" and xhtml.body == '<p>Hello <a href="https://example.org/x">world</a>.</p>\n'
 
 
 def test_rss_items_become_posts_with_unique_slugs() -> None:
-    first, second = sources.parse_feed(RSS, "https://example.org/rss")
+    first, second = sources.parse_feed(RSS, "https://example.org/rss").posts
     assert (first.slug, first.summary, first.body) == ("first", "Summary", "<p>Body <strong>text</strong>.</p>\n")
     assert first.published == datetime(2026, 3, 10, 8, tzinfo=UTC)
     assert second.slug == "first-2"
 
 
 def test_sample_feed_links_to_local_posts() -> None:
-    posts = sources.read_source(str(ROOT / "examples" / "blog" / "feed.xml"))
+    posts = sources.read_source(str(ROOT / "examples" / "blog" / "feed.xml")).posts
     assert [p.slug for p in posts] == ["flu-vaccination-2026", "new-pediatric-clinic",
                                        "heat-wave-advice", "patient-portal-results"]
     assert all(p.body.strip() and "<h1" not in p.body for p in posts)
 
 
 def test_a_stored_post_reads_back_exactly() -> None:
-    for post in sources.read_source(str(ROOT / "examples" / "blog" / "feed.xml")):
+    for post in sources.read_source(str(ROOT / "examples" / "blog" / "feed.xml")).posts:
         assert sources.from_document(sources.to_document(post), post.slug) == post
 
 
@@ -81,12 +84,12 @@ def test_slugs_are_safe_file_names(text: str, slug: str) -> None:
 
 
 def test_an_html_error_page_is_not_a_feed(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="not a readable Atom/RSS feed"):
-        sources.parse_feed(b"<html><body><h1>502 Bad Gateway</h1></html", "https://example.org/feed")
+    [failure] = sources.parse_feed(b"<html><body><h1>502 Bad Gateway</h1></html", "https://example.org/feed").failures
+    assert "not a readable Atom/RSS feed" in failure
     truncated = tmp_path / "feed.xml"
     truncated.write_bytes(ATOM[:300])
-    with pytest.raises(SourceError, match=r"feed\.xml: not a readable Atom/RSS feed"):
-        sources.read_source(str(truncated))
+    result = sources.read_source(str(truncated))
+    assert result.posts == [] and re.search(r"feed\.xml: not a readable Atom/RSS feed", result.failures[0])
 
 
 def test_a_feed_may_not_reach_outside_its_folder(tmp_path: Path) -> None:
@@ -94,24 +97,21 @@ def test_a_feed_may_not_reach_outside_its_folder(tmp_path: Path) -> None:
     feed.write_bytes(b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title>'
                      b'<link href="../secret.html"/></entry></feed>')
     (tmp_path.parent / "secret.html").write_text("<p>secret</p>")
-    with pytest.raises(SourceError, match="outside the feed's folder"):
-        sources.read_source(str(feed))
+    [failure] = sources.read_source(str(feed)).failures
+    assert "entry 1" in failure and "outside the feed's folder" in failure
 
 
 def test_missing_sources_and_oversized_posts_are_clear_errors(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="no such file or folder"):
-        sources.read_source(str(tmp_path / "nope"))
-    with pytest.raises(SourceError, match=r"no \.html files"):
-        sources.read_source(str(tmp_path))
+    assert "no such file or folder" in sources.read_source(str(tmp_path / "nope")).failures[0]
+    assert "no .html files" in sources.read_source(str(tmp_path)).failures[0]
     big = tmp_path / "big.html"
     big.write_bytes(b"<p>" + b"x" * (sources.MAX_BYTES + 1))
-    with pytest.raises(SourceError, match="over the 5242880-byte limit"):
-        sources.read_source(str(big))
+    assert "over the 5242880-byte limit" in sources.read_source(str(big)).failures[0]
 
 
 def test_a_page_in_another_encoding_is_decoded_as_declared(tmp_path: Path) -> None:
     page = tmp_path / "cafe.html"
     page.write_bytes('<meta charset="iso-8859-1"><title>Café</title><article><p>Crème brûlée</p></article>'
                      .encode("latin-1"))
-    [post] = sources.read_source(str(page))
+    [post] = sources.read_source(str(page)).posts
     assert (post.slug, post.title, post.body) == ("cafe", "Café", "<p>Crème brûlée</p>\n")

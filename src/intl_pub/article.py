@@ -114,6 +114,12 @@ def _guess_body(html: str, url: str) -> str:
         html, url=url or None, output_format="html", include_formatting=True,
         include_links=True, include_images=True, include_tables=True, favor_precision=False,
     ) or ""
+    if not readable.strip() or re.match(r"\s*<html", readable):
+        # readability found no candidate (a short page) and handed back the whole document:
+        # the page's own <article>, else <main>, else <body>.
+        page = BeautifulSoup(html, "html.parser")
+        container = page.find("article") or page.find("main") or page.body or page
+        readable = container.decode_contents()
     ours, theirs = _words(readable), _words(found)
     if theirs and ours < MIN_SHARE * theirs:
         log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",

@@ -50,7 +50,8 @@ class FetchPolicy:
     """Host names (or addresses) a source may reach even when they resolve to private
     addresses, from ``[pipeline] allowed_hosts``."""
     deadline: float = DEADLINE
-    timeout: float = TIMEOUT
+    timeout: float | None = None
+    """Seconds one connect or read may wait; None: :data:`TIMEOUT`."""
     max_bytes: int = MAX_BYTES
 
 
@@ -169,7 +170,7 @@ def _get(
         remaining = _remaining(policy, started)
         if remaining <= 0:
             raise SourceError(f"{url}: no answer within the {policy.deadline:g} s deadline")
-        timeout = httpx.Timeout(min(policy.timeout, remaining))
+        timeout = httpx.Timeout(min(policy.timeout or TIMEOUT, remaining))
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
             with client.stream("GET", current, headers=headers) as resp:
                 if resp.is_redirect and "location" in resp.headers:

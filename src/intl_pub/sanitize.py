@@ -24,7 +24,7 @@ MAX_NESTING = 200
 stored document wraps the body in three more)."""
 
 TAGS = frozenset(
-    "a abbr address article aside b bdi bdo blockquote br caption cite code col colgroup dd "
+    "a abbr address aside b bdi bdo blockquote br caption cite code col colgroup dd "
     "del details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img "
     "ins kbd li mark ol p picture pre q rp rt ruby s samp section small source span strong "
     "sub summary sup table tbody td tfoot th thead time tr u ul var wbr".split()

@@ -111,7 +111,7 @@ def parse_page(
     return Post(
         slug=slug,
         title=found.title or slug,
-        body=sanitize.clean(found.body, settings.trusted, url or slug).strip() + "\n",
+        body=_stored_body(sanitize.clean(found.body, settings.trusted, url or slug)),
         published=found.published or EPOCH,
         url=url,
         summary=found.summary,
@@ -313,6 +313,8 @@ class _Reader:
 
     def entry(self, entry: Any, base: str, pages: list[str]) -> Post | None:
         link = str(entry.get("link") or "")
+        if link.startswith("file://") and not link.startswith("file:///"):
+            link = "file:///" + link.removeprefix("file://")  # feedparser's join drops a slash
         title = _plain(entry.get("title", ""), entry.get("title_detail"))
         summary = _plain(entry.get("summary", ""), entry.get("summary_detail"))
         published = _feed_date(entry)
@@ -320,9 +322,8 @@ class _Reader:
         body = _entry_body(entry)
         slug = _slug_from_url(link) if link else slugify(title)
         if body.strip():
-            body = sanitize.clean(body, self.settings.trusted, link or title)
-            return Post(slug, title or slug, body.strip() + "\n", published or EPOCH, link,
-                        summary, identity)
+            body = _stored_body(sanitize.clean(body, self.settings.trusted, link or title))
+            return Post(slug, title or slug, body, published or EPOCH, link, summary, identity)
         if not link:
             raise SourceError("neither content nor a link")
         if link.startswith("file:"):
@@ -446,6 +447,12 @@ def _safe_xml(data: bytes, base: str) -> Any:
         raise SourceError(f"{base}: refused: the sitemap declares XML entities ({exc})") from exc
     except SafeET.ParseError as exc:
         raise SourceError(f"{base}: not a readable sitemap ({exc})") from exc
+
+
+def _stored_body(body: str) -> str:
+    """The body as from_document will read it back, so that a stored post round-trips."""
+    stored = BeautifulSoup(f"<article>\n{body.strip()}\n</article>", "html.parser").article
+    return (stored.decode_contents().strip() if stored else body.strip()) + "\n"
 
 
 def _entry_body(entry: Any) -> str:
