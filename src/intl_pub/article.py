@@ -70,6 +70,8 @@ def extract(
     soup = BeautifulSoup(html, "lxml")
     meta = _Meta(soup, url)
     title = meta.title()
+    for element in soup.find_all(["base", "script", "style", "noscript", "template"]):
+        element.decompose()  # a <base> would re-point every link; scripts are never content
     for selector in exclude_selectors:
         for element in _select(soup, selector):
             element.decompose()
@@ -120,6 +122,14 @@ def _guess_body(html: str, url: str) -> str:
         page = BeautifulSoup(html, "html.parser")
         container = page.find("article") or page.find("main") or page.body or page
         readable = container.decode_contents()
+    page = BeautifulSoup(html, "html.parser")
+    articles = page.find_all("article")
+    if len(articles) == 1:
+        # A page with one <article>: readability may not take more than it (short pages
+        # make it fall back to the whole body, navigation and footer included).
+        inside = _words(articles[0].decode_contents())
+        if inside < _words(readable) and inside >= 0.5 * _words(readable):
+            readable = articles[0].decode_contents()
     ours, theirs = _words(readable), _words(found)
     if theirs and ours < MIN_SHARE * theirs:
         log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",
@@ -137,6 +147,8 @@ def _finish(body: str, url: str, title: str) -> str:
     """Resolve relative URLs; drop a leading heading that repeats the title (the page
     template shows the title)."""
     soup = BeautifulSoup(body, "html.parser")
+    for wrapper in soup.find_all(["html", "head", "body"]):
+        wrapper.unwrap()  # readability wraps its result in <body id="readabilityBody">
     if url:
         for element in soup.find_all(True):
             for attr in ("href", "src", "poster", "cite"):

@@ -495,8 +495,11 @@ def _read_limited(path: Path) -> bytes:
 
 def _kind(data: bytes, content_type: str) -> str:
     """``feed``, ``sitemap`` or ``page``, from the content type and the first bytes."""
-    head = decode(data[:1024], "", "").lstrip().lower()
-    head = re.sub(r"^(<\?xml[^>]*>\s*|<!--.*?-->\s*)+", "", head, flags=re.S)
+    head = decode(data[:4096], "", "").lstrip().lower()
+    head = re.sub(
+        r"^(<\?xml[^>]*>\s*|<!--.*?-->\s*|<!doctype\s+(?!html)[^\[>]*(\[.*?\])?\s*>\s*)+",
+        "", head, flags=re.S,
+    )
     if head.startswith(("<urlset", "<sitemapindex")):
         return "sitemap"
     if head.startswith(("<rss", "<feed", "<rdf:rdf", "<rdf")):
