@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from intl_pub import sources
+from intl_pub.config import SourceSettings
 from intl_pub.model import Post
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +116,30 @@ def test_a_page_in_another_encoding_is_decoded_as_declared(tmp_path: Path) -> No
                      .encode("latin-1"))
     [post] = sources.read_source(str(page)).posts
     assert (post.slug, post.title, post.body) == ("cafe", "Café", "<p>Crème brûlée</p>\n")
+
+
+def test_per_source_settings_come_from_the_settings_file(tmp_path: Path) -> None:
+    from intl_pub.config import load_settings
+
+    (tmp_path / "intl-pub.toml").write_text(
+        '[pipeline]\nsources = ["https://news.example.org/feed.xml", "posts"]\n'
+        'allowed_hosts = ["Wiki.Intranet"]\nfetch_deadline_seconds = 5\n'
+        '[sources."https://news.example.org/feed.xml"]\ncontent_selector = "main .post"\n'
+        'exclude_selectors = [".share"]\n[sources.posts]\ntrusted = true\n', encoding="utf-8")
+    settings = load_settings(tmp_path, env={})
+    news = settings.for_source("https://news.example.org/feed.xml")
+    assert (news.content_selector, news.exclude_selectors, news.trusted) == ("main .post", (".share",), False)
+    assert (news.allowed_hosts, news.fetch_deadline_seconds) == (("wiki.intranet",), 5.0)
+    assert settings.for_source(str(tmp_path / "posts")).trusted is True
+    assert settings.for_source("https://other.example/").content_selector == ""
+
+
+def test_a_content_selector_overrides_the_guess(tmp_path: Path) -> None:
+    page = tmp_path / "post.html"
+    page.write_text("<title>T</title><body><div class='x'><p>Chosen words.</p></div>"
+                    "<article><p>Not these.</p></article></body>", encoding="utf-8")
+    chosen = SourceSettings(content_selector=".x")
+    [post] = sources.read_source(str(page), None, chosen).posts
+    assert post.body == "<p>Chosen words.</p>\n"
+    missing = sources.read_source(str(page), None, SourceSettings(content_selector=".nope"))
+    assert missing.posts == [] and "matches nothing" in missing.failures[0]
