@@ -51,6 +51,9 @@ LANGUAGE = {"bengali_article": "bn", "burmese_article": "my", "chinese_article":
             "latvian_article": "lv", "nepali_article": "ne", "video_article_01": "en"}
 # Not articles (section fronts, feeds) or a reference that is only a summary.
 SKIP = {"cnn_summary"}
+# Held-out pages that were looked at anyway (cnn_article's gallery shaped the debris filter in
+# intl_pub.article): counted as tuned, to keep the held-out half honest.
+LOOKED_AT = {"cnn_article"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Page:
 
     @property
     def split(self) -> str:
+        if self.name in LOOKED_AT:
+            return "tuned"
         return "held-out" if int(hashlib.sha1(self.name.encode()).hexdigest(), 16) % 2 else "tuned"
 
 

@@ -160,12 +160,41 @@ def _finish(body: str, url: str, title: str) -> str:
                     " ".join([urljoin(url, part.split()[0]), *part.split()[1:]])
                     for part in str(element["srcset"]).split(",") if part.split()
                 )
+    _drop_debris(soup)
     heading = soup.find(["h1", "h2"])
     if heading is not None and _norm(heading.get_text()) == _norm(title):
         first_text = next((s for s in soup.strings if s.strip()), None)
         if first_text is not None and heading in first_text.parents:
             heading.decompose()
     return str(soup).strip()
+
+
+_LEAF_BLOCKS = ("p", "li", "div", "span", "figcaption", "h2", "h3", "h4", "h5", "h6")
+_MEDIA = ("img", "picture", "video", "audio", "iframe", "table", "pre", "br", "hr")
+
+
+def _drop_debris(soup: BeautifulSoup) -> None:
+    """What extraction leaves around a gallery or a pager: empty blocks, the same short
+    caption repeated three times or more, and blocks of a few symbols or digits (``<<``,
+    ``1``) outside tables."""
+    blocks = [el for el in soup.find_all(_LEAF_BLOCKS) if el.find(_LEAF_BLOCKS) is None]
+    texts = [_norm(el.get_text(" ")) for el in blocks]
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[text] = counts.get(text, 0) + 1
+    for element, text in zip(blocks, texts, strict=True):
+        if element.find(_MEDIA) is not None or element.find_parent("table") is not None:
+            continue
+        raw = element.get_text(" ").strip()
+        if not raw:
+            element.decompose()
+        elif counts[text] >= 3 and len(text.split()) <= 12:
+            element.decompose()
+        elif len(raw) <= 3 and not re.search(r"[^\W\d_]", raw):
+            element.decompose()
+    for element in soup.find_all(["div", "section", "p", "ul", "ol"]):
+        if not element.get_text(strip=True) and element.find(_MEDIA) is None:
+            element.decompose()
 
 
 def _norm(text: str) -> str:
