@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -250,3 +251,24 @@ def test_feeds_with_entities_are_refused(site: Site) -> None:
 def test_a_bad_source_says_why(site: Site) -> None:
     result = sources.read_source(f"{site.url}/missing.xml")
     assert result.posts == [] and result.failures == [f"{site.url}/missing.xml: HTTP 404"]
+
+
+REAL = Path(__file__).resolve().parent / "data" / "real"
+
+
+def test_real_feeds_from_trafilatura_with_their_entry_pages(site: Site) -> None:
+    """trafilatura's test feeds, their host moved to 127.0.0.1: summary-only entries are read
+    from their links, identity is the guid / Atom id, and a rel=self-only entry fails alone."""
+    page = (REAL / "mozilla.org.firefox.developer.html").read_bytes()
+    site.routes["/blog/post/1"] = site.routes["/2003/12/13/atom03"] = page
+    rss = (REAL / "feed2.rss").read_bytes().replace(b"http://www.example.com", site.url.encode())
+    atom = (REAL / "feed1.atom").read_bytes().replace(b"http://example.org", site.url.encode())
+    site.routes["/feed.rss"], site.routes["/feed.atom"] = rss, atom
+    [post] = sources.read_source(f"{site.url}/feed.rss").posts
+    assert post.identity == "7bd204c6-1655-4c27-aeee-53f933c5395f"
+    assert post.title == "Example entry" and "<h2>WebIDE</h2>" in post.body
+    assert post.summary == "Here is some text containing an interesting description."
+    result = sources.read_source(f"{site.url}/feed.atom")
+    assert [p.identity for p in result.posts][:1] == ["urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"]
+    assert result.posts[0].title == "Atom-Powered Robots Run Amok"
+    assert len(result.posts) + len(result.failures) == 2

@@ -364,13 +364,7 @@ class _Reader:
                 if fetched is not None:
                     posts += self.guard(url, self.sitemap, fetched.data, fetched.url, 1) or []
             return posts
-        listed = []
-        for url_el in root.iter(f"{SITEMAP_NS}url"):
-            loc = (url_el.findtext(f"{SITEMAP_NS}loc") or "").strip()
-            lastmod = (url_el.findtext(f"{SITEMAP_NS}lastmod") or "").strip()
-            if loc:
-                listed.append((lastmod, loc))
-        listed.sort(reverse=True)
+        listed = sorted(((m, u) for u, m in _sitemap_urls(root)), reverse=True)
         if len(listed) > MAX_SITEMAP_URLS:
             log.warning("%s: %d pages; reading the newest %d", base, len(listed), MAX_SITEMAP_URLS)
         posts = []
@@ -436,6 +430,21 @@ def _parse_feed(data: bytes, base: str, content_type: str, trusted: bool) -> Any
     if not well_formed:
         log.warning("%s: ill-formed XML (%s); read leniently", base, problem)
     return parsed
+
+
+def sitemap_entries(data: bytes, base: str) -> list[tuple[str, str]]:
+    """``(loc, lastmod)`` of every page a sitemap lists, in its order (lastmod may be "")."""
+    return _sitemap_urls(_safe_xml(data, base))
+
+
+def _sitemap_urls(root: Any) -> list[tuple[str, str]]:
+    listed = []
+    for url_el in root.iter(f"{SITEMAP_NS}url"):
+        loc = (url_el.findtext(f"{SITEMAP_NS}loc") or "").strip()
+        lastmod = (url_el.findtext(f"{SITEMAP_NS}lastmod") or "").strip()
+        if loc:
+            listed.append((loc, lastmod))
+    return listed
 
 
 def _safe_xml(data: bytes, base: str) -> Any:
