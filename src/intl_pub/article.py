@@ -112,10 +112,14 @@ def _guess_body(html: str, url: str) -> str:
     except Exception as exc:  # readability raises its own Unparseable and lxml errors
         log.warning("%s: readability failed (%s); using trafilatura", url or "page", exc)
         readable = ""
-    found = trafilatura.extract(
-        html, url=url or None, output_format="html", include_formatting=True,
-        include_links=True, include_images=True, include_tables=True, favor_precision=False,
-    ) or ""
+    try:
+        found = trafilatura.extract(
+            html, url=url or None, output_format="html", include_formatting=True,
+            include_links=True, include_images=True, include_tables=True, include_comments=False,
+        ) or ""
+    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
+        log.warning("%s: trafilatura failed (%s); readability's result stands", url or "page", exc)
+        found = ""
     if not readable.strip() or re.match(r"\s*<html", readable):
         # readability found no candidate (a short page) and handed back the whole document:
         # the page's own <article>, else <main>, else <body>.
