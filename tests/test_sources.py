@@ -143,3 +143,63 @@ def test_a_content_selector_overrides_the_guess(tmp_path: Path) -> None:
     assert post.body == "<p>Chosen words.</p>\n"
     missing = sources.read_source(str(page), None, SourceSettings(content_selector=".nope"))
     assert missing.posts == [] and "matches nothing" in missing.failures[0]
+
+
+RSS091 = b"""<?xml version="1.0"?><rss version="0.91"><channel><title>Old</title>
+<item><title>Ninety-one</title>
+<description>&lt;p&gt;Old &lt;b&gt;style&lt;/b&gt; body.&lt;/p&gt;</description></item></channel></rss>"""
+RSS10 = b"""<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel rdf:about="https://example.org/"><title>RDF</title></channel>
+<item rdf:about="https://example.org/p/rdf"><title>RDF item</title><link>https://example.org/p/rdf</link>
+<dc:date>2026-03-10T08:00:00+02:00</dc:date>
+<content:encoded><![CDATA[<p>RDF <em>body</em>.</p>]]></content:encoded></item></rdf:RDF>"""
+LOOSE = b"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Loose</title>
+<item><title>Loose date</title><link>/p/loose</link><guid>tag:example.org,2026:1</guid>
+<pubDate>10 Mar 2026 08:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>See <a href="/about">us</a> <img src="x.png" alt="Us">.</p>]]></content:encoded></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize(
+    ("feed", "title", "published", "body"),
+    [(RSS091, "Ninety-one", None, "<p>Old <b>style</b> body.</p>\n"),
+     (RSS10, "RDF item", datetime(2026, 3, 10, 6, tzinfo=UTC), "<p>RDF <em>body</em>.</p>\n"),
+     (LOOSE, "Loose date", datetime(2026, 3, 10, 8, tzinfo=UTC),
+      '<p>See <a href="https://example.org/about">us</a> <img alt="Us" src="https://example.org/x.png"/>.</p>\n')],
+)
+def test_rss_091_rss_10_and_loose_feeds(feed: bytes, title: str, published: datetime | None,
+                                        body: str | None) -> None:
+    result = sources.parse_feed(feed, "https://example.org/feed")
+    [post] = result.posts
+    assert post.title == title and result.failures == []
+    if published:
+        assert post.published == published
+    if body:
+        assert post.body == body
+    if feed is LOOSE:
+        assert post.identity == "tag:example.org,2026:1" and post.url == "https://example.org/p/loose"
+
+
+def test_external_entities_in_a_feed_are_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    xxe = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+           '<rss version="2.0"><channel><title>t</title><item><title>&x;</title>'
+           "<description>d</description><link>https://example.org/a</link></item></channel></rss>")
+    feed = tmp_path / "feed.xml"
+    feed.write_text(xxe)
+    result = sources.read_source(str(feed))
+    assert result.posts == [] and "refused" in result.failures[0]
+    assert "TOP SECRET" not in repr(result)
+
+
+def test_forbidden_characters_never_reach_a_stored_post() -> None:
+    feed = ('<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            "<channel><title>t</title><item><title>Bad\x01 title</title><link>https://example.org/a</link>"
+            "<content:encoded><![CDATA[<p>NUL\x00 and BEL\x07 and \ufffe.</p>]]></content:encoded>"
+            "</item></channel></rss>").encode()
+    [post] = sources.parse_feed(feed, "https://example.org/feed").posts
+    assert post.title == "Bad title" and post.body == "<p>NUL and BEL and .</p>\n"

@@ -320,6 +320,8 @@ class _Reader:
         published = _feed_date(entry)
         identity = str(entry.get("id") or link)
         body = _entry_body(entry)
+        if not body.strip() and not link:
+            body = str(entry.get("summary") or "")  # RSS 0.9x: the description is the post
         slug = _slug_from_url(link) if link else slugify(title)
         if body.strip():
             body = _stored_body(sanitize.clean(body, self.settings.trusted, link or title))
