@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -129,11 +130,14 @@ def _guess_body(html: str, url: str) -> str:
     page = BeautifulSoup(html, "html.parser")
     articles = page.find_all("article")
     if len(articles) == 1:
-        # A page with one <article>: readability may not take more than it (short pages
-        # make it fall back to the whole body, navigation and footer included).
-        inside = _words(articles[0].decode_contents())
-        if inside < _words(readable) and inside >= 0.5 * _words(readable):
-            readable = articles[0].decode_contents()
+        # A page with one <article>: when readability agrees with it, or took more than it
+        # (short pages make it fall back to the whole body, navigation and footer included),
+        # the article's own markup is kept as the author wrote it (readability drops
+        # attributes such as width and height).
+        own = articles[0].decode_contents()
+        inside, taken = _words(own), _words(readable)
+        if (inside < taken and inside >= 0.5 * taken) or _agree(own, readable) >= 0.995:
+            readable = own
     ours, theirs = _words(readable), _words(found)
     if theirs and ours < MIN_SHARE * theirs:
         log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",
@@ -141,6 +145,14 @@ def _guess_body(html: str, url: str) -> str:
         body = BeautifulSoup(found, "lxml").body
         return body.decode_contents() if body else found
     return readable
+
+
+def _agree(one: str, other: str) -> float:
+    """Word-F1 between two fragments' texts."""
+    a = Counter(BeautifulSoup(one, "lxml").get_text(" ").lower().split())
+    b = Counter(BeautifulSoup(other, "lxml").get_text(" ").lower().split())
+    overlap = sum((a & b).values())
+    return 2 * overlap / (sum(a.values()) + sum(b.values())) if overlap else 0.0
 
 
 def _words(html: str) -> int:
@@ -153,6 +165,12 @@ def _finish(body: str, url: str, title: str) -> str:
     soup = BeautifulSoup(body, "html.parser")
     for wrapper in soup.find_all(["html", "head", "body"]):
         wrapper.unwrap()  # readability wraps its result in <body id="readabilityBody">
+    while True:  # ... and in <div>s of its own: one outer <div> around everything goes
+        top = [n for n in soup.contents if not (isinstance(n, str) and not n.strip())]
+        if len(top) == 1 and isinstance(top[0], Tag) and top[0].name == "div":
+            top[0].unwrap()
+            continue
+        break
     if url:
         for element in soup.find_all(True):
             for attr in ("href", "src", "poster", "cite"):

@@ -5,13 +5,15 @@ ammonia) with the allow-list below, so content/ -- and so every published
 language -- never holds ``<script>``, ``on*`` handlers, ``javascript:`` URLs,
 ``<base>``, ``<meta http-equiv=refresh>``, ``<iframe>``, ``<form>``, styles or
 classes. Kept: text structure (headings, paragraphs, lists, quotes, tables,
-figures, code), inline emphasis, links (http, https, mailto, relative) and
+figures, code), inline emphasis, links (http, https, mailto, tel, relative) and
 images with their alt text, and the attributes translation relies on
 (``lang``, ``dir``, ``title``, ``translate``, class ``notranslate``,
 ``data-l10n-context``). A source marked ``trusted = true`` is stored as sent.
 """
 
 from __future__ import annotations
+
+import re
 
 import nh3
 from bs4 import BeautifulSoup, Tag
@@ -52,7 +54,8 @@ ATTRIBUTES = {
     "del": {"cite", "datetime"},
     "ins": {"cite", "datetime"},
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_EMPTY_CLASS = re.compile(r'(<[a-zA-Z][^<>]*?)\s+class=""')
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
 def clean(html: str, trusted: bool = False, where: str = "post") -> str:
@@ -70,8 +73,9 @@ def clean(html: str, trusted: bool = False, where: str = "post") -> str:
             url_schemes=set(URL_SCHEMES),
             link_rel=None,
             strip_comments=True,
-            allowed_classes={"*": {"notranslate"}},
+            allowed_classes={tag: {"notranslate"} for tag in TAGS},  # nh3 has no "*" here
         )
+        text = _EMPTY_CLASS.sub(r"\1", text)  # what nh3 leaves of a class it emptied
     depth = nesting_depth(text)
     if depth > MAX_NESTING:
         raise SourceError(
