@@ -16,6 +16,12 @@ The pages are split in two by a hash of their name, fixed before intl-pub's
 extractor was tuned: ``tuned`` (looked at while choosing settings) and
 ``held-out`` (never looked at). Both halves are reported.
 
+``--smoke`` runs intl-pub over the 110 real pages (blogs, news, shops, mostly German)
+cached in trafilatura 0.9.0's sdist (``tests/cache``; no reference texts there): it
+reports pages that raise and the time per page. It fetches
+
+    pip download --no-binary :all: --no-deps trafilatura==0.9.0 -d bench/.cache
+
 Scores: bag-of-words F1 of the extracted text against the reference article
 (lower-cased ``\\w+`` words), the count of pages with F1 >= 0.8, and title
 accuracy (the extracted title equals the reference title, whitespace and case
@@ -85,6 +91,38 @@ def fetch_corpus() -> Path:
             check=True,
         )
     return path
+
+
+def smoke() -> None:
+    """Every cached page of trafilatura 0.9.0 through intl-pub: failures and time per page."""
+    import time
+
+    from intl_pub import sources
+    from intl_pub.encoding import decode
+
+    path = CACHE / "trafilatura-0.9.0.tar.gz"
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:",
+                        "--no-deps", "trafilatura==0.9.0", "-d", str(CACHE)], check=True)
+    times, failures = [], []
+    with tarfile.open(path) as tar:
+        for member in tar.getmembers():
+            if "/tests/cache/" not in member.name or not member.name.endswith(".html"):
+                continue
+            handle = tar.extractfile(member)
+            if handle is None:
+                continue
+            text = decode(handle.read(), "", member.name)
+            started = time.perf_counter()
+            try:
+                sources.parse_page(text, "https://example.org/post", "post")
+            except Exception as exc:  # what the smoke run is for
+                failures.append(f"{member.name}: {type(exc).__name__}: {exc}")
+            times.append(time.perf_counter() - started)
+    print(f"{len(times)} pages, {len(failures)} raised; seconds per page: mean "
+          f"{sum(times) / len(times):.2f}, max {max(times):.2f}")
+    for line in failures:
+        print(" ", line)
 
 
 def load_corpus() -> list[Page]:
@@ -206,7 +244,12 @@ def main() -> None:
     parser.add_argument("--page", help="show one page's scores per extractor")
     parser.add_argument("--only", help="run only this extractor")
     parser.add_argument("--per-page", action="store_true", help="print each page's F1 and title")
+    parser.add_argument("--smoke", action="store_true",
+                        help="intl-pub over trafilatura 0.9.0's 110 cached pages: errors, time")
     args = parser.parse_args()
+    if args.smoke:
+        smoke()
+        return
     pages = load_corpus()
     if args.list:
         for page in pages:

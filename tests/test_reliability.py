@@ -258,6 +258,24 @@ def test_a_failing_source_does_not_stop_the_others(blog: Path, server: str) -> N
     assert len(list((blog / "content").glob("*.html"))) == 4
 
 
+def test_one_bad_entry_does_not_stop_the_others_at_pull(blog: Path, server: str) -> None:
+    """A feed whose second entry links to a missing page: the first is stored, the second is
+    named in the report with its cause, and the run says it failed."""
+    feed = blog / "mixed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        "<entry><title>Good one</title><link href='https://example.org/good'/>"
+        "<content type='html'>&lt;p&gt;Fine.&lt;/p&gt;</content></entry>"
+        f"<entry><title>Broken</title><link href='{server}/missing.html'/></entry></feed>",
+        encoding="utf-8")
+    settings = replace(load_settings(blog), sources=(str(feed),), allowed_hosts=("127.0.0.1",))
+    report = pipeline.pull(settings)
+    assert (blog / "content" / "good.html").exists()
+    [failure] = report.failures
+    assert failure.startswith(f"source {feed}: ") and "entry 2" in failure
+    assert f"{server}/missing.html: HTTP 404" in failure
+
+
 def test_a_post_gone_from_the_feed_stays_published(blog: Path) -> None:
     settings = replace(load_settings(blog), engine="pseudo")
     assert pipeline.run(settings).ok
