@@ -181,8 +181,6 @@ def unique_slugs(posts: Iterable[Post]) -> list[Post]:
     return out
 
 
-
-
 def _slug_from_url(url: str) -> str:
     path = urlparse(url).path.rstrip("/")
     stem = path.rsplit("/", 1)[-1]
@@ -198,8 +196,6 @@ def _text(value: str) -> str:
 
 def _with_slug(post: Post, slug: str) -> Post:
     return replace(post, slug=slug)
-
-
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -281,7 +277,8 @@ class _Reader:
 
     def fetch_unconditionally(self, url: str) -> Fetched:
         got = fetch(url, self.policy, None)
-        assert got is not None  # only a conditional request gets 304
+        if got is None:  # a server answering 304 to an unconditional request
+            raise SourceError(f"{url}: HTTP 304 to a request that was not conditional")
         return got
 
     def guard(self, what: str, step: Any, *args: Any) -> Any:
