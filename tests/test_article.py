@@ -64,6 +64,14 @@ def test_titles_lose_the_site_name(title: str, site: str, expected: str) -> None
     assert article.extract(html, "https://www.cnn.com/x").title == expected
 
 
+def test_an_h1_that_is_the_sites_logo_is_not_the_title() -> None:
+    # Title of a real page cached in trafilatura 0.9.0's sdist (github.blog.spiceland.html).
+    html = ("<html><head><title>Leader spotlight: Erin Spiceland - The GitHub Blog</title></head>"
+            "<body><h1>The GitHub Blog</h1><article><p>Text.</p></article></body></html>")
+    assert article.extract(html, "https://github.blog/2019-03-29-leader-spotlight/").title == (
+        "Leader spotlight: Erin Spiceland")
+
+
 def test_dates_and_author_from_meta_json_ld_and_time() -> None:
     html = """<html><head><title>T</title>
     <meta property="article:published_time" content="2026-03-01T10:00:00+01:00">

@@ -354,13 +354,13 @@ def strip_site_name(title: str, sites: list[str], heading: str = "") -> str:
         return title
     if heading and _norm(heading) == _norm(title):
         return title
-    if heading:
+    keys = {_compact(s) for s in sites if s}
+    if heading and not _is_site(heading, keys):  # an <h1> that is the site's logo says nothing
         for index in range(len(parts)):
             for end in range(len(parts), index, -1):
                 piece = _rejoin(title, index, end)
                 if _norm(piece) == _norm(heading):
                     return piece
-    keys = {_compact(s) for s in sites if s}
     kept = list(parts)
     while len(kept) > 1 and _is_site(kept[-1], keys):
         kept.pop()
@@ -387,9 +387,17 @@ def _rejoin(title: str, start: int, end: int) -> str:
 
 
 def _is_site(part: str, keys: set[str]) -> bool:
+    """Whether a title part names the site: it is, starts, or closely wraps a site key
+    (``The GitHub Blog`` for github.blog, ``CNN Politics`` for cnn.com)."""
     compact = _compact(part)
     return bool(compact) and any(
-        key and (compact == key or compact.startswith(key) or key.startswith(compact))
+        key
+        and (
+            compact == key
+            or compact.startswith(key)
+            or key.startswith(compact)
+            or (len(key) >= 5 and key in compact and len(compact) <= len(key) + 6)
+        )
         for key in keys
     )
 
