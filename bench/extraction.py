@@ -57,9 +57,10 @@ LANGUAGE = {"bengali_article": "bn", "burmese_article": "my", "chinese_article":
             "latvian_article": "lv", "nepali_article": "ne", "video_article_01": "en"}
 # Not articles (section fronts, feeds) or a reference that is only a summary.
 SKIP = {"cnn_summary"}
-# Held-out pages that were looked at anyway (cnn_article's gallery shaped the debris filter in
+# Held-out pages that were looked at anyway (cnn_article's gallery shaped the debris filter,
+# cnn_002's dropped <h2 class="subheader"> the heading fix in
 # intl_pub.article): counted as tuned, to keep the held-out half honest.
-LOOKED_AT = {"cnn_article"}
+LOOKED_AT = {"cnn_article", "cnn_002"}
 
 
 @dataclass(frozen=True)

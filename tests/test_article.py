@@ -91,3 +91,15 @@ def test_dates_and_author_from_meta_json_ld_and_time() -> None:
 def test_a_real_sitemap_lists_its_pages_with_lastmod() -> None:
     entries = sources.sitemap_entries((REAL / "sitemap.xml").read_bytes(), "https://www.sitemaps.org/")
     assert len(entries) == 84 and entries[0] == ("https://www.sitemaps.org/", "2016-11-21")
+
+
+def test_the_articles_own_headings_are_kept() -> None:
+    # CNN marks its section headings <h2 class="subheader"> (newspaper4k's cnn_002.html).
+    paragraph = "<p>" + "Words of the article that make it long enough to be read as one. " * 6 + "</p>"
+    html = ("<html><head><title>Takeaways | CNN Politics</title></head><body><nav><a href='/'>Home</a>"
+            f"</nav><div class='article__content'>{paragraph}<h2 class='subheader'>The campaign comes "
+            f"to the courtroom</h2>{paragraph}<h2 id='section-header-2'>Loans at issue</h2>{paragraph}"
+            "</div></body></html>")
+    body = BeautifulSoup(article.extract(html, "https://edition.cnn.com/x").body, "html.parser")
+    assert [h.get_text() for h in body.find_all("h2")] == ["The campaign comes to the courtroom",
+                                                          "Loans at issue"]

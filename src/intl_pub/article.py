@@ -76,6 +76,7 @@ def extract(
     for selector in exclude_selectors:
         for element in _select(soup, selector):
             element.decompose()
+    _unhide_headings(soup)
     if content_selector:
         chosen = _select(soup, content_selector)
         if not chosen:
@@ -94,6 +95,19 @@ def extract(
         summary=meta.summary(),
         canonical=meta.canonical(),
     )
+
+
+def _unhide_headings(soup: BeautifulSoup) -> None:
+    """Take "header" out of headings' class and id (``<h2 class="subheader">``): readability
+    reads it as page chrome and drops the article's own section headings."""
+    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        classes = [c for c in heading.get_attribute_list("class") if c and "head" not in c.lower()]
+        if classes:
+            heading["class"] = classes
+        elif heading.has_attr("class"):
+            del heading["class"]
+        if "head" in str(heading.get("id", "")).lower():
+            del heading["id"]
 
 
 def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
