@@ -222,6 +222,12 @@ def test_a_304_feed_still_revalidates_its_pages(site: Site) -> None:
     version["page"] = b"v2"  # the page is edited, the feed is not
     edited = sources.read_source(f"{site.url}/feed.xml", validators)
     assert [p.title for p in edited.posts] == ["Clinic opens v2"] and not edited.failures
+    # A feed read in full whose page answers 304: the stored post stands, nothing fails.
+    again = sources.read_source(f"{site.url}/feed.xml", None)
+    assert [p.title for p in again.posts] == ["Clinic opens v2"]
+    validators[f"{site.url}/feed.xml"].pop("etag")
+    quiet = sources.read_source(f"{site.url}/feed.xml", validators)
+    assert quiet.posts == [] and quiet.failures == [] and not quiet.not_modified
 
 
 def test_a_sitemap_source_honours_lastmod(site: Site) -> None:
