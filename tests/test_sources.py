@@ -203,3 +203,10 @@ def test_forbidden_characters_never_reach_a_stored_post() -> None:
             "</item></channel></rss>").encode()
     [post] = sources.parse_feed(feed, "https://example.org/feed").posts
     assert post.title == "Bad title" and post.body == "<p>NUL and BEL and .</p>\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32", "utf-16-le"])
+def test_a_feed_in_utf16_or_utf32_reads_like_utf8(codec: str) -> None:
+    data = ATOM.decode("utf-8").replace('encoding="utf-8"', f'encoding="{codec}"').encode(codec)
+    result = sources.parse_feed(data, "https://example.org/feed.xml")
+    assert [p.title for p in result.posts] == ["Clinic opens", "XHTML post"] and not result.failures
