@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_segment import documents
 
-from intl_pub import catalog, pipeline, segment, sources
+from intl_pub import catalog, fetch, pipeline, segment, sources
 from intl_pub.config import load_settings
-from intl_pub.errors import LockError, SourceError
+from intl_pub.errors import LockError
 from intl_pub.locales import TARGETS as LOCALES
 from intl_pub.model import Translation
 
@@ -205,8 +205,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setattr(sources, "BACKOFF", 0.01)
-    monkeypatch.setattr(sources, "TIMEOUT", 0.5)
+    monkeypatch.setattr(fetch, "BACKOFF", 0.01)
+    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
     Handler.hits = {}
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -227,8 +227,8 @@ def test_http_304_is_respected_and_the_posts_stay(blog: Path, server: str) -> No
 
 
 def test_server_errors_are_retried_with_backoff(server: str) -> None:
-    posts = sources.read_source(f"{server}/flaky.xml")
-    assert posts is not None and [p.slug for p in posts] == ["hello-clinic"]
+    result = sources.read_source(f"{server}/flaky.xml")
+    assert [p.slug for p in result.posts] == ["hello-clinic"] and result.failures == []
     assert Handler.hits["/flaky.xml"] == 3
 
 
@@ -238,16 +238,16 @@ def test_server_errors_are_retried_with_backoff(server: str) -> None:
      ("/error", "error page ('502 Bad Gateway')"), ("/missing.xml", "HTTP 404")],
 )
 def test_bad_sources_are_clear_errors(server: str, path: str, message: str) -> None:
-    with pytest.raises(SourceError) as error:
-        sources.read_source(server + path)
-    assert message in str(error.value) and path in str(error.value)
+    result = sources.read_source(server + path)
+    [failure] = result.failures
+    assert result.posts == [] and message in failure and path in failure
 
 
 def test_encodings_declared_or_not(server: str) -> None:
-    [post] = sources.read_source(f"{server}/latin1.html") or []
+    [post] = sources.read_source(f"{server}/latin1.html").posts
     assert post.body == "<p>Crème brûlée</p>\n"
-    [wrong] = sources.read_source(f"{server}/misdeclared.html") or []
-    assert wrong.body == "<p>Cr\ufffdme</p>\n"  # replaced, not a crash
+    [wrong] = sources.read_source(f"{server}/misdeclared.html").posts
+    assert wrong.body in {"<p>Crème</p>\n", "<p>Cr\ufffdme</p>\n"}  # guessed or replaced, no crash
 
 
 def test_a_failing_source_does_not_stop_the_others(blog: Path, server: str) -> None:
@@ -256,6 +256,24 @@ def test_a_failing_source_does_not_stop_the_others(blog: Path, server: str) -> N
     assert report.failures == [f"source {server}/error: {server}/error: the server sent an error page "
                                "('502 Bad Gateway'), not a feed or a post"]
     assert len(list((blog / "content").glob("*.html"))) == 4
+
+
+def test_one_bad_entry_does_not_stop_the_others_at_pull(blog: Path, server: str) -> None:
+    """A feed whose second entry links to a missing page: the first is stored, the second is
+    named in the report with its cause, and the run says it failed."""
+    feed = blog / "mixed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        "<entry><title>Good one</title><link href='https://example.org/good'/>"
+        "<content type='html'>&lt;p&gt;Fine.&lt;/p&gt;</content></entry>"
+        f"<entry><title>Broken</title><link href='{server}/missing.html'/></entry></feed>",
+        encoding="utf-8")
+    settings = replace(load_settings(blog), sources=(str(feed),), allowed_hosts=("127.0.0.1",))
+    report = pipeline.pull(settings)
+    assert (blog / "content" / "good.html").exists()
+    [failure] = report.failures
+    assert failure.startswith(f"source {feed}: ") and "entry 2" in failure
+    assert f"{server}/missing.html: HTTP 404" in failure
 
 
 def test_a_post_gone_from_the_feed_stays_published(blog: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -196,3 +197,32 @@ def _shape(html: str) -> Counter[tuple[str, tuple[tuple[str, str], ...]]]:
         )
         for el in soup.find_all(True)
     )
+
+
+def test_text_that_looks_like_a_token_is_escaped_and_comes_back_as_written() -> None:
+    html = "<p>Type &lt;1&gt;here&lt;/1&gt; then <b>save</b> &lt;2/&gt;.</p>"
+    [unit] = segment.extract(html)
+    assert unit.msgid == "Type <1/>here<2/> then <3>save</3> <4/>."
+    translated = segment.apply(html, lambda u: Rendering("Escribe <1/>aquí<2/> y <3>guarda</3> <4/>."))
+    assert translated == "<p>Escribe &lt;1&gt;aquí&lt;/1&gt; y <b>guarda</b> &lt;2/&gt;.</p>"
+    assert segment.apply(html, lambda u: None) == html
+    # The literal text is a void token: a translation may not turn it into markup.
+    broken = segment.apply(html, lambda u: Rendering("<1>aquí</1><2/><3>x</3><4/>"))
+    assert "<p lang=\"en\">" in broken and "&lt;1&gt;here" in broken
+
+
+def test_token_looking_code_is_shown_disarmed_and_published_as_in_the_source() -> None:
+    html = "<p>Use <code>&lt;1&gt;</code> in templates.</p>"
+    [unit] = segment.extract(html)
+    assert unit.msgid == "Use <1>‹1›</1> in templates."
+    assert segment.apply(html, lambda u: Rendering("Usa <1>‹1›</1> en plantillas.")) == (
+        "<p>Usa <code>&lt;1&gt;</code> en plantillas.</p>")
+
+
+def test_a_page_a_thousand_divs_deep_is_refused_with_a_clear_error() -> None:
+    deep = "<div>" * 1000 + "<p>Deep text.</p>" + "</div>" * 1000
+    with pytest.raises(segment.TooDeep, match=r"nested 1001 deep .* at most 256 levels"):
+        segment.extract(deep)
+    at_limit = "<div>" * (segment.MAX_DEPTH - 2) + "<p>Deep <b>text</b>.</p>" + "</div>" * (segment.MAX_DEPTH - 2)
+    assert [u.msgid for u in segment.extract(at_limit)] == ["Deep <1>text</1>."]
+    assert segment.apply(at_limit, lambda u: None) == at_limit

@@ -23,6 +23,22 @@ GLOSSARY_FILE = "glossary.toml"
 
 
 @dataclass(frozen=True)
+class SourceSettings:
+    """How one source is read: ``[pipeline]`` network rules and its ``[sources."…"]`` table."""
+
+    content_selector: str = ""
+    """CSS selector of the article on this source's pages; empty: extraction guesses."""
+    exclude_selectors: tuple[str, ...] = ()
+    """CSS selectors of parts to drop before extraction (share bars, related posts)."""
+    trusted: bool = False
+    """Store this source's markup as sent, unsanitized (scripts included): opt-in only."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Hosts a source may lead to even when they resolve to internal addresses."""
+    fetch_deadline_seconds: float = 60.0
+    """Total time one fetch may take, besides the per-read timeout."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know, resolved to absolute paths."""
 
@@ -46,6 +62,24 @@ class Settings:
     """Per-locale overrides: ``{"ru": {"index": 0.5, "publish": 0.0}}``."""
     lock_wait_seconds: float = 0.0
     """How long a run waits for another run's lock before failing (0 = fail at once)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """``[pipeline] allowed_hosts``: internal hosts a source may lead to (see SOURCES.md)."""
+    fetch_deadline_seconds: float = 60.0
+    """``[pipeline] fetch_deadline_seconds``: total time one fetch may take."""
+    source_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``[sources."URL_OR_PATH"]`` tables: content_selector, exclude_selectors, trusted."""
+
+    def for_source(self, source: str) -> SourceSettings:
+        """How ``source`` (as named in settings or on the command line) is read."""
+        wanted = resolve_source(self, source)
+        table = next(
+            (t for key, t in self.source_tables.items() if resolve_source(self, key) == wanted), {}
+        )
+        return SourceSettings(
+            allowed_hosts=self.allowed_hosts,
+            fetch_deadline_seconds=self.fetch_deadline_seconds,
+            **table,
+        )
 
     def threshold(self, locale: Locale, kind: str) -> float:
         """The locale's ``publish`` or ``index`` threshold (share of reviewed blocks)."""
@@ -142,9 +176,14 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             "min_reviewed_to_publish",
             "locales",
         },
-        "pipeline": {"sources", "locales", "engine", "lock_wait_seconds"},
+        "pipeline": {
+            "sources", "locales", "engine", "lock_wait_seconds", "allowed_hosts",
+            "fetch_deadline_seconds",
+        },
     }
     values: dict[str, Any] = {}
+    if "sources" in data:
+        values["source_tables"] = _source_tables(path, data.pop("sources"))
     for section, keys in data.items():
         if section not in known or not isinstance(keys, dict):
             raise ConfigError(f"{path}: unknown section [{section}]; expected [site] or [pipeline]")
@@ -165,10 +204,18 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 def _coerce(path: Path, name: str, value: Any) -> Any:
     if name == "locales":
         return parse_locales(value)
-    if name == "sources":
+    if name in {"sources", "allowed_hosts", "exclude_selectors"}:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: sources must be a list of strings")
-        return tuple(value)
+            raise ConfigError(f"{path}: {name} must be a list of strings")
+        return tuple(v.lower() for v in value) if name == "allowed_hosts" else tuple(value)
+    if name == "trusted":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: trusted must be true or false")
+        return value
+    if name == "fetch_deadline_seconds":
+        if not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{path}: fetch_deadline_seconds must be a positive number")
+        return float(value)
     if name in {"min_reviewed_to_index", "min_reviewed_to_publish", "lock_wait_seconds"}:
         if not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"{path}: {name} must be a non-negative number")
@@ -196,3 +243,20 @@ def _thresholds(path: Path, value: Any) -> dict[str, dict[str, float]]:
             kind = key.removeprefix("min_reviewed_to_")
             result.setdefault(locale.tag, {})[kind] = _coerce(path, key, number)
     return result
+
+
+def _source_tables(path: Path, value: Any) -> dict[str, dict[str, Any]]:
+    """``[sources."https://host/feed.xml"] content_selector = "main .post"`` -> per-source keys."""
+    known = {"content_selector", "exclude_selectors", "trusted"}
+    if not isinstance(value, dict) or not all(isinstance(t, dict) for t in value.values()):
+        raise ConfigError(f'{path}: [sources."URL_OR_PATH"] must hold one table per source')
+    tables: dict[str, dict[str, Any]] = {}
+    for source, table in value.items():
+        for key, setting in table.items():
+            if key not in known:
+                raise ConfigError(
+                    f'{path}: unknown key {key!r} in [sources."{source}"]; expected one of '
+                    + ", ".join(sorted(known))
+                )
+            tables.setdefault(source, {})[key] = _coerce(path, key, setting)
+    return tables

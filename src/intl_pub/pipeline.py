@@ -155,10 +155,7 @@ def pull(
     seen_files: dict[str, list[int]] = dict(state.get("files", {}))
     posts: list[Post] = []
     for source in chosen:
-        try:
-            posts.extend(_read_source(settings, source, validators, seen_files))
-        except IntlPubError as exc:
-            report.failures.append(f"source {source}: {exc}")
+        posts.extend(_read_source(settings, source, validators, seen_files, report))
     identities = store.identities()
     if not identities:
         identities = _identities_of(store)
@@ -177,33 +174,41 @@ def _read_source(
     source: str,
     validators: dict[str, Any],
     seen_files: dict[str, list[int]],
+    report: RunReport,
 ) -> list[Post]:
-    """The posts of one source that may have changed since the last pull."""
+    """The posts of one source that may have changed since the last pull.
+
+    A post that cannot be read is a line in the report; the others are returned.
+    """
     resolved = resolve_source(settings, source)
-    if "://" in resolved:
-        found = sources.read_source(resolved, validators)
-        if found is None:
-            log.info("%s: not modified since the last pull", source)
-        return found or []
+    options = settings.for_source(source)
     path = Path(resolved)
-    if not path.is_dir() and path.suffix.lower() not in {".html", ".htm"}:
-        return sources.read_source(resolved, validators) or []  # a feed: its pages may change
+    if "://" in resolved or (not path.is_dir() and path.suffix.lower() not in {".html", ".htm"}):
+        found = sources.read_source(resolved, validators, options)  # a feed: its pages may change
+        report.failures.extend(f"source {source}: {line}" for line in found.failures)
+        if found.not_modified:
+            log.info("%s: not modified since the last pull", source)
+        return found.posts
     files = sorted([*path.glob("*.html"), *path.glob("*.htm")]) if path.is_dir() else [path]
     if path.is_dir() and not files:
-        raise IntlPubError(f"{path}: no .html files in this folder")
+        report.failures.append(f"source {source}: {path}: no .html files in this folder")
     posts: list[Post] = []
     for file in files:
         try:
             st = file.stat()
         except FileNotFoundError:
-            raise IntlPubError(
-                f"{file}: no such file or folder; check --source or intl-pub.toml"
-            ) from None
+            report.failures.append(
+                f"source {source}: {file}: no such file or folder; check --source or intl-pub.toml"
+            )
+            continue
         signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         if seen_files.get(str(file)) == signature:
             continue  # a page file unchanged since the last pull
-        posts.extend(sources.read_source(str(file), validators) or [])
-        seen_files[str(file)] = signature
+        found = sources.read_source(str(file), validators, options)
+        report.failures.extend(f"source {source}: {line}" for line in found.failures)
+        posts.extend(found.posts)
+        if not found.failures:
+            seen_files[str(file)] = signature
     return posts
 
 

@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import PageElement, PreformattedString
 
 from intl_pub import tokens
+from intl_pub.errors import SourceError
 from intl_pub.model import Unit
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,10 @@ META_KEYS = frozenset(
     {"description", "og:title", "og:description", "twitter:title", "twitter:description"}
 )
 CONTEXT_ATTR = "data-l10n-context"
+MAX_DEPTH = 256
+"""Deepest element nesting a document may have. The walker recurses once per level;
+past this a post is refused with :class:`TooDeep` rather than exhausting Python's stack
+(sources refuses such a post at pull time already, naming it)."""
 
 _WS = re.compile(r"[ \t\n\r\f]+")
 _URL = re.compile(r"\b(?:https?://|www\.|mailto:)\S+", re.I)
@@ -70,9 +75,34 @@ class Rendering:
 Lookup = Callable[[Unit], Rendering | None]
 
 
+class TooDeep(SourceError):
+    """A document nested deeper than :data:`MAX_DEPTH` elements: refused, not walked."""
+
+
 def parse(html: str) -> BeautifulSoup:
-    """Parse with the stdlib parser: it keeps source lines and the author's markup as is."""
-    return BeautifulSoup(html, "html.parser")
+    """Parse with the stdlib parser: it keeps source lines and the author's markup as is.
+
+    Raises TooDeep for a document nested deeper than :data:`MAX_DEPTH`.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    deepest, line = nesting_depth(soup)
+    if deepest > MAX_DEPTH:
+        raise TooDeep(
+            f"elements nested {deepest} deep (line {line}); at most {MAX_DEPTH} levels are read"
+        )
+    return soup
+
+
+def nesting_depth(soup: Tag) -> tuple[int, int]:
+    """The deepest element nesting in ``soup`` and the source line where it is, iteratively."""
+    deepest, line = 0, 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > deepest:
+            deepest, line = depth, element.sourceline or 0
+        stack.extend((child, depth + 1) for child in element.children if isinstance(child, Tag))
+    return deepest, line
 
 
 def extract(html: str) -> list[Unit]:
@@ -140,7 +170,9 @@ class _RunSlot(_Slot):
     unit: Unit
     parent: Tag
     nodes: list[PageElement]
-    numbered: dict[int, Tag]
+    numbered: dict[int, PageElement]
+    """Token number -> the inline element it stands for, or a piece of the source's own
+    text that looks like a token (``<1>`` written in prose), kept as a void token."""
     whole: bool
     """True when the run is all of its parent's content, so marks go on the parent."""
 
@@ -188,7 +220,7 @@ class _RunSlot(_Slot):
                 out.append(NavigableString(item))
                 continue
             source = self.numbered[item.number]
-            if item.void or _is_protected(source):
+            if item.void or not isinstance(source, Tag) or _is_protected(source):
                 out.append(copy.copy(source))
                 continue
             element = soup.new_tag(source.name, attrs=dict(source.attrs))
@@ -236,10 +268,12 @@ def _element(element: Tag) -> Iterator[_Slot]:
 
 
 def _run(parent: Tag, nodes: list[PageElement], whole: bool) -> Iterator[_Slot]:
-    numbered: dict[int, Tag] = {}
+    numbered: dict[int, PageElement] = {}
     text = "".join(_flatten(node, numbered) for node in nodes)
     msgid = normalize(text)
-    attr_slots = [slot for el in numbered.values() for slot in _attributes(el)]
+    attr_slots = [
+        slot for el in numbered.values() if isinstance(el, Tag) for slot in _attributes(el)
+    ]
     readable = "".join(_readable(node) for node in nodes)
     if is_translatable(readable):
         line = _line(parent, nodes)
@@ -249,21 +283,40 @@ def _run(parent: Tag, nodes: list[PageElement], whole: bool) -> Iterator[_Slot]:
     yield from attr_slots
 
 
-def _flatten(node: PageElement, numbered: dict[int, Tag]) -> str:
-    """Text of a run with inline elements as numbered tokens (numbers in document order)."""
+def _flatten(node: PageElement, numbered: dict[int, PageElement]) -> str:
+    """Text of a run with inline elements as numbered tokens (numbers in document order).
+
+    Text that itself looks like a token (a post writing ``&lt;1&gt;`` in prose) becomes
+    a void token standing for that literal text, so it can never collide with a real
+    token and is published exactly as written.
+    """
     if isinstance(node, Comment) or isinstance(node, PreformattedString):
         return ""
     if isinstance(node, NavigableString):
-        return str(node)
+        return _escape_token_text(str(node), numbered)
     assert isinstance(node, Tag)
     number = len(numbered) + 1
     numbered[number] = node
     if _is_void(node):
         return f"<{number}/>"
     if _is_protected(node):
-        return f"<{number}>{node.get_text()}</{number}>"
+        # Shown for context only and always published as in the source: a token-looking
+        # piece there is disarmed with look-alike brackets.
+        shown = tokens.TOKEN_RE.sub(lambda m: f"‹{m.group(0)[1:-1]}›", node.get_text())
+        return f"<{number}>{shown}</{number}>"
     inner = "".join(_flatten(child, numbered) for child in node.children)
     return f"<{number}>{inner}</{number}>"
+
+
+def _escape_token_text(text: str, numbered: dict[int, PageElement]) -> str:
+    out, pos = [], 0
+    for match in tokens.TOKEN_RE.finditer(text):
+        number = len(numbered) + 1
+        numbered[number] = NavigableString(match.group(0))
+        out += [text[pos : match.start()], f"<{number}/>"]
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _readable(node: PageElement) -> str:
@@ -338,7 +391,9 @@ def _is_protected(element: Tag) -> bool:
     return element.name in PROTECTED_INLINE or element.name in SKIP_TAGS or _is_skipped(element)
 
 
-def _is_void(element: Tag) -> bool:
+def _is_void(element: PageElement) -> bool:
+    if not isinstance(element, Tag):
+        return True  # the source's own token-looking text
     return element.is_empty_element or not element.contents or element.name in SKIP_TAGS
 
 

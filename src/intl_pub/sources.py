@@ -1,44 +1,53 @@
-"""Where posts come from: Atom/RSS feeds, single post pages, folders of HTML files.
+"""Where posts come from: feeds, sitemaps, post pages, HTML files and folders -> Post.
 
-The only module that touches the network (httpx). Every source becomes a list
-of :class:`Post`; the pipeline stores each as ``content/<slug>.html``, a small
-standalone English document that the segmenter and publisher both read.
+Every source becomes a :class:`SourceResult`: the posts it gave, one line per
+entry that failed (the others are still returned), and whether the server
+said nothing changed. The pipeline stores each post as ``content/<slug>.html``,
+a small standalone English document that the segmenter and publisher both read.
+
+What a source may be, what is extracted and what is kept: docs/SOURCES.md.
+The network and its safety rules live in :mod:`intl_pub.fetch`, article
+extraction in :mod:`intl_pub.article`, the allow-list in :mod:`intl_pub.sanitize`.
 """
 
 from __future__ import annotations
 
-import copy
-import email.utils
 import html
+import io
 import logging
 import re
-import time
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from typing import Any
+from urllib.parse import urlparse
 
-import httpx
+import feedparser
 from bs4 import BeautifulSoup
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 
-from intl_pub.errors import SourceError
+from intl_pub import article, sanitize
+from intl_pub.config import SourceSettings
+from intl_pub.encoding import decode
+from intl_pub.errors import IntlPubError, SourceError
+from intl_pub.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
 from intl_pub.model import Post
 
 log = logging.getLogger(__name__)
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-XHTML = "{http://www.w3.org/1999/xhtml}"
-CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}"
-MAX_BYTES = 5 * 1024 * 1024
-TIMEOUT = 20.0
-RETRIES = 3
-BACKOFF = 1.0
-"""Seconds before the first retry; doubled each time."""
 PUBLISHED_META = "intl-pub:published"
+IDENTITY_META = "intl-pub:identity"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RESERVED_SLUGS = frozenset({"site", "templates"})
+MAX_SITEMAP_URLS = 1000
+"""Pages read from one sitemap (its newest by lastmod); the rest wait for the next pull."""
+PAGES_KEY = "pages"
+"""validators[feed_url][PAGES_KEY]: the entry pages fetched last time, space-separated, so a
+feed that answers 304 can still re-validate them."""
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _ERROR_PAGE = re.compile(
     r"^\s*(?:[45]\d\d\b|error\b)|\b(?:not found|bad gateway|service unavailable|"
     r"internal server error|access denied|forbidden)\b",
@@ -46,75 +55,67 @@ _ERROR_PAGE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class SourceResult:
+    """What one source gave."""
+
+    posts: list[Post] = field(default_factory=list)
+    """The posts read (slugs unique within the source)."""
+    failures: list[str] = field(default_factory=list)
+    """One line per entry (or the whole source) that could not be read: which, and why."""
+    not_modified: bool = False
+    """The server said nothing changed (HTTP 304, for the feed and its pages)."""
+
+
 def read_source(
-    source: str, validators: dict[str, dict[str, str]] | None = None
-) -> list[Post] | None:
-    """All posts of one source: a feed (URL or file), a post URL, an HTML file or a folder.
+    source: str,
+    validators: dict[str, dict[str, str]] | None = None,
+    settings: SourceSettings | None = None,
+) -> SourceResult:
+    """All posts of one source: a feed or sitemap (URL or file), a post URL, an HTML file or
+    a folder of them. Never raises for bad input: every failure is a line of the result.
 
-    ``validators`` holds each URL's ETag/Last-Modified from the previous pull
-    and is updated in place; a server that answers 304 Not Modified gives
-    None (nothing to read: the stored posts stand).
+    ``validators`` holds each fetched URL's ETag/Last-Modified (and a feed's entry pages)
+    from the previous pull and is updated in place.
     """
-    if "://" in source:
-        fetched = _fetch(source, validators)
-        if fetched is None:
-            return None
-        data, final_url, content_type = fetched
-        if _looks_like_feed(data, content_type):
-            return parse_feed(data, final_url)
-        post = parse_page(_decode(data, content_type, source), final_url, _slug_from_url(final_url))
-        if _ERROR_PAGE.search(post.title) and len(post.body) < 2000:
-            raise SourceError(
-                f"{source}: the server sent an error page ({post.title!r}), not a feed or a post"
-            )
-        return [post]
-    path = Path(source)
-    if path.is_dir():
-        files = sorted(path.glob("*.html")) + sorted(path.glob("*.htm"))
-        if not files:
-            raise SourceError(f"{path}: no .html files in this folder")
-        return [_read_page_file(f) for f in files]
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file or folder; check --source or intl-pub.toml")
-    data = _read_limited(path)
-    if _looks_like_feed(data, ""):
-        return parse_feed(data, path.resolve().as_uri())
-    return [_read_page_file(path)]
-
-
-def parse_feed(data: bytes, base: str) -> list[Post]:
-    """Posts of an Atom or RSS 2.0 feed; entries without content are fetched from their link."""
+    reader = _Reader(settings or SourceSettings(), validators, source)
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise SourceError(f"{base}: not a readable Atom/RSS feed ({exc})") from exc
-    if root.tag == f"{ATOM}feed":
-        entries = [_atom_entry(e, base) for e in root.iter(f"{ATOM}entry")]
-    elif root.tag == "rss":
-        entries = [_rss_item(e, base) for e in root.iter("item")]
-    else:
-        raise SourceError(f"{base}: <{root.tag}> is neither an Atom <feed> nor an RSS <rss>")
-    return unique_slugs(entries)
+        posts, not_modified = reader.source(source)
+    except IntlPubError as exc:
+        return SourceResult([], [str(exc)])
+    except Exception as exc:  # a library failing on hostile input fails this source only
+        log.exception("%s: unexpected error", source)
+        return SourceResult([], [f"{source}: {type(exc).__name__}: {exc}"])
+    return SourceResult(unique_slugs(posts), reader.failures, not_modified)
 
 
-def parse_page(text: str, url: str, slug: str) -> Post:
-    """A post from a whole HTML page: its <article>, else <main>, else <body>."""
-    soup = BeautifulSoup(text, "html.parser")
-    body = soup.find("article") or soup.find("main") or soup.body or soup
-    heading = body.find("h1") if hasattr(body, "find") else None
-    title = _text(soup.title.get_text()) if soup.title else ""
-    if heading is not None:
-        title = title or _text(heading.get_text())
-        heading.decompose()  # the title is rendered by the page template
-    description = soup.find("meta", attrs={"name": "description"})
-    summary = _text(str(description.get("content", ""))) if description else ""
+def parse_feed(
+    data: bytes, base: str, settings: SourceSettings | None = None, content_type: str = ""
+) -> SourceResult:
+    """Posts of an RSS 0.9x/1.0/2.0 or Atom feed held in ``data`` (read from ``base``);
+    entries without content are fetched from their link, within the safety rules."""
+    reader = _Reader(settings or SourceSettings(), None, base)
+    try:
+        posts = reader.feed(data, base, content_type)
+    except IntlPubError as exc:
+        return SourceResult([], [str(exc)])
+    return SourceResult(unique_slugs(posts), reader.failures)
+
+
+def parse_page(
+    text: str, url: str, slug: str, settings: SourceSettings | None = None
+) -> Post:
+    """A post from a whole HTML page: its article, title and metadata, sanitized."""
+    settings = settings or SourceSettings()
+    found = article.extract(text, url, settings.content_selector, settings.exclude_selectors)
     return Post(
         slug=slug,
-        title=title or slug,
-        body=body.decode_contents().strip() + "\n",
-        published=_page_date(soup),
+        title=found.title or slug,
+        body=_stored_body(sanitize.clean(found.body, settings.trusted, url or slug)),
+        published=found.published or EPOCH,
         url=url,
-        summary=summary,
+        summary=found.summary,
+        identity=found.canonical or url,
     )
 
 
@@ -122,30 +123,38 @@ def to_document(post: Post) -> str:
     """The stored form of a post: content/<slug>.html, what the catalogs are built from."""
     esc = html.escape
     canonical = f'<link rel="canonical" href="{esc(post.url)}">\n' if post.url else ""
+    identity = (
+        f'<meta name="{IDENTITY_META}" content="{esc(post.identity)}">\n' if post.identity else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(post.title, quote=False)}</title>\n"
         f'<meta name="description" content="{esc(post.summary)}">\n'
         f'<meta name="{PUBLISHED_META}" content="{post.published.isoformat()}">\n'
-        f"{canonical}</head>\n<body>\n<article>\n{post.body.strip()}\n</article>\n</body>\n</html>\n"
+        f"{identity}{canonical}</head>\n<body>\n<article>\n{post.body.strip()}\n</article>\n"
+        "</body>\n</html>\n"
     )
 
 
 def from_document(text: str, slug: str) -> Post:
     """Read back a stored post (the inverse of :func:`to_document`)."""
     soup = BeautifulSoup(text, "html.parser")
-    article = soup.find("article")
-    if article is None or soup.title is None:
+    stored = soup.find("article")
+    if stored is None or soup.title is None:
         raise SourceError(f"content/{slug}.html: not a stored post (no <title> or <article>)")
     canonical = soup.find("link", attrs={"rel": "canonical"})
     description = soup.find("meta", attrs={"name": "description"})
+    published = soup.find("meta", attrs={"name": PUBLISHED_META})
+    identity = soup.find("meta", attrs={"name": IDENTITY_META})
     return Post(
         slug=slug,
         title=soup.title.get_text(),
-        body=article.decode_contents().strip() + "\n",
-        published=_page_date(soup),
+        body=stored.decode_contents().strip() + "\n",
+        published=(article.parse_date(str(published.get("content", ""))) if published else None)
+        or EPOCH,
         url=str(canonical.get("href", "")) if canonical else "",
         summary=str(description.get("content", "")) if description else "",
+        identity=str(identity.get("content", "")) if identity else "",
     )
 
 
@@ -172,151 +181,6 @@ def unique_slugs(posts: Iterable[Post]) -> list[Post]:
     return out
 
 
-# --- feeds ----------------------------------------------------------------------------
-
-
-def _atom_entry(entry: ET.Element, base: str) -> Post:
-    link = ""
-    for el in entry.findall(f"{ATOM}link"):
-        if el.get("rel", "alternate") == "alternate":
-            link = urljoin(base, el.get("href", ""))
-            break
-    title = _atom_text(entry.find(f"{ATOM}title"))
-    published = _iso_date(
-        _child_text(entry, f"{ATOM}published") or _child_text(entry, f"{ATOM}updated")
-    )
-    summary = _text(_atom_text(entry.find(f"{ATOM}summary")))
-    content = entry.find(f"{ATOM}content")
-    body = _atom_html(content) if content is not None and content.get("src") is None else ""
-    return _entry_post(title, link, published, summary, body, base)
-
-
-def _rss_item(item: ET.Element, base: str) -> Post:
-    link = urljoin(base, _child_text(item, "link"))
-    title = _text(_child_text(item, "title"))
-    date = _child_text(item, "pubDate")
-    try:
-        published = email.utils.parsedate_to_datetime(date) if date else EPOCH
-    except (TypeError, ValueError):
-        log.warning("%s: unreadable pubDate %r", link or title, date)
-        published = EPOCH
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    description = _child_text(item, "description")
-    body = _child_text(item, f"{CONTENT_NS}encoded")
-    summary = _text(BeautifulSoup(description, "html.parser").get_text()) if description else ""
-    return _entry_post(title, link, published, summary, body or "", base)
-
-
-def _entry_post(
-    title: str, link: str, published: datetime, summary: str, body: str, base: str
-) -> Post:
-    """A feed entry; when the feed carries only a summary, the linked page is the post."""
-    slug = _slug_from_url(link) if link else slugify(title)
-    if body.strip():
-        return Post(slug, title or slug, body.strip() + "\n", published, link, summary)
-    if not link:
-        raise SourceError(f"{base}: feed entry {title!r} has neither content nor a link")
-    if link.startswith("file:"):
-        # Only a feed on disk may point at files, and only beside or below itself.
-        page_path = Path(urlparse(link).path)
-        feed_dir = Path(urlparse(base).path).parent
-        if not base.startswith("file:") or not page_path.resolve().is_relative_to(
-            feed_dir.resolve()
-        ):
-            raise SourceError(
-                f"{base}: entry {title!r} links to a local file outside the feed's folder"
-            )
-        post, url = _read_page_file(page_path), ""
-    else:
-        post, url = (read_source(link) or [])[0], link
-    return Post(slug, title or post.title, post.body, published, url, summary or post.summary)
-
-
-def _atom_text(element: ET.Element | None) -> str:
-    if element is None:
-        return ""
-    if element.get("type") in {"html", "xhtml"}:
-        return _text(BeautifulSoup(_atom_html(element), "html.parser").get_text())
-    return _text("".join(element.itertext()))
-
-
-def _atom_html(element: ET.Element) -> str:
-    if element.get("type") == "xhtml":
-        div = next(iter(element), None)
-        if div is None:
-            return ""
-        div = copy.deepcopy(div)
-        for node in div.iter():
-            if isinstance(node.tag, str) and node.tag.startswith(XHTML):
-                node.tag = node.tag[len(XHTML) :]
-        parts = [html.escape(div.text or "", quote=False)]
-        parts += [ET.tostring(child, encoding="unicode", method="html") for child in div]
-        return "".join(parts)
-    return element.text or ""
-
-
-def _child_text(element: ET.Element, tag: str) -> str:
-    child = element.find(tag)
-    return (child.text or "").strip() if child is not None else ""
-
-
-# --- pages and files ------------------------------------------------------------------
-
-
-def _read_page_file(path: Path) -> Post:
-    data = _read_limited(path)
-    return parse_page(_decode(data, "", str(path)), "", slugify(path.stem))
-
-
-def _read_limited(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise SourceError(f"{path}: {size} bytes is over the {MAX_BYTES}-byte limit for a post")
-    return path.read_bytes()
-
-
-def _decode(data: bytes, content_type: str, where: str) -> str:
-    """UTF-8 unless the server or the page says otherwise; undecodable bytes are replaced."""
-    declared = re.search(r"charset=([\w-]+)", content_type, re.I)
-    if declared is None:
-        declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", data[:2048], re.I)
-    charset = declared.group(1) if declared else "utf-8"
-    if isinstance(charset, bytes):
-        charset = charset.decode("ascii")
-    try:
-        return data.decode(charset)
-    except (LookupError, UnicodeDecodeError):
-        log.warning("%s: not valid %s; undecodable bytes replaced", where, charset)
-        return data.decode("utf-8", errors="replace")
-
-
-def _page_date(soup: BeautifulSoup) -> datetime:
-    for attrs in (
-        {"name": PUBLISHED_META},
-        {"property": "article:published_time"},
-        {"name": "date"},
-    ):
-        meta = soup.find("meta", attrs=attrs)
-        if meta is not None and meta.get("content"):
-            return _iso_date(str(meta["content"]))
-    time_el = soup.find("time", attrs={"datetime": True})
-    if time_el is not None:
-        return _iso_date(str(time_el["datetime"]))
-    return EPOCH
-
-
-def _iso_date(value: str) -> datetime:
-    if not value:
-        return EPOCH
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        log.warning("unreadable date %r", value)
-        return EPOCH
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _slug_from_url(url: str) -> str:
     path = urlparse(url).path.rstrip("/")
     stem = path.rsplit("/", 1)[-1]
@@ -331,69 +195,326 @@ def _text(value: str) -> str:
 
 
 def _with_slug(post: Post, slug: str) -> Post:
-    return Post(slug, post.title, post.body, post.published, post.url, post.summary)
+    return replace(post, slug=slug)
 
 
-def _looks_like_feed(data: bytes, content_type: str) -> bool:
-    if "xml" in content_type or "rss" in content_type or "atom" in content_type:
-        return True
-    head = data[:512].lstrip().lower()
-    return head.startswith((b"<?xml", b"<rss", b"<feed"))
+# --- reading ----------------------------------------------------------------------------
 
 
-# --- network --------------------------------------------------------------------------
+class _Reader:
+    """One source's read: its settings, the validators, the origin the user named, and the
+    entry failures collected so far."""
 
+    def __init__(
+        self,
+        settings: SourceSettings,
+        validators: dict[str, dict[str, str]] | None,
+        origin: str,
+    ) -> None:
+        self.settings = settings
+        self.validators = validators
+        self.policy = FetchPolicy(
+            origin=origin if "://" in origin else "",
+            allowed_hosts=frozenset(h.lower() for h in settings.allowed_hosts),
+            deadline=settings.fetch_deadline_seconds,
+        )
+        self.failures: list[str] = []
+        self.fetched: dict[str, Fetched | None] = {}
 
-def _fetch(
-    url: str, validators: dict[str, dict[str, str]] | None = None
-) -> tuple[bytes, str, str] | None:
-    """GET with a timeout, bounded redirects, a size limit and retries with backoff.
+    def fetch(self, url: str) -> Fetched | None:
+        """A conditional GET, once per URL per read (a revalidated page is not fetched twice)."""
+        if url not in self.fetched:
+            self.fetched[url] = fetch(url, self.policy, self.validators)
+        return self.fetched[url]
 
-    Conditional when ``validators`` knows the URL; None on 304 Not Modified.
-    Server errors (5xx) and network failures are retried; client errors are not.
-    """
-    if urlparse(url).scheme not in {"http", "https"}:
-        raise SourceError(f"{url}: only http and https URLs are fetched")
-    headers = {"User-Agent": "intl-pub"}
-    known = (validators or {}).get(url, {})
-    if known.get("etag"):
-        headers["If-None-Match"] = known["etag"]
-    if known.get("last_modified"):
-        headers["If-Modified-Since"] = known["last_modified"]
-    last: Exception | None = None
-    for attempt in range(RETRIES):
+    # sources --------------------------------------------------------------------------
+
+    def source(self, source: str) -> tuple[list[Post], bool]:
+        if "://" in source:
+            return self.url_source(source)
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(path.glob("*.html")) + sorted(path.glob("*.htm"))
+            if not files:
+                raise SourceError(f"{path}: no .html files in this folder")
+            return [p for f in files if (p := self.guard(str(f), self.page_file, f))], False
+        if not path.is_file():
+            raise SourceError(f"{path}: no such file or folder; check --source or intl-pub.toml")
+        data = _read_limited(path)
+        kind = _kind(data, "")
+        if kind == "feed":
+            return self.feed(data, path.resolve().as_uri(), ""), False
+        if kind == "sitemap":
+            return self.sitemap(data, path.resolve().as_uri(), 0), False
+        return [self.page_file(path)], False
+
+    def url_source(self, source: str) -> tuple[list[Post], bool]:
+        fetched = self.fetch(source)
+        if fetched is None:
+            return self.revalidate(source)
+        kind = _kind(fetched.data, fetched.content_type)
+        if kind == "feed":
+            return self.feed(fetched.data, fetched.url, fetched.content_type, source), False
+        if kind == "sitemap":
+            return self.sitemap(fetched.data, fetched.url, 0), False
+        post = self.page(fetched, _slug_from_url(fetched.url))
+        if _ERROR_PAGE.search(post.title) and len(post.body) < 2000:
+            raise SourceError(
+                f"{source}: the server sent an error page ({post.title!r}), not a feed or a post"
+            )
+        return [post], False
+
+    def revalidate(self, feed_url: str) -> tuple[list[Post], bool]:
+        """The feed answered 304: re-validate the pages its entries linked to (conditional
+        GETs, 304 when unchanged); when one changed, read the feed again in full."""
+        known = (self.validators or {}).get(feed_url, {}).get(PAGES_KEY, "").split()
+        changed = [u for u in known if self.guard(u, self.fetch, u) is not None]
+        if not changed:
+            return [], True
+        log.info("%s: not modified, but %d of its pages changed", feed_url, len(changed))
+        fetched = self.fetch_unconditionally(feed_url)
+        return self.feed(fetched.data, fetched.url, fetched.content_type, feed_url), False
+
+    def fetch_unconditionally(self, url: str) -> Fetched:
+        got = fetch(url, self.policy, None)
+        if got is None:  # a server answering 304 to an unconditional request
+            raise SourceError(f"{url}: HTTP 304 to a request that was not conditional")
+        return got
+
+    def guard(self, what: str, step: Any, *args: Any) -> Any:
+        """Run one entry's step; its failure is a line of the result, not the end of the source."""
         try:
-            with httpx.Client(timeout=TIMEOUT, follow_redirects=True, max_redirects=5) as client:
-                with client.stream("GET", url, headers=headers) as resp:
-                    if resp.status_code == 304:
-                        return None
-                    if resp.status_code >= 500:
-                        raise httpx.HTTPStatusError(
-                            f"HTTP {resp.status_code}", request=resp.request, response=resp
-                        )
-                    if resp.status_code >= 400:
-                        raise SourceError(f"{url}: HTTP {resp.status_code}")
-                    chunks, size = [], 0
-                    for chunk in resp.iter_bytes():
-                        size += len(chunk)
-                        if size > MAX_BYTES:
-                            raise SourceError(f"{url}: larger than the {MAX_BYTES}-byte limit")
-                        chunks.append(chunk)
-                    if validators is not None:
-                        fresh = {
-                            k: resp.headers[h]
-                            for k, h in (("etag", "etag"), ("last_modified", "last-modified"))
-                            if h in resp.headers
-                        }
-                        if fresh:
-                            validators[url] = fresh
-                    return b"".join(chunks), str(resp.url), resp.headers.get("content-type", "")
-        except SourceError:
-            raise
-        except httpx.TooManyRedirects as exc:
-            raise SourceError(f"{url}: too many redirects (more than 5)") from exc
-        except httpx.HTTPError as exc:
-            last = exc
-            if attempt + 1 < RETRIES:
-                time.sleep(BACKOFF * 2**attempt)
-    raise SourceError(f"{url}: cannot fetch ({last}); check the address and the network") from last
+            return step(*args)
+        except IntlPubError as exc:
+            self.failures.append(f"{what}: {exc}" if what not in str(exc) else str(exc))
+        except Exception as exc:  # hostile input can break any library: this entry only
+            log.exception("%s: unexpected error", what)
+            self.failures.append(f"{what}: {type(exc).__name__}: {exc}")
+        return None
+
+    # feeds ----------------------------------------------------------------------------
+
+    def feed(
+        self, data: bytes, base: str, content_type: str, named: str | None = None
+    ) -> list[Post]:
+        parsed = _parse_feed(data, base, content_type, self.settings.trusted)
+        posts, pages = [], []
+        for index, entry in enumerate(parsed.entries, 1):
+            name = f"{base}: entry {index} ({_entry_label(entry)})"
+            post = self.guard(name, self.entry, entry, base, pages)
+            if post is not None:
+                posts.append(post)
+        if named and self.validators is not None and pages:
+            self.validators.setdefault(named, {})[PAGES_KEY] = " ".join(dict.fromkeys(pages))
+        return posts
+
+    def entry(self, entry: Any, base: str, pages: list[str]) -> Post | None:
+        link = str(entry.get("link") or "")
+        if link.startswith("file://") and not link.startswith("file:///"):
+            link = "file:///" + link.removeprefix("file://")  # feedparser's join drops a slash
+        title = _plain(entry.get("title", ""), entry.get("title_detail"))
+        summary = _plain(entry.get("summary", ""), entry.get("summary_detail"))
+        published = _feed_date(entry)
+        identity = str(entry.get("id") or link)
+        body = _entry_body(entry)
+        if not body.strip() and not link:
+            body = str(entry.get("summary") or "")  # RSS 0.9x: the description is the post
+        slug = _slug_from_url(link) if link else slugify(title)
+        if body.strip():
+            body = _stored_body(sanitize.clean(body, self.settings.trusted, link or title))
+            return Post(slug, title or slug, body, published or EPOCH, link, summary, identity)
+        if not link:
+            raise SourceError("neither content nor a link")
+        if link.startswith("file:"):
+            page, url = self.linked_file(link, base), ""
+        else:
+            pages.append(link)
+            fetched = self.fetch(link)
+            if fetched is None:
+                return None  # 304: the stored post stands
+            if _kind(fetched.data, fetched.content_type) != "page":
+                raise SourceError(f"links to a feed or sitemap ({link}), not to a post page")
+            page, url = self.page(fetched, slug), link
+        return Post(slug, title or page.title, page.body, published or page.published, url,
+                    summary or page.summary, identity or page.identity)
+
+    def linked_file(self, link: str, base: str) -> Post:
+        """Only a feed on disk may point at files, and only beside or below itself."""
+        page_path = Path(urlparse(link).path)
+        feed_dir = Path(urlparse(base).path).parent
+        if not base.startswith("file:") or not page_path.resolve().is_relative_to(
+            feed_dir.resolve()
+        ):
+            raise SourceError("links to a local file outside the feed's folder")
+        return self.page_file(page_path)
+
+    # sitemaps -------------------------------------------------------------------------
+
+    def sitemap(self, data: bytes, base: str, depth: int) -> list[Post]:
+        """Pages listed in a sitemap, fetched when their lastmod moved (or is unknown)."""
+        root = _safe_xml(data, base)
+        if root.tag == f"{SITEMAP_NS}sitemapindex":
+            if depth >= 1:
+                raise SourceError(f"{base}: a sitemap index inside a sitemap index is not read")
+            posts: list[Post] = []
+            for loc in root.iter(f"{SITEMAP_NS}loc"):
+                url = (loc.text or "").strip()
+                fetched = self.guard(url, self.fetch, url)
+                if fetched is not None:
+                    posts += self.guard(url, self.sitemap, fetched.data, fetched.url, 1) or []
+            return posts
+        listed = sorted(((m, u) for u, m in _sitemap_urls(root)), reverse=True)
+        if len(listed) > MAX_SITEMAP_URLS:
+            log.warning("%s: %d pages; reading the newest %d", base, len(listed), MAX_SITEMAP_URLS)
+        posts = []
+        for lastmod, loc in listed[:MAX_SITEMAP_URLS]:
+            post = self.guard(loc, self.sitemap_page, loc, lastmod)
+            if post is not None:
+                posts.append(post)
+        return posts
+
+    def sitemap_page(self, loc: str, lastmod: str) -> Post | None:
+        seen = (self.validators or {}).get(loc, {})
+        if lastmod and seen.get("lastmod") == lastmod:
+            return None  # unchanged since the last pull: not even a request
+        fetched = self.fetch(loc)
+        if self.validators is not None and lastmod:
+            self.validators.setdefault(loc, {})["lastmod"] = lastmod
+        if fetched is None:
+            return None
+        post = self.page(fetched, _slug_from_url(fetched.url))
+        if post.published == EPOCH and (moment := article.parse_date(lastmod)):
+            post = replace(post, published=moment)
+        return post
+
+    # pages ----------------------------------------------------------------------------
+
+    def page(self, fetched: Fetched, slug: str) -> Post:
+        text = decode(fetched.data, fetched.content_type, fetched.url)
+        return parse_page(text, fetched.url, slug, self.settings)
+
+    def page_file(self, path: Path) -> Post:
+        text = decode(_read_limited(path), "", str(path))
+        post = parse_page(text, "", slugify(path.stem), self.settings)
+        return replace(post, identity="")
+
+
+def _parse_feed(data: bytes, base: str, content_type: str, trusted: bool) -> Any:
+    """feedparser over safely checked, re-encoded XML; a clear error when it is not a feed."""
+    text = decode(data, content_type, base)
+    utf8 = re.sub(
+        r"^(\s*<\?xml[^>]*?encoding=)([\"'])[^\"']*\2", r"\1\2utf-8\2", text, count=1
+    ).encode("utf-8")
+    try:
+        SafeET.fromstring(utf8)
+        well_formed, problem = True, ""
+    except DefusedXmlException as exc:
+        raise SourceError(f"{base}: refused: the feed declares XML entities ({exc})") from exc
+    except SafeET.ParseError as exc:
+        well_formed, problem = False, str(exc)
+    if not well_formed and not re.search(rb"</(?:\w+:)?(?:rss|feed|RDF)>\s*$", utf8):
+        raise SourceError(f"{base}: not a readable Atom/RSS feed ({problem})")
+    parsed = feedparser.parse(
+        io.BytesIO(utf8),
+        response_headers={"content-location": base,
+                          "content-type": "application/xml; charset=utf-8"},
+        sanitize_html=not trusted,
+        resolve_relative_uris=True,
+    )
+    if not parsed.get("version"):
+        raise SourceError(
+            f"{base}: not a readable Atom/RSS feed"
+            + (f" ({problem})" if problem else " (neither RSS nor Atom)")
+        )
+    if not well_formed:
+        log.warning("%s: ill-formed XML (%s); read leniently", base, problem)
+    return parsed
+
+
+def sitemap_entries(data: bytes, base: str) -> list[tuple[str, str]]:
+    """``(loc, lastmod)`` of every page a sitemap lists, in its order (lastmod may be "")."""
+    return _sitemap_urls(_safe_xml(data, base))
+
+
+def _sitemap_urls(root: Any) -> list[tuple[str, str]]:
+    listed = []
+    for url_el in root.iter(f"{SITEMAP_NS}url"):
+        loc = (url_el.findtext(f"{SITEMAP_NS}loc") or "").strip()
+        lastmod = (url_el.findtext(f"{SITEMAP_NS}lastmod") or "").strip()
+        if loc:
+            listed.append((loc, lastmod))
+    return listed
+
+
+def _safe_xml(data: bytes, base: str) -> Any:
+    text = decode(data, "", base)
+    utf8 = re.sub(r"^(\s*<\?xml[^>]*?encoding=)([\"'])[^\"']*\2", r"\1\2utf-8\2", text, count=1)
+    try:
+        return SafeET.fromstring(utf8.encode("utf-8"))
+    except DefusedXmlException as exc:
+        raise SourceError(f"{base}: refused: the sitemap declares XML entities ({exc})") from exc
+    except SafeET.ParseError as exc:
+        raise SourceError(f"{base}: not a readable sitemap ({exc})") from exc
+
+
+def _stored_body(body: str) -> str:
+    """The body as from_document will read it back, so that a stored post round-trips."""
+    stored = BeautifulSoup(f"<article>\n{body.strip()}\n</article>", "html.parser").article
+    return (stored.decode_contents().strip() if stored else body.strip()) + "\n"
+
+
+def _entry_body(entry: Any) -> str:
+    contents = entry.get("content") or []
+    for wanted in ("text/html", "application/xhtml+xml", ""):
+        for content in contents:
+            if (content.get("type") or "") == wanted or not wanted:
+                value = str(content.get("value") or "")
+                if value.strip():
+                    if content.get("type") == "text/plain":
+                        return f"<p>{html.escape(value)}</p>"
+                    return value
+    return ""
+
+
+def _entry_label(entry: Any) -> str:
+    return str(entry.get("link") or entry.get("id") or entry.get("title") or "untitled")[:120]
+
+
+def _plain(value: str, detail: Any) -> str:
+    if detail is not None and "html" in str(detail.get("type", "")):
+        value = BeautifulSoup(value, "html.parser").get_text()
+    return _text(value)
+
+
+def _feed_date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        moment = entry.get(key)
+        if moment:
+            return datetime(*moment[:6], tzinfo=UTC)
+    return None
+
+
+def _read_limited(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise SourceError(f"{path}: {size} bytes is over the {MAX_BYTES}-byte limit for a post")
+    return path.read_bytes()
+
+
+def _kind(data: bytes, content_type: str) -> str:
+    """``feed``, ``sitemap`` or ``page``, from the content type and the first bytes."""
+    head = decode(data[:4096], "", "").lstrip().lower()
+    head = re.sub(
+        r"^(<\?xml[^>]*>\s*|<!--.*?-->\s*|<!doctype\s+(?!html)[^\[>]*(\[.*?\])?\s*>\s*)+",
+        "", head, flags=re.S,
+    )
+    if head.startswith(("<urlset", "<sitemapindex")):
+        return "sitemap"
+    if head.startswith(("<rss", "<feed", "<rdf:rdf", "<rdf")):
+        return "feed"
+    if head.startswith(("<!doctype html", "<html")):
+        return "page"
+    ctype = content_type.lower()
+    if any(k in ctype for k in ("rss", "atom", "rdf")) or ("xml" in ctype and "xhtml" not in ctype):
+        return "feed"
+    return "page"

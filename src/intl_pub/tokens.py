@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 
 TOKEN_RE = re.compile(r"<(/?)(\d+)(/?)>")
+XML_FORBIDDEN_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 does not allow: C0 controls but tab/LF/CR, NUL, lone surrogates,
+U+FFFE and U+FFFF."""
 
 
 class TokenMismatch(ValueError):
@@ -103,6 +106,14 @@ def pieces(text: str) -> list[str]:
         pos = m.end()
     out.append(text[pos:])
     return [p for p in out if p]
+
+
+def strip_xml_forbidden(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids, which make a page or feed ill-formed.
+
+    Sources drop them at pull time; the publisher calls this on translations.
+    """
+    return XML_FORBIDDEN_RE.sub("", text)
 
 
 def _append_text(children: list[str | Node], text: str) -> None:

@@ -1,0 +1,473 @@
+"""A web page -> the article a reader came for: its body, title, dates, author, summary.
+
+Extraction is readability-lxml's (the Python port of arc90/Mozilla Readability):
+measured against trafilatura and newspaper4k on real pages (bench/extraction.py)
+it scored best, and it returns the *source's own* markup -- links, emphasis,
+images with alt, lists, tables, figures, code and the article's headings --
+where trafilatura rebuilds markup through its own schema and newspaper4k
+returns text. When readability keeps much less text than trafilatura finds
+(a teaser or a split article), trafilatura's HTML is used instead.
+
+A site whose layout is known can skip the guess: ``content_selector`` (a CSS
+selector for the article) and ``exclude_selectors`` (parts to drop first).
+
+Metadata: the title from ``og:title``, JSON-LD ``headline``, ``<title>`` or the
+first ``<h1>``, with the site's name taken off (`` | CNN Politics``); dates from
+``article:*`` meta, JSON-LD and ``<time>`` (htmldate as the last resort); the
+author from meta and JSON-LD; the summary from the description.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from intl_pub.errors import SourceError
+
+log = logging.getLogger(__name__)
+
+MIN_SHARE = 0.4
+"""readability's text must hold at least this share of trafilatura's words, else trafilatura's."""
+_SEPARATORS = re.compile(r"\s+(?:--|[|\-–—:·•»«/~])\s+|\s+[|–—·•»]|[|–—·•»]\s+")
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "report", "scholarlyarticle", "techarticle", "webpage", "opinionnewsarticle", "posting",
+    "socialmediaposting", "liveblogposting",
+}
+
+
+@dataclass(frozen=True)
+class Article:
+    """What a page says about its article."""
+
+    title: str
+    """Plain text, without the site's name."""
+    body: str
+    """HTML fragment of the article's content, unsanitized (sources sanitizes)."""
+    published: datetime | None = None
+    updated: datetime | None = None
+    author: str = ""
+    summary: str = ""
+    canonical: str = ""
+    """``<link rel=canonical>`` or ``og:url``, absolute; empty when the page names none."""
+
+
+def extract(
+    html: str,
+    url: str = "",
+    content_selector: str = "",
+    exclude_selectors: Iterable[str] = (),
+) -> Article:
+    """The article in ``html`` (fetched from ``url``, used to resolve relative links)."""
+    soup = BeautifulSoup(html, "lxml")
+    meta = _Meta(soup, url)
+    title = meta.title()
+    for element in soup.find_all(["base", "script", "style", "noscript", "template"]):
+        element.decompose()  # a <base> would re-point every link; scripts are never content
+    for selector in exclude_selectors:
+        for element in _select(soup, selector):
+            element.decompose()
+    _unhide_headings(soup)
+    if content_selector:
+        chosen = _select(soup, content_selector)
+        if not chosen:
+            raise SourceError(
+                f"{url or 'page'}: content_selector {content_selector!r} matches nothing"
+            )
+        body = "\n".join(el.decode_contents() for el in chosen)
+    else:
+        body = _guess_body(str(soup), url)
+    return Article(
+        title=title,
+        body=_finish(body, url, title),
+        published=meta.date("published"),
+        updated=meta.date("updated"),
+        author=meta.author(),
+        summary=meta.summary(),
+        canonical=meta.canonical(),
+    )
+
+
+def _unhide_headings(soup: BeautifulSoup) -> None:
+    """Take "header" out of headings' class and id (``<h2 class="subheader">``): readability
+    reads it as page chrome and drops the article's own section headings."""
+    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        classes = [c for c in heading.get_attribute_list("class") if c and "head" not in c.lower()]
+        if classes:
+            heading["class"] = classes
+        elif heading.has_attr("class"):
+            del heading["class"]
+        if "head" in str(heading.get("id", "")).lower():
+            del heading["id"]
+
+
+def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
+    try:
+        return list(soup.select(selector))
+    except Exception as exc:  # soupsieve's SelectorSyntaxError and friends
+        raise SourceError(f"CSS selector {selector!r} is not valid: {exc}") from exc
+
+
+def _guess_body(html: str, url: str) -> str:
+    """readability's article, or trafilatura's when readability kept far less text."""
+    import trafilatura
+    from readability import Document
+
+    try:
+        readable = Document(html, url=url or None).summary(html_partial=True)
+    except Exception as exc:  # readability raises its own Unparseable and lxml errors
+        log.warning("%s: readability failed (%s); using trafilatura", url or "page", exc)
+        readable = ""
+    try:
+        found = trafilatura.extract(
+            html, url=url or None, output_format="html", include_formatting=True,
+            include_links=True, include_images=True, include_tables=True, include_comments=False,
+        ) or ""
+    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
+        log.warning("%s: trafilatura failed (%s); readability's result stands", url or "page", exc)
+        found = ""
+    if not readable.strip() or re.match(r"\s*<html", readable):
+        # readability found no candidate (a short page) and handed back the whole document:
+        # the page's own <article>, else <main>, else <body>.
+        page = BeautifulSoup(html, "html.parser")
+        container = page.find("article") or page.find("main") or page.body or page
+        readable = container.decode_contents()
+    page = BeautifulSoup(html, "html.parser")
+    articles = page.find_all("article")
+    if len(articles) == 1:
+        # A page with one <article>: when readability agrees with it, or took more than it
+        # (short pages make it fall back to the whole body, navigation and footer included),
+        # the article's own markup is kept as the author wrote it (readability drops
+        # attributes such as width and height).
+        own = articles[0].decode_contents()
+        inside, taken = _words(own), _words(readable)
+        if (inside < taken and inside >= 0.5 * taken) or _agree(own, readable) >= 0.995:
+            readable = own
+    ours, theirs = _words(readable), _words(found)
+    if theirs and ours < MIN_SHARE * theirs:
+        log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",
+                 url or "page", ours, theirs)
+        body = BeautifulSoup(found, "lxml").body
+        return body.decode_contents() if body else found
+    return readable
+
+
+def _agree(one: str, other: str) -> float:
+    """Word-F1 between two fragments' texts."""
+    a = Counter(BeautifulSoup(one, "lxml").get_text(" ").lower().split())
+    b = Counter(BeautifulSoup(other, "lxml").get_text(" ").lower().split())
+    overlap = sum((a & b).values())
+    return 2 * overlap / (sum(a.values()) + sum(b.values())) if overlap else 0.0
+
+
+def _words(html: str) -> int:
+    return len(BeautifulSoup(html, "lxml").get_text(" ").split()) if html else 0
+
+
+def _finish(body: str, url: str, title: str) -> str:
+    """Resolve relative URLs; drop a leading heading that repeats the title (the page
+    template shows the title)."""
+    soup = BeautifulSoup(body, "html.parser")
+    for wrapper in soup.find_all(["html", "head", "body"]):
+        wrapper.unwrap()  # readability wraps its result in <body id="readabilityBody">
+    while True:  # ... and in <div>s of its own: one outer <div> around everything goes
+        top = [n for n in soup.contents if not (isinstance(n, str) and not n.strip())]
+        if len(top) == 1 and isinstance(top[0], Tag) and top[0].name == "div":
+            top[0].unwrap()
+            continue
+        break
+    if url:
+        for element in soup.find_all(True):
+            for attr in ("href", "src", "poster", "cite"):
+                value = element.get(attr)
+                if isinstance(value, str) and value.strip():
+                    element[attr] = urljoin(url, value.strip())
+            if element.get("srcset"):
+                element["srcset"] = ", ".join(
+                    " ".join([urljoin(url, part.split()[0]), *part.split()[1:]])
+                    for part in str(element["srcset"]).split(",") if part.split()
+                )
+    _drop_debris(soup)
+    heading = soup.find(["h1", "h2"])
+    if heading is not None and _norm(heading.get_text()) == _norm(title):
+        first_text = next((s for s in soup.strings if s.strip()), None)
+        if first_text is not None and heading in first_text.parents:
+            heading.decompose()
+    return str(soup).strip()
+
+
+_LEAF_BLOCKS = ("p", "li", "div", "span", "figcaption", "h2", "h3", "h4", "h5", "h6")
+_MEDIA = ("img", "picture", "video", "audio", "iframe", "table", "pre", "br", "hr")
+
+
+def _drop_debris(soup: BeautifulSoup) -> None:
+    """What extraction leaves around a gallery or a pager: empty blocks, the same short
+    caption repeated three times or more, and blocks of a few symbols or digits (``<<``,
+    ``1``) outside tables."""
+    blocks = [el for el in soup.find_all(_LEAF_BLOCKS) if el.find(_LEAF_BLOCKS) is None]
+    texts = [_norm(el.get_text(" ")) for el in blocks]
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[text] = counts.get(text, 0) + 1
+    for element, text in zip(blocks, texts, strict=True):
+        if element.find(_MEDIA) is not None or element.find_parent("table") is not None:
+            continue
+        raw = element.get_text(" ").strip()
+        if not raw:
+            element.decompose()
+        elif counts[text] >= 3 and len(text.split()) <= 12:
+            element.decompose()
+        elif len(raw) <= 3 and not re.search(r"[^\W\d_]", raw):
+            element.decompose()
+    for element in soup.find_all(["div", "section", "p", "ul", "ol"]):
+        if not element.get_text(strip=True) and element.find(_MEDIA) is None:
+            element.decompose()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+# --- metadata --------------------------------------------------------------------------
+
+
+class _Meta:
+    """Reads a page's metadata once: meta tags, JSON-LD, headings."""
+
+    def __init__(self, soup: BeautifulSoup, url: str) -> None:
+        self.soup = soup
+        self.url = url
+        self.metas: dict[str, str] = {}
+        for tag in soup.find_all("meta"):
+            key = str(tag.get("property") or tag.get("name") or tag.get("itemprop") or "")
+            content = tag.get("content")
+            if key and isinstance(content, str) and content.strip():
+                self.metas.setdefault(key.strip().lower(), _text(content))
+        self.ld = list(_json_ld(soup))
+        self.article_ld = [o for o in self.ld if _types(o) & _ARTICLE_TYPES]
+
+    def first(self, *keys: str) -> str:
+        return next((self.metas[k] for k in keys if self.metas.get(k)), "")
+
+    def ld_value(self, key: str) -> Any:
+        for obj in self.article_ld:
+            if obj.get(key):
+                return obj[key]
+        return None
+
+    def site_names(self) -> list[str]:
+        names = [self.first("og:site_name", "application-name", "twitter:site").lstrip("@")]
+        for obj in self.ld:
+            publisher = obj.get("publisher")
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                names.append(publisher["name"])
+            if _types(obj) & {"website", "organization", "newsmediaorganization"}:
+                if isinstance(obj.get("name"), str):
+                    names.append(obj["name"])
+        host = (urlsplit(self.url).hostname or "").removeprefix("www.")
+        if host:
+            names += [host, host.split(".")[0]]
+        return [n for n in (_text(x) for x in names) if n]
+
+    def title(self) -> str:
+        h1 = self.soup.find("h1")
+        heading = _text(h1.get_text(" ")) if h1 else ""
+        doc_title = _text(self.soup.title.get_text()) if self.soup.title else ""
+        headline = self.ld_value("headline")
+        # The document's own <title> first: og:title is often a social-media variant.
+        candidates = [
+            doc_title,
+            self.first("og:title", "twitter:title"),
+            headline if isinstance(headline, str) else "",
+        ]
+        sites = self.site_names()
+        for candidate in candidates:
+            candidate = _text(candidate)
+            if not candidate:
+                continue
+            stripped = strip_site_name(candidate, sites, heading)
+            if stripped:
+                return stripped
+        return heading
+
+    def date(self, which: str) -> datetime | None:
+        if which == "published":
+            keys = ("article:published_time", "og:published_time", "datepublished",
+                    "publishdate", "pubdate", "date", "dc.date.issued", "dcterms.created",
+                    "sailthru.date", "parsely-pub-date", "publish-date", "dc.date")
+            ld_key, itemprop = "datePublished", "datePublished"
+        else:
+            keys = ("article:modified_time", "og:updated_time", "datemodified",
+                    "last-modified", "dcterms.modified")
+            ld_key, itemprop = "dateModified", "dateModified"
+        for value in (self.first(*keys), self.ld_value(ld_key)):
+            moment = parse_date(value) if isinstance(value, str) else None
+            if moment is not None:
+                return moment
+        for time_el in self.soup.find_all(attrs={"itemprop": itemprop}):
+            moment = parse_date(str(time_el.get("datetime") or time_el.get("content") or ""))
+            if moment is not None:
+                return moment
+        if which == "published":
+            time_el = self.soup.find("time", attrs={"datetime": True})
+            if time_el is not None and (moment := parse_date(str(time_el["datetime"]))):
+                return moment
+            return self._htmldate()
+        return None
+
+    def _htmldate(self) -> datetime | None:
+        try:
+            from htmldate import find_date
+
+            found = find_date(self.soup, original_date=True, extensive_search=False)
+        except Exception as exc:  # htmldate is a best effort over messy pages
+            log.debug("htmldate failed: %s", exc)
+            return None
+        return parse_date(found) if found else None
+
+    def author(self) -> str:
+        value = self.ld_value("author")
+        names = [_person(a) for a in (value if isinstance(value, list) else [value])]
+        names = [n for n in names if n]
+        if names:
+            return ", ".join(dict.fromkeys(names))
+        meta = self.first("author", "article:author", "parsely-author", "dc.creator")
+        if meta and "://" not in meta:
+            return meta
+        rel = self.soup.find(["a", "link"], attrs={"rel": "author"})
+        return _text(rel.get_text(" ")) if isinstance(rel, Tag) else ""
+
+    def summary(self) -> str:
+        return self.first("description", "og:description", "twitter:description")
+
+    def canonical(self) -> str:
+        link = self.soup.find("link", attrs={"rel": "canonical"})
+        href = str(link.get("href") or "") if isinstance(link, Tag) else ""
+        href = href or self.first("og:url")
+        return urljoin(self.url, href) if href else ""
+
+
+def strip_site_name(title: str, sites: list[str], heading: str = "") -> str:
+    """``"Clinic opens | Northbridge News"`` -> ``"Clinic opens"``.
+
+    Parts split at `` | ``, `` - ``, `` — `` ... that name the site (og:site_name,
+    the publisher, the host) are dropped; when the page's ``<h1>`` is one of the
+    parts, that part is the title.
+    """
+    parts = [p.strip() for p in _SEPARATORS.split(title) if p and p.strip()]
+    if len(parts) < 2:
+        return title
+    if heading and _norm(heading) == _norm(title):
+        return title
+    keys = {_compact(s) for s in sites if s}
+    if heading and not _is_site(heading, keys):  # an <h1> that is the site's logo says nothing
+        for index in range(len(parts)):
+            for end in range(len(parts), index, -1):
+                piece = _rejoin(title, index, end)
+                if _norm(piece) == _norm(heading):
+                    return piece
+    kept = list(parts)
+    while len(kept) > 1 and _is_site(kept[-1], keys):
+        kept.pop()
+    while len(kept) > 1 and _is_site(kept[0], keys):
+        kept.pop(0)
+    if len(kept) > 1 and len(kept[0].split()) >= 4 and all(len(p.split()) <= 3 for p in kept[1:]):
+        kept = kept[:1]  # "Headline | Section | Site": the sections go too
+    if len(kept) == len(parts):
+        return title
+    return _rejoin(title, parts.index(kept[0]), parts.index(kept[0]) + len(kept))
+
+
+def _rejoin(title: str, start: int, end: int) -> str:
+    """Parts start..end of ``title`` with the separators between them as written."""
+    pieces, pos = [], 0
+    for match in _SEPARATORS.finditer(title):
+        pieces.append((title[pos : match.start()], match.group(0)))
+        pos = match.end()
+    pieces.append((title[pos:], ""))
+    pieces = [(t, s) for t, s in pieces if t.strip()]
+    chosen = pieces[start:end]
+    text = "".join(t + s for t, s in chosen[:-1]) + (chosen[-1][0] if chosen else "")
+    return text.strip()
+
+
+def _is_site(part: str, keys: set[str]) -> bool:
+    """Whether a title part names the site: it is, starts, or closely wraps a site key
+    (``The GitHub Blog`` for github.blog, ``CNN Politics`` for cnn.com)."""
+    compact = _compact(part)
+    return bool(compact) and any(
+        key
+        and (
+            compact == key
+            or compact.startswith(key)
+            or key.startswith(compact)
+            or (len(key) >= 5 and key in compact and len(compact) <= len(key) + 6)
+        )
+        for key in keys
+    )
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold()).removeprefix("www").removesuffix("com")
+
+
+def parse_date(value: str) -> datetime | None:
+    """An ISO 8601 or loosely written date, timezone-aware (UTC when unsaid); None if unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            from dateutil import parser as dateutil_parser
+
+            moment = dateutil_parser.parse(value)
+        except (ValueError, OverflowError, ImportError):
+            log.debug("unreadable date %r", value)
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _json_ld(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.get_text() or "null", strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(reversed(item["@graph"]))
+                yield item
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type", [])
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).lower() for k in kinds}
+
+
+def _person(value: Any) -> str:
+    if isinstance(value, str):
+        return "" if "://" in value else _text(value)
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return _text(value["name"])
+    return ""
+
+
+def _text(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
