@@ -14,11 +14,12 @@ middle leaves the entries of the transactions before it and nothing of its own.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,7 @@ class SentenceMemory:
         wanted = {key.digest: key for key in keys}
         found: dict[MemoryKey, SentenceTranslation] = {}
         digests = list(wanted)
-        with self._lock:
+        with self._lock, self._errors():
             for start in range(0, len(digests), BATCH):
                 batch = digests[start : start + BATCH]
                 rows = self._db.execute(
@@ -113,7 +114,7 @@ class SentenceMemory:
 
     def put_many(self, items: Iterable[tuple[MemoryKey, SentenceTranslation]]) -> None:
         """Store translations, all in one transaction (an existing key is replaced)."""
-        rows = [
+        rows = (
             (
                 key.digest,
                 key.engine,
@@ -125,12 +126,22 @@ class SentenceMemory:
                 value.length,
             )
             for key, value in items
-        ]
-        with self._lock, self._db:
-            self._db.executemany(
+        )
+        with self._lock, self._errors(), self._db:
+            cursor = self._db.executemany(
                 "INSERT OR REPLACE INTO sentence VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
-            self.writes += len(rows)
+            self.writes += max(cursor.rowcount, 0)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """A full disk or a file locked too long is the user's to fix: say which file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise EngineError(
+                f"{self.path or 'memory'}: machine-translation memory: {exc}"
+            ) from exc
 
     def __len__(self) -> int:
         with self._lock:
