@@ -53,7 +53,9 @@ def test_memory_keeps_entries_across_processes_and_counts(tmp_path: Path) -> Non
         assert (memory.hits, memory.misses, len(memory)) == (2, 1, 2)
         # same sentence, another model version or another language: not the same entry
         assert memory.get_many([key("Hello.", "argos translate-en_es 1.1")]) == {}
-        assert memory.get_many([MemoryKey("argos", "argos translate-en_es 1.0", "ru", "Hello.")]) == {}
+        assert (
+            memory.get_many([MemoryKey("argos", "argos translate-en_es 1.0", "ru", "Hello.")]) == {}
+        )
     assert sorted(p.name for p in path.parent.iterdir()) == ["mt-memory.sqlite"]
 
 
@@ -80,7 +82,9 @@ SentenceMemory(Path({str(path)!r})).put_many(items())
     assert result.returncode == -9
     with SentenceMemory(path) as memory:
         assert len(memory) == 1
-        assert memory.get_many([key("Kept."), key("S1.")]) == {key("Kept."): value("▁Guardado", ".")}
+        assert memory.get_many([key("Kept."), key("S1.")]) == {
+            key("Kept."): value("▁Guardado", ".")
+        }
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
@@ -130,7 +134,9 @@ def test_a_one_word_edit_sends_one_sentence(argos_models: Path) -> None:
 
 def test_a_shared_disclaimer_goes_to_the_engine_once(argos_models: Path) -> None:
     engine, ru = get_engine("argos"), LOCALES["ru"]
-    posts = [f"{body} {DISCLAIMER}" for body in ("Hello world.", "Good morning!", "The cat is small.")]
+    posts = [
+        f"{body} {DISCLAIMER}" for body in ("Hello world.", "Good morning!", "The cat is small.")
+    ]
     memory, first, later = SentenceMemory(None), MTStats(), MTStats()
     out = engine.translate_scored(posts, ru, memory=memory, stats=first)
     assert all(r.text.endswith("Спасибо ты.") for r in out)
@@ -167,7 +173,10 @@ def test_confidence_is_the_mean_token_probability_ctranslate2_gives(argos_models
     pkg = engine._model(zh).package
     translator = ctranslate2.Translator(str(Path(pkg.package_path) / "model"), device="cpu")
     sources = [pkg.tokenizer.encode(s) for s in engine.split([text], zh)[0]]
-    targets = [r.hypotheses[0] for r in translator.translate_batch(sources, beam_size=4, length_penalty=0.2)]
+    targets = [
+        r.hypotheses[0]
+        for r in translator.translate_batch(sources, beam_size=4, length_penalty=0.2)
+    ]
     scored = translator.score_batch(sources, targets)
     log_probs = [lp for s in scored for lp in s.log_probs]
     assert result.confidence is not None and 0 < result.confidence <= 1
@@ -208,7 +217,9 @@ def test_progress_counts_every_text_once_with_a_half_warm_memory(argos_models: P
     assert sum(steps) == len(TEXTS) and all(step > 0 for step in steps)
 
 
-def test_device_settings_come_from_arguments_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_device_settings_come_from_arguments_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from intl_pub.mt import MTSettings
 
     monkeypatch.setenv("INTL_PUB_DEVICE", "cpu")
