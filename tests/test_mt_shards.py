@@ -134,3 +134,10 @@ def test_shards_on_two_dask_worker_processes_outside_the_work_folder(
     # the workers wrote nothing where they ran but Dask's own scratch space
     assert all(set(names) <= {"dask-scratch-space"} for names in who.values())
     assert sorted(p.name for p in (workdir / ".intl-pub").iterdir()) == ["mt-memory.sqlite"]
+
+
+def test_pseudo_runs_in_shards_too() -> None:
+    engine, ru = get_engine("pseudo"), LOCALES["ru"]
+    sharded = translate_sharded(engine, TEXTS, ru, _local("pseudo", ru), token_budget=5)
+    assert [r.text for r in sharded] == engine.translate(TEXTS, ru)
+    assert {r.confidence for r in sharded} == {None}
