@@ -53,6 +53,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
 THREADS = os.cpu_count() or 1
+REAL_POSTS = 40
+"""The size of the recorded figures (issue 16: 40 posts, 2 cores, quiet machine)."""
 SENTENCE_END = re.compile(r"([.!?])(\s+)(?=[A-Z]|$)")
 DISCLAIMER = "This article is general information and does not replace the advice of your doctor."
 PARAGRAPH = (
@@ -140,9 +142,12 @@ def _cpu_seconds() -> float:
     return times.user + times.system
 
 
-def scale_out(units: list[str], words: int, workers: int) -> dict[str, object]:
+def scale_out(
+    units: list[str], words: int, workers: int, one_batch: dict[str, list[str]]
+) -> dict[str, object]:
     """Words/s of the corpus's sentences as MT shards on 1 and on `workers` Dask worker
-    processes of one thread each; the outputs must be identical."""
+    processes of one thread each; the outputs must be identical, to each other and to
+    one translate_batch of all sentences (`one_batch`: sentence -> target tokens)."""
     from distributed import Client, LocalCluster
 
     from intl_pub.locales import TARGETS
@@ -186,7 +191,11 @@ def scale_out(units: list[str], words: int, workers: int) -> dict[str, object]:
             seconds[n] = time.perf_counter() - start
             cpu = client.run(_cpu_seconds)
             busy[n] = sum(cpu[w] - cpu_before[w] for w in cpu) / (n * seconds[n])
-        outputs[n] = batch.finish(engine, job, join_shards(shards, parts))
+        joined = join_shards(shards, parts)
+        same_as_one_batch = all(
+            list(v.tokens) == one_batch[s] for s, v in zip(job.todo, joined, strict=True)
+        )
+        outputs[n] = batch.finish(engine, job, joined)
         print(
             f"scale-out: {n} worker(s): {seconds[n]:.1f} s, {len(shards)} shards, "
             f"workers on a CPU {busy[n]:.0%} of the time",
@@ -198,7 +207,7 @@ def scale_out(units: list[str], words: int, workers: int) -> dict[str, object]:
         "words_per_s": {str(n): words / t for n, t in seconds.items()},
         "ratio": seconds[1] / seconds[workers],
         "cpu_share": {str(n): b for n, b in busy.items()},
-        "identical": outputs[1] == outputs[workers],
+        "identical": outputs[1] == outputs[workers] and same_as_one_batch,
     }
 
 
@@ -351,7 +360,8 @@ def main() -> None:
         print(f"peer: {peer_s:.1f} s", flush=True)
 
     # 5. scale-out, 6. the sentence memory
-    scale = scale_out(units, words, args.workers) if args.workers > 1 else None
+    one_batch = {s: r.hypotheses[0] for s, r in zip(sentences, limit_out, strict=True)}
+    scale = scale_out(units, words, args.workers, one_batch) if args.workers > 1 else None
     remembered = memory_figures(per_post[:10])
 
     figures = {
@@ -387,9 +397,18 @@ def main() -> None:
     )
     if scale is not None:
         print(f"scale-out {args.workers}/1: {scale['ratio']:.2f}")
-        print(f"scale-out outputs identical: {scale['identical']}")
+        print(
+            f"scale-out outputs identical (1 worker, {args.workers}, one batch): "
+            f"{scale['identical']}"
+        )
     print(f"one-word edit: {remembered['one_word_edit_sent']} sentence(s) to the engine")
     print(f"shared disclaimer: {remembered['shared_disclaimer_sent']} time(s) to the engine")
+    if args.posts < REAL_POSTS or args.skip_peer or args.workers != 2:
+        print(
+            "a validation run: for figures, on a quiet machine (nothing else running), run\n"
+            f"  PYTHONPATH=src .venv/bin/python bench/mt_bench.py --posts {REAL_POSTS} "
+            "--out bench/results.json"
+        )
     if args.out:
         args.out.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     shutil.rmtree(workdir, ignore_errors=True)
