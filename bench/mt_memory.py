@@ -5,6 +5,8 @@ several times in one process and print the RSS after each pass.
 
 Same package and corpus as bench/mt_bench.py. A leak shows as RSS rising pass after pass; the
 caching allocator of CTranslate2 shows as a rise in the first pass that then stays flat.
+Then two passes through a sentence memory (an SQLite file in a temporary folder): the first
+fills it, the second sends nothing to the engine.
 """
 
 from __future__ import annotations
@@ -53,6 +55,21 @@ def main() -> None:
             f"pass {number}: {time.perf_counter() - start:.0f} s, RSS {mt_bench.rss_mb():.0f} MB",
             flush=True,
         )
+    from intl_pub.mt import MTStats
+    from intl_pub.mt.memory import SentenceMemory
+
+    with SentenceMemory(workdir / "mt-memory.sqlite") as memory:
+        for name in ("cold", "warm"):
+            stats = MTStats()
+            start = time.perf_counter()
+            engine.translate_scored(units, LOCALES["es"], memory=memory, stats=stats)
+            print(
+                f"memory {name}: {time.perf_counter() - start:.1f} s, {stats}; "
+                f"RSS {mt_bench.rss_mb():.0f} MB",
+                flush=True,
+            )
+    size = (workdir / "mt-memory.sqlite").stat().st_size
+    print(f"memory file: {size / 1024:.0f} KB for {stats.distinct} sentences")
 
 
 if __name__ == "__main__":

@@ -99,3 +99,24 @@ def test_pseudo_keeps_tokens_and_urls_and_expands() -> None:
 def test_unknown_engine() -> None:
     with pytest.raises(EngineError, match=r"choose one of argos, pseudo"):
         get_engine("deepl")
+
+
+def test_device_settings_reach_ctranslate2(argos_models: Path) -> None:
+    import ctranslate2
+
+    from intl_pub.mt import MTSettings
+    from intl_pub.mt.argos import ArgosEngine
+
+    es, gpu = LOCALES["es"], ctranslate2.get_cuda_device_count() > 0
+    auto = ArgosEngine(MTSettings(device="auto", compute_type="auto", intra_threads=1))
+    assert auto.translate(["Hello world."], es) == ["Hola mundo."]
+    assert auto._models["es"].translator.device == ("cuda" if gpu else "cpu")
+    assert get_engine("argos", MTSettings(intra_threads=1)) is get_engine(
+        "argos", MTSettings(intra_threads=1)
+    )
+    assert get_engine("argos", MTSettings(intra_threads=1)) is not get_engine("argos")
+    if not gpu:
+        with pytest.raises(EngineError, match="CTranslate2 sees no CUDA device"):
+            ArgosEngine(MTSettings(device="cuda")).check([es])
+    with pytest.raises(EngineError, match="check the MT device and compute type"):
+        ArgosEngine(MTSettings(device="cpu", compute_type="no-such-type")).check([es])

@@ -6,7 +6,9 @@ use its Package objects, tokenizers and sentence splitters), but its own
 batch limit. Here every new unit of a locale is split into sentences once,
 tokenized, and sent to one CTranslate2 ``translate_batch`` with the same
 decoding settings argostranslate uses (beam size, length penalty, target
-prefix, unknown-token replacement), so the words come out the same.
+prefix, unknown-token replacement, ``return_scores``), so the words come out
+the same. A text's translation is its sentences' target pieces decoded
+together, as argostranslate does; the pieces are what the sentence memory keeps.
 
 argostranslate imports torch and creates folders when imported: it is
 imported lazily, here only.
@@ -16,20 +18,22 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import urllib.request
 import zipfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intl_pub.errors import EngineError, ModelMissingError
 from intl_pub.locales import DEFAULT_TARGETS, SOURCE_TAG
 from intl_pub.locales import locale as locale_for
 from intl_pub.model import Locale
-from intl_pub.mt import Progress
+from intl_pub.mt import Chunk, MTResult, MTSettings, MTStats, Progress, SentenceTranslation
+
+if TYPE_CHECKING:
+    from intl_pub.mt.memory import SentenceMemory
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,8 @@ CHUNK = 512
 """Sentences per translate_batch call (a progress step); CTranslate2 batches max_batch_size."""
 MAX_DECODING = 256
 """CTranslate2's default max_decoding_length, which argostranslate uses as is."""
+LENGTH_PENALTY = 0.2
+"""argostranslate's length penalty; CTranslate2 divides a score by length ** this."""
 INDEX_TIMEOUT = 15.0
 INSTALL_HINT = (
     "install it with `intl-pub models install` (downloads en→es/zh/ru from the Argos "
@@ -56,9 +62,12 @@ def argos_code(locale: Locale) -> str:
 @dataclass
 class _Model:
     package: Any
-    translator: Any
     sentencizer: Any
     label: str
+    settings: MTSettings
+    translator: Any = field(default=None)
+    """The CTranslate2 model, loaded when first needed: a flow process that only splits
+    and joins (the translating done by Dask workers) never loads it."""
 
 
 class ArgosEngine:
@@ -66,16 +75,8 @@ class ArgosEngine:
 
     name = "argos"
 
-    def __init__(
-        self,
-        inter_threads: int | None = None,
-        intra_threads: int | None = None,
-        max_batch_size: int = 32,
-    ) -> None:
-        self.inter_threads = inter_threads or int(os.environ.get("INTL_PUB_INTER_THREADS", 1))
-        self.intra_threads = intra_threads or int(
-            os.environ.get("INTL_PUB_INTRA_THREADS", os.cpu_count() or 1)
-        )
+    def __init__(self, settings: MTSettings | None = None, max_batch_size: int = 32) -> None:
+        self.settings = (settings or MTSettings()).resolved()
         self.max_batch_size = max_batch_size
         self._models: dict[str, _Model] = {}
         self._lock = threading.Lock()
@@ -91,53 +92,58 @@ class ArgosEngine:
             pairs = ", ".join(f"en→{argos_code(loc)} (for {loc.tag})" for loc in missing)
             raise ModelMissingError(f"no Argos model installed for {pairs}; {INSTALL_HINT}")
         for locale in locales:
-            self._model(locale)
+            self._translator(locale)
 
     def translate(
         self, texts: Sequence[str], locale: Locale, progress: Progress | None = None
     ) -> list[str]:
-        """Split every text into sentences once, tokenize in bulk, and decode all sentences
-        sorted by length (so batches hold sentences of similar length and little padding),
-        in steps of CHUNK sentences for progress; then put each text back together."""
+        return [result.text for result in self.translate_scored(texts, locale, progress)]
+
+    def translate_scored(
+        self,
+        texts: Sequence[str],
+        locale: Locale,
+        progress: Progress | None = None,
+        memory: SentenceMemory | None = None,
+        stats: MTStats | None = None,
+    ) -> list[MTResult]:
+        """Split every text into sentences once, send each distinct sentence the memory
+        lacks to the model once, and put each text back together."""
+        from intl_pub.mt import batch
+
+        return batch.translate_scored(self, texts, locale, progress, memory, stats)
+
+    def split(self, texts: Sequence[str], locale: Locale) -> list[list[str]]:
+        sentencizer = self._model(locale).sentencizer
+        return [sentencizer.split_sentences(t) if t.strip() else [] for t in texts]
+
+    def translate_chunks(self, sentences: Sequence[str], locale: Locale) -> Iterator[Chunk]:
+        """Tokenize in bulk and decode all sentences sorted by length (so batches hold
+        sentences of similar length and little padding), CHUNK sentences at a time."""
         model = self._model(locale)
-        pkg = model.package
-        groups = [model.sentencizer.split_sentences(t) if t.strip() else [] for t in texts]
-        owner = [i for i, group in enumerate(groups) for _ in group]
-        flat = [pkg.tokenizer.encode(s) for group in groups for s in group]
-        remaining = [len(group) for group in groups]
-        if progress is not None and remaining.count(0):
-            progress(remaining.count(0))
-        hypotheses: list[list[str]] = [[] for _ in flat]
+        translator = self._translator(locale)
+        flat = [model.package.tokenizer.encode(s) for s in sentences]
         order = sorted(range(len(flat)), key=lambda i: len(flat[i]))
         for start in range(0, len(order), CHUNK):
-            batch = order[start : start + CHUNK]
-            finished = 0
-            for i, tokens in zip(
-                batch, self._decode([flat[i] for i in batch], pkg, model), strict=True
-            ):
-                hypotheses[i] = tokens
-                remaining[owner[i]] -= 1
-                finished += remaining[owner[i]] == 0
-            if progress is not None and finished:
-                progress(finished)
-        out, index = [], 0
-        for group in groups:
-            pieces: list[str] = []
-            for _ in group:
-                pieces.extend(hypotheses[index])
-                index += 1
-            out.append(_decode(pkg, pieces))
-        return out
+            indices = order[start : start + CHUNK]
+            yield indices, self._decode([flat[i] for i in indices], model, translator)
 
-    def _decode(self, flat: list[list[str]], pkg: Any, model: _Model) -> list[list[str]]:
+    def join(self, locale: Locale, sentences: Sequence[SentenceTranslation]) -> str:
+        pieces = [piece for sentence in sentences for piece in sentence.tokens]
+        return _decode(self._model(locale).package, pieces) if sentences else ""
+
+    def _decode(
+        self, flat: list[list[str]], model: _Model, translator: Any
+    ) -> list[SentenceTranslation]:
         """One translate_batch with argostranslate's decoding settings."""
         from argostranslate import settings
 
+        pkg = model.package
         prefix = [[pkg.target_prefix]] * len(flat) if pkg.target_prefix else None
         # CTranslate2 stops at 256 target tokens by default and argostranslate keeps that:
         # a long sentence would lose its end without a word. Allow twice the longest source.
         limit = max(MAX_DECODING, 2 * max(len(tokens) for tokens in flat) + 10)
-        results = model.translator.translate_batch(
+        results = translator.translate_batch(
             flat,
             target_prefix=prefix,
             replace_unknowns=True,
@@ -145,26 +151,38 @@ class ArgosEngine:
             batch_type="examples",
             beam_size=max(1, settings.beam_size),
             num_hypotheses=1,
-            length_penalty=0.2,
+            length_penalty=LENGTH_PENALTY,
             max_decoding_length=limit,
+            return_scores=True,
         )
-        out = [result.hypotheses[0] for result in results]
-        for tokens, source in zip(out, flat, strict=True):
+        out = []
+        for result, source in zip(results, flat, strict=True):
+            tokens = result.hypotheses[0]
             if len(tokens) >= limit:
                 log.warning(
                     "a translation reached the %d-token limit and may be cut short: %r",
                     limit,
                     pkg.tokenizer.decode(source)[:80],
                 )
+            # CTranslate2's score is the log-probability of the tokens and the end of
+            # sentence, divided by (tokens + 1) ** length_penalty: undo the division.
+            length = len(tokens) + 1
+            log_prob = result.scores[0] * length**LENGTH_PENALTY
+            out.append(SentenceTranslation(tuple(tokens), log_prob, length))
         return out
 
     def _model(self, locale: Locale) -> _Model:
         with self._lock:
             if argos_code(locale) not in self._models:
-                self._models[argos_code(locale)] = _load(
-                    locale, self.inter_threads, self.intra_threads
-                )
+                self._models[argos_code(locale)] = _load(locale, self.settings)
             return self._models[argos_code(locale)]
+
+    def _translator(self, locale: Locale) -> Any:
+        model = self._model(locale)
+        with self._lock:
+            if model.translator is None:
+                model.translator = _load_translator(model, locale)
+            return model.translator
 
 
 def _decode(pkg: Any, pieces: list[str]) -> str:
@@ -175,13 +193,13 @@ def _decode(pkg: Any, pieces: list[str]) -> str:
     return value[1:] if value.startswith(" ") else value
 
 
-def _load(locale: Locale, inter_threads: int, intra_threads: int) -> _Model:
-    import ctranslate2
+def _load(locale: Locale, settings: MTSettings) -> _Model:
+    """The package, its sentence splitter and its label (the CTranslate2 model comes later)."""
     from argostranslate import package as argos_package
-    from argostranslate import settings
+    from argostranslate import settings as argos_settings
     from argostranslate.sbd import MiniSBDSentencizer
 
-    if not settings.debug:
+    if not argos_settings.debug:
         # argostranslate logs every sentence split at INFO level.
         logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
     pkg = _find(_installed_packages(), locale)
@@ -189,28 +207,48 @@ def _load(locale: Locale, inter_threads: int, intra_threads: int) -> _Model:
         raise ModelMissingError(
             f"no Argos model installed for en→{argos_code(locale)}; {INSTALL_HINT}"
         )
-    model_dir = Path(pkg.package_path) / "model"
-    try:
-        translator = ctranslate2.Translator(
-            str(model_dir),
-            device="cpu",
-            inter_threads=inter_threads,
-            intra_threads=intra_threads,
-            compute_type=settings.compute_type,
-        )
-    except (RuntimeError, ValueError, OSError) as exc:
-        raise ModelMissingError(
-            f"the Argos model for en→{argos_code(locale)} at {model_dir} cannot be loaded ({exc}); "
-            f"reinstall it: {INSTALL_HINT}"
-        ) from exc
     if not (Path(pkg.package_path) / "minisbd").is_dir():
         log.warning(
             "%s has no sentence splitter of its own; MiniSBD may try to download one",
             pkg.package_path,
         )
     label = f"argos {argos_package.argospm_package_name(pkg)} {pkg.package_version}"
-    log.info("loaded %s for %s", label, locale.tag)
-    return _Model(pkg, translator, MiniSBDSentencizer(pkg), label)
+    return _Model(pkg, MiniSBDSentencizer(pkg), label, settings)
+
+
+def _load_translator(model: _Model, locale: Locale) -> Any:
+    import ctranslate2
+
+    settings = model.settings
+    model_dir = Path(model.package.package_path) / "model"
+    if settings.device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise EngineError(
+            "MT device is set to cuda, but CTranslate2 sees no CUDA device (no GPU, no driver, "
+            "or a CPU-only ctranslate2 build); set device to auto or cpu"
+        )
+    try:
+        translator = ctranslate2.Translator(
+            str(model_dir),
+            device=settings.device or "auto",
+            inter_threads=settings.inter_threads or 1,
+            intra_threads=settings.intra_threads or 0,
+            compute_type=settings.compute_type or "auto",
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelMissingError(
+            f"the Argos model for en→{argos_code(locale)} at {model_dir} cannot be loaded ({exc}); "
+            f"reinstall it or check the MT device and compute type settings: {INSTALL_HINT}"
+        ) from exc
+    log.info(
+        "loaded %s for %s on %s (%s, %s×%s threads)",
+        model.label,
+        locale.tag,
+        translator.device,
+        settings.compute_type,
+        settings.inter_threads,
+        settings.intra_threads,
+    )
+    return translator
 
 
 def _installed_packages() -> list[Any]:

@@ -7,11 +7,15 @@ and whether markup tokens survive a round trip, without installing anything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from intl_pub import tokens
 from intl_pub.model import Locale
-from intl_pub.mt import Progress
+from intl_pub.mt import Chunk, MTResult, MTStats, Progress, SentenceTranslation
+
+if TYPE_CHECKING:
+    from intl_pub.mt.memory import SentenceMemory
 
 _ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -38,6 +42,32 @@ class PseudoEngine:
         if progress is not None:
             progress(len(texts))
         return out
+
+    def translate_scored(
+        self,
+        texts: Sequence[str],
+        locale: Locale,
+        progress: Progress | None = None,
+        memory: SentenceMemory | None = None,
+        stats: MTStats | None = None,
+    ) -> list[MTResult]:
+        """The pseudo text, no confidence: there is no model to have any."""
+        from intl_pub.mt import batch
+
+        return batch.translate_scored(self, texts, locale, progress, memory, stats)
+
+    def split(self, texts: Sequence[str], locale: Locale) -> list[list[str]]:
+        """A whole text is one "sentence": the brackets and padding enclose the text."""
+        return [[text] for text in texts]
+
+    def translate_chunks(self, sentences: Sequence[str], locale: Locale) -> Iterator[Chunk]:
+        yield (
+            list(range(len(sentences))),
+            [SentenceTranslation((pseudo(s),), None, 0) for s in sentences],
+        )
+
+    def join(self, locale: Locale, sentences: Sequence[SentenceTranslation]) -> str:
+        return "".join(piece for sentence in sentences for piece in sentence.tokens)
 
 
 def pseudo(text: str) -> str:
