@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,6 +31,8 @@ from intl_pub.model import Locale, Post
 
 if TYPE_CHECKING:
     from intl_pub.config import Settings
+
+log = logging.getLogger(__name__)
 
 STATE_FILE = ".intl-pub-state.json"
 UI_CATALOG = "site"
@@ -102,8 +105,23 @@ class Page:
 
 
 def shipped_ui_catalog(locale: Locale) -> Path:
-    """The reviewed translation of the site's own words that ships with intl-pub."""
-    return Path(str(resources.files("intl_pub") / "ui" / f"{locale.gettext}.po"))
+    """The reviewed translation of the site's own words that ships with intl-pub.
+
+    A locale without one gets the untranslated template (``ui/site.pot``): its
+    pages use the English interface strings until translations/<l>/site.po
+    translates them.
+    """
+    shipped = Path(str(resources.files("intl_pub") / "ui" / f"{locale.gettext}.po"))
+    if shipped.is_file():
+        return shipped
+    log.warning(
+        "intl-pub ships no interface translation for %s: its pages use the English interface "
+        "strings until translations/%s/%s.po translates them",
+        locale.tag,
+        locale.gettext,
+        UI_CATALOG,
+    )
+    return Path(str(resources.files("intl_pub") / "ui" / f"{UI_CATALOG}.pot"))
 
 
 def native_name(tag: str) -> str:
@@ -190,7 +208,10 @@ def build_site(
             if not _noindex(settings, p)
             for url in [_url(settings, p.locale, p.post.slug)]
         },
+        sections=_section_alternates(settings, languages),
+        base_url=settings.base_url,
     )
+    files["robots.txt"] = env.get_template("robots.txt").render(base_url=settings.base_url)
     files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
     files[STATE_FILE] = json.dumps(new_state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     files["index.html"] = _render(
@@ -291,13 +312,16 @@ def _render(
             moment, format="long", locale=babel.Locale.parse(tag, sep="-")
         )
 
+    context.setdefault("root", ROOT_PREFIX.get(name, ""))
     return env.get_template(name).render(
         _=gettext,
         date=date,
         lang=tag,
         dir=locale.direction,
         base_url=settings.base_url,
-        site_title=settings.site_title,
+        site_title=gettext(settings.site_title),
+        # Settings.site_tagline is optional until config grows it; "" shows none.
+        site_tagline=gettext(tagline) if (tagline := getattr(settings, "site_tagline", "")) else "",
         lang_path=locale.path,
         og_locale=og_locale(tag),
         switcher=[
@@ -305,12 +329,23 @@ def _render(
                 "tag": loc.tag,
                 "name": native_name(loc.tag),
                 "path": loc.path,
+                "href": _href(loc),
                 "current": loc == locale,
             }
             for loc in [ENGLISH, *settings.locales]
         ],
         **context,
     )
+
+
+ROOT_PREFIX = {"post.html": "../../", "index.html": "../", "root.html": ""}
+"""From a page made with this template to site/: links stay relative, so site/ works from
+file://, on any port and any host (absolute URLs only in canonical, alternates, og, feeds)."""
+
+
+def _href(locale: Locale, slug: str | None = None) -> str:
+    """A page's file, relative to site/ (index.html spelled out: file:// lists folders)."""
+    return f"{locale.path}/{slug}/index.html" if slug else f"{locale.path}/index.html"
 
 
 def _url(settings: Settings, locale: Locale, slug: str | None = None) -> str:
@@ -325,6 +360,7 @@ def _alternates(
         {
             "hreflang": page.lang,
             "url": _url(settings, page.locale, slug),
+            "href": _href(page.locale, slug),
             "og": og_locale(page.lang),
         }
         for page in siblings.values()
@@ -338,6 +374,7 @@ def _section_alternates(
         {
             "hreflang": loc.tag,
             "url": _url(settings, loc),
+            "href": _href(loc),
             "og": og_locale(loc.tag),
         }
         for loc in languages
