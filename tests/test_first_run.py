@@ -2,7 +2,7 @@
 
 The clone runs with the test suite's own virtualenv (``INTL_PUB_VENV``), so the
 test costs a pipeline run (~1 min: Prefect's temporary server), not a venv set-up
-of several minutes; the clone's own sources come first on the path. The Argos
+of several minutes; the clone's own sources (src/ and flows/) come first on the path. The Argos
 index points at a loopback port nobody listens on, which is what "no network"
 looks like to `intl-pub models install`, and the Argos data folders are empty.
 Marked ``flow`` (it runs the Prefect flow): `./test.sh -m "not flow"` skips it.
@@ -38,6 +38,14 @@ def _clone(target: Path) -> Path:
     return target
 
 
+def _flows_package(home: Path, clone: Path) -> Path:
+    """A folder where ``intl_pub_flows`` is the clone's flows/ (installed under that name)."""
+    shim = home / "flows-shim"
+    shim.mkdir(parents=True)
+    (shim / "intl_pub_flows").symlink_to(clone / "flows", target_is_directory=True)
+    return shim
+
+
 def _offline_env(home: Path, clone: Path) -> dict[str, str]:
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
@@ -53,7 +61,7 @@ def _offline_env(home: Path, clone: Path) -> dict[str, str]:
         HTTPS_PROXY=dead, HTTP_PROXY=dead, https_proxy=dead, http_proxy=dead,
         NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",
         INTL_PUB_VENV=str(Path(sys.prefix)),  # the suite's own virtualenv, used as it is
-        PYTHONPATH=str(clone / "src"),
+        PYTHONPATH=f"{clone / 'src'}{os.pathsep}{_flows_package(home, clone)}",
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90",
         DO_NOT_TRACK="1",
     )
