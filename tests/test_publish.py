@@ -131,6 +131,7 @@ def test_root_index_lets_the_reader_choose(site: Path) -> None:
     assert [a["href"] for a in soup.select("#choose a")] == [
         "en/index.html", "es/index.html", "zh-hans/index.html", "ru/index.html"]
     assert not soup.select("[aria-current]")  # the root is no language's page
+    assert soup.select_one("header .home")["href"] == "index.html"
     assert "navigator.languages" in soup.find("script").string
     assert "location" not in soup.find("script").string  # suggests, never redirects
 
