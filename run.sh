@@ -26,20 +26,25 @@ for i, a in enumerate(args):
             found[name] = args[i + 1]
         elif a.startswith(name + "="):
             found[name] = a.split("=", 1)[1]
-if want == "engine":
-    print(found.get("--engine", ""))
-else:  # the en→xx pairs the run needs that no installed model provides
-    from intl_pub.mt import argos
-    settings = load_settings(found.get("--workdir", "."))
-    locales = parse_locales(found["--locales"]) if "--locales" in found else settings.locales
-    have = {pair for pair, _, _ in argos.installed()}
-    pairs = [f"en→{argos.argos_code(loc)}" for loc in locales]
-    print(", ".join(p for p in pairs if p not in have))
+try:
+    if want == "engine":  # as asked for on the command line
+        print(found.get("--engine", ""))
+    elif want == "configured":  # the settings file's (and INTL_PUB_ENGINE's) engine
+        print(load_settings(found.get("--workdir", ".")).engine)
+    else:  # the en→xx pairs the run needs that no installed model provides
+        from intl_pub.mt import argos
+        settings = load_settings(found.get("--workdir", "."))
+        locales = parse_locales(found["--locales"]) if "--locales" in found else settings.locales
+        have = {pair for pair, _, _ in argos.installed()}
+        pairs = [f"en→{argos.argos_code(loc)}" for loc in locales]
+        print(", ".join(p for p in pairs if p not in have))
+except Exception:  # a bad option or setting: `intl-pub run` reports it properly
+    print("")
 PY
 }
 explicit="$(args engine "$@")"
 explicit="${explicit:-${INTL_PUB_ENGINE:-}}"
-engine="${explicit:-$(python -c 'from intl_pub.config import load_settings; print(load_settings(".").engine)')}"
+engine="${explicit:-$(args configured "$@")}"
 fallback=""
 if [ "$engine" = "argos" ]; then
   models="${INTL_PUB_MODELS:-models}"
