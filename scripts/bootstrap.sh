@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Create .venv and install intl-pub into it (idempotent; re-installs when pyproject.toml changes).
 # Sourced by run.sh and test.sh. EXTRAS=test adds the test tools.
+# INTL_PUB_VENV=DIR uses a virtualenv that is already set up, as it is (nothing is installed):
+# tests/test_first_run.py runs a fresh clone's run.sh with the test suite's own environment.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$ROOT/.venv"
+VENV="${INTL_PUB_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 EXTRAS="${EXTRAS:-}"
 stamp="$VENV/.intl-pub-installed${EXTRAS:+-$EXTRAS}"
 want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/python" ]; then
+if [ -n "${INTL_PUB_VENV:-}" ]; then
+  "$VENV/bin/python" -c "import intl_pub, intl_pub_flows, argostranslate, prefect" \
+    || { echo "error: INTL_PUB_VENV=$VENV is not a set-up intl-pub environment" >&2; exit 1; }
+elif [ ! -x "$VENV/bin/python" ]; then
   echo "==> creating $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+if [ -z "${INTL_PUB_VENV:-}" ] && { [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; }; then
   echo "==> installing intl-pub into $VENV (first time: a few minutes)"
   # The CPU build of torch first: argostranslate -> stanza -> torch would otherwise
   # pull the multi-GB CUDA build.

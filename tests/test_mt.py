@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -120,3 +121,112 @@ def test_device_settings_reach_ctranslate2(argos_models: Path) -> None:
             ArgosEngine(MTSettings(device="cuda")).check([es])
     with pytest.raises(EngineError, match="check the MT device and compute type"):
         ArgosEngine(MTSettings(device="cpu", compute_type="no-such-type")).check([es])
+
+
+# --- installing models ---------------------------------------------------------------
+
+
+@pytest.fixture
+def packages_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos packages folder of this test's own (the session's models stay as they are)."""
+    from argostranslate import settings
+
+    folder = tmp_path / "argos" / "packages"
+    folder.mkdir(parents=True)
+    monkeypatch.setattr(settings, "package_data_dir", folder)
+    monkeypatch.setattr(settings, "package_dirs", [folder])
+    return folder
+
+
+def _with_version(source: Path, target: Path, version: str) -> Path:
+    """A copy of a genuine test package whose metadata says another version."""
+    import json
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.endswith("/metadata.json"):
+                data = json.dumps({**json.loads(data), "package_version": version}).encode()
+            new.writestr(info, data)
+    return target
+
+
+def test_a_package_installed_at_the_same_version_is_not_installed_again(
+    model_files: Path, packages_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spanish = model_files / "translate-en_es-fake.argosmodel"
+    assert argos.install_files([spanish]) == [f"en→es 0.0.1 from {spanish}"]
+    installed = packages_dir / "translate-en_es-fake" / "model" / "model.bin"
+    before = installed.stat()
+    caplog.set_level("INFO", logger="intl_pub.mt.argos")
+    assert argos.install_files([model_files]) == [
+        f"en→ru 0.0.1 from {model_files / 'translate-en_ru-fake.argosmodel'}",
+        f"en→zh 0.0.1 from {model_files / 'translate-en_zh-fake.argosmodel'}",
+    ]
+    assert "en→es 0.0.1 is already installed; skipped" in caplog.text
+    assert installed.stat().st_ino == before.st_ino and installed.stat().st_mtime_ns == before.st_mtime_ns
+    assert argos.install_files([model_files]) == []
+    assert [pair for pair, _, _ in argos.installed()] == ["en→es", "en→ru", "en→zh"]
+
+
+def test_another_version_replaces_the_installed_one(
+    model_files: Path, packages_dir: Path, tmp_path: Path
+) -> None:
+    spanish = model_files / "translate-en_es-fake.argosmodel"
+    argos.install_files([spanish])
+    newer = _with_version(spanish, tmp_path / "translate-en_es-2.argosmodel", "0.0.2")
+    assert argos.install_files([newer]) == [f"en→es 0.0.2 from {newer}"]
+    assert [(pair, version) for pair, version, _ in argos.installed()] == [("en→es", "0.0.2")]
+    assert sorted(p.name for p in packages_dir.parent.iterdir()) == ["packages"]  # no staging left
+    engine = get_engine("argos")
+    engine._models.clear()
+    assert engine.translate(["Hello world."], LOCALES["es"]) == ["Hola mundo."]
+
+
+def test_unpacking_reports_progress_and_logs_a_line_per_ten_percent_off_a_terminal(
+    model_files: Path, packages_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spanish = model_files / "translate-en_es-fake.argosmodel"
+    seen: list[tuple[str, int, int]] = []
+    argos.install_files([spanish], progress=lambda *step: seen.append(step))
+    with zipfile.ZipFile(spanish) as archive:
+        size = sum(i.file_size for i in archive.infolist())
+    assert {label for label, _, _ in seen} == {f"unpacking {spanish.name}"}
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+    assert seen[-1][1:] == (size, size)
+    shutil.rmtree(packages_dir / "translate-en_es-fake")
+    caplog.set_level("INFO", logger="intl_pub.mt.argos")
+    argos.install_files([spanish])  # pytest's stderr is not a terminal: plain lines
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("unpacking")]
+    assert [line.split(": ")[1].split("%")[0] for line in lines] == [str(p) for p in range(10, 101, 10)]
+
+
+def test_a_package_that_would_write_outside_the_packages_folder_is_refused(
+    model_files: Path, packages_dir: Path, tmp_path: Path
+) -> None:
+    evil = tmp_path / "evil.argosmodel"
+    with zipfile.ZipFile(model_files / "translate-en_es-fake.argosmodel") as good, zipfile.ZipFile(evil, "w") as bad:
+        for info in good.infolist():
+            bad.writestr(info, good.read(info))
+        bad.writestr("translate-en_es-fake/../../escaped.txt", "x")
+    with pytest.raises(EngineError, match="unsafe path"):
+        argos.install_files([evil])
+    assert not (tmp_path / "argos" / "escaped.txt").exists() and list(packages_dir.iterdir()) == []
+
+
+def test_without_a_network_the_index_install_fails_fast_and_says_how_to_install_offline(
+    packages_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+    import time
+
+    from argostranslate import settings
+
+    with socket.socket() as unused:  # a loopback port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    monkeypatch.setattr(settings, "remote_package_index", f"http://127.0.0.1:{port}/index.json")
+    start = time.monotonic()
+    with pytest.raises(EngineError, match=r"models install PATH"):
+        argos.install_from_index(list(LOCALES.values()))
+    assert time.monotonic() - start < argos.INDEX_TIMEOUT

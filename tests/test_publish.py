@@ -82,12 +82,52 @@ def test_sitemap_alternates_are_reciprocal_with_x_default(site: Path) -> None:
     for url in root.findall("s:url", ns):
         links = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
         alternates[url.findtext("s:loc", namespaces=ns)] = links
-    assert len(alternates) == 16
+    posts = [loc for loc in alternates if loc.count("/") == 5]
+    assert len(posts) == 16 and len(alternates) == 16 + 4 + 1  # posts, language indexes, root
     for loc, links in alternates.items():
         assert loc in links.values()
-        assert links["x-default"].startswith("http://localhost:8000/en/")
+        if loc in posts:
+            assert links["x-default"].startswith("http://localhost:8000/en/")
+        else:  # the root lets the reader choose: the x-default of the language indexes
+            assert links["x-default"] == "http://localhost:8000/"
         for other in links.values():
             assert alternates[other] == links  # every page lists the same set, itself included
+    assert {"http://localhost:8000/es/", "http://localhost:8000/zh-hans/"} <= set(alternates)
+
+
+def test_robots_txt_points_at_the_sitemap(site: Path) -> None:
+    import urllib.robotparser
+
+    robots = urllib.robotparser.RobotFileParser()
+    robots.parse((site / "robots.txt").read_text("utf-8").splitlines())
+    assert robots.site_maps() == ["http://localhost:8000/sitemap.xml"]
+    assert robots.can_fetch("*", "http://localhost:8000/es/heat-wave-advice/")
+
+
+def test_every_interface_string_of_the_templates_is_in_every_shipped_catalog_reviewed() -> None:
+    """A template string missing from ui/ would stay English on every page without a word."""
+    import re
+    import shutil
+    import subprocess
+    from importlib import resources
+
+    from intl_pub import catalog
+
+    templates = resources.files("intl_pub") / "templates"
+    used = {
+        m.group(2).replace("\\'", "'")
+        for t in templates.iterdir() if t.name.endswith((".html", ".xml", ".txt"))
+        for m in re.finditer(r"""_\((["'])(.+?)\1""", t.read_text(encoding="utf-8"))
+    }
+    assert "Latest posts" in used and len(used) >= 8
+    template = catalog.load(Path(str(resources.files("intl_pub") / "ui" / "site.pot")))
+    assert {e.msgid for e in template} == used
+    for tag in ("es", "zh-Hans", "ru"):
+        path = publish.shipped_ui_catalog(locale(tag))
+        found = catalog.translations(catalog.load(path))
+        assert {k[1] for k, t in found.items() if t.reviewed and t.text} == used, path
+        if shutil.which("msgfmt"):
+            subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
 
 
 def test_post_pages_carry_language_metadata(site: Path) -> None:
@@ -104,7 +144,7 @@ def test_post_pages_carry_language_metadata(site: Path) -> None:
     assert soup.find("link", rel="canonical")["href"] == "http://localhost:8000/zh-hans/heat-wave-advice/"
     assert soup.find("meta", property="og:locale")["content"] == "zh_CN"
     assert "发布于 2026年7月14日" in soup.find("time").get_text()
-    assert soup.find("aside", class_="mt-notice").get_text().startswith("本页为机器翻译")
+    assert soup.find("aside", class_="l10n-notice").get_text().startswith("本页为机器翻译")
 
 
 def test_native_names_and_direction_come_from_cldr() -> None:
@@ -115,8 +155,9 @@ def test_native_names_and_direction_come_from_cldr() -> None:
 def test_root_index_lets_the_reader_choose(site: Path) -> None:
     soup = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
     assert [a["href"] for a in soup.select("#choose a")] == [
-        "http://localhost:8000/en/", "http://localhost:8000/es/",
-        "http://localhost:8000/zh-hans/", "http://localhost:8000/ru/"]
+        "en/index.html", "es/index.html", "zh-hans/index.html", "ru/index.html"]
+    assert not soup.select("[aria-current]")  # the root is no language's page
+    assert soup.select_one("header .home")["href"] == "index.html"
     assert "navigator.languages" in soup.find("script").string
     assert "location" not in soup.find("script").string  # suggests, never redirects
 
@@ -202,3 +243,95 @@ def test_a_template_in_the_work_folder_overrides_the_shipped_one(blog: Path) -> 
     index = BeautifulSoup((blog / "site" / "es" / "index.html").read_text("utf-8"), "html.parser")
     assert index.find(id="custom").get_text() == "4 posts"
     assert index.html["lang"] == "es"
+
+
+NOTICE = ("This page was translated automatically and has not been fully reviewed by a person. "
+          "Underlined passages are machine translations.")
+
+
+def _shipped(tag: str, msgid: str) -> str:
+    from intl_pub import catalog
+
+    found = catalog.translations(catalog.load(publish.shipped_ui_catalog(locale(tag))))
+    return found[("", msgid)].text
+
+
+@pytest.mark.parametrize("path", ["en", "es", "zh-hans", "ru"])
+def test_every_feed_entry_carries_its_page_notice_in_the_feed_language(site: Path, path: str) -> None:
+    feed = feedparser.parse((site / path / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    for entry in feed.entries:
+        content = BeautifulSoup(entry.content[0].value, "html.parser")
+        notice = content.find(class_="l10n-notice")
+        page = BeautifulSoup((site / path / entry.link.split("/")[-2] / "index.html").read_text("utf-8"),
+                             "html.parser").find(class_="l10n-notice")
+        if path == "en":
+            assert notice is None and page is None
+            continue
+        assert notice.get_text(" ", strip=True) == page.get_text(" ", strip=True)
+        assert notice.get_text().startswith(_shipped(feed.feed.language, NOTICE))
+        original = notice.find("a", hreflang="en")["href"]
+        assert original == entry.link.replace(f"/{path}/", "/en/")  # absolute in a feed
+
+
+def test_links_between_pages_and_to_assets_are_relative_and_lead_somewhere(site: Path) -> None:
+    absolute_allowed = {"canonical", "alternate"}  # the web wants these absolute (hreflang, feeds)
+    for page in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        article = soup.find("article")
+        for tag in soup.find_all(["a", "link"], href=True):
+            if article is not None and article in tag.parents and not tag.find_parent(class_="l10n-notice"):
+                continue  # the post's own links, as the source wrote them
+            href = tag["href"]
+            if tag.name == "link" and absolute_allowed & set(tag.get("rel", [])) and tag.get("type") != "application/atom+xml":
+                assert href.startswith("http://localhost:8000/"), (page, href)
+                continue
+            assert "://" not in href and not href.startswith("/"), (page, href)
+            assert (page.parent / href).resolve().is_file(), (page, href)
+
+
+def test_site_title_and_tagline_come_from_the_languages_site_catalog(blog: Path) -> None:
+    from dataclasses import replace
+
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    site_po = blog / "translations" / "es" / "site.po"
+    text = site_po.read_text("utf-8")  # the title is in the catalog, untranslated: translate it
+    untranslated = 'msgid "Northbridge General Hospital — News"\nmsgstr ""\n'
+    assert untranslated in text
+    site_po.write_text(text.replace(untranslated, 'msgid "Northbridge General Hospital — News"\n'
+                                    'msgstr "Hospital General de Northbridge — Noticias"\n'), "utf-8")
+    assert pipeline.run(settings).ok
+    feed = feedparser.parse((blog / "site" / "es" / "feed.xml").read_bytes())
+    assert feed.feed.title == "Hospital General de Northbridge — Noticias"
+    assert feedparser.parse((blog / "site" / "ru" / "feed.xml").read_bytes()).feed.title == settings.site_title
+    index = BeautifulSoup((blog / "site" / "es" / "index.html").read_text("utf-8"), "html.parser")
+    assert index.title.get_text() == "Últimas publicaciones · Hospital General de Northbridge — Noticias"
+    assert index.select_one("header .home").get_text() == "Hospital General de Northbridge — Noticias"
+    tagged = replace(settings, site_tagline="News from the ward")
+    env = publish.Environment(tagged, blog / "templates")
+    files = env.index_files([], {"es": {"News from the ward": "Noticias de la planta"}})
+    es = BeautifulSoup(files["es/index.html"], "html.parser")
+    assert es.select_one("header .tagline").get_text() == "Noticias de la planta"
+    assert "<subtitle>Noticias de la planta</subtitle>" in files["es/feed.xml"]
+    assert BeautifulSoup(files["en/index.html"], "html.parser").select_one("header .tagline").get_text() == "News from the ward"
+    pot = (blog / "translations" / "templates" / "site.pot").read_text("utf-8")
+    assert 'msgid "Northbridge General Hospital — News"' in pot  # where translators find it
+
+
+def test_a_locale_without_a_shipped_interface_catalog_uses_english_words_with_a_warning(
+    blog: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dataclasses import replace
+
+    from intl_pub.locales import parse_locales
+
+    settings = replace(load_settings(blog), engine="pseudo", locales=parse_locales("fr,es"))
+    caplog.set_level("WARNING", logger="intl_pub.publish")
+    assert pipeline.run(settings).ok
+    assert "ships no interface translation for fr" in caplog.text
+    assert "for es" not in caplog.text
+    fr = BeautifulSoup((blog / "site" / "fr" / "heat-wave-advice" / "index.html").read_text("utf-8"), "html.parser")
+    assert fr.html["lang"] == "fr"
+    assert fr.find(class_="l10n-notice").get_text().startswith(NOTICE)
+    assert "2026" in fr.find("time").get_text() and "juillet" in fr.find("time").get_text()  # CLDR dates still French

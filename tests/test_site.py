@@ -90,38 +90,79 @@ return [draw("医院诊所"), draw("你好世界"), draw("\\u{10FFFD}\\u{10FFFD}
 """
 
 
-def test_a_reader_switches_from_chinese_to_russian_in_chromium(tmp_path: Path) -> None:
+def chromium(profile: Path) -> object:
+    """Debian's chromium through chromedriver, headless (selenium downloads nothing)."""
     require("chromium")
     require("chromedriver")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1000,1400", f"--user-data-dir={tmp_path / 'profile'}"]:
+                 "--window-size=1000,1400", f"--user-data-dir={profile}"]:
         options.add_argument(flag)
-    (tmp_path / "site").mkdir()
-    with serving(tmp_path / "site") as url:
-        build(tmp_path, base_url=url)  # links point at the test server
-        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
+STYLE_CHECK = """
+const s = (sel, prop) => getComputedStyle(document.querySelector(sel)).getPropertyValue(prop);
+return [s("header.site", "max-width"), s(".l10n-notice", "background-color"), s("body", "margin-top")];
+"""
+
+
+def test_a_reader_switches_from_chinese_to_russian_in_chromium(tmp_path: Path) -> None:
+    """Served on a port the site was not built for: relative links work wherever it is."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site = build(tmp_path)  # base_url http://localhost:8000/, served elsewhere
+    with serving(site) as url:
+        driver = chromium(tmp_path / "profile")
         try:
             driver.get(url + "zh-hans/heat-wave-advice/")
             assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
             han_a, han_b, missing = driver.execute_script(TOFU_CHECK)
             assert han_a != han_b and han_a != missing, "Chinese text renders as empty boxes"
+            assert driver.execute_script(STYLE_CHECK)[0] == "704px"  # 44rem: the stylesheet applied
             shots = ROOT / "build" / "screenshots"
             shots.mkdir(parents=True, exist_ok=True)
             assert driver.save_screenshot(str(shots / "zh-hans-heat-wave-advice.png"))
             driver.find_element(By.CSS_SELECTOR, 'nav.languages a[hreflang="ru"]').click()
             WebDriverWait(driver, 10).until(expected_conditions.url_contains("/ru/"))
-            assert driver.current_url == url + "ru/heat-wave-advice/"
+            assert driver.current_url == url + "ru/heat-wave-advice/index.html"
             assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru"
             assert "Опубликовано" in driver.find_element(By.TAG_NAME, "time").text
         finally:
             driver.quit()
 
+
+def test_the_site_works_from_file_urls_in_chromium(tmp_path: Path) -> None:
+    """Open site/ from the disk, as the end of ./run.sh suggests: styled, and the links lead on."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site = build(tmp_path)
+    driver = chromium(tmp_path / "profile")
+    try:
+        driver.get((site / "index.html").as_uri())
+        driver.find_element(By.CSS_SELECTOR, '#choose a[hreflang="es"]').click()
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/es/"))
+        assert driver.current_url == (site / "es" / "index.html").as_uri()
+        driver.find_element(By.CSS_SELECTOR, "section.post h2 a").click()
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/es/flu-vaccination-2026/"))
+        width, note, margin = driver.execute_script(STYLE_CHECK)
+        assert (width, note, margin) == ("704px", "rgb(255, 246, 220)", "0px"), "site.css did not apply"
+        driver.find_element(By.CSS_SELECTOR, 'nav.languages a[hreflang="zh-Hans"]').click()
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/zh-hans/"))
+        assert driver.current_url == (site / "zh-hans" / "flu-vaccination-2026" / "index.html").as_uri()
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
+        assert driver.find_element(By.TAG_NAME, "h1").text  # a page, not a folder listing
+        driver.find_element(By.CSS_SELECTOR, ".l10n-notice a[hreflang=en]").click()
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/en/"))
+        assert driver.current_url == (site / "en" / "flu-vaccination-2026" / "index.html").as_uri()
+    finally:
+        driver.quit()

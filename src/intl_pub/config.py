@@ -51,7 +51,9 @@ class Settings:
     engine: str = "argos"
     """Machine-translation engine name (see intl_pub.mt)."""
     site_title: str = "Blog"
-    """The blog's name, shown on index pages and in feeds."""
+    """The blog's name, shown on index pages and in feeds (translated in site.po)."""
+    site_tagline: str = ""
+    """A line under the name in the header and the feeds' subtitle (translated in site.po)."""
     base_url: str = "http://localhost:8000/"
     """Absolute URL the site is served from; ends with a slash."""
     min_reviewed_to_index: float = 0.0
@@ -171,6 +173,7 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     known = {
         "site": {
             "title",
+            "tagline",
             "base_url",
             "min_reviewed_to_index",
             "min_reviewed_to_publish",
@@ -196,7 +199,7 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             if (section, key) == ("site", "locales"):
                 values["locale_thresholds"] = _thresholds(path, value)
                 continue
-            name = "site_title" if (section, key) == ("site", "title") else key
+            name = f"site_{key}" if section == "site" and key in {"title", "tagline"} else key
             values[name] = _coerce(path, name, value)
     return values
 

@@ -574,7 +574,10 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     manifest = store.manifest("publish")
     env = publish.Environment(settings, store.user_templates)
     for loc in settings.locales:
-        _install_ui_catalog(store, loc)
+        try:
+            _install_ui_catalog(store, settings, loc)
+        except CatalogError as exc:
+            report.failures.append(f"interface catalog [{loc.tag}]: {exc}")
     ui_paths = [store.ui_catalog_path(loc) for loc in settings.locales]
     site_key = text_digest(
         __version__,
@@ -725,6 +728,7 @@ def _outputs_exist(store: Store, record: dict[str, Any]) -> bool:
 def _site_settings(settings: Settings) -> tuple[object, ...]:
     return (
         settings.site_title,
+        settings.site_tagline,
         settings.base_url,
         [loc.tag for loc in settings.locales],
         settings.min_reviewed_to_index,
@@ -754,25 +758,32 @@ def _ui_catalog(store: Store, locale: Locale) -> dict[str, str]:
     return strings
 
 
-def _install_ui_catalog(store: Store, locale: Locale) -> None:
-    """Copy the shipped interface catalog where translators work, once."""
-    shipped = publish.shipped_ui_catalog(locale)
+def _install_ui_catalog(store: Store, settings: Settings, locale: Locale) -> None:
+    """Keep the interface catalog where translators work up to date with the site's words.
+
+    translations/templates/site.pot holds the interface strings and the site's
+    title and tagline; translations/<l>/site.po starts from the shipped reviewed
+    translation (or, for a language intl-pub ships none for, the template: its
+    pages use the English interface strings until a translator fills it in) and
+    is merged with the template -- never machine-translated.
+    """
+    units = [Unit(e.msgid, 0, note="site") for e in catalog.load(publish.ui_template()) or []]
+    units += [
+        Unit(t, 0, note="site name") for t in (settings.site_title, settings.site_tagline) if t
+    ]
+    pot = catalog.build_template(units, "intl-pub site", "intl-pub site")
+    _save_catalog(store, pot, store.ui_template_path())
     own = store.ui_catalog_path(locale)
-    if shipped is None:
+    shipped = publish.shipped_ui_catalog(locale)
+    if shipped is None and not own.exists():
         log.warning(
-            "no interface translation ships for %s: the site's own words stay in English "
-            "(translate %s to change that)",
+            "intl-pub ships no interface translation for %s: its pages use the English "
+            "interface strings until %s translates them",
             locale.tag,
             store.rel(own),
         )
-        return
-    if not own.exists():
-        store.write(own, shipped.read_bytes())
-    template = store.ui_template_path()
-    if not template.exists():
-        units = [Unit(e.msgid, 0, note="site") for e in catalog.load(shipped) or []]
-        pot = catalog.build_template(units, "intl-pub site", "intl-pub site")
-        _save_catalog(store, pot, template)
+    old = _load(store, own) if own.exists() else (catalog.load(shipped) if shipped else None)
+    _save_catalog(store, catalog.merge(pot, old, locale), own)
 
 
 # --- status ---------------------------------------------------------------------------

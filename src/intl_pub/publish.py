@@ -11,6 +11,7 @@ folder overrides the shipped templates by name.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,6 +31,8 @@ from intl_pub.model import Locale, Post
 
 if TYPE_CHECKING:
     from intl_pub.config import Settings
+
+log = logging.getLogger(__name__)
 
 FEED_ENTRIES = 50
 """Entries per language feed: the newest posts, as feed readers expect (not the archive)."""
@@ -113,6 +116,11 @@ def shipped_ui_catalog(locale: Locale) -> Path | None:
     """The reviewed translation of the site's own words that ships with intl-pub, if any."""
     path = Path(str(resources.files("intl_pub") / "ui" / f"{locale.gettext}.po"))
     return path if path.exists() else None
+
+
+def ui_template() -> Path:
+    """The site's own words, untranslated (ui/site.pot): a new language starts from it."""
+    return Path(str(resources.files("intl_pub") / "ui" / "site.pot"))
 
 
 def with_updated(page: Page, old: Mapping[str, Any] | None) -> Page:
@@ -266,7 +274,10 @@ class Environment:
                 if not _noindex(settings, p)
                 for url in [_url(settings, p.locale, p.post.slug)]
             },
+            sections=_section_alternates(settings, languages),
+            base_url=settings.base_url,
         )
+        files["robots.txt"] = env.get_template("robots.txt").render(base_url=settings.base_url)
         files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
         files["index.html"] = _render(
             env,
@@ -316,13 +327,15 @@ def _render(
             moment, format="long", locale=babel.Locale.parse(tag, sep="-")
         )
 
+    context.setdefault("root", ROOT_PREFIX.get(name, ""))
     return env.get_template(name).render(
         _=gettext,
         date=date,
         lang=tag,
         dir=locale.direction,
         base_url=settings.base_url,
-        site_title=settings.site_title,
+        site_title=gettext(settings.site_title),
+        site_tagline=gettext(settings.site_tagline) if settings.site_tagline else "",
         lang_path=locale.path,
         og_locale=og_locale(tag),
         switcher=[
@@ -330,12 +343,23 @@ def _render(
                 "tag": loc.tag,
                 "name": native_name(loc.tag),
                 "path": loc.path,
+                "href": _href(loc),
                 "current": loc == locale,
             }
             for loc in [ENGLISH, *settings.locales]
         ],
         **context,
     )
+
+
+ROOT_PREFIX = {"post.html": "../../", "index.html": "../", "root.html": ""}
+"""From a page made with this template to site/: links stay relative, so site/ works from
+file://, on any port and any host (absolute URLs only in canonical, alternates, og, feeds)."""
+
+
+def _href(locale: Locale, slug: str | None = None) -> str:
+    """A page's file, relative to site/ (index.html spelled out: file:// lists folders)."""
+    return f"{locale.path}/{slug}/index.html" if slug else f"{locale.path}/index.html"
 
 
 def _url(settings: Settings, locale: Locale, slug: str | None = None) -> str:
@@ -350,6 +374,7 @@ def _alternates(
         {
             "hreflang": page.lang,
             "url": _url(settings, page.locale, slug),
+            "href": _href(page.locale, slug),
             "og": og_locale(page.lang),
         }
         for page in siblings.values()
@@ -361,6 +386,7 @@ def _section_alternates(settings: Settings, languages: Sequence[Locale]) -> list
         {
             "hreflang": loc.tag,
             "url": _url(settings, loc),
+            "href": _href(loc),
             "og": og_locale(loc.tag),
         }
         for loc in languages

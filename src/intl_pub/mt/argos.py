@@ -16,14 +16,18 @@ imported lazily, here only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import shutil
+import sys
+import tempfile
 import threading
 import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from intl_pub.errors import EngineError, ModelMissingError
@@ -282,10 +286,20 @@ def installed() -> list[tuple[str, str, str]]:
     )
 
 
-def install_files(paths: Sequence[Path]) -> list[str]:
-    """Install .argosmodel files (or every one in the given folders); return what was installed."""
-    from argostranslate import package as argos_package
+ByteProgress = Callable[[str, int, int], None]
+"""(label, bytes done, bytes in all; 0 when unknown): progress of a download or an unpacking."""
+PROGRESS_STEP = 10
+"""Off a terminal, one plain log line per this many percent."""
 
+
+def install_files(paths: Sequence[Path], progress: ByteProgress | None = None) -> list[str]:
+    """Install .argosmodel files (or every one in the given folders); return what was installed.
+
+    A package already installed at the same version is skipped (a real model is
+    100 MB or more, and run.sh installs from models/ on every run); another
+    version of the same pair is replaced. Unpacking shows progress: ``progress``
+    when given, else a bar on a terminal and a log line per 10 % elsewhere.
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -298,26 +312,29 @@ def install_files(paths: Sequence[Path]) -> list[str]:
         else:
             raise EngineError(f"{path}: no such file or folder")
     done = []
-    for file in files:
-        metadata = _package_metadata(file)
-        argos_package.install_from_path(file)
-        done.append(
-            f"{metadata.get('from_code')}→{metadata.get('to_code')} "
-            f"{metadata.get('package_version', '?')} from {file}"
-        )
+    with _reporter(progress) as report:
+        for file in files:
+            metadata = _package_metadata(file)
+            pair = f"{metadata.get('from_code')}→{metadata.get('to_code')}"
+            version = str(metadata.get("package_version", "?"))
+            if _installed_version(metadata) == version:
+                log.info("%s %s is already installed; skipped %s", pair, version, file)
+                continue
+            _unpack(file, metadata, report)
+            done.append(f"{pair} {version} from {file}")
     return done
 
 
 def install_from_index(
-    locales: Sequence[Locale], progress: Callable[[str, int, int], None] | None = None
+    locales: Sequence[Locale], progress: ByteProgress | None = None
 ) -> list[str]:
     """Download and install en→xx packages from the Argos index.
 
     argostranslate's own ``get_available_packages()`` retries for about a
     minute without a network; here the index is fetched once, with a timeout,
-    and a failure says how to install offline.
+    and a failure says how to install offline. Pairs already installed are
+    not downloaded again.
     """
-    from argostranslate import package as argos_package
     from argostranslate import settings
 
     have = _installed_packages()
@@ -336,32 +353,42 @@ def install_from_index(
         ) from exc
     Path(settings.local_package_index).write_bytes(data)
     done = []
-    for locale in missing:
-        meta = next(
-            (
-                m
-                for m in index
-                if m.get("type", "translate") == "translate"
-                and m.get("from_code") == SOURCE_TAG
-                and m.get("to_code") == argos_code(locale)
-            ),
-            None,
-        )
-        if meta is None:
-            raise EngineError(f"the Argos index has no en→{argos_code(locale)} package")
-        target = Path(settings.downloads_dir) / f"translate-en_{argos_code(locale)}.argosmodel"
-        _download(meta.get("links", []), target, progress)
-        argos_package.install_from_path(target)
-        target.unlink(missing_ok=True)
-        done.append(
-            f"en→{argos_code(locale)} {meta.get('package_version', '?')} from the Argos index"
-        )
+    # On a terminal the caller's bar shows the downloads (and only one live display may
+    # run); off a terminal, or without a caller's bar, ours reports both steps.
+    ours = (
+        contextlib.nullcontext(_silent)
+        if progress is not None and sys.stderr.isatty()
+        else _reporter(None)
+    )
+    with ours as plain:
+        def logged(name: str, count: int, total: int) -> None:
+            plain(f"downloading {name}", count, total)
+
+        download = _both(progress, logged) if progress is not None else logged
+        for locale in missing:
+            meta = next(
+                (
+                    m
+                    for m in index
+                    if m.get("type", "translate") == "translate"
+                    and m.get("from_code") == SOURCE_TAG
+                    and m.get("to_code") == argos_code(locale)
+                ),
+                None,
+            )
+            if meta is None:
+                raise EngineError(f"the Argos index has no en→{argos_code(locale)} package")
+            target = Path(settings.downloads_dir) / f"translate-en_{argos_code(locale)}.argosmodel"
+            _download(meta.get("links", []), target, download)
+            _unpack(target, _package_metadata(target), plain)
+            target.unlink(missing_ok=True)
+            done.append(
+                f"en→{argos_code(locale)} {meta.get('package_version', '?')} from the Argos index"
+            )
     return done
 
 
-def _download(
-    links: list[str], target: Path, progress: Callable[[str, int, int], None] | None
-) -> None:
+def _download(links: list[str], target: Path, progress: ByteProgress | None) -> None:
     errors = []
     for url in links:
         try:
@@ -380,6 +407,129 @@ def _download(
         except OSError as exc:
             errors.append(f"{url}: {exc}")
     raise EngineError(f"could not download {target.name}: " + "; ".join(errors or ["no links"]))
+
+
+def _installed_version(metadata: dict[str, Any]) -> str | None:
+    """The version of the installed package for the same pair, if there is one."""
+    for pkg in _installed_packages():
+        if getattr(pkg, "type", "translate") != "translate":
+            continue
+        if (pkg.from_code, pkg.to_code) == (metadata.get("from_code"), metadata.get("to_code")):
+            return str(pkg.package_version)
+    return None
+
+
+def _unpack(file: Path, metadata: dict[str, Any], progress: ByteProgress) -> None:
+    """argostranslate's install_from_path, done so that it is whole or absent, with progress.
+
+    The archive is unpacked beside the packages folder and then renamed into it,
+    so a run killed mid-way never leaves a half package that would later count
+    as installed; an installed package of the same pair (another version) is
+    removed first, so two versions never compete.
+    """
+    from argostranslate import package as argos_package
+    from argostranslate import settings
+
+    packages_dir = Path(settings.package_data_dir)
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    label = f"unpacking {file.name}"
+    with zipfile.ZipFile(file) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        total = sum(m.file_size for m in members)
+        tops = {_member_path(file, m.filename).parts[0] for m in members}
+        staging = Path(tempfile.mkdtemp(prefix=".intl-pub-unpack-", dir=packages_dir.parent))
+        try:
+            done = 0
+            progress(label, 0, total)
+            for member in members:
+                dest = staging.joinpath(*_member_path(file, member.filename).parts)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as src, dest.open("wb") as out:
+                    while block := src.read(1 << 16):
+                        out.write(block)
+                        done += len(block)
+                        progress(label, done, total)
+            pair = (metadata.get("from_code"), metadata.get("to_code"))
+            replaced = [
+                pkg
+                for pkg in _installed_packages()
+                if getattr(pkg, "type", "translate") == "translate"
+                and (pkg.from_code, pkg.to_code) == pair
+                and Path(pkg.package_path).parent == packages_dir
+            ]
+            with argos_package.package_lock:  # a plain Lock: nothing inside may take it again
+                for pkg in replaced:
+                    log.info("replacing %s %s", pkg.package_path, pkg.package_version)
+                    shutil.rmtree(pkg.package_path)
+                for top in sorted(tops):
+                    final = packages_dir / top
+                    if final.exists():
+                        shutil.rmtree(final)
+                    (staging / top).replace(final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    from argostranslate.translate import get_installed_languages
+
+    get_installed_languages.cache_clear()
+
+
+def _member_path(file: Path, name: str) -> PurePosixPath:
+    """A zip member's path, refused when it would land outside the packages folder."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in name:
+        raise EngineError(f"{file}: unsafe path {name!r} inside the package")
+    return path
+
+
+def _silent(label: str, done: int, total: int) -> None:
+    """No progress display."""
+
+
+def _both(first: ByteProgress, second: ByteProgress) -> ByteProgress:
+    def report(label: str, done: int, total: int) -> None:
+        first(label, done, total)
+        second(label, done, total)
+
+    return report
+
+
+@contextlib.contextmanager
+def _reporter(progress: ByteProgress | None) -> Iterator[ByteProgress]:
+    """``progress`` as given; else a rich bar on a terminal, plain log lines elsewhere."""
+    if progress is not None:
+        yield progress
+        return
+    if sys.stderr.isatty():
+        from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+        with Progress(
+            *Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn()
+        ) as bar:
+            tasks: dict[str, Any] = {}
+
+            def show(label: str, done: int, total: int) -> None:
+                if label not in tasks:
+                    tasks[label] = bar.add_task(label, total=total or None)
+                bar.update(tasks[label], completed=done, total=total or None)
+
+            yield show
+        return
+    yield _PlainProgress()
+
+
+class _PlainProgress:
+    """One log line per PROGRESS_STEP percent (cron, CI, a Prefect worker: no terminal)."""
+
+    def __init__(self) -> None:
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        step = 100 * done // total // PROGRESS_STEP * PROGRESS_STEP
+        if step > self.shown.get(label, 0):
+            self.shown[label] = step
+            log.info("%s: %d%% (%.1f of %.1f MB)", label, step, done / 1e6, total / 1e6)
 
 
 def _package_metadata(file: Path) -> dict[str, Any]:
