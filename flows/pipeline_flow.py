@@ -1,17 +1,20 @@
 """intl-pub as Prefect flows: thin wrappers over intl_pub.pipeline.
 
 * ``run_flow``       the steps of ``intl_pub.pipeline.plan``: pull -> extract -> translate
-                     (one task per locale, named translate-es ...) -> publish
+                     (per locale) -> publish
 * ``translate_flow`` pull -> extract -> translate: the hourly deployment
 * ``publish_flow``   publish, optionally behind a review gate: the daily deployment
 
 Tasks are coarse (a Prefect task costs ~20 ms on threads, ~220 ms on Dask
-here): one per step, and one per locale for machine translation, which sends
-all of a locale's new units to the engine in one batch. Retries only on the
-network (pull) and the engine (translate). A failed post or locale is
-reported and the others go on; the flow then fails with a summary naming
-each failure. Models are loaded once per worker process (intl_pub.mt keeps
-them), whichever task runner runs the tasks.
+here) and named after their step: ``pull``, ``extract``, ``publish``. A
+translate step (``translate-es``) merges and writes its catalogs in the
+flow's own process and sends the sentences no memory holds to pure shard
+tasks (``translate-es-shard-1``, ...: sentences in, translations and scores
+out, split by token budget), so Dask workers on other machines need the
+models, not the work folder. Retries only on the network (pull) and the
+engine (shards). A failed post or locale is reported and the others go on;
+the flow then fails with a summary naming each failure. Models are loaded
+once per worker process (intl_pub.mt keeps them).
 """
 
 from __future__ import annotations
@@ -35,30 +38,24 @@ from intl_pub.config import Settings, load_settings
 from intl_pub.errors import IntlPubError
 from intl_pub.locales import parse_locales
 from intl_pub.model import Locale, RunReport
-from intl_pub.mt import get_engine
-from intl_pub.progress import ProgressDisplay
+from intl_pub.mt import MTSettings, SentenceTranslation, shards
 
 RETRIES = {"pull": (2, [2, 10]), "translate": (1, [5])}
 """Retries only where a retry can help: the network (pull) and the engine (translate)."""
 
 
 @task(cache_policy=NO_CACHE)
+def translate_shard(
+    engine: str, mt: MTSettings, locale: Locale, sentences: list[str]
+) -> list[SentenceTranslation]:
+    """Machine-translate one shard: texts in, translations and scores out; no work-folder file."""
+    return shards.translate_shard(engine, mt, locale, sentences)
+
+
+@task(cache_policy=NO_CACHE)
 def run_step(step: pipeline.Step, settings: Settings, sources: Sequence[str] | None) -> RunReport:
-    """One step of intl_pub.pipeline; a translate step reports its progress as an artifact."""
-    progress = None
-    if step.locale is not None:
-        artifact = create_progress_artifact(
-            0.0,
-            key=f"mt-{step.locale.path}",
-            description=f"Machine translation into {step.locale.tag}",
-        )
-        lines = ProgressDisplay(terminal=False)
-
-        def progress(locale: Locale, done: int, total: int) -> None:
-            update_progress_artifact(artifact, 100.0 * done / max(total, 1))
-            lines(locale, done, total)
-
-    return pipeline.run_step(step, settings, sources, progress)
+    """One step of intl_pub.pipeline (pull, extract, publish)."""
+    return pipeline.run_step(step, settings, sources)
 
 
 @flow(name="intl-pub", log_prints=True)
@@ -160,7 +157,7 @@ def _run(
     publish: bool,
 ) -> dict[str, Any]:
     settings = _settings(workdir, locales, engine)
-    get_engine(settings.engine).check(settings.locales)  # before anything is written
+    pipeline.engine_for(settings).check(settings.locales)  # before anything is written
     report = RunReport()
     with pipeline.locked(settings):
         _run_plan(pipeline.plan(settings, publish=publish), settings, sources, report)
@@ -181,6 +178,10 @@ def _run_plan(
         else:
             groups.append([step])
     for group in groups:
+        if group[0].action == "translate":
+            for step in group:
+                _translate_here(step, settings, report)
+            continue
         futures = []
         for step in group:
             retries, delays = RETRIES.get(step.action, (0, [0]))
@@ -197,6 +198,45 @@ def _run_plan(
                 report.failures.append(f"{step.name}: {future.state.message}")
                 continue
             report.merge(future.result())
+
+
+def _translate_here(step: pipeline.Step, settings: Settings, report: RunReport) -> None:
+    """A translate step: merged and written in the flow's process, translated in shard tasks.
+
+    The shards are pure tasks (sentences in, translations out), so Dask workers
+    on other machines need the models, not the work folder.
+    """
+    assert step.locale is not None
+    mt = pipeline.mt_settings(settings)
+    retries, delays = RETRIES["translate"]
+    artifact = create_progress_artifact(
+        0.0, key=f"mt-{step.locale.path}", description=f"Machine translation into {step.locale.tag}"
+    )
+
+    def run_shards(parts: list[list[str]]) -> list[list[SentenceTranslation]]:
+        futures = [
+            translate_shard.with_options(
+                name=f"{step.name}-shard",
+                task_run_name=f"{step.name}-shard-{number}",
+                retries=retries,
+                retry_delay_seconds=delays,
+            ).submit(settings.engine, mt, step.locale, part)
+            for number, part in enumerate(parts, 1)
+        ]
+        results, logger, shown = [], get_run_logger(), 0.0
+        for done, future in enumerate(futures, 1):
+            results.append(future.result())
+            update_progress_artifact(artifact, 100.0 * done / len(futures))
+            if done == len(futures) or done / len(futures) - shown >= 0.1:
+                shown = done / len(futures)
+                logger.info("%s: %d of %d shards translated", step.name, done, len(futures))
+        return results
+
+    try:
+        report.merge(pipeline.run_step(step, settings, run_shards=run_shards))
+    except Exception as exc:  # a failed shard, a broken model: this locale fails, not the run
+        report.failures.append(f"{step.name}: {exc}")
+    update_progress_artifact(artifact, 100.0)
 
 
 def _settings(workdir: str, locales: list[str] | None, engine: str | None) -> Settings:

@@ -26,7 +26,7 @@ def translated(html: str, engine_name: str, tag: str) -> str:
     msgids = list(dict.fromkeys(u.msgid for u in units))
     results = pipeline.machine_translate(get_engine(engine_name), LOCALES[tag], msgids, None,
                                          RunReport())
-    found = dict(zip(msgids, (text for text, _ in results), strict=True))
+    found = dict(zip(msgids, (r.text for r in results), strict=True))
     return segment.apply(html, lambda u: segment.Rendering(found[u.msgid]))
 
 

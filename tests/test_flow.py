@@ -74,9 +74,12 @@ def test_an_unchanged_run_does_nothing_and_tasks_are_named_after_their_step(
     # From the first unchanged run on, the manifest says there is nothing to do.
     second = translate_flow(workdir=str(blog), engine="argos", return_state=True)
     assert second.is_completed() and second.result() == {"written": 0, "engine_calls": 0, "failures": []}
-    names = task_states(second.state_details.flow_run_id)
-    assert sorted(names) == ["extract", "pull", "translate-es", "translate-ru", "translate-zh-hans"]
-    assert all(states == ["Completed"] for states in names.values())
+    assert task_states(first.state_details.flow_run_id) == {
+        "pull": ["Completed"], "extract": ["Completed"], "translate-es-shard-1": ["Completed"],
+        "translate-zh-hans-shard-1": ["Completed"], "translate-ru-shard-1": ["Completed"],
+    }
+    # nothing to translate: no shard at all
+    assert task_states(second.state_details.flow_run_id) == {"pull": ["Completed"], "extract": ["Completed"]}
     post = blog / "examples" / "blog" / "posts" / "heat-wave-advice.html"
     post.write_text(post.read_text("utf-8").replace("A short visit", "A short call"), "utf-8")
     third = translate_flow(workdir=str(blog), engine="argos", return_state=True)
@@ -99,12 +102,32 @@ def test_publish_waits_for_the_review_threshold(prefect_server: None, blog: Path
     assert opened["published"] is True and (blog / "site" / "ru" / "index.html").exists()
 
 
-def test_the_flow_runs_on_a_dask_local_cluster(prefect_server: None, argos_models: Path, blog: Path) -> None:
+def test_the_flow_on_a_dask_cluster_writes_the_same_catalogs_as_one_process(
+    prefect_server: None, argos_models: Path, blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
     from intl_pub_flows.pipeline_flow import run_flow, with_task_runner
 
+    from intl_pub import pipeline
+    from intl_pub.config import load_settings
+
+    alone = tmp_path / "alone"
+    shutil.copytree(blog, alone)
+    assert pipeline.run(load_settings(alone)).ok
+    elsewhere = tmp_path / "elsewhere"  # the workers' working directory is not the work folder
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    # small shards, so the two workers share each locale's work
+    (blog / "intl-pub.toml").write_text((blog / "intl-pub.toml").read_text("utf-8") + "\n[mt]\ntoken_budget = 40\n", "utf-8")
     state = with_task_runner(run_flow, "dask")(workdir=str(blog), engine="argos", return_state=True)
     assert state.is_completed(), state.message
     assert state.result()["engine_calls"] == 3
-    po = (blog / "translations" / "zh_Hans" / "heat-wave-advice.po").read_text("utf-8")
-    assert "#. mt: argos translate-en_zh 0.0.1" in po
+    shards = [name for name in task_states(state.state_details.flow_run_id) if "-shard-" in name]
+    assert len(shards) > 3  # more shards than locales
+    ours = sorted((blog / "translations").rglob("*.po"))
+    assert [p.relative_to(blog) for p in ours] == [p.relative_to(alone) for p in sorted((alone / "translations").rglob("*.po"))]
+    for path in ours:
+        assert path.read_bytes() == (alone / path.relative_to(blog)).read_bytes(), path
+    assert list(elsewhere.iterdir()) == [] or all(p.name.startswith("dask") for p in elsewhere.iterdir())
     assert (blog / "site" / "zh-hans" / "heat-wave-advice" / "index.html").exists()

@@ -15,7 +15,7 @@ from intl_pub import catalog, pipeline
 from intl_pub.config import load_settings
 from intl_pub.locales import TARGETS as LOCALES
 from intl_pub.model import Locale
-from intl_pub.mt import Progress, get_engine
+from intl_pub.mt import MTResult, Progress, get_engine
 
 SLUGS = [
     "flu-vaccination-2026",
@@ -179,16 +179,22 @@ class TokenDroppingEngine:
     ) -> list[str]:
         return [re.sub(r"</?\d+/?>", "", t).upper() for t in texts]
 
+    def translate_scored(
+        self, texts: Sequence[str], locale: Locale, progress: Progress | None = None,
+        memory: object = None, stats: object = None,
+    ) -> list[MTResult]:
+        return [MTResult(text, None) for text in self.translate(texts, locale, progress)]
+
 
 def test_lost_tokens_fall_back_to_pieces_and_say_so() -> None:
     from intl_pub.model import RunReport
 
     report = RunReport()
-    [(text, note)] = pipeline.machine_translate(
+    [(text, note, confidence)] = pipeline.machine_translate(
         TokenDroppingEngine(), LOCALES["es"], ["Read the <1>full report</1> now.<2/>"], None, report
     )
     assert text == "READ THE <1>FULL REPORT</1> NOW.<2/>"
-    assert note == pipeline.PIECES_NOTE and report.engine_calls == 2
+    assert note == pipeline.PIECES_NOTE and report.engine_calls == 2 and confidence is None
 
 
 def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:
@@ -196,7 +202,10 @@ def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:
     assert report.ok, report.failures
     po = catalog.load(blog / "translations" / "es" / "new-pediatric-clinic.po")
     assert po is not None
-    assert all("mt: argos translate-en_es 0.0.1" in e.comments for e in po)
+    for e in po:  # the engine's confidence, as CTranslate2 scored the translation
+        [note] = [c for c in e.comments if c.startswith("mt: ")]
+        assert re.fullmatch(r"mt: argos translate-en_es 0\.0\.1 · confidence (0\.\d\d|1\.00)", note)
+        assert e.confidence is not None and 0 < e.confidence <= 1
     assert get_engine("argos").translate(["Hello world."], LOCALES["es"]) == ["Hola mundo."]
 
 

@@ -275,7 +275,7 @@ def set_machine_translation(entry: Entry, text: str, label: str, note: str = "")
     if "fuzzy" not in ref.flags:
         ref.flags.insert(0, "fuzzy")
     lines = [ln for ln in ref.comment.splitlines() if not ln.startswith(MT_PREFIX)]
-    lines.append(MT_PREFIX + label + (f" ({note})" if note else ""))
+    lines.append(MT_PREFIX + label + (f" {note}" if note else ""))
     ref.comment = "\n".join(lines)
 
 

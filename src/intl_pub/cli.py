@@ -61,9 +61,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    from intl_pub.mt import get_engine
+    from intl_pub import pipeline
 
-    get_engine(settings.engine).check(settings.locales)  # fail fast, before Prefect starts
+    pipeline.engine_for(settings).check(settings.locales)  # fail fast, before Prefect starts
     from intl_pub_flows.pipeline_flow import run_flow, with_task_runner
 
     state = with_task_runner(run_flow, args.task_runner)(

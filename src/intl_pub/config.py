@@ -63,6 +63,14 @@ class Settings:
     locale_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     """Per-locale overrides: ``{"ru": {"index": 0.5, "publish": 0.0}}``."""
     lock_wait_seconds: float = 0.0
+    mt_device: str | None = None
+    """``[mt] device``: auto, cpu or cuda (None: INTL_PUB_DEVICE, else auto)."""
+    mt_compute_type: str | None = None
+    """``[mt] compute_type``: CTranslate2's compute type (None: the environment, else auto)."""
+    mt_inter_threads: int | None = None
+    mt_intra_threads: int | None = None
+    token_budget: int = 4096
+    """``[mt] token_budget``: tokens per machine-translation shard (a task on a worker)."""
     """How long a run waits for another run's lock before failing (0 = fail at once)."""
     allowed_hosts: tuple[str, ...] = ()
     """``[pipeline] allowed_hosts``: internal hosts a source may lead to (see SOURCES.md)."""
@@ -180,16 +188,24 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             "locales",
         },
         "pipeline": {
-            "sources", "locales", "engine", "lock_wait_seconds", "allowed_hosts",
+            "sources",
+            "locales",
+            "engine",
+            "lock_wait_seconds",
+            "allowed_hosts",
             "fetch_deadline_seconds",
         },
+        "mt": {"device", "compute_type", "inter_threads", "intra_threads", "token_budget"},
     }
     values: dict[str, Any] = {}
     if "sources" in data:
         values["source_tables"] = _source_tables(path, data.pop("sources"))
     for section, keys in data.items():
         if section not in known or not isinstance(keys, dict):
-            raise ConfigError(f"{path}: unknown section [{section}]; expected [site] or [pipeline]")
+            raise ConfigError(
+                f"{path}: unknown section [{section}]; expected [site], [pipeline], [mt], "
+                '[sources."..."] or [risk]'
+            )
         for key, value in keys.items():
             if key not in known[section]:
                 raise ConfigError(
@@ -199,9 +215,27 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             if (section, key) == ("site", "locales"):
                 values["locale_thresholds"] = _thresholds(path, value)
                 continue
+            if section == "mt":
+                values[f"mt_{key}" if key != "token_budget" else key] = _mt_value(path, key, value)
+                continue
             name = f"site_{key}" if section == "site" and key in {"title", "tagline"} else key
             values[name] = _coerce(path, name, value)
     return values
+
+
+def _mt_value(path: Path, key: str, value: Any) -> Any:
+    """``[mt]``: where and how the engine runs (see docs/MT.md)."""
+    if key in {"device", "compute_type"}:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f'{path}: [mt] {key} must be a string, e.g. "auto"')
+        if key == "device" and value not in {"auto", "cpu", "cuda"}:
+            raise ConfigError(f"{path}: [mt] device must be auto, cpu or cuda (not {value!r})")
+        return value
+    if not isinstance(value, int) or isinstance(value, bool) or value < (key == "token_budget"):
+        raise ConfigError(
+            f"{path}: [mt] {key} must be a whole number of at least {int(key == 'token_budget')}"
+        )
+    return value
 
 
 def _coerce(path: Path, name: str, value: Any) -> Any:

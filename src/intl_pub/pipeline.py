@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bs4 import BeautifulSoup
 
@@ -33,7 +33,9 @@ from intl_pub.errors import CatalogError, IntlPubError
 from intl_pub.files import read_json
 from intl_pub.locales import ENGLISH
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
-from intl_pub.mt import Engine, Progress, get_engine
+from intl_pub.mt import Engine, MTResult, MTSettings, MTStats, Progress, get_engine, shards
+from intl_pub.mt.memory import SentenceMemory
+from intl_pub.mt.shards import RunShards
 from intl_pub.store import LOCK_FILE, Identities, Store, text_digest
 
 log = logging.getLogger(__name__)
@@ -76,11 +78,17 @@ def run_step(
     settings: Settings,
     source_list: Sequence[str] | None = None,
     progress: ProgressFor | None = None,
+    run_shards: RunShards | None = None,
 ) -> RunReport:
-    """Run one step (a flow task calls exactly this)."""
+    """Run one step (a flow task calls exactly this).
+
+    ``run_shards`` sends a translate step's sentences elsewhere in shards (the
+    flow maps them over tasks, e.g. on Dask workers); the catalogs are still
+    merged and written here.
+    """
     store = Store(settings.workdir)
     with store.batch():
-        return _dispatch(step, settings, store, source_list, progress)
+        return _dispatch(step, settings, store, source_list, progress, run_shards)
 
 
 def _dispatch(
@@ -89,6 +97,7 @@ def _dispatch(
     store: Store,
     source_list: Sequence[str] | None,
     progress: ProgressFor | None,
+    run_shards: RunShards | None,
 ) -> RunReport:
     if step.action == "pull":
         return pull(settings, source_list, store)
@@ -98,7 +107,7 @@ def _dispatch(
         assert step.locale is not None
         locale = step.locale
         each = (lambda done, total: progress(locale, done, total)) if progress else None
-        return translate(settings, locale, get_engine(settings.engine), each, store)
+        return translate(settings, locale, engine_for(settings), each, store, run_shards)
     if step.action == "publish":
         return publish_site(settings, store)
     raise ValueError(f"unknown step {step.name}")
@@ -116,12 +125,26 @@ def run(
     """A plan, in this process: what ``intl-pub pull/translate/publish`` do."""
     steps = plan(settings, pull=pull, translate=translate, publish=publish)
     if translate:
-        get_engine(settings.engine).check(settings.locales)  # before anything is written
+        engine_for(settings).check(settings.locales)  # before anything is written
     report = RunReport()
     with locked(settings):
         for step in steps:
             report.merge(run_step(step, settings, source_list, progress))
     return report
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The process's engine for these settings (``[mt]``: device, compute type, threads)."""
+    return get_engine(settings.engine, mt_settings(settings))
+
+
+def mt_settings(settings: Settings) -> MTSettings:
+    return MTSettings(
+        device=settings.mt_device,
+        compute_type=settings.mt_compute_type,
+        inter_threads=settings.mt_inter_threads,
+        intra_threads=settings.mt_intra_threads,
+    )
 
 
 @contextmanager
@@ -288,6 +311,7 @@ def translate(
     engine: Engine,
     progress: Callable[[int, int], None] | None = None,
     store: Store | None = None,
+    run_shards: RunShards | None = None,
 ) -> RunReport:
     """Merge every changed template into its catalog and machine-translate what is new.
 
@@ -316,8 +340,8 @@ def translate(
             report.failures.append(f"{slug} [{locale.tag}]: {_reason(exc)}")
             continue
         work.append(_Work(slug, merged, path, inputs[0], inputs[1]))
-    memory = _TranslationMemory(store, locale)
-    todo = memory.fill([(w.slug, w.catalog) for w in work])
+    reviewed = _TranslationMemory(store, locale)
+    todo = reviewed.fill([(w.slug, w.catalog) for w in work])
     machine: dict[tuple[str, str], tuple[str, str]] = {}
     if todo:
         label = engine.label(locale)
@@ -329,19 +353,29 @@ def translate(
             if progress is not None:
                 progress(done, len(todo))
 
+        stats = MTStats()
         try:
-            results = machine_translate(
-                engine, locale, [e.msgid for e in todo], step, report, glossary.do_not_translate
-            )
+            with SentenceMemory(store.mt_memory_path(engine.name, locale)) as sentences:
+                options = MTOptions(sentences, stats, run_shards, settings.token_budget)
+                results = machine_translate(
+                    engine,
+                    locale,
+                    [e.msgid for e in todo],
+                    step,
+                    report,
+                    glossary.do_not_translate,
+                    options,
+                )
         except IntlPubError as exc:
             report.failures.append(f"machine translation [{locale.tag}]: {exc}")
             results = []
             work = [w for w in work if not catalog.pending(w.catalog)]
-        for entry, (text, note) in zip(todo, results, strict=False):
-            text = typography.apply(text, locale)
+        for entry, result in zip(todo, results, strict=False):
+            text = typography.apply(result.text, locale)
+            note = _mt_note(result)
             catalog.set_machine_translation(entry, text, label, note)
             machine[entry.key] = (text, note)
-        log.info("%s: machine-translated %d units with %s", locale.tag, len(todo), label)
+        log.info("%s: machine-translated %d units with %s: %s", locale.tag, len(todo), label, stats)
     for item in work:
         try:
             written = _save_merged(store, item, locale, machine, label if todo else "")
@@ -358,9 +392,15 @@ def translate(
             ]
     for gone in set(manifest.records) - set(slugs):
         del manifest.records[gone]
-    memory.save()
+    reviewed.save()
     manifest.save()
     return report
+
+
+def _mt_note(result: MachineText) -> str:
+    """What the ``#. mt:`` line says after the engine's name: its confidence, tag placement."""
+    parts = [f"· confidence {result.confidence:.2f}"] if result.confidence is not None else []
+    return " ".join([*parts, f"({result.note})"] if result.note else parts)
 
 
 def _save_merged(
@@ -442,6 +482,28 @@ def _tm_key(entry: Entry) -> str:
     return f"{entry.context}\x04{entry.msgid}"
 
 
+@dataclass(frozen=True)
+class MTOptions:
+    """How a locale's units reach the engine: through the memory, in shards, counted."""
+
+    memory: SentenceMemory | None = None
+    """The sentence memory: only sentences it lacks go to the engine."""
+    stats: MTStats | None = None
+    """Filled with sentences needed vs. sent, for the log."""
+    run_shards: RunShards | None = None
+    """Translate shards elsewhere (a Prefect task map on Dask workers); None: here."""
+    token_budget: int = shards.TOKEN_BUDGET
+
+
+class MachineText(NamedTuple):
+    """One unit as machine translation left it."""
+
+    text: str
+    note: str
+    """Says when the tags were placed automatically (the reviewer should look)."""
+    confidence: float | None
+
+
 def machine_translate(
     engine: Engine,
     locale: Locale,
@@ -449,19 +511,20 @@ def machine_translate(
     progress: Progress | None,
     report: RunReport,
     keep: Sequence[str] = (),
-) -> list[tuple[str, str]]:
+    options: MTOptions | None = None,
+) -> list[MachineText]:
     """Translate msgids with their tokens; where the engine breaks tokens, translate the pieces.
 
     Terms in ``keep`` (the glossary's do-not-translate list) travel through
-    the engine as void tokens and come back exactly as written. Returns
-    (translation, note) pairs; the note says when tags were placed
-    automatically, so the reviewer knows to look at them.
+    the engine as void tokens and come back exactly as written.
     """
     masked = [_mask(m, keep) for m in msgids]
-    results = _translate_tokens(engine, locale, [m for m, _ in masked], progress, report)
+    results = _translate_tokens(
+        engine, locale, [m for m, _ in masked], progress, report, options or MTOptions()
+    )
     return [
-        (_unmask(text, terms), note)
-        for (text, note), (_, terms) in zip(results, masked, strict=True)
+        MachineText(_unmask(out.text, terms), out.note, out.confidence)
+        for out, (_, terms) in zip(results, masked, strict=True)
     ]
 
 
@@ -492,16 +555,19 @@ def _translate_tokens(
     msgids: Sequence[str],
     progress: Progress | None,
     report: RunReport,
-) -> list[tuple[str, str]]:
-    outputs = engine.translate(list(msgids), locale, progress)
+    options: MTOptions,
+) -> list[MachineText]:
+    outputs = _engine_call(engine, locale, msgids, progress, options)
     report.engine_calls += 1
-    results = [(out, "") for out in outputs]
-    broken = [i for i, (m, o) in enumerate(zip(msgids, outputs, strict=True)) if tokens.check(m, o)]
+    results = [MachineText(out.text, "", out.confidence) for out in outputs]
+    broken = [
+        i for i, (m, o) in enumerate(zip(msgids, results, strict=True)) if tokens.check(m, o.text)
+    ]
     if not broken:
         return results
     plans = [tokens.pieces(msgids[i]) for i in broken]
     texts = [p.strip() for piece_plan in plans for p in piece_plan if _is_text(p)]
-    translated = iter(engine.translate(texts, locale) if texts else [])
+    translated = iter(_engine_call(engine, locale, texts, None, options) if texts else [])
     report.engine_calls += 1 if texts else 0
     for i, piece_plan in zip(broken, plans, strict=True):
         rebuilt = []
@@ -509,11 +575,33 @@ def _translate_tokens(
             if _is_text(piece):
                 lead = piece[: len(piece) - len(piece.lstrip())]
                 trail = piece[len(piece.rstrip()) :]
-                rebuilt.append(lead + next(translated) + trail)
+                rebuilt.append(lead + next(translated).text + trail)
             else:
                 rebuilt.append(piece)
-        results[i] = ("".join(rebuilt), PIECES_NOTE)
+        results[i] = MachineText("".join(rebuilt), PIECES_NOTE, results[i].confidence)
     return results
+
+
+def _engine_call(
+    engine: Engine,
+    locale: Locale,
+    texts: Sequence[str],
+    progress: Progress | None,
+    options: MTOptions,
+) -> list[MTResult]:
+    if options.run_shards is not None:
+        return shards.translate_sharded(
+            engine,
+            texts,
+            locale,
+            options.run_shards,
+            options.token_budget,
+            options.memory,
+            options.stats,
+        )
+    return engine.translate_scored(
+        list(texts), locale, progress, memory=options.memory, stats=options.stats
+    )
 
 
 def _is_text(piece: str) -> bool:

@@ -82,6 +82,10 @@ class Store:
         folder = self.translations_dir / locale.gettext
         return sorted(p for p in folder.glob("*.po") if not p.name.startswith("."))
 
+    def mt_memory_path(self, engine: str, locale: Locale) -> Path:
+        """The sentence memory of one engine and language (sqlite; the state, not the site)."""
+        return self.state_dir / "mt-memory" / f"{engine}-{locale.path}.sqlite"
+
     def ui_template_path(self) -> Path:
         return self.template_path(UI_CATALOG)
 
