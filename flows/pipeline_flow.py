@@ -32,6 +32,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import pause_flow_run
+from prefect.states import Failed
 
 from intl_pub import pipeline
 from intl_pub.config import Settings, load_settings
@@ -110,7 +111,8 @@ def publish_flow(
     report = RunReport()
     with pipeline.locked(settings):
         _run_plan(pipeline.plan(settings, pull=False, translate=False), settings, None, report)
-    return {"published": True, **_finish(settings, report)}
+    outcome = _finish(settings, report)
+    return {"published": True, **outcome} if isinstance(outcome, dict) else outcome
 
 
 def with_task_runner(chosen: Flow[Any, Any], runner: str | None) -> Flow[Any, Any]:
@@ -248,7 +250,7 @@ def _settings(workdir: str, locales: list[str] | None, engine: str | None) -> Se
     return settings
 
 
-def _finish(settings: Settings, report: RunReport) -> dict[str, Any]:
+def _finish(settings: Settings, report: RunReport) -> Any:
     logger = get_run_logger()
     _progress_table(settings)
     pages = [w for w in report.written if w.endswith("/index.html")]
@@ -263,7 +265,11 @@ def _finish(settings: Settings, report: RunReport) -> dict[str, Any]:
     }
     logger.info("wrote %d files, %d engine calls", len(report.written), report.engine_calls)
     if report.failures:
-        raise IntlPubError("failed: " + "; ".join(report.failures))
+        # A failed state with the reasons, not an exception: the run ends Failed and the
+        # command line prints one line per failure instead of a traceback.
+        for failure in report.failures:
+            logger.error("%s", failure)
+        return Failed(message="failed:\n" + "\n".join(report.failures), data=summary)
     return summary
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import importlib.metadata
 import logging
 import os
 import sys
@@ -26,13 +27,6 @@ from intl_pub.progress import ProgressDisplay
 
 log = logging.getLogger("intl_pub")
 
-PREFECT_DEFAULTS = {
-    # No telemetry attempts (these machines, and many users', are offline).
-    "DO_NOT_TRACK": "1",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    # The temporary local server needs ~26 s on a cold start here.
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except IntlPubError as exc:
+        if getattr(args, "debug", False):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -56,56 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- commands -------------------------------------------------------------------------
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """The whole pipeline as one Prefect flow."""
-    settings = _settings(args)
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    from intl_pub import pipeline
-
-    pipeline.engine_for(settings).check(settings.locales)  # fail fast, before Prefect starts
-    from intl_pub_flows.pipeline_flow import run_flow, with_task_runner
-
-    state = with_task_runner(run_flow, args.task_runner)(
-        workdir=str(settings.workdir),
-        sources=args.source or None,
-        locales=[loc.tag for loc in settings.locales],
-        engine=settings.engine,
-        return_state=True,
-    )
-    if not state.is_completed():  # failed, crashed or cancelled
-        print(f"error: {state.message or state.name}", file=sys.stderr)
-        return 1
-    site = settings.site_dir
-    command = Path(sys.executable).parent / "intl-pub"
-    command_name = str(command) if command.exists() else "intl-pub"
-    print(f"\nThe site is in {site}/ — open {site / 'index.html'}")
-    print(f"or preview it: {command_name} serve --workdir {settings.workdir}")
-    print(f"  (then open {settings.base_url})")
-    print(f"Review progress: {command_name} status --workdir {settings.workdir}")
-    return 0
-
-
-def cmd_serve_flows(args: argparse.Namespace) -> int:
-    """Serve the deployments from this process: schedules without a work pool."""
-    settings = _settings(args)
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    if not os.environ.get("PREFECT_API_URL"):
-        raise IntlPubError(
-            "schedules need a running Prefect server: start one with `prefect server start` and "
-            "set PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
-        )
-    from intl_pub_flows.pipeline_flow import serve_deployments
-
-    serve_deployments(settings, args.translate_cron, args.publish_cron)
-    return 0
-
-
 def cmd_pull(args: argparse.Namespace) -> int:
     from intl_pub import pipeline
 
-    report = pipeline.run(_settings(args), args.source, translate=False, publish=False)
+    report = pipeline.run(settings_from_args(args), args.source, translate=False, publish=False)
     return _finish(report)
 
 
@@ -113,7 +63,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     """Pull, extract and translate: the translate flow's steps, without Prefect."""
     from intl_pub import pipeline
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     with ProgressDisplay() as progress:
         report = pipeline.run(settings, args.source, progress, publish=False)
     return _finish(report)
@@ -122,7 +72,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from intl_pub import pipeline
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     report = pipeline.run(settings, pull=False, translate=False)
     print(f"site: {settings.site_dir}")
     return _finish(report)
@@ -134,7 +84,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     from intl_pub import pipeline
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     rows = pipeline.status(settings)
     if not rows:
         print("no posts yet: run `intl-pub pull` first")
@@ -176,7 +126,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from intl_pub import checks, pipeline
 
-    findings = pipeline.check(_settings(args))
+    findings = pipeline.check(settings_from_args(args))
     errors = sum(1 for f in findings if f.severity == checks.ERROR)
     warnings = sum(1 for f in findings if f.severity == checks.WARNING)
     for finding in findings:
@@ -223,7 +173,7 @@ def cmd_models_install(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     if not settings.site_dir.is_dir():
         raise IntlPubError(f"{settings.site_dir} does not exist; run `intl-pub publish` first")
     handler = functools.partial(
@@ -241,7 +191,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- helpers --------------------------------------------------------------------------
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The settings of the work folder, with the command's --locales and --engine applied."""
     settings = load_settings(args.workdir)
     if getattr(args, "locales", None):
         settings = replace(settings, locales=parse_locales(args.locales))
@@ -305,6 +256,10 @@ def _parser() -> argparse.ArgumentParser:
         help="only warnings and errors",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def pipeline_command(
@@ -342,27 +297,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    run = pipeline_command("run", cmd_run, "pull, translate and publish, as one Prefect flow")
-    run.add_argument(
-        "--task-runner",
-        metavar="RUNNER",
-        default=os.environ.get("INTL_PUB_TASK_RUNNER"),
-        help="threads (default), dask (a local Dask cluster), or dask://HOST:PORT",
-    )
-    served = pipeline_command(
-        "serve-flows",
-        cmd_serve_flows,
-        "serve the scheduled deployments from this process (needs a server)",
-        sources=False,
-    )
-    served.add_argument(
-        "--translate-cron", default="0 * * * *", help="pull + translate schedule (default: hourly)"
-    )
-    served.add_argument(
-        "--publish-cron",
-        default="30 6 * * *",
-        help="publish schedule (default: daily at 06:30 UTC)",
-    )
+    # `run` and `serve-flows` come from intl_pub_flows (Prefect), registered as an entry
+    # point: nothing under src/ imports Prefect.
+    for entry in importlib.metadata.entry_points(group="intl_pub.commands"):
+        entry.load()(pipeline_command)
     pipeline_command("pull", cmd_pull, "fetch the sources into content/", engine=False)
     pipeline_command(
         "translate", cmd_translate, "update the catalogs and machine-translate new units"

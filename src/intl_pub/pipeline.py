@@ -659,6 +659,9 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     store = store or Store(settings.workdir)
     store.require()
     report = RunReport()
+    if not store.slugs():
+        log.info("content/ holds no posts: nothing to publish")
+        return report
     manifest = store.manifest("publish")
     env = publish.Environment(settings, store.user_templates)
     for loc in settings.locales:
