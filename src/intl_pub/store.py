@@ -363,12 +363,15 @@ class Manifest:
     def __init__(self, store: Store, step: str) -> None:
         self.store = store
         self.path = store.state_dir / "manifest" / f"{step}.json"
-        data = read_json(self.path)
-        if data.get("version") != STATE_VERSION:
+        try:
+            self._text = self.path.read_text(encoding="utf-8")
+            data = json.loads(self._text)
+        except (OSError, ValueError):
+            self._text, data = "", {}
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             data = {}
         self.records: dict[str, Any] = data.get("records", {})
         self._hashes: dict[str, list[Any]] = data.get("hashes", {})
-        self._saved = json.dumps(data, sort_keys=True) if data else ""
         self._fill: dict[str, tuple[Path, str]] = {}
 
     def digest(self, path: Path) -> str:
@@ -410,11 +413,12 @@ class Manifest:
             self._hashes[key] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest]
         self._fill = {}
         data = {"version": STATE_VERSION, "records": self.records, "hashes": self._hashes}
-        if json.dumps(data, sort_keys=True) == self._saved:
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+        if text == self._text:
             return False
-        self._saved = json.dumps(data, sort_keys=True)
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return self.store.write(self.path, (text + "\n").encode("utf-8"))
+        self._text = text
+        self.store.write_new(self.path, text.encode("utf-8"))
+        return True
 
 
 def text_digest(*parts: str) -> str:
