@@ -19,6 +19,7 @@ author from meta and JSON-LD; the summary from the description.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -169,7 +170,9 @@ def _agree(one: str, other: str) -> float:
     return 2 * overlap / (sum(a.values()) + sum(b.values())) if overlap else 0.0
 
 
+@functools.lru_cache(maxsize=8)
 def _words(html: str) -> int:
+    """Words of a fragment (cached: the same fragments are weighed several times)."""
     return len(BeautifulSoup(html, "lxml").get_text(" ").split()) if html else 0
 
 
