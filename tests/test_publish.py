@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from intl_pub import pipeline, publish
+from intl_pub import catalog, pipeline, publish
 from intl_pub.config import load_settings
 from intl_pub.locales import TARGETS as LOCALES
 from intl_pub.locales import locale
@@ -335,3 +335,24 @@ def test_a_locale_without_a_shipped_interface_catalog_uses_english_words_with_a_
     assert fr.html["lang"] == "fr"
     assert fr.find(class_="l10n-notice").get_text().startswith(NOTICE)
     assert "2026" in fr.find("time").get_text() and "juillet" in fr.find("time").get_text()  # CLDR dates still French
+
+
+def test_a_reviewed_translation_with_control_characters_keeps_page_and_feed_well_formed(blog: Path) -> None:
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    path = blog / "translations" / "es" / "heat-wave-advice.po"
+    po = catalog.load(path)
+    assert po is not None
+    # a translator's editor saved a NUL and a C0 control inside a reviewed msgstr
+    catalog.review(po[0], po[0].msgstr + "\x01\x00 ok")
+    catalog.save(po, path)
+    assert "\x01" in path.read_text("utf-8")
+    pipeline.run(settings)
+    feed = (blog / "site" / "es" / "feed.xml").read_bytes()
+    ET.fromstring(feed)  # well-formed
+    assert b"\x00" not in feed and b"\x01" not in feed
+    page = (blog / "site" / "es" / "heat-wave-advice" / "index.html").read_bytes()
+    assert b"\x00" not in page and b"\x01" not in page

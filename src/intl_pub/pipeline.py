@@ -762,7 +762,11 @@ def _publish_post(
                 pages.append(publish.page_from_record(old_pages[locale.tag]))
                 kept.add(locale.tag)
             continue
-        rendered = render_document(document, locale, catalog.translations(cat), glossary)
+        found = {  # characters XML forbids would make the page and the feed ill-formed
+            key: replace(hit, text=tokens.strip_xml_forbidden(hit.text))
+            for key, hit in catalog.translations(cat).items()
+        }
+        rendered = render_document(document, locale, found, glossary)
         share = rendered.stats.reviewed_share
         if share < settings.threshold(locale, "publish"):
             log.info(
