@@ -19,6 +19,9 @@ elif [ ! -x "$VENV/bin/python" ]; then
 fi
 if [ -z "${INTL_PUB_VENV:-}" ] && { [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; }; then
   echo "==> installing intl-pub into $VENV (first time: a few minutes)"
+  # A current pip first: pip 23's resolver fails on lxml[html_clean] vs lxml[html-clean]
+  # (readability-lxml and trafilatura spell the extra differently).
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade "pip>=24.2" 2>&1 | grep -v "^WARNING: Location" || true
   # The CPU build of torch first: argostranslate -> stanza -> torch would otherwise
   # pull the multi-GB CUDA build.
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true
