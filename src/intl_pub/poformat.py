@@ -1,0 +1,375 @@
+"""Write PO/POT text exactly as GNU gettext 0.21 writes it, and lint PO text as GNU reads it.
+
+Why: a catalog that ``msgcat`` (and so ``msgmerge``, Weblate and Poedit's
+gettext step) would rewrite causes churn on every round trip. This module
+follows ``write-po.c``: each string is cut after every ``\\n``; a part that
+does not fit in ``width`` columns is broken at the break opportunities of
+Unicode line breaking (UAX #14) as GNU libunistring 1.0 computes them, with
+GNU's column widths (CJK counts 2) — so GNU lines end with the space and a
+long word without a break opportunity stays whole. The tables come from
+libunistring itself (:mod:`intl_pub.unilbrk_data`).
+
+Pure functions of plain records: no polib, no disk. Where we knowingly
+differ from msgcat (flags GNU does not know, a reference that holds a
+space), the docstrings of :class:`PoEntry` and :func:`render` say so.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from intl_pub import unilbrk_data as _data
+
+WIDTH = 79
+"""GNU's default page width (``msgcat`` without ``--width``)."""
+
+# --- the records ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoEntry:
+    """One message as GNU gettext models it (plain data; the caller owns its meaning).
+
+    ``flags`` are written in GNU's order (``fuzzy``, then format flags in
+    gettext's language order, then ``range:``, then ``wrap``/``no-wrap``);
+    a flag gettext does not know is kept after those, although msgcat
+    would drop it. GNU drops ``fuzzy`` from an untranslated message, and so
+    do we. ``references`` are ``file:line`` or ``file`` tokens; as in GNU a
+    leading ``./`` is dropped, a line number is written in decimal, and a
+    repeated reference is written once.
+    """
+
+    msgid: str
+    """The source text (``msgid``)."""
+    msgstr: str = ""
+    """The translation of a message without plural forms."""
+    msgctxt: str | None = None
+    """The context, or None when there is none (an empty context is a context)."""
+    msgid_plural: str | None = None
+    """The plural source text; when set, ``msgstr_plural`` holds the forms."""
+    msgstr_plural: tuple[str, ...] = ()
+    """``msgstr[0]``, ``msgstr[1]``, ... of a plural message."""
+    flags: tuple[str, ...] = ()
+    """``#,`` flags such as ``fuzzy`` or ``python-format``."""
+    translator_comments: tuple[str, ...] = ()
+    """``#`` lines, each kept whole (GNU never wraps a comment)."""
+    extracted_comments: tuple[str, ...] = ()
+    """``#.`` lines, each kept whole."""
+    references: tuple[str, ...] = ()
+    """``#:`` tokens such as ``post.html:12``; wrapped at the page width as GNU does."""
+    previous_msgctxt: str | None = None
+    """``#| msgctxt``: the context the translator last saw."""
+    previous_msgid: str | None = None
+    """``#| msgid``: the source text the translation was made for."""
+    previous_msgid_plural: str | None = None
+    """``#| msgid_plural``."""
+    obsolete: bool = False
+    """Written with ``#~`` (and ``#~|``) after every live message, as GNU orders them."""
+
+    @property
+    def fuzzy(self) -> bool:
+        """The translator (or a machine) has not confirmed the translation."""
+        return "fuzzy" in self.flags
+
+    @property
+    def translated(self) -> bool:
+        """GNU's test: the (first) translation is not empty."""
+        first = self.msgstr_plural[0] if self.msgid_plural is not None and self.msgstr_plural else ""
+        return bool(first if self.msgid_plural is not None else self.msgstr)
+
+
+# gettext-tools/src/message.c: format_language[], in GNU's order (0.21).
+_FORMATS = (
+    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript",
+    "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal",
+    "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace",
+    "php", "gcc-internal", "gfc-internal", "ycp",
+)  # fmt: skip
+_FORMAT_RANK = {name: i for i, name in enumerate(_FORMATS)}
+_RANGE = re.compile(r"range: *\d+\.\.\d+")
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def render(
+    header_comments: Sequence[str],
+    header: Sequence[tuple[str, str]],
+    entries: Sequence[PoEntry],
+    width: int = WIDTH,
+    header_flags: Sequence[str] = (),
+) -> str:
+    """The whole file as ``msgcat --width=WIDTH`` would write it.
+
+    The header entry (``msgid ""``) comes first, with ``header_comments`` as
+    its ``#`` lines, ``header_flags`` (``fuzzy`` in a template) and one
+    ``Name: value`` line per field; then the live entries in the given
+    order; then the obsolete ones (GNU writes those last). An empty
+    ``header`` and no header comments writes no header entry.
+    """
+    blocks: list[str] = []
+    if header or header_comments or header_flags:
+        msgstr = "".join(f"{name}: {value}\n" for name, value in header)
+        blocks.append(
+            render_entry(
+                PoEntry(
+                    msgid="",
+                    msgstr=msgstr,
+                    flags=tuple(header_flags),
+                    translator_comments=tuple(header_comments),
+                ),
+                width,
+            )
+        )
+    blocks += [render_entry(e, width) for e in entries if not e.obsolete]
+    blocks += [render_entry(e, width) for e in entries if e.obsolete]
+    return "\n".join(blocks)
+
+
+def render_entry(entry: PoEntry, width: int = WIDTH) -> str:
+    """One entry's lines, each ending in ``\\n`` (no blank line around it)."""
+    out: list[str] = []
+    out += [f"# {c}\n" if c else "#\n" for c in entry.translator_comments]
+    out += [f"#. {c}\n" if c else "#.\n" for c in entry.extracted_comments]
+    out += _references(entry.references, width)
+    flags = _flags(entry)
+    if flags:
+        out.append("#, " + ", ".join(flags) + "\n")
+    wrap = "no-wrap" not in entry.flags
+    prev = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        out += _wrap(prev, "msgctxt", entry.previous_msgctxt, width, wrap)
+    if entry.previous_msgid is not None:
+        out += _wrap(prev, "msgid", entry.previous_msgid, width, wrap)
+    if entry.previous_msgid_plural is not None:
+        out += _wrap(prev, "msgid_plural", entry.previous_msgid_plural, width, wrap)
+    prefix = "#~ " if entry.obsolete else ""
+    if entry.msgctxt is not None:
+        out += _wrap(prefix, "msgctxt", entry.msgctxt, width, wrap)
+    out += _wrap(prefix, "msgid", entry.msgid, width, wrap)
+    if entry.msgid_plural is not None:
+        out += _wrap(prefix, "msgid_plural", entry.msgid_plural, width, wrap)
+        for n, form in enumerate(entry.msgstr_plural):
+            out += _wrap(prefix, f"msgstr[{n}]", form, width, wrap)
+    else:
+        out += _wrap(prefix, "msgstr", entry.msgstr, width, wrap)
+    return "".join(out)
+
+
+def _flags(entry: PoEntry) -> list[str]:
+    """GNU's order: fuzzy, format flags by language, range, wrap; unknown flags last."""
+    fuzzy = entry.fuzzy and (entry.translated or entry.msgid == "")
+    formats, ranges, wraps, unknown = [], [], [], []
+    for flag in dict.fromkeys(entry.flags):
+        language = _format_language(flag)
+        if flag == "fuzzy":
+            continue
+        if language is not None:
+            formats.append((_FORMAT_RANK[language], flag))
+        elif _RANGE.fullmatch(flag):
+            ranges = [flag.replace(" ", "").replace("range:", "range: ")]
+        elif flag in ("wrap", "no-wrap"):
+            wraps = [flag]
+        else:
+            unknown.append(flag)
+    return ["fuzzy"] * fuzzy + [f for _, f in sorted(formats)] + ranges + wraps + unknown
+
+
+def _format_language(flag: str) -> str | None:
+    for prefix in ("no-", "possible-", ""):
+        if flag.startswith(prefix) and flag.endswith("-format"):
+            language = flag[len(prefix) : -len("-format")]
+            if language in _FORMAT_RANK:
+                return language
+    return None
+
+
+def _references(references: Iterable[str], width: int) -> list[str]:
+    """``#:`` lines: as many references as fit in ``width`` columns, GNU's way."""
+    tokens: list[str] = []
+    for ref in references:
+        name, line = _split_reference(ref)
+        while name.startswith("./"):
+            name = name[2:]
+        token = name if line is None else f"{name}:{line}"
+        if token not in tokens:
+            tokens.append(token)
+    if not tokens:
+        return []
+    lines, column, current = [], 2, "#:"
+    for token in tokens:
+        length = len(token.encode("utf-8")) + 1
+        if column > 2 and column + length > width:
+            lines.append(current + "\n")
+            current, column = "#:", 2
+        current += " " + token
+        column += length
+    lines.append(current + "\n")
+    return lines
+
+
+def _split_reference(ref: str) -> tuple[str, int | None]:
+    name, colon, line = ref.rpartition(":")
+    if colon and line.isdigit() and line.isascii() and name:
+        return name, int(line)
+    return ref, None
+
+
+# --- string wrapping (write-po.c: wrap) -------------------------------------------------
+
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
+_ESCAPED = re.compile('[\a\b\f\n\r\t\v\\\\"]')
+_PORTION = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[str]:
+    """The lines of ``name "value"`` with ``prefix`` on each, as GNU wraps them."""
+    if "\x04" in value:
+        raise ValueError(f"{name} holds U+0004, which GNU gettext reads as a context separator")
+    portions = _PORTION.findall(value) or [""]
+    text_width = (width if wrap else 1 << 30) - 1 - (len(prefix) + 1)
+    lines: list[str] = []
+    first = True
+    for number, portion in enumerate(portions):
+        escaped = _ESCAPED.sub(lambda m: _ESCAPES[m.group()], portion)
+        chars = list(escaped)
+        # No break before the second character of an escape sequence.
+        glued = _glued(portion)
+        if first:
+            start = len(prefix) + len(name) + 2 - (len(prefix) + 1)
+            breaks = _width_linebreaks(chars, glued, text_width, start)
+            more = number < len(portions) - 1
+            if escaped and (more or any(b != _PROHIBITED for b in breaks)):
+                lines.append(f'{prefix}{name} ""\n')
+            else:
+                lines.append(f'{prefix}{name} "{escaped}"\n')
+                first = False
+                continue
+            first = False
+        breaks = _width_linebreaks(chars, glued, text_width, 0)
+        line = [prefix, '"']
+        for ch, mark in zip(chars, breaks, strict=True):
+            if mark == _POSSIBLE:
+                line.append('"\n')
+                lines.append("".join(line))
+                line = [prefix, '"']
+            line.append(ch)
+        line.append('"\n')
+        lines.append("".join(line))
+    return lines
+
+
+def _glued(portion: str) -> list[bool]:
+    """For each character of the escaped portion: GNU forbids a break before it."""
+    glued: list[bool] = []
+    for ch in portion:
+        if ch in _ESCAPES:
+            glued += [True, True]
+        else:
+            glued.append(False)
+    return glued
+
+
+# --- libunistring 1.0: u8_possible_linebreaks and u8_width_linebreaks -------------------
+
+_PROHIBITED, _POSSIBLE, _MANDATORY = 1, 2, 3
+_BK, _CR, _LF, _CM, _ZW, _SP, _CB, _AI, _SA, _XX = range(33, 43)
+_AL, _ID, _RI, _ZWJ, _HL, _BA, _HY = 20, 23, 29, 30, 28, 3, 5
+_DIRECT, _INDIRECT = 1, 2
+_RESOLVE = {_AI: _AL, _CB: _ID, _SA: _AL, _XX: _AL}
+_TABLE = _data.PAIR_TABLE
+
+
+def _lbp(ch: str) -> int:
+    return _data.LBP_VALUES[bisect_right(_data.LBP_STARTS, ord(ch)) - 1]
+
+
+def _width(ch: str) -> int:
+    code = ord(ch)
+    if 0x20 <= code < 0x7F:
+        return 1
+    return _data.WIDTH_VALUES[bisect_right(_data.WIDTH_STARTS, code) - 1]
+
+
+def possible_linebreaks(chars: Sequence[str]) -> list[int]:
+    """Break opportunities before each character, as libunistring 1.0 finds them.
+
+    1 = no break, 2 = break possible, 3 = mandatory (after U+2028 and the
+    like). Verified against libunistring itself in tests/test_poformat.py.
+    """
+    out = [_PROHIBITED] * len(chars)
+    last = _BK  # class of the last character that is not a space (CM/ZWJ folded in)
+    seen_space = False
+    prev = _BK  # class of the previous character
+    hebrew_hyphen = False  # previous two characters were HL then BA or HY (LB21a)
+    regional = 0
+    for i, ch in enumerate(chars):
+        prop = _lbp(ch)
+        if prop in (_BK, _LF, _CR):
+            out[i] = _MANDATORY
+            last, seen_space = _BK, False
+        else:
+            prop = _RESOLVE.get(prop, prop)
+            if prop == _SP:
+                seen_space = True
+            elif prop == _ZW:
+                last, seen_space = _ZW, False
+            elif prop in (_CM, _ZWJ):
+                if last == _BK:
+                    last, seen_space = _AL, False
+                elif last == _ZW or seen_space:
+                    out[i] = _POSSIBLE
+                    last, seen_space = _AL, False
+            else:
+                if last == _BK:
+                    pass
+                elif last == _ZW:
+                    out[i] = _POSSIBLE
+                elif prev == _ZWJ or hebrew_hyphen:
+                    pass
+                elif last == _RI and prop == _RI:
+                    if seen_space or regional % 2 == 0:
+                        out[i] = _POSSIBLE
+                else:
+                    rule = _TABLE[last * 33 + prop]
+                    if rule == _DIRECT or (rule == _INDIRECT and seen_space):
+                        out[i] = _POSSIBLE
+                last, seen_space = prop, False
+        hebrew_hyphen = prev == _HL and prop in (_BA, _HY)
+        regional = regional + 1 if prop == _RI else 0
+        prev = prop
+    return out
+
+
+def _width_linebreaks(
+    chars: Sequence[str], glued: Sequence[bool], width: int, start: int
+) -> list[int]:
+    """Where GNU breaks a line: greedy, at the last opportunity that still fits."""
+    if start + len(chars) <= width and all(" " <= c < "\x7f" for c in chars):
+        return [_PROHIBITED] * len(chars)  # plain ASCII that fits: nothing to do
+    marks = possible_linebreaks(chars)
+    last_index: int | None = None
+    last_column, piece = start, 0
+    for i, ch in enumerate(chars):
+        if glued[i]:
+            marks[i] = _PROHIBITED
+        mark = marks[i]
+        if mark in (_POSSIBLE, _MANDATORY) and last_index is not None:
+            if last_column + piece > width:
+                marks[last_index] = _POSSIBLE
+                last_column = 0
+        if mark == _MANDATORY:
+            last_index, last_column, piece = None, 0, 0
+            continue
+        if mark == _POSSIBLE:
+            last_index, last_column, piece = i, last_column + piece, 0
+        marks[i] = _PROHIBITED
+        w = _width(ch)
+        if w >= 0:
+            piece += w
+    if last_index is not None and last_column + piece > width:
+        marks[last_index] = _POSSIBLE
+    return marks
