@@ -34,10 +34,11 @@ class PoEntry:
     """One message as GNU gettext models it (plain data; the caller owns its meaning).
 
     ``flags`` are written in GNU's order (``fuzzy``, then format flags in
-    gettext's language order, then ``range:``, then ``wrap``/``no-wrap``);
-    a flag gettext does not know is kept after those, although msgcat
-    would drop it. GNU drops ``fuzzy`` from an untranslated message, and so
-    do we. ``references`` are ``file:line`` or ``file`` tokens; as in GNU a
+    gettext's language order, then ``range:``, then ``no-wrap``) and
+    normalized as msgcat does (``wrap`` is not written, ``possible-c-format``
+    becomes ``c-format``, an obsolete message loses its ``range:``, an
+    untranslated one its ``fuzzy``). A flag gettext does not know is kept
+    after those, although msgcat would drop it. ``references`` are ``file:line`` or ``file`` tokens; as in GNU a
     leading ``./`` is dropped, a line number is written in decimal, and a
     repeated reference is written once.
     """
@@ -96,7 +97,7 @@ _RANGE = re.compile(r"range: *\d+\.\.\d+")
 
 def render(
     header_comments: Sequence[str],
-    header: Sequence[tuple[str, str]],
+    header: Sequence[tuple[str, str]] | str,
     entries: Sequence[PoEntry],
     width: int = WIDTH,
     header_flags: Sequence[str] = (),
@@ -105,13 +106,16 @@ def render(
 
     The header entry (``msgid ""``) comes first, with ``header_comments`` as
     its ``#`` lines, ``header_flags`` (``fuzzy`` in a template) and one
-    ``Name: value`` line per field; then the live entries in the given
-    order; then the obsolete ones (GNU writes those last). An empty
+    ``Name: value`` line per field (or ``header`` as it is, when it is the
+    header's msgstr as a string: a field written ``Name:`` with no space
+    survives only that way); then the live entries in the given
+    order; then the obsolete ones (GNU writes those last, and drops one
+    that has no translation, so we do not write it either). An empty
     ``header`` and no header comments writes no header entry.
     """
     blocks: list[str] = []
     if header or header_comments or header_flags:
-        msgstr = "".join(f"{name}: {value}\n" for name, value in header)
+        msgstr = header if isinstance(header, str) else "".join(f"{k}: {v}\n" for k, v in header)
         blocks.append(
             render_entry(
                 PoEntry(
@@ -124,15 +128,20 @@ def render(
             )
         )
     blocks += [render_entry(e, width) for e in entries if not e.obsolete]
-    blocks += [render_entry(e, width) for e in entries if e.obsolete]
+    blocks += [render_entry(e, width) for e in entries if e.obsolete and _kept_obsolete(e)]
     return "\n".join(blocks)
+
+
+def _kept_obsolete(entry: PoEntry) -> bool:
+    """GNU reads an obsolete entry with an empty (first) msgstr as nothing; so we write nothing."""
+    return entry.translated
 
 
 def render_entry(entry: PoEntry, width: int = WIDTH) -> str:
     """One entry's lines, each ending in ``\\n`` (no blank line around it)."""
     out: list[str] = []
-    out += [f"# {c}\n" if c else "#\n" for c in entry.translator_comments]
-    out += [f"#. {c}\n" if c else "#.\n" for c in entry.extracted_comments]
+    out += [_comment("#", c) for c in entry.translator_comments]
+    out += [_comment("#.", c) for c in entry.extracted_comments]
     out += _references(entry.references, width)
     flags = _flags(entry)
     if flags:
@@ -151,30 +160,40 @@ def render_entry(entry: PoEntry, width: int = WIDTH) -> str:
     out += _wrap(prefix, "msgid", entry.msgid, width, wrap)
     if entry.msgid_plural is not None:
         out += _wrap(prefix, "msgid_plural", entry.msgid_plural, width, wrap)
-        for n, form in enumerate(entry.msgstr_plural):
+        for n, form in enumerate(entry.msgstr_plural or ("",)):
             out += _wrap(prefix, f"msgstr[{n}]", form, width, wrap)
     else:
         out += _wrap(prefix, "msgstr", entry.msgstr, width, wrap)
     return "".join(out)
 
 
+def _comment(mark: str, text: str) -> str:
+    if "\n" in text or text.endswith("\\"):
+        # GNU reads backslash-newline as a line continuation, even in a comment.
+        raise ValueError(f"a {mark} comment line cannot hold a newline or end in a backslash")
+    return f"{mark} {text}\n" if text else f"{mark}\n"
+
+
 def _flags(entry: PoEntry) -> list[str]:
     """GNU's order: fuzzy, format flags by language, range, wrap; unknown flags last."""
     fuzzy = entry.fuzzy and (entry.translated or entry.msgid == "")
-    formats, ranges, wraps, unknown = [], [], [], []
+    formats: dict[int, str] = {}
+    ranges, wraps, unknown = [], [], []
     for flag in dict.fromkeys(entry.flags):
         language = _format_language(flag)
-        if flag == "fuzzy":
-            continue
+        if flag in ("fuzzy", "wrap"):
+            continue  # "wrap" is GNU's default: msgcat never writes it
         if language is not None:
-            formats.append((_FORMAT_RANK[language], flag))
+            # GNU writes "possible-c-format" as "c-format"; the last flag for a language wins.
+            formats[_FORMAT_RANK[language]] = flag.removeprefix("possible-")
         elif _RANGE.fullmatch(flag):
-            ranges = [flag.replace(" ", "").replace("range:", "range: ")]
-        elif flag in ("wrap", "no-wrap"):
+            # GNU keeps a range on a live message only.
+            ranges = [] if entry.obsolete else [flag.replace(" ", "").replace(":", ": ")]
+        elif flag == "no-wrap":
             wraps = [flag]
         else:
             unknown.append(flag)
-    return ["fuzzy"] * fuzzy + [f for _, f in sorted(formats)] + ranges + wraps + unknown
+    return ["fuzzy"] * fuzzy + [formats[k] for k in sorted(formats)] + ranges + wraps + unknown
 
 
 def _format_language(flag: str) -> str | None:
@@ -236,13 +255,12 @@ def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[st
     for number, portion in enumerate(portions):
         escaped = _ESCAPED.sub(lambda m: _ESCAPES[m.group()], portion)
         chars = list(escaped)
-        # No break before the second character of an escape sequence.
         glued = _glued(portion)
         if first:
             start = len(prefix) + len(name) + 2 - (len(prefix) + 1)
             breaks = _width_linebreaks(chars, glued, text_width, start)
             more = number < len(portions) - 1
-            if escaped and (more or any(b != _PROHIBITED for b in breaks)):
+            if escaped and (more or _POSSIBLE in breaks):
                 lines.append(f'{prefix}{name} ""\n')
             else:
                 lines.append(f'{prefix}{name} "{escaped}"\n')
@@ -263,13 +281,18 @@ def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[st
 
 
 def _glued(portion: str) -> list[bool]:
-    """For each character of the escaped portion: GNU forbids a break before it."""
+    """For each character of the escaped portion: GNU forbids a break before it.
+
+    That is inside an escape sequence, and before the ``\\n`` that ends a portion.
+    """
     glued: list[bool] = []
     for ch in portion:
         if ch in _ESCAPES:
-            glued += [True, True]
+            glued += [False, True]
         else:
             glued.append(False)
+    if portion.endswith("\n"):
+        glued[-2] = True
     return glued
 
 
