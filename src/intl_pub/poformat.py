@@ -612,7 +612,7 @@ def _parse(tokens: list[_Token]) -> None:
                 raise _LintError(msgid_tok.line, "missing 'msgstr[]' section")
         elif i < n and tokens[i].kind == "msgstr":
             if i + 1 < n and tokens[i + 1].kind == "[":
-                raise _LintError(tokens[i].line, "missing 'msgid_plural' section")
+                raise _LintError(msgid_tok.line, "missing 'msgid_plural' section")
             _, i = strings(i + 1, "msgstr")
         else:
             raise _LintError(msgid_tok.line, "missing 'msgstr' section")
