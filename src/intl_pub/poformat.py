@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from intl_pub import unilbrk_data as _data
@@ -563,6 +563,7 @@ def _parse(tokens: list[_Token]) -> None:
     """po-gram.y, reduced to what makes a file valid or not."""
     seen: dict[tuple[str | None, str], int] = {}
     i, n = 0, len(tokens)
+    counter = 0  # po-gram.y's plural_counter
 
     def strings(start: int, what: str) -> tuple[str, int]:
         previous = tokens[start - 1].previous
@@ -599,20 +600,18 @@ def _parse(tokens: list[_Token]) -> None:
         msgid, i = strings(i + 1, "msgid")
         if i < n and tokens[i].kind == "msgid_plural" and not tokens[i].previous:
             _, i = strings(i + 1, "msgid_plural")
-            index = 0
-            while i + 3 < n and tokens[i].kind == "msgstr" and tokens[i + 1].kind == "[":
-                if tokens[i + 2].kind != "number" or tokens[i + 3].kind != "]":
-                    raise _LintError(tokens[i].line, "syntax error in msgstr[N]")
-                if int(tokens[i + 2].value) != index:
-                    wrong = "plural form has wrong index" if index else "first plural form"
-                    raise _LintError(tokens[i].line, wrong + (" has nonzero index" * (not index)))
-                _, i = strings(i + 4, "msgstr[N]")
-                index += 1
-            if index == 0:
+            counter = 0
+            i, counter, forms = _plural_forms(tokens, i, counter, strings)
+            if forms == 0:
                 raise _LintError(msgid_tok.line, "missing 'msgstr[]' section")
+        elif i + 1 < n and tokens[i].kind == "msgstr" and tokens[i + 1].kind == "[":
+            # GNU checks the indexes against a counter that only msgid_plural resets.
+            i, counter, _ = _plural_forms(tokens, i, counter, strings)
+            if i < n and tokens[i].kind == "msgstr":
+                after = tokens[i + 1] if i + 1 < n else tokens[i]
+                raise _LintError(after.line, "syntax error: msgstr after msgstr[N]")
+            raise _LintError(msgid_tok.line, "missing 'msgid_plural' section")
         elif i < n and tokens[i].kind == "msgstr":
-            if i + 1 < n and tokens[i + 1].kind == "[":
-                raise _LintError(msgid_tok.line, "missing 'msgid_plural' section")
             _, i = strings(i + 1, "msgstr")
         else:
             raise _LintError(msgid_tok.line, "missing 'msgstr' section")
@@ -623,6 +622,22 @@ def _parse(tokens: list[_Token]) -> None:
         if key in seen:
             raise _LintError(msgid_tok.line, "duplicate message definition")
         seen[key] = msgid_tok.line
+
+
+def _plural_forms(
+    tokens: list[_Token], i: int, counter: int, strings: Callable[[int, str], tuple[str, int]]
+) -> tuple[int, int, int]:
+    """Read ``msgstr[N] "..."`` forms from ``i``: where they end, the counter, how many."""
+    n, forms = len(tokens), 0
+    while i + 1 < n and tokens[i].kind == "msgstr" and tokens[i + 1].kind == "[":
+        if i + 3 >= n or tokens[i + 2].kind != "number" or tokens[i + 3].kind != "]":
+            raise _LintError(tokens[min(i + 2, n - 1)].line, "syntax error in msgstr[N]")
+        if int(tokens[i + 2].value) != counter:
+            wrong = "plural form has wrong index" if counter else "first plural form"
+            raise _LintError(tokens[i].line, wrong + " has nonzero index" * (not counter))
+        _, i = strings(i + 4, "msgstr[N]")
+        counter, forms = counter + 1, forms + 1
+    return i, counter, forms
 
 
 def _describe(token: _Token, present: bool) -> str:
