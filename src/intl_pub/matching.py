@@ -89,6 +89,8 @@ class Matcher:
             for token in _tokens(text, len(text) < SHORT):
                 postings[token].append(index)
         self._postings = dict(postings)
+        self.comparisons = 0
+        """SequenceMatcher runs so far (the cost the index saves; brute force: n·m)."""
 
     def __len__(self) -> int:
         """How many candidates are still unused."""
@@ -137,7 +139,10 @@ class Matcher:
         for index in pool:
             other = self._texts[index]
             total = size + len(other)
-            if not total or 2.0 * min(size, len(other)) / total <= cutoff:
+            if not total:  # difflib: two empty strings are the same (ratio 1.0)
+                bounded.append((-1.0, index))
+                continue
+            if 2.0 * min(size, len(other)) / total <= cutoff:
                 continue
             # LCS = (total - indel distance) / 2; the bound is computed as difflib computes
             # its ratio (2.0 * matches / total), so equal values compare equal.
@@ -155,6 +160,7 @@ class Matcher:
             if bound == best_ratio and (best is None or index > best):
                 continue  # at most a tie, and a later candidate loses ties
             score = ratio(text, self._texts[index])
+            self.comparisons += 1
             if score > best_ratio or (score == best_ratio and best is not None and index < best):
                 best, best_ratio = index, score
         return best

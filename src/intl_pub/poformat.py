@@ -489,9 +489,11 @@ def _tokens(text: str) -> list[_Token]:
                 continue
             end = text.find("\n", i)
             end = n if end < 0 else end
-            # GNU has read the newline when it meets the next token: one line on.
+            # GNU has read the newline when it meets the next token: one line on. It
+            # swallows that newline and ends "#~" but not "#|": after "#| # ..." the
+            # next line is read as a previous field.
             tokens.append(_Token("comment", line + 1, obsolete, previous))
-            i = end
+            i, real, obsolete = end + 1, real + 1, False
             continue
         if ch == '"':
             value, i = _string(text, i + 1, line)
@@ -604,6 +606,9 @@ def _parse(tokens: list[_Token]) -> None:
             i, counter, forms = _plural_forms(tokens, i, counter, strings)
             if forms == 0:
                 raise _LintError(msgid_tok.line, "missing 'msgstr[]' section")
+            if i < n and tokens[i].kind == "msgstr":  # GNU wanted "[" after it
+                after = tokens[i + 1] if i + 1 < n else tokens[i]
+                raise _LintError(after.line, "syntax error: msgstr after msgstr[N]")
         elif i + 1 < n and tokens[i].kind == "msgstr" and tokens[i + 1].kind == "[":
             # GNU checks the indexes against a counter that only msgid_plural resets.
             i, counter, _ = _plural_forms(tokens, i, counter, strings)
