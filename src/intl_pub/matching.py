@@ -27,14 +27,15 @@ the earliest candidate, as in the brute-force loop.
 
 from __future__ import annotations
 
-import heapq
 import re
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 from cydifflib import SequenceMatcher
 from rapidfuzz.distance import Indel
+from rapidfuzz.process import cdist
 
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
@@ -75,30 +76,34 @@ class Matcher:
         threshold: float = 0.6,
         *,
         exhaustive: int = 400,
-        budget: int = 20_000,
-        shortlist: int = 64,
+        budget: int = 4_000,
+        shortlist: int = 48,
     ) -> None:
         self._texts = list(candidates)
         self._threshold = threshold
         self._exhaustive = exhaustive
         self._budget = budget
         self._shortlist = shortlist
-        self._alive: dict[int, None] = dict.fromkeys(range(len(self._texts)))
+        self._lengths = np.array([len(t) for t in self._texts], dtype=np.int64)
+        self._alive = np.ones(len(self._texts), dtype=bool)
+        self._left = len(self._texts)
         postings: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
         for index, text in enumerate(self._texts):
             for token in _tokens(text, len(text) < SHORT):
                 postings[token].append(index)
-        self._postings = dict(postings)
+        self._postings = {t: np.frombuffer(p, dtype=np.int32) for t, p in postings.items()}
         self.comparisons = 0
         """SequenceMatcher runs so far (the cost the index saves; brute force: n·m)."""
 
     def __len__(self) -> int:
         """How many candidates are still unused."""
-        return len(self._alive)
+        return self._left
 
     def discard(self, index: int) -> None:
         """Mark a candidate used (the merge matched it some other way)."""
-        self._alive.pop(index, None)
+        if self._alive[index]:
+            self._alive[index] = False
+            self._left -= 1
 
     def best(self, text: str) -> int | None:
         """The index of the best unused candidate, now marked used; None when none is close."""
@@ -109,53 +114,57 @@ class Matcher:
 
     def peek(self, text: str) -> int | None:
         """Like :meth:`best`, without marking anything used."""
-        if not self._alive:
+        if not self._left:
             return None
-        pool = self._alive if len(self._alive) <= self._exhaustive else self._retrieve(text)
+        if self._left <= self._exhaustive:
+            pool = np.flatnonzero(self._alive)
+        else:
+            pool = self._retrieve(text)
         return self._verify(text, pool)
 
-    def _retrieve(self, text: str) -> list[int]:
+    def _retrieve(self, text: str) -> np.ndarray:
         """Unused candidates sharing the most of the query's rarer tokens."""
         grams = len(text) * self._threshold / (2 - self._threshold) < SHORT
         lists = [self._postings[t] for t in _tokens(text, grams) if t in self._postings]
         lists.sort(key=len)
-        scores: defaultdict[int, int] = defaultdict(int)
-        read = 0
+        chosen, read = [], 0
         for number, posting in enumerate(lists):
             if read + len(posting) > self._budget and number >= 8:
                 break
+            chosen.append(posting)
             read += len(posting)
-            for index in posting:
-                scores[index] += 1
-        alive = self._alive
-        hits = [(score, -index) for index, score in scores.items() if index in alive]
-        return [-neg for _, neg in heapq.nlargest(self._shortlist, hits)]
+        if not chosen:
+            return np.empty(0, dtype=np.int64)
+        ids, counts = np.unique(np.concatenate(chosen), return_counts=True)
+        alive = self._alive[ids]
+        ids, counts = ids[alive], counts[alive]
+        # Most shared tokens first, then document order.
+        return ids[np.lexsort((ids, -counts))[: self._shortlist]].astype(np.int64)
 
-    def _verify(self, text: str, pool: Sequence[int] | dict[int, None]) -> int | None:
+    def _verify(self, text: str, pool: np.ndarray) -> int | None:
         """The exact best of ``pool``: difflib only where the LCS bound can still win."""
         cutoff = self._threshold
-        size = len(text)
-        bounded: list[tuple[float, int]] = []
-        for index in pool:
-            other = self._texts[index]
-            total = size + len(other)
-            if not total:  # difflib: two empty strings are the same (ratio 1.0)
-                bounded.append((-1.0, index))
-                continue
-            if 2.0 * min(size, len(other)) / total <= cutoff:
-                continue
-            # LCS = (total - indel distance) / 2; the bound is computed as difflib computes
-            # its ratio (2.0 * matches / total), so equal values compare equal.
-            most = int(total * (1 - cutoff)) + 1
-            distance = Indel.distance(text, other, score_cutoff=most)
-            bound = 2.0 * ((total - distance) // 2) / total
-            if bound > cutoff:
-                bounded.append((-bound, index))
-        bounded.sort()
+        totals = len(text) + self._lengths[pool]
+        shortest = np.minimum(len(text), self._lengths[pool])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            possible = (totals == 0) | (2.0 * shortest / totals > cutoff)
+        pool, totals = pool[possible], totals[possible]
+        if not len(pool):
+            return None
+        # LCS = (total - indel distance) / 2, and the bound is computed as difflib
+        # computes its ratio (2.0 * matches / total), so equal values compare equal.
+        # A distance above ``most`` cannot give a bound above the threshold; rapidfuzz
+        # stops early there (and reports most + 1).
+        most = int(totals.max() * (1 - cutoff)) + 1
+        choices = [self._texts[i] for i in pool]
+        distances = cdist([text], choices, scorer=Indel.distance, score_cutoff=most)[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bounds = np.where(totals == 0, 1.0, 2.0 * ((totals - distances) // 2) / totals)
+        order = np.lexsort((pool, -bounds))
         best, best_ratio = None, cutoff
-        for negative, index in bounded:
-            bound = -negative
-            if bound < best_ratio:
+        for k in order:
+            bound, index = float(bounds[k]), int(pool[k])
+            if bound < best_ratio or (bound == cutoff and best is None):
                 break
             if bound == best_ratio and (best is None or index > best):
                 continue  # at most a tie, and a later candidate loses ties
