@@ -7,8 +7,8 @@ O(n·m) SequenceMatcher calls: 85 s for a 3,000-paragraph post whose every
 paragraph was reworded. :class:`Matcher` gives the same answer with far
 fewer comparisons:
 
-1. *Retrieve*: an inverted index of words (CJK: character pairs; short
-   texts: also character 3-grams) gives the candidates sharing the query's
+1. *Retrieve*: an inverted index of words and word pairs (CJK: character
+   pairs; short texts: also character 3-grams) gives the candidates sharing the query's
    rarest tokens, reading at most a fixed number of postings per query.
    When few unused candidates are left (``exhaustive``), all of them are
    taken instead, so a typical post is matched exactly.
@@ -52,11 +52,14 @@ def ratio(text: str, candidate: str) -> float:
 
 def _tokens(text: str, grams: bool) -> set[str]:
     found: set[str] = set()
-    for word in _WORD.findall(text.lower()):
+    words = _WORD.findall(text.lower())
+    for word in words:
         if _CJK.search(word):
             found.update(word[i : i + 2] for i in range(max(1, len(word) - 1)))
         else:
             found.add(word)
+    # Word pairs: rare even where every word is common (templated or look-alike text).
+    found.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     if grams:
         found.update("\0" + text[i : i + 3] for i in range(len(text) - 2))
     return found
@@ -129,7 +132,7 @@ class Matcher:
         lists.sort(key=len)
         chosen, read = [], 0
         for number, posting in enumerate(lists):
-            if read + len(posting) > self._budget and number >= 8:
+            if read + len(posting) > self._budget and number >= 1:
                 break
             chosen.append(posting)
             read += len(posting)
