@@ -31,6 +31,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 from cydifflib import SequenceMatcher
@@ -59,7 +60,7 @@ def _tokens(text: str, grams: bool) -> set[str]:
         else:
             found.add(word)
     # Word pairs: rare even where every word is common (templated or look-alike text).
-    found.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    found.update(f"{a} {b}" for a, b in pairwise(words))
     if grams:
         found.update("\0" + text[i : i + 3] for i in range(len(text) - 2))
     return found

@@ -9,9 +9,31 @@ GNU's column widths (CJK counts 2) — so GNU lines end with the space and a
 long word without a break opportunity stays whole. The tables come from
 libunistring itself (:mod:`intl_pub.unilbrk_data`).
 
-Pure functions of plain records: no polib, no disk. Where we knowingly
-differ from msgcat (flags GNU does not know, a reference that holds a
-space), the docstrings of :class:`PoEntry` and :func:`render` say so.
+Pure functions of plain records: no polib, no disk.
+
+Normalizations GNU makes and we make too (so msgcat finds nothing to change):
+obsolete entries after live ones, an obsolete entry with an empty msgstr
+dropped, ``fuzzy`` dropped from an untranslated entry, ``wrap`` dropped,
+``possible-X-format`` written ``X-format``, ``range:`` dropped from obsolete
+entries, repeated references written once, ``./`` stripped from references.
+
+Where we knowingly differ from msgcat:
+
+* an entry flagged with a format (``c-format``, ``python-format``...): GNU
+  never breaks inside a format directive such as ``% d``; we do not parse
+  directives (intl-pub writes only ``no-c-format``, which GNU does not parse);
+* a flag gettext does not know is kept (msgcat drops it);
+* a catalog holding only its header: msgcat writes nothing, we write the header;
+* a reference holding whitespace cannot be written (GNU splits it too);
+  a comment that ends in a backslash or holds a newline, and U+0004 in a
+  string, raise ValueError (GNU would read them back differently);
+* two entries with the same context and msgid are written as given (msgcat
+  would merge them with ``#-#-#-#-#`` markers): the caller must not pass any.
+
+The line breaking is libunistring 1.0's (Unicode 14), as Debian 12's
+gettext 0.21 uses. libunistring 1.1+ (gettext 0.22+) follows newer UAX #14
+rules: regenerate the tables and re-check :func:`possible_linebreaks`
+against that library with tests/test_poformat.py.
 """
 
 from __future__ import annotations
