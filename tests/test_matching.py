@@ -134,7 +134,9 @@ TEXT = st.lists(st.one_of(WORDS, st.text("abc ", max_size=6)), max_size=14).map(
 def test_random_texts_get_the_brute_force_best(
     old: list[str], fresh: list[str], rng: random.Random
 ) -> None:
-    assert_matches_brute_force(edited(old, rng, fresh) + fresh, old, Matcher(old))
+    new = edited(old, rng, fresh) + fresh
+    assert_matches_brute_force(new, old, Matcher(old))
+    assert_matches_brute_force(new, old, Matcher(old, exhaustive=0))  # the index path
 
 
 @pytest.mark.parametrize("seed", range(3))

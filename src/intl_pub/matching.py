@@ -42,6 +42,8 @@ _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 SHORT = 150
 """Candidates shorter than this are also indexed by character 3-grams."""
+WIDEN_BELOW = 0.9
+"""A best ratio under this sends the search four times further down the ranking."""
 
 
 def ratio(text: str, candidate: str) -> float:
@@ -121,10 +123,13 @@ class Matcher:
         if not self._left:
             return None
         if self._left <= self._exhaustive:
-            pool = np.flatnonzero(self._alive)
-        else:
-            pool = self._retrieve(text)
-        return self._verify(text, pool)
+            return self._verify(text, np.flatnonzero(self._alive))[0]
+        ranked = self._retrieve(text)
+        found, score = self._verify(text, ranked[: self._shortlist])
+        if score < WIDEN_BELOW and len(ranked) > self._shortlist:
+            # Not an obvious match: look further down the ranking before settling.
+            found, score = self._verify(text, ranked[: self._shortlist * 4])
+        return found
 
     def _retrieve(self, text: str) -> np.ndarray:
         """Unused candidates sharing the most of the query's rarer tokens."""
@@ -143,10 +148,10 @@ class Matcher:
         alive = self._alive[ids]
         ids, counts = ids[alive], counts[alive]
         # Most shared tokens first, then document order.
-        return ids[np.lexsort((ids, -counts))[: self._shortlist]].astype(np.int64)
+        return ids[np.lexsort((ids, -counts))[: self._shortlist * 4]].astype(np.int64)
 
-    def _verify(self, text: str, pool: np.ndarray) -> int | None:
-        """The exact best of ``pool``: difflib only where the LCS bound can still win."""
+    def _verify(self, text: str, pool: np.ndarray) -> tuple[int | None, float]:
+        """The exact best of ``pool`` and its ratio: difflib only where the LCS bound can win."""
         cutoff = self._threshold
         totals = len(text) + self._lengths[pool]
         shortest = np.minimum(len(text), self._lengths[pool])
@@ -154,7 +159,7 @@ class Matcher:
             possible = (totals == 0) | (2.0 * shortest / totals > cutoff)
         pool, totals = pool[possible], totals[possible]
         if not len(pool):
-            return None
+            return None, 0.0
         # LCS = (total - indel distance) / 2, and the bound is computed as difflib
         # computes its ratio (2.0 * matches / total), so equal values compare equal.
         # A distance above ``most`` cannot give a bound above the threshold; rapidfuzz
@@ -176,4 +181,4 @@ class Matcher:
             self.comparisons += 1
             if score > best_ratio or (score == best_ratio and best is not None and index < best):
                 best, best_ratio = index, score
-        return best
+        return best, best_ratio if best is not None else 0.0
