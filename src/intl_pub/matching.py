@@ -42,6 +42,8 @@ _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 SHORT = 150
 """Candidates shorter than this are also indexed by character 3-grams."""
+TINY = 15
+"""Candidates shorter than this are also indexed by character (queries under 6)."""
 WIDEN_BELOW = 0.9
 """A best ratio under this sends the search four times further down the ranking."""
 
@@ -65,6 +67,9 @@ def _tokens(text: str, grams: bool) -> set[str]:
     found.update(f"{a} {b}" for a, b in pairwise(words))
     if grams:
         found.update("\0" + text[i : i + 3] for i in range(len(text) - 2))
+    if len(text) < TINY:
+        found.update("\1" + ch for ch in text)  # "!" against "!!", "" against ""
+        found.add("\1")
     return found
 
 
@@ -133,8 +138,13 @@ class Matcher:
 
     def _retrieve(self, text: str) -> np.ndarray:
         """Unused candidates sharing the most of the query's rarer tokens."""
-        grams = len(text) * self._threshold / (2 - self._threshold) < SHORT
-        lists = [self._postings[t] for t in _tokens(text, grams) if t in self._postings]
+        # The shortest candidate within reach (ratio <= 2·min/total) decides which kinds
+        # of tokens some candidates in reach were indexed with.
+        low = len(text) * self._threshold / (2 - self._threshold)
+        tokens = _tokens(text, low < SHORT)
+        if low >= TINY:
+            tokens = {t for t in tokens if not t.startswith("\1")}
+        lists = [self._postings[t] for t in tokens if t in self._postings]
         lists.sort(key=len)
         chosen, read = [], 0
         for number, posting in enumerate(lists):
