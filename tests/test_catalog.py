@@ -148,7 +148,7 @@ def test_gnu_msgfmt_accepts_our_catalogs(tmp_path: Path) -> None:
         (
             b'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "x"\n\n'
             b'msgid "a"\nmsgstr "y"\n',
-            "already exists",
+            "duplicate message definition",
         ),
         (b'msgid "a"\nmsgstr "b"\n', ":1: the header entry"),
     ],

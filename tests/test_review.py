@@ -196,3 +196,18 @@ def test_check_catches_each_defect_and_passes_clean_entries(tmp_path: Path) -> N
     }, result.stdout
     assert "5 error(s), 5 warning(s)" in result.stderr
     assert snapshot(tmp_path) == before  # check never writes
+
+
+def test_msgcat_leaves_every_catalog_the_pipeline_writes_byte_for_byte(blog: Path, tmp_path: Path) -> None:
+    tool = gettext_tool("msgcat")
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    post = blog / "examples" / "blog" / "posts" / "heat-wave-advice.html"
+    post.write_text(post.read_text("utf-8").replace("especially for babies", "above all for babies"), "utf-8")
+    assert pipeline.run(settings).ok  # fuzzy entries with #| msgid, obsolete ones too
+    written = sorted((blog / "translations").rglob("*.po*"))
+    assert len(written) >= 16
+    for path in written:
+        out = tmp_path / path.name
+        subprocess.run([tool, "-o", str(out), str(path)], check=True)
+        assert out.read_bytes() == path.read_bytes(), path

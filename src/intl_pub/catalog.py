@@ -18,7 +18,6 @@ never written over.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,11 +27,13 @@ from typing import Any
 
 import polib
 
+from intl_pub import matching, poformat
 from intl_pub.errors import CatalogError
 from intl_pub.files import build_time, write_atomic
 from intl_pub.model import Locale, Translation, Unit
 
-WRAP = 78
+WRAP = 79
+"""GNU gettext's default page width (msgmerge, msgcat, Poedit and Weblate keep it)."""
 OWN_FIELDS = frozenset(
     {
         "Project-Id-Version",
@@ -322,33 +323,38 @@ def stats(cat: Catalog) -> Stats:
 
 
 def render(cat: Catalog) -> str:
-    """The file's text: msgid/msgstr wrapped at a fixed width, comments one per line.
+    """The file's text exactly as GNU gettext writes it (``msgcat`` leaves it byte for byte).
 
-    polib would wrap long comments over several lines, which reads back as
-    a different comment; GNU gettext keeps comment lines as they are, and so
-    do we (a translator's long ``#`` line stays one line).
+    poformat owns GNU's wrapping; comment lines stay whole, as GNU keeps them
+    (a translator's long ``#`` line stays one line).
     """
     po = cat._po
-    header = "".join(
-        "#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
-        for line in po.header.split("\n")
+    entries = [_po_entry(e) for e in po if not e.obsolete]
+    entries += [_po_entry(e) for e in po if e.obsolete]
+    flags = ["fuzzy"] if po.metadata_is_fuzzy else []
+    header = po.header.split("\n") if po.header else []
+    return poformat.render(header, po.ordered_metadata(), entries, WRAP, flags)
+
+
+def _po_entry(e: polib.POEntry) -> poformat.PoEntry:
+    def lines(text: str | None) -> tuple[str, ...]:
+        return tuple(text.split("\n")) if text else ()
+
+    return poformat.PoEntry(
+        msgid=e.msgid,
+        msgstr=e.msgstr,
+        msgctxt=e.msgctxt,
+        msgid_plural=e.msgid_plural or None,
+        msgstr_plural=tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural)),
+        flags=tuple(e.flags),
+        translator_comments=lines(e.tcomment),
+        extracted_comments=() if e.obsolete else lines(e.comment),
+        references=tuple(f"{f}:{n}" if n else f for f, n in e.occurrences),
+        previous_msgctxt=e.previous_msgctxt,
+        previous_msgid=e.previous_msgid,
+        previous_msgid_plural=e.previous_msgid_plural,
+        obsolete=bool(e.obsolete),
     )
-    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
-    text = header + "\n".join(_render_entry(e) for e in entries)
-    return text if text.endswith("\n") else text + "\n"
-
-
-def _render_entry(entry: polib.POEntry) -> str:
-    lines = [f"# {ln}".rstrip() for ln in entry.tcomment.split("\n")] if entry.tcomment else []
-    if entry.comment and not entry.obsolete:
-        lines += [f"#. {ln}".rstrip() for ln in entry.comment.split("\n")]
-    saved = entry.tcomment, entry.comment
-    entry.tcomment = entry.comment = ""
-    try:
-        body = entry.__unicode__(WRAP)
-    finally:
-        entry.tcomment, entry.comment = saved
-    return "\n".join([*lines, body])
 
 
 # --- bytes in, text out: the store reads and writes the files --------------------------
@@ -361,7 +367,7 @@ def parse(raw: bytes, where: str) -> Catalog:
     entries, a missing header) raises CatalogError naming the file and line.
     A UTF-8 byte-order mark, which GNU gettext accepts, is skipped.
     """
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(b"\xef\xbb\xbf"):  # as an editor may save it; never written back
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
@@ -370,7 +376,7 @@ def parse(raw: bytes, where: str) -> Catalog:
         raise CatalogError(
             f"{where}:{line}: not valid UTF-8 ({exc.reason}); save the file as UTF-8"
         ) from exc
-    problem = _lint(text)
+    problem = poformat.lint(text)
     if problem is not None:
         line, message = problem
         raise CatalogError(f"{where}:{line}: {message}; fix the file (the run left it untouched)")
@@ -555,29 +561,24 @@ def _carry_over(
 
 
 class _Matcher:
-    """The most similar unused earlier entry for a changed text (difflib ratio >= 0.6)."""
+    """The most similar unused earlier entry for a changed text (difflib ratio > 0.6).
+
+    matching.Matcher's index makes the search linear in the catalog's size.
+    """
 
     def __init__(self, candidates: list[polib.POEntry]) -> None:
         self.candidates = candidates
-        self.used: set[int] = set()
+        self.index = {id(e): i for i, e in enumerate(candidates)}
+        self.matcher = matching.Matcher([e.msgid for e in candidates], FUZZY_MATCH_RATIO)
 
     def use(self, entry: polib.POEntry) -> None:
-        self.used.add(id(entry))
+        i = self.index.get(id(entry))
+        if i is not None:
+            self.matcher.discard(i)
 
     def best(self, msgid: str) -> polib.POEntry | None:
-        best, best_ratio = None, FUZZY_MATCH_RATIO
-        for candidate in self.candidates:
-            if id(candidate) in self.used:
-                continue
-            matcher = difflib.SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
-            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-                continue
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = candidate, ratio
-        if best is not None:
-            self.used.add(id(best))
-        return best
+        i = self.matcher.best(msgid)
+        return None if i is None else self.candidates[i]
 
 
 def _view(e: polib.POEntry) -> Entry:
@@ -595,33 +596,6 @@ def _view(e: polib.POEntry) -> Entry:
         references=tuple((str(f), str(n)) for f, n in e.occurrences),
         _ref=e,
     )
-
-
-_KEYWORD_LINE = re.compile(
-    r'^(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)[ \t]+"(?:[^"\\]|\\.)*"[ \t]*$'
-)
-_STRING_LINE = re.compile(r'^"(?:[^"\\]|\\.)*"[ \t]*$')
-
-
-def _lint(text: str) -> tuple[int, str] | None:
-    """Find what polib would quietly accept but GNU gettext rejects (an unclosed string...).
-
-    polib reads ``msgstr "abc`` (no closing quote) as an empty translation; a
-    merge would then write the translator's text away. Every line must be a
-    comment, blank, a keyword with one quoted string, or a quoted continuation.
-    """
-    # Lines as gettext reads them: split at "\n" only (str.splitlines() would also split
-    # at U+2028 or U+0085 inside a msgstr and misread a valid file).
-    for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip(" \t\r")
-        if not stripped or stripped.startswith("#"):
-            continue
-        if _KEYWORD_LINE.match(stripped) or _STRING_LINE.match(stripped):
-            continue
-        if stripped.startswith(("msg", '"')):
-            return number, f"malformed line (unclosed or unquoted string?): {stripped[:60]}"
-        return number, f"unexpected text: {stripped[:60]}"
-    return None
 
 
 def _error_line(message: str, text: str) -> int:
