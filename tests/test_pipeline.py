@@ -78,7 +78,11 @@ def test_pages_are_localized_and_mark_machine_translation(blog: Path) -> None:
         ru.select_one("nav.languages a[hreflang=zh-Hans]")["href"]
         == "http://localhost:8000/zh-hans/heat-wave-advice/"
     )
-    assert all(p.has_attr("data-mt") for p in ru.select("article > p:not(.meta)"))
+    blocks = ru.select("article > p:not(.meta)")
+    assert all(p["data-l10n"] in {"machine", "source"} for p in blocks)
+    assert all(p.has_attr("data-mt") == (p["data-l10n"] == "machine") for p in blocks)
+    held = [p for p in blocks if p["data-l10n"] == "source"]  # "30 °C": a dose, unreviewed
+    assert held and all(p["lang"] == "en" and "°C" in p.get_text() for p in held)
     en = page(blog, "en", "heat-wave-advice")
     assert en.find("aside", class_="mt-notice") is None and not en.select("[data-mt]")
 
