@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from intl_pub.errors import ConfigError
-from intl_pub.risk import RiskSettings
 from intl_pub.locales import DEFAULT_TARGETS, parse_locales
 from intl_pub.model import Glossary, Locale
+from intl_pub.risk import RiskSettings
 
 SETTINGS_FILE = "intl-pub.toml"
 GLOSSARY_FILE = "glossary.toml"
@@ -209,7 +209,10 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
         values["risk"] = RiskSettings.from_table(data.pop("risk"), f"{path}: [risk]")
     for section, keys in data.items():
         if section not in known or not isinstance(keys, dict):
-            raise ConfigError(f"{path}: unknown section [{section}]; expected [site], [pipeline], [risk] or [sources.\"…\"]")
+            raise ConfigError(
+                f"{path}: unknown section [{section}]; expected [site], [pipeline], [risk] "
+                'or [sources."…"]'
+            )
         for key, value in keys.items():
             if key not in known[section]:
                 raise ConfigError(

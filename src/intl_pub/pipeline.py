@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -624,16 +625,16 @@ def publishable(cat: Catalog | None) -> dict[tuple[str, str], Translation]:
         return {}
     found = {}
     for e in cat:
-        withdrawn = _withdrawn(e)
+        gone = withdrawn(e)
         text = e.msgstr
-        if withdrawn and text in _earlier_reviews(e):
+        if gone and text in _earlier_reviews(e):
             text = ""  # the outdated review, kept where a merge left it: never published
-        if text or withdrawn:
-            found[e.key] = Translation(text, reviewed=e.reviewed, withdrawn=withdrawn)
+        if text or gone:
+            found[e.key] = Translation(text, reviewed=e.reviewed, withdrawn=gone)
     return found
 
 
-def _withdrawn(entry: Entry) -> bool:
+def withdrawn(entry: Entry) -> bool:
     """A review whose English has changed since: fuzzy, ``#| msgid``, an earlier review."""
     return entry.fuzzy and entry.previous_msgid is not None and bool(_earlier_reviews(entry))
 
@@ -992,6 +993,20 @@ def check(settings: Settings) -> list[Finding]:
                         )
                     )
     return findings
+
+
+def as_check_findings(findings: Sequence[Finding], relative_to: Path) -> list[checks.Finding]:
+    """:func:`check`'s findings as :mod:`intl_pub.checks` reports them (``check --json``)."""
+    return [
+        checks.Finding(
+            str(Path(os.path.relpath(f.file, relative_to))),
+            f.line,
+            f.locale,
+            f.msgid,
+            checks.Problem(f.severity, f.check, f.message),
+        )
+        for f in findings
+    ]
 
 
 # --- helpers --------------------------------------------------------------------------
