@@ -268,7 +268,7 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
         if manifest.records.get(slug) == [content, manifest.digest(target)]:
             continue
         try:
-            units = [_with_block_id(u) for u in segment.extract(store.read_post(slug))]
+            units = [with_block_id(u) for u in segment.extract(store.read_post(slug))]
             project = f"{settings.site_title} {slug}"
             pot = catalog.build_template(units, store.rel(store.content_path(slug)), project)
             if _save_catalog(store, pot, target):
@@ -283,7 +283,7 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
     return report
 
 
-def _with_block_id(unit: Unit) -> Unit:
+def with_block_id(unit: Unit) -> Unit:
     """The unit with ``id: <block id>`` in its extracted comment (what a reader's report names)."""
     line = reader_notes.ID_COMMENT + reader_notes.block_id(unit.context, unit.msgid)
     return replace(unit, note=f"{unit.note}\n{line}" if unit.note else line)

@@ -14,7 +14,6 @@ again, and the pages that fall below their publishing or indexing threshold.
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import re
@@ -140,11 +139,20 @@ class LocaleImpact:
 
 
 def impact(settings: Settings) -> list[LocaleImpact]:
-    """``intl-pub impact``: what the English in content/ takes away from the reviews."""
+    """``intl-pub impact``: what the English in content/ takes away from the reviews.
+
+    Each catalog is merged in memory with the units of today's content/ --
+    exactly what ``translate`` will do, nothing is written -- so numbers that
+    the merge carries over into a review (``30 °C`` -> ``32 °C``) are not
+    reported, and an edited unit is matched to its review as the merge matches it.
+    """
     store = Store(settings.workdir)
     store.require()
     rules = _risk(settings)
-    current = {slug: segment.extract(store.read_post(slug)) for slug in store.slugs()}
+    current = {
+        slug: [pipeline.with_block_id(u) for u in segment.extract(store.read_post(slug))]
+        for slug in store.slugs()
+    }
     result = []
     for locale in settings.locales:
         stale: list[StaleUnit] = []
@@ -154,36 +162,34 @@ def impact(settings: Settings) -> list[LocaleImpact]:
             cat = _read(store, path)
             if cat is None:
                 continue
-            stale += _stale_units(store.rel(path), slug, cat, units, rules)
+            pot = catalog.build_template(units, store.rel(store.content_path(slug)), slug)
+            merged = catalog.merge(pot, cat, locale)
+            stale += _stale_units(store.rel(path), slug, cat, merged, rules)
             template = _read(store, store.template_path(slug))
-            drops += _drops(settings, locale, slug, cat, units, template)
+            drops += _drops(settings, locale, slug, cat, merged, units, template)
         words = sum(s.words for s in stale)
         result.append(LocaleImpact(locale.tag, stale, words, drops))
     return result
 
 
 def _stale_units(
-    file: str, slug: str, cat: Catalog, units: Sequence[Unit], rules: risk.RiskSettings
+    file: str, slug: str, cat: Catalog, merged: Catalog, rules: risk.RiskSettings
 ) -> Iterator[StaleUnit]:
-    keys = {(u.context, u.msgid) for u in units}
-    known = {e.key for e in cat}
-    new = list(dict.fromkeys(u.msgid for u in units if (u.context, u.msgid) not in known))
-    for e in cat:
-        if not e.reviewed or e.key in keys or not new:
+    """The merged entries whose English changed from a text reviewed in ``cat``."""
+    reviewed = {e.msgid: e for e in cat if e.reviewed}
+    for e in merged:
+        was = reviewed.get(e.previous_msgid or "") if e.fuzzy else None
+        if was is None or e.msgid == was.msgid:
             continue
-        best = max(new, key=lambda m: _ratio(e.msgid, m))
-        if _ratio(e.msgid, best) < catalog.FUZZY_MATCH_RATIO:
-            continue  # the unit was removed, not edited: nothing to review again
-        new.remove(best)
         yield StaleUnit(
             post=slug,
             file=file,
-            line=e.line,
-            reviewed_msgid=e.msgid,
-            msgid=best,
-            diff=review_queue.word_diff(e.msgid, best),
-            words=len(_WORD.findall(tokens.strip(best))),
-            risk=risk.ordered(risk.classify(best, rules)),
+            line=was.line,
+            reviewed_msgid=was.msgid,
+            msgid=e.msgid,
+            diff=review_queue.word_diff(was.msgid, e.msgid),
+            words=len(_WORD.findall(tokens.strip(e.msgid))),
+            risk=risk.ordered(risk.classify(e.msgid, rules)),
         )
 
 
@@ -192,13 +198,17 @@ def _drops(
     locale: Locale,
     slug: str,
     cat: Catalog,
+    merged: Catalog,
     units: Sequence[Unit],
     template: Catalog | None,
 ) -> list[PageDrop]:
-    reviewed = {e.key for e in cat if e.reviewed}
-    after = _share([(u.context, u.msgid) for u in units], reviewed)
+    """Pages whose share of reviewed blocks falls below a threshold (blocks as published)."""
+    after = _share([(u.context, u.msgid) for u in units], {e.key for e in merged if e.reviewed})
     before = (
-        _share([e.key for e in template for _ in (e.references or [()])], reviewed)
+        _share(
+            [e.key for e in template for _ in (e.references or [()])],
+            {e.key for e in cat if e.reviewed},
+        )
         if template is not None
         else 1.0
     )
@@ -212,10 +222,6 @@ def _drops(
 
 def _share(keys: Sequence[tuple[str, str]], reviewed: set[tuple[str, str]]) -> float:
     return sum(1 for k in keys if k in reviewed) / len(keys) if keys else 1.0
-
-
-def _ratio(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def impact_as_json(found: Sequence[LocaleImpact]) -> str:
