@@ -105,7 +105,7 @@ def test_a_reviewed_translation_survives_a_rerun_and_is_published(blog: Path) ->
     # What a translator does in a text editor: write the msgstr, drop the fuzzy flag, comment.
     msgid = '"Check on neighbours who live alone. A short visit can save a life."'
     entry = re.search(
-        r"(#\. p\n#\. mt: [^\n]*\n#: [^\n]*\n)#, fuzzy\n(msgid "
+        r"(#\. p\n#\. id: [0-9a-f]{10}\n#\. mt: [^\n]*\n#: [^\n]*\n)#, fuzzy\n(msgid "
         + re.escape(msgid)
         + r")\nmsgstr [^\n]*\n(?:\"[^\n]*\n)*",
         text,
