@@ -181,3 +181,41 @@ def test_every_translated_block_links_to_a_report_naming_its_catalog_entry(blog:
     for el in soup.select("article [data-l10n=source]"):
         assert not soup.select(f'a[data-l10n-report="{el["data-l10n-id"]}"]')
     assert not page(blog, "en").select("a[data-l10n-report], [data-l10n]")
+
+
+def test_settings_for_the_gate_are_checked_where_they_are_written(blog: Path) -> None:
+    import pytest
+
+    from intl_pub.errors import ConfigError
+
+    settings = blog / "intl-pub.toml"
+    base = settings.read_text()
+    settings.write_text(base + '\n[risk]\nextra_units = ["drops"]\ncritical_terms = ["ORS"]\n')
+    loaded = load_settings(blog)
+    assert "drops" in loaded.risk.units and loaded.risk.critical_terms == ("ORS",)
+    for bad, says in [
+        ('\n[risk]\ndisable = ["doses"]\n', "unknown reason"),
+        ("\n[site.locales.ru]\nhold_risky = 0\n", "hold_risky must be true or false"),
+    ]:
+        settings.write_text(base + bad)
+        with pytest.raises(ConfigError, match=says):
+            load_settings(blog)
+    settings.write_text(base.replace("[site]\n", '[site]\nfeedback_url = "https://x/?b={blok}"\n'))
+    with pytest.raises(ConfigError, match="blok"):
+        load_settings(blog)
+    (blog / "translations").mkdir(exist_ok=True)
+    (blog / "translations" / "glossary.toml").write_text("critical = [1]\n")
+    settings.write_text(base)
+    from intl_pub.config import load_glossary
+
+    with pytest.raises(ConfigError, match="critical"):
+        load_glossary(load_settings(blog))
+
+
+def test_a_block_has_the_same_id_in_every_language(blog: Path) -> None:
+    run(blog)
+    ids = {
+        lang: [el["data-l10n-id"] for el in page(blog, lang).select("article [data-l10n-id]")]
+        for lang in ("es", "zh-hans", "ru")
+    }
+    assert ids["es"] == ids["zh-hans"] == ids["ru"] and len(set(ids["es"])) == len(ids["es"])

@@ -162,3 +162,23 @@ def test_check_json_lists_findings_as_objects(blog: Path) -> None:
     assert result.returncode == 1
     assert {"file", "line", "locale", "msgid", "severity", "check", "message"} <= set(findings[0])
     assert any(f["check"] == "tokens" and f["file"].endswith(f"{HEAT}.po") for f in findings)
+
+
+def test_publishing_waits_while_a_risky_unit_has_a_stale_review(blog: Path) -> None:
+    """What publish_flow(gate="no-stale-risk") asks before publishing."""
+    run(blog)
+    review(blog, "ru", "Temperatures above", "Ожидается жара выше <1>30 °C</1>.")
+    run(blog)
+    settings = load_settings(blog)
+    assert triage.stale_risk(settings) == []
+    edit_post(blog, "are expected this week", "are expected from Monday")
+    run(blog, translate=False, publish=False)  # pulled: impact sees it before any merge
+    (pulled,) = triage.stale_risk(settings)
+    assert pulled.startswith(f"translations/ru/{HEAT}.po:") and "[ru] dose" in pulled
+    run(blog)  # merged: now the queue holds it as a stale review
+    (merged,) = triage.stale_risk(settings)  # es and zh-Hans had only machine translation
+    assert "[ru] dose" in merged and "from Monday" in merged
+    queue = triage.queue(settings)
+    assert [i.entry.locale for i in queue if "stale-review" in i.reasons] == ["ru"]
+    review(blog, "ru", "Temperatures above", "Жара выше <1>30 °C</1> ожидается с понедельника.")
+    assert triage.stale_risk(settings) == []

@@ -55,7 +55,9 @@ def pending(settings: Settings) -> list[Pending]:
                     line=e.line,
                     msgid=e.msgid,
                     risk=risk.classify(e.msgid, rules),
-                    stale=e.stale or pipeline.withdrawn(e),
+                    # Entry.stale is also true for machine translation of English that
+                    # changed; only a person's review going stale is a stale review.
+                    stale=e.stale and pipeline.withdrawn(e),
                     reviewed_english=e.previous_msgid or "",
                     confidence=e.confidence,
                 )
