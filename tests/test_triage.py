@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -86,8 +87,10 @@ def test_the_queue_puts_a_dose_then_a_stale_review_then_low_confidence_first(blo
     assert po[line - 2] == "" and "Check on neighbours" in msgid
     assert all(i["locale"] == "es" for i in json.loads(result.stdout))
 
-    limited = cli(blog, "queue", "--limit", "3")
-    assert limited.returncode == 0 and "priority" in limited.stdout
+    limited = cli(blog, "queue", "--limit", "3", "--locale", "es")
+    lines = [ln for ln in limited.stdout.splitlines() if not ln.startswith(" ")]
+    assert limited.returncode == 0 and len(lines) == 3
+    assert all(re.match(r"translations/es/[\w-]+\.po:\d+: priority \d ", ln) for ln in lines)
 
 
 def test_impact_names_the_stale_reviews_right_after_a_pull(blog: Path) -> None:

@@ -219,8 +219,13 @@ def cmd_queue(args: argparse.Namespace) -> int:
     if not items:
         print("nothing awaits review")
         return 0
-    _table("Review queue, most urgent first", review_queue.COLUMNS,
-           review_queue.as_rows(items))
+    for item in items:  # file:line: first, as compilers print it: editors jump there
+        why = ", ".join(item.reasons) or "machine translation"
+        english = review_queue.as_rows([item], width=90)[0][5]
+        print(f"{item.where}: priority {item.priority} [{why}] {item.entry.locale} "
+              f"{item.entry.post}: {english}")
+        if item.diff:
+            print(f"    changed since review: {item.diff}")
     return 0
 
 
@@ -322,18 +327,6 @@ def _write_status_page(settings: Settings, target: Path) -> None:
     )
     write_atomic(target, page.encode("utf-8"))
     print(f"status page: {target}")
-
-
-def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
 
 
 def _finish(report: RunReport) -> int:
