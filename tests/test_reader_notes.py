@@ -177,6 +177,7 @@ def test_every_translated_block_links_to_a_report_naming_its_catalog_entry(blog:
         assert f"block={bid}" in href and "lang=ru" in href and f"post={HEAT}" in href
         assert f"%23{el['id']}" in href  # the page URL with the block's anchor
         assert links[0].get_text() == "Сообщить о проблеме с переводом"
+        assert links[0]["aria-describedby"] == el["id"]
         assert f"#. id: {bid}\n" in catalog_text  # grep finds the entry the report names
     for el in soup.select("article [data-l10n=source]"):
         assert not soup.select(f'a[data-l10n-report="{el["data-l10n-id"]}"]')

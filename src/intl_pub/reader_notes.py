@@ -116,7 +116,13 @@ def _add_report_link(tree: BeautifulSoup, element: Tag, notes: ReaderNotes, bid:
         url=quote(f"{notes.page_url}#{element['id']}", safe=""),
     )
     link = tree.new_tag(
-        "a", attrs={"href": url, "rel": "nofollow", "data-l10n-report": bid}
+        "a",
+        attrs={
+            "href": url,
+            "rel": "nofollow",
+            "data-l10n-report": bid,
+            "aria-describedby": str(element["id"]),  # which passage, for a list of links
+        },
     )
     link.string = notes.text(REPORT_LINK)
     _english_if_untranslated(link, notes, REPORT_LINK)
