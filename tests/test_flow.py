@@ -113,10 +113,10 @@ def test_the_flow_runs_on_a_dask_local_cluster(prefect_server: None, argos_model
 def test_publish_waits_while_a_risky_review_is_stale_and_leaves_the_queue(
     prefect_server: None, blog: Path
 ) -> None:
+    from intl_pub_flows.pipeline_flow import publish_flow, translate_flow
     from prefect.client.orchestration import get_client
 
     from intl_pub import catalog
-    from intl_pub_flows.pipeline_flow import publish_flow, translate_flow
 
     assert translate_flow(workdir=str(blog), engine="pseudo", return_state=True).is_completed()
     path = blog / "translations" / "ru" / "heat-wave-advice.po"

@@ -88,7 +88,9 @@ class Page:
         meta = soup.find("meta", attrs={"name": "description"})
         article = soup.find("article")
         marks = {
-            k: str(v) for k, v in (title.attrs if title else {}).items() if k in {"lang", "data-mt"}
+            k: str(v)
+            for k, v in (title.attrs if title else {}).items()
+            if k in {"lang", "data-mt", "data-l10n", "data-l10n-id"}
         }
         return cls(
             post=post,
