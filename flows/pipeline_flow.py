@@ -34,7 +34,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import pause_flow_run
 from prefect.states import Failed
 
-from intl_pub import pipeline
+from intl_pub import pipeline, review_queue, triage
 from intl_pub.config import Settings, load_settings
 from intl_pub.errors import IntlPubError
 from intl_pub.locales import parse_locales
@@ -85,7 +85,7 @@ def translate_flow(
 def publish_flow(
     workdir: str = ".",
     locales: list[str] | None = None,
-    gate: Literal["none", "threshold", "approval"] = "none",
+    gate: Literal["none", "threshold", "approval", "no-stale-risk"] = "none",
     min_reviewed: float = 0.0,
     approval_timeout_hours: float = 24.0,
 ) -> dict[str, Any]:
@@ -94,10 +94,18 @@ def publish_flow(
     ``threshold``: publish only when every locale has at least ``min_reviewed``
     of its units reviewed (otherwise the run ends, nothing published, and says
     how far review is). ``approval``: pause until someone resumes the run in the
-    Prefect UI (or the timeout passes, which fails the run).
+    Prefect UI (or the timeout passes, which fails the run). ``no-stale-risk``:
+    publish only when no risky unit (a dose, a negation, a phone number...) has a
+    review whose English changed since, merged or just pulled.
     """
     logger = get_run_logger()
     settings = _settings(workdir, locales, None)
+    if gate == "no-stale-risk":
+        risky = triage.stale_risk(settings)
+        if risky:
+            logger.info("not published: %d risky unit(s) with a stale review", len(risky))
+            _review_artifacts(settings)
+            return {"published": False, "stale_risk": risky}
     if gate == "threshold":
         short = _below_threshold(settings, min_reviewed)
         if short:
@@ -106,6 +114,7 @@ def publish_flow(
             return {"published": False, "waiting_for_review": short}
     if gate == "approval":
         _progress_table(settings)
+        _review_artifacts(settings)
         logger.info("waiting for approval: resume this flow run in the Prefect UI to publish")
         pause_flow_run(timeout=int(approval_timeout_hours * 3600))
     report = RunReport()
@@ -180,6 +189,8 @@ def _run_plan(
         else:
             groups.append([step])
     for group in groups:
+        if group[0].action == "extract":
+            _impact_artifact(settings)  # after the pull, before anything is merged
         if group[0].action == "translate":
             for step in group:
                 _translate_here(step, settings, report)
@@ -253,6 +264,7 @@ def _settings(workdir: str, locales: list[str] | None, engine: str | None) -> Se
 def _finish(settings: Settings, report: RunReport) -> Any:
     logger = get_run_logger()
     _progress_table(settings)
+    _review_artifacts(settings)
     pages = [w for w in report.written if w.endswith("/index.html")]
     lines = [f"- [{p}]({settings.base_url}{p.removeprefix('site/')})" for p in pages] or ["(none)"]
     create_markdown_artifact(
@@ -303,3 +315,34 @@ def _below_threshold(settings: Settings, minimum: float) -> list[str]:
         if share < minimum:
             short.append(f"{locale.tag} {share:.0%} reviewed (needs {minimum:.0%})")
     return short
+
+
+def _impact_artifact(settings: Settings) -> None:
+    """``intl-pub impact`` as a table: the reviews this pull makes stale."""
+    found = triage.impact(settings)
+    words = ", ".join(f"{i.locale} {i.words} words" for i in found)
+    create_table_artifact(
+        key="review-impact",
+        table=triage.impact_rows(found) or [{"locale": "", "where": "no review goes stale"}],
+        description=f"Reviewed units the English edits make stale (to re-review: {words})",
+    )
+
+
+def _review_artifacts(settings: Settings) -> None:
+    """The review queue (top 100) and the status figures (held back, stale) as artifacts."""
+    items = triage.queue(settings, limit=100)
+    create_table_artifact(
+        key="review-queue",
+        table=[dict(zip(review_queue.COLUMNS, row, strict=True))
+               for row in review_queue.as_rows(items)],
+        description="Entries awaiting review, most urgent first (file:line)",
+    )
+    create_table_artifact(
+        key="review-status",
+        table=[
+            {"locale": p.locale, "post": p.post, "reviewed": p.reviewed, "machine": p.machine,
+             "stale": p.stale, "held_back": p.held_back, "english": p.source}
+            for p in triage.progress(settings)
+        ],
+        description="Blocks per state: reviewed, machine, stale review, held back (risky)",
+    )

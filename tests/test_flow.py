@@ -131,3 +131,37 @@ def test_the_flow_on_a_dask_cluster_writes_the_same_catalogs_as_one_process(
         assert path.read_bytes() == (alone / path.relative_to(blog)).read_bytes(), path
     assert list(elsewhere.iterdir()) == [] or all(p.name.startswith("dask") for p in elsewhere.iterdir())
     assert (blog / "site" / "zh-hans" / "heat-wave-advice" / "index.html").exists()
+
+
+def test_publish_waits_while_a_risky_review_is_stale_and_leaves_the_queue(
+    prefect_server: None, blog: Path
+) -> None:
+    from intl_pub_flows.pipeline_flow import publish_flow, translate_flow
+    from prefect.client.orchestration import get_client
+
+    from intl_pub import catalog
+
+    assert translate_flow(workdir=str(blog), engine="pseudo", return_state=True).is_completed()
+    path = blog / "translations" / "ru" / "heat-wave-advice.po"
+    cat = catalog.load(path)
+    assert cat is not None
+    entry = next(e for e in cat if e.msgid.startswith("Temperatures above"))
+    catalog.review(entry, "Ожидается жара выше <1>30 °C</1>.")
+    catalog.save(cat, path)
+    assert publish_flow(workdir=str(blog), gate="no-stale-risk")["published"] is True
+    post = blog / "examples" / "blog" / "posts" / "heat-wave-advice.html"
+    post.write_text(post.read_text().replace("this week", "from Monday"))
+    assert translate_flow(workdir=str(blog), engine="pseudo", return_state=True).is_completed()
+    gated = publish_flow(workdir=str(blog), gate="no-stale-risk")
+    assert gated["published"] is False
+    assert "[ru] dose" in gated["stale_risk"][0]
+
+    async def artifacts() -> dict[str, object]:
+        async with get_client() as client:
+            return {a.key: a.data for a in await client.read_artifacts() if a.key}
+
+    import asyncio
+
+    found = asyncio.run(artifacts())
+    assert {"review-queue", "review-status", "review-impact"} <= set(found)
+    assert "heat-wave-advice.po" in str(found["review-queue"])

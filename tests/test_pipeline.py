@@ -78,7 +78,12 @@ def test_pages_are_localized_and_mark_machine_translation(blog: Path) -> None:
         ru.select_one("nav.languages a[hreflang=zh-Hans]")["href"]
         == "../../zh-hans/heat-wave-advice/index.html"  # relative: site/ works anywhere
     )
-    assert all(p.has_attr("data-mt") for p in ru.select("article > p:not(.meta)"))
+    blocks = ru.select("article > p:not(.meta)")
+    assert all(p["data-l10n"] in {"machine", "source"} for p in blocks)
+    assert all(p.has_attr("data-mt") == (p["data-l10n"] == "machine") for p in blocks)
+    held = [p for p in blocks if p["data-l10n"] == "source"]  # doses, phones: unreviewed
+    assert any("30 °C" in p.get_text() for p in held) and any("999" in p.get_text() for p in held)
+    assert all(p["lang"] == "en" for p in held)
     en = page(blog, "en", "heat-wave-advice")
     assert en.find("aside", class_="l10n-notice") is None and not en.select("[data-mt]")
 
@@ -100,7 +105,7 @@ def test_a_reviewed_translation_survives_a_rerun_and_is_published(blog: Path) ->
     # What a translator does in a text editor: write the msgstr, drop the fuzzy flag, comment.
     msgid = '"Check on neighbours who live alone. A short visit can save a life."'
     entry = re.search(
-        r"(#\. p\n#\. mt: [^\n]*\n#: [^\n]*\n)#, fuzzy\n(msgid "
+        r"(#\. p\n#\. id: [0-9a-f]{10}\n#\. mt: [^\n]*\n#: [^\n]*\n)#, fuzzy\n(msgid "
         + re.escape(msgid)
         + r")\nmsgstr [^\n]*\n(?:\"[^\n]*\n)*",
         text,

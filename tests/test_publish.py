@@ -32,15 +32,32 @@ FOUND = {
 }
 
 
+def _without_ids(element: object) -> str:
+    """The element as HTML, without the block id (a digest, tested in test_reader_notes)."""
+    del element["data-l10n-id"]  # type: ignore[index]
+    return str(element)
+
+
 def test_each_block_gets_reviewed_then_qa_passing_mt_then_english() -> None:
+    gate = pipeline.Gate(hold_risky=False)  # the risk gate is tested in test_reader_notes
+    rendered = pipeline.render_document(DOC, LOCALES["es"], FOUND, gate=gate)
+    soup = BeautifulSoup(rendered.document, "html.parser")
+    assert _without_ids(soup.find(id="reviewed")) == '<p data-l10n="reviewed" id="reviewed">Hola <b>mundo</b>.</p>'
+    assert _without_ids(soup.find(id="broken")) == '<p data-l10n="source" id="broken" lang="en">Good <b>morning</b>.</p>'
+    assert _without_ids(soup.find(id="mt")) == '<p data-l10n="machine" data-mt="" id="mt">Llame al <a href="tel:111">111</a> hoy.</p>'
+    assert _without_ids(soup.find(id="bad-mt")) == '<p data-l10n="source" id="bad-mt" lang="en">Doses at 08:30 only.</p>'
+    assert _without_ids(soup.find(id="none")) == '<p data-l10n="source" id="none" lang="en">Nothing yet.</p>'
+    assert rendered.stats == publish.BlockStats(reviewed=2, machine=1, source=4)
+
+
+def test_by_default_risky_machine_translation_is_held_back_in_english() -> None:
     rendered = pipeline.render_document(DOC, LOCALES["es"], FOUND)
     soup = BeautifulSoup(rendered.document, "html.parser")
-    assert str(soup.find(id="reviewed")) == '<p id="reviewed">Hola <b>mundo</b>.</p>'
-    assert str(soup.find(id="broken")) == '<p id="broken" lang="en">Good <b>morning</b>.</p>'
-    assert str(soup.find(id="mt")) == '<p data-mt="" id="mt">Llame al <a href="tel:111">111</a> hoy.</p>'
-    assert str(soup.find(id="bad-mt")) == '<p id="bad-mt" lang="en">Doses at 08:30 only.</p>'
-    assert str(soup.find(id="none")) == '<p id="none" lang="en">Nothing yet.</p>'
-    assert rendered.stats == publish.BlockStats(reviewed=2, machine=1, source=4)
+    held = soup.find(id="mt")  # "Call 111 today.": a phone number, unreviewed
+    assert held["lang"] == "en" and held["data-l10n"] == "source" and not held.has_attr("data-mt")
+    assert held.get_text() == "Call 111 today."
+    # held back: the phone, "08:30" (a time) and "Nothing yet." (a negation, untranslated too)
+    assert rendered.stats == publish.BlockStats(reviewed=2, machine=0, source=5, held_back=3)
 
 
 def test_markup_in_a_reviewed_translation_is_published_as_text() -> None:
@@ -119,6 +136,9 @@ def test_every_interface_string_of_the_templates_is_in_every_shipped_catalog_rev
         for t in templates.iterdir() if t.name.endswith((".html", ".xml", ".txt"))
         for m in re.finditer(r"""_\((["'])(.+?)\1""", t.read_text(encoding="utf-8"))
     }
+    from intl_pub import reader_notes
+
+    used |= set(reader_notes.STRINGS)  # the reader's notices, added by reader_notes
     assert "Latest posts" in used and len(used) >= 8
     template = catalog.load(Path(str(resources.files("intl_pub") / "ui" / "site.pot")))
     assert {e.msgid for e in template} == used

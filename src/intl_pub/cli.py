@@ -89,12 +89,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not rows:
         print("no posts yet: run `intl-pub pull` first")
         return 0
+    from intl_pub import triage
+
+    progress = {(p.locale, p.post): p for p in triage.progress(settings)}
     table = Table(title="Review progress")
-    for column in ("locale", "post", "reviewed", "machine (fuzzy)", "untranslated", "QA errors"):
+    columns = ("locale", "post", "reviewed", "machine (fuzzy)", "untranslated", "QA errors",
+               "held back", "stale")
+    for column in columns:
         table.add_column(column, justify="left" if column in {"locale", "post"} else "right")
     for locale in settings.locales:
         mine = [r for r in rows if r.locale == locale.tag]
         for row in mine:
+            shown = progress.get((row.locale, row.slug))
             table.add_row(
                 row.locale,
                 row.slug,
@@ -102,6 +108,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                     row.stats.reviewed, row.stats.machine, row.stats.untranslated, row.stats.total
                 ),
                 "unreadable" if row.error else str(row.qa_errors),
+                str(shown.held_back) if shown else "",
+                str(shown.stale) if shown else "",
             )
         total = sum(r.stats.total for r in mine)
         table.add_row(
@@ -114,9 +122,13 @@ def cmd_status(args: argparse.Namespace) -> int:
                 total,
             ),
             str(sum(r.qa_errors for r in mine)),
+            str(sum(p.held_back for k, p in progress.items() if k[0] == locale.tag)),
+            str(sum(p.stale for k, p in progress.items() if k[0] == locale.tag)),
             end_section=True,
         )
     Console().print(table)
+    if args.html:
+        _write_status_page(settings, Path(args.html))
     broken = [row.error for row in rows if row.error]
     for error in broken:
         print(f"error: {error}", file=sys.stderr)
@@ -129,6 +141,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = pipeline.check(settings_from_args(args))
     errors = sum(1 for f in findings if f.severity == checks.ERROR)
     warnings = sum(1 for f in findings if f.severity == checks.WARNING)
+    if args.json:
+        print(checks.problems_as_json(pipeline.as_check_findings(findings, Path.cwd())))
+        return 1 if errors else 0
     for finding in findings:
         shown = Path(os.path.relpath(finding.file, Path.cwd()))
         where = f"{shown}:{finding.line}" if finding.line else str(finding.message)
@@ -138,6 +153,51 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{where}: {finding.severity}: [{finding.check}] {finding.message}")
     print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors else 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    """The entries awaiting review, most urgent first, as ``file:line`` an editor jumps to."""
+    from intl_pub import review_queue, triage
+    from intl_pub.locales import locale as locale_for
+
+    settings = settings_from_args(args)
+    wanted = locale_for(args.locale).tag if args.locale else None
+    items = triage.queue(settings, wanted, args.limit)
+    if args.json:
+        print(review_queue.as_json(items))
+        return 0
+    if not items:
+        print("nothing awaits review")
+        return 0
+    for item in items:  # file:line: first, as compilers print it: editors jump there
+        why = ", ".join(item.reasons) or "machine translation"
+        english = review_queue.as_rows([item], width=90)[0][5]
+        print(f"{item.where}: priority {item.priority} [{why}] {item.entry.locale} "
+              f"{item.entry.post}: {english}")
+        if item.diff:
+            print(f"    changed since review: {item.diff}")
+    return 0
+
+
+def cmd_impact(args: argparse.Namespace) -> int:
+    """What the English in content/ makes stale, before anything is translated or published."""
+    from intl_pub import triage
+
+    found = triage.impact(settings_from_args(args))
+    if args.json:
+        print(triage.impact_as_json(found))
+        return 0
+    for item in found:
+        print(f"{item.locale}: {len(item.stale)} reviewed unit(s) stale, "
+              f"{item.words} word(s) to review again")
+        for unit in item.stale:
+            risky = f" [{', '.join(unit.risk)}]" if unit.risk else ""
+            print(f"  {unit.file}:{unit.line}{risky}\n    {unit.diff}")
+        for drop in item.below_threshold:
+            what = "not published" if drop.kind == "publish" else "noindex"
+            print(f"  {drop.post}: {drop.before:.0%} -> {drop.after:.0%} reviewed, below the "
+                  f"{drop.kind} threshold {drop.threshold:.0%} ({what})")
+    return 0
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
@@ -199,6 +259,25 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if getattr(args, "engine", None):
         settings = replace(settings, engine=args.engine)
     return settings
+
+
+def _write_status_page(settings: Settings, target: Path) -> None:
+    """``status --html FILE``: the team's page, never inside site/ (it is not for readers)."""
+    from intl_pub import status_page, triage
+    from intl_pub.files import build_time, write_atomic
+
+    target = target.resolve()
+    if target.is_relative_to(settings.site_dir.resolve()):
+        raise IntlPubError(
+            f"{target} is inside site/, which is deployed to readers; write the status page "
+            "elsewhere (e.g. --html review-status.html)"
+        )
+    page = status_page.render(
+        triage.progress(settings), triage.queue(settings), generated=build_time(),
+        title=f"Translation review · {settings.site_title}",
+    )
+    write_atomic(target, page.encode("utf-8"))
+    print(f"status page: {target}")
 
 
 def _finish(report: RunReport) -> int:
@@ -312,16 +391,39 @@ def _parser() -> argparse.ArgumentParser:
         sources=False,
         engine=False,
     )
-    pipeline_command(
+    status = pipeline_command(
         "status", cmd_status, "review progress per locale and post", sources=False, engine=False
     )
-    pipeline_command(
+    status.add_argument(
+        "--html", metavar="FILE", help="also write a self-contained page for the team "
+        "(never deployed: refused inside site/)"
+    )
+    check = pipeline_command(
         "check",
         cmd_check,
         "QA checks over the catalogs (exit 1 on errors)",
         sources=False,
         engine=False,
     )
+    check.add_argument("--json", action="store_true", help="print the findings as JSON")
+    queue = pipeline_command(
+        "queue",
+        cmd_queue,
+        "entries awaiting review, most urgent first (risk, changed English, low confidence)",
+        sources=False,
+        engine=False,
+    )
+    queue.add_argument("--locale", metavar="L", help="only this locale (e.g. zh-Hans)")
+    queue.add_argument("--limit", type=int, metavar="N", help="at most N entries")
+    queue.add_argument("--json", action="store_true", help="print the queue as JSON")
+    impact = pipeline_command(
+        "impact",
+        cmd_impact,
+        "reviews an English edit in content/ makes stale (run it after a pull)",
+        sources=False,
+        engine=False,
+    )
+    impact.add_argument("--json", action="store_true", help="print the impact as JSON")
     serve = pipeline_command(
         "serve", cmd_serve, "preview site/ on localhost", sources=False, engine=False
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import string
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from intl_pub.errors import ConfigError
 from intl_pub.locales import DEFAULT_TARGETS, parse_locales
 from intl_pub.model import Glossary, Locale
+from intl_pub.risk import RiskSettings
 
 SETTINGS_FILE = "intl-pub.toml"
 GLOSSARY_FILE = "glossary.toml"
@@ -78,6 +80,18 @@ class Settings:
     """``[pipeline] fetch_deadline_seconds``: total time one fetch may take."""
     source_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``[sources."URL_OR_PATH"]`` tables: content_selector, exclude_selectors, trusted."""
+    risk: RiskSettings = field(default_factory=RiskSettings)
+    """``[risk]``: what makes a unit risky to publish unreviewed (see intl_pub.risk)."""
+    held_back_locales: frozenset[str] = frozenset()
+    """Locale tags whose risky units are published unreviewed (``[site.locales.ru]
+    hold_risky = false``); every other locale shows them in English until reviewed."""
+    feedback_url: str = ""
+    """``[site] feedback_url``: where readers report a translation problem; a template with
+    ``{lang}``, ``{slug}``, ``{block}``, ``{url}`` (empty: no report links)."""
+
+    def holds_risky(self, locale: Locale) -> bool:
+        """True when ``locale`` publishes a risky unit only once it is reviewed (the default)."""
+        return locale.tag not in self.held_back_locales
 
     def for_source(self, source: str) -> SourceSettings:
         """How ``source`` (as named in settings or on the command line) is read."""
@@ -140,6 +154,7 @@ def load_glossary(settings: Settings) -> Glossary:
     English terms to their required translation::
 
         do_not_translate = ["MyNorthbridge", "WHO"]
+        critical = ["amoxicillin", "paracetamol"]   # risky wherever they occur
         [es]
         "flu vaccine" = "vacuna contra la gripe"
     """
@@ -154,6 +169,11 @@ def load_glossary(settings: Settings) -> Glossary:
     keep = data.pop("do_not_translate", [])
     if not isinstance(keep, list) or not all(isinstance(t, str) and t.strip() for t in keep):
         raise ConfigError(f"{path}: do_not_translate must be a list of non-empty strings")
+    critical = data.pop("critical", [])
+    if not isinstance(critical, list) or not all(
+        isinstance(t, str) and t.strip() for t in critical
+    ):
+        raise ConfigError(f"{path}: critical must be a list of non-empty strings (drug names)")
     terms: dict[str, dict[str, str]] = {}
     for tag, table in data.items():
         try:
@@ -167,7 +187,7 @@ def load_glossary(settings: Settings) -> Glossary:
             raise ConfigError(f"{path}: [{tag}] must map English terms to translations (strings)")
         terms[locale.tag] = dict(table)
     version = hashlib.sha256(raw).hexdigest()[:12]
-    return Glossary(tuple(keep), terms, version)
+    return Glossary(tuple(keep), terms, version, tuple(t.strip() for t in critical))
 
 
 def resolve_source(settings: Settings, source: str) -> str:
@@ -186,6 +206,7 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             "min_reviewed_to_index",
             "min_reviewed_to_publish",
             "locales",
+            "feedback_url",
         },
         "pipeline": {
             "sources",
@@ -200,6 +221,8 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "sources" in data:
         values["source_tables"] = _source_tables(path, data.pop("sources"))
+    if "risk" in data:
+        values["risk"] = RiskSettings.from_table(data.pop("risk"), f"{path}: [risk]")
     for section, keys in data.items():
         if section not in known or not isinstance(keys, dict):
             raise ConfigError(
@@ -214,6 +237,7 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
                 )
             if (section, key) == ("site", "locales"):
                 values["locale_thresholds"] = _thresholds(path, value)
+                values["held_back_locales"] = _unheld(path, value)
                 continue
             if section == "mt":
                 values[f"mt_{key}" if key != "token_budget" else key] = _mt_value(path, key, value)
@@ -259,7 +283,23 @@ def _coerce(path: Path, name: str, value: Any) -> Any:
         return float(value)
     if not isinstance(value, str):
         raise ConfigError(f"{path}: {name} must be a string")
+    if name == "feedback_url":
+        _check_feedback_url(path, value)
     return value
+
+
+def _check_feedback_url(path: Path, value: str) -> None:
+    """Only {lang}, {slug}, {block} and {url} may be filled in (a typo fails here, not later)."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError as exc:
+        raise ConfigError(f"{path}: feedback_url {value!r}: {exc}") from exc
+    unknown = sorted(names - {"lang", "slug", "block", "url"})
+    if unknown:
+        raise ConfigError(
+            f"{path}: feedback_url: unknown placeholder(s) {', '.join(unknown)}; "
+            "use {lang}, {slug}, {block}, {url}"
+        )
 
 
 def _thresholds(path: Path, value: Any) -> dict[str, dict[str, float]]:
@@ -272,14 +312,29 @@ def _thresholds(path: Path, value: Any) -> dict[str, dict[str, float]]:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [site.locales.{tag}] must be a table")
         for key, number in table.items():
+            if key == "hold_risky":
+                continue  # see _unheld
             if key not in {"min_reviewed_to_index", "min_reviewed_to_publish"}:
                 raise ConfigError(
                     f"{path}: unknown key {key!r} in [site.locales.{tag}]; expected "
-                    "min_reviewed_to_index or min_reviewed_to_publish"
+                    "min_reviewed_to_index, min_reviewed_to_publish or hold_risky"
                 )
             kind = key.removeprefix("min_reviewed_to_")
             result.setdefault(locale.tag, {})[kind] = _coerce(path, key, number)
     return result
+
+
+def _unheld(path: Path, value: dict[str, Any]) -> frozenset[str]:
+    """``[site.locales.ru] hold_risky = false`` -> ``{"ru"}``: risky units go out unreviewed."""
+    unheld = set()
+    for tag, table in value.items():
+        hold = table.get("hold_risky", True) if isinstance(table, dict) else True
+        if not isinstance(hold, bool):
+            raise ConfigError(f"{path}: [site.locales.{tag}] hold_risky must be true or false")
+        if not hold:
+            (locale,) = parse_locales([tag])
+            unheld.add(locale.tag)
+    return frozenset(unheld)
 
 
 def _source_tables(path: Path, value: Any) -> dict[str, dict[str, Any]]:

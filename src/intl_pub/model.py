@@ -78,6 +78,9 @@ class Translation:
     """The msgstr."""
     reviewed: bool
     """Translated and not fuzzy: a person has approved it."""
+    withdrawn: bool = False
+    """A reviewed translation withdrawn because its English changed since (the text, if
+    any, is fresh machine translation of today's English)."""
 
 
 @dataclass
@@ -113,6 +116,8 @@ class Glossary:
     """Per locale tag: English term -> the translation that must be used."""
     version: str = ""
     """A digest of the file, for caches keyed on the glossary."""
+    critical: tuple[str, ...] = ()
+    """``critical = [...]``: terms (drug names) that make a unit risky (see intl_pub.risk)."""
 
     def for_locale(self, locale: Locale) -> dict[str, str]:
         return self.terms.get(locale.tag, {})

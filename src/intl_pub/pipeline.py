@@ -17,16 +17,30 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import babel
+import babel.dates
 from bs4 import BeautifulSoup
 
-from intl_pub import __version__, catalog, checks, publish, segment, sources, tokens, typography
+from intl_pub import (
+    __version__,
+    catalog,
+    checks,
+    publish,
+    reader_notes,
+    risk,
+    segment,
+    sources,
+    tokens,
+    typography,
+)
 from intl_pub.catalog import Catalog, Entry, Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
 from intl_pub.errors import CatalogError, IntlPubError
@@ -36,6 +50,7 @@ from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
 from intl_pub.mt import Engine, MTResult, MTSettings, MTStats, Progress, get_engine, shards
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
+from intl_pub.risk import RiskSettings
 from intl_pub.store import LOCK_FILE, Identities, Store, text_digest
 
 log = logging.getLogger(__name__)
@@ -276,7 +291,7 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
         if manifest.records.get(slug) == [content, manifest.digest(target)]:
             continue
         try:
-            units = segment.extract(store.read_post(slug))
+            units = [with_block_id(u) for u in segment.extract(store.read_post(slug))]
             project = f"{settings.site_title} {slug}"
             pot = catalog.build_template(units, store.rel(store.content_path(slug)), project)
             if _save_catalog(store, pot, target):
@@ -289,6 +304,12 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
         del manifest.records[gone]
     manifest.save()
     return report
+
+
+def with_block_id(unit: Unit) -> Unit:
+    """The unit with ``id: <block id>`` in its extracted comment (what a reader's report names)."""
+    line = reader_notes.ID_COMMENT + reader_notes.block_id(unit.context, unit.msgid)
+    return replace(unit, note=f"{unit.note}\n{line}" if unit.note else line)
 
 
 # --- translate ------------------------------------------------------------------------
@@ -623,29 +644,105 @@ class Rendered:
         return str(self.tree)
 
 
+@dataclass(frozen=True)
+class Gate:
+    """The publishing gate of one locale: risky units wait for review (the default)."""
+
+    hold_risky: bool = True
+    """False (``[site.locales.ru] hold_risky = false``): risky machine translation is shown."""
+    risk: RiskSettings = field(default_factory=RiskSettings)
+
+
 def render_document(
     document: str,
     locale: Locale,
     found: dict[tuple[str, str], Translation],
     glossary: Glossary | None = None,
+    gate: Gate | None = None,
 ) -> Rendered:
-    """Apply the per-block policy: reviewed > machine translation passing QA > English."""
-    counts = {"reviewed": 0, "machine": 0, "source": 0}
+    """Apply the per-block policy: reviewed > machine translation passing QA > English.
+
+    A risky unit (:func:`intl_pub.risk.classify`: a dose, a negation, a phone
+    number...) is shown in English until it is reviewed, unless the gate lets it
+    through. Every block is marked ``data-l10n`` (reviewed, machine, source) and
+    ``data-l10n-id`` (:func:`intl_pub.reader_notes.block_id`); attribute units
+    (``img@alt``) get only ``lang``/``data-mt``. A withdrawn review (the English
+    changed) is never published: only fresh machine translation or English.
+    """
+    gate = gate or Gate()
+    counts = {"reviewed": 0, "machine": 0, "source": 0, "held_back": 0, "withdrawn": 0}
 
     def lookup(unit: Unit) -> segment.Rendering | None:
+        block = "@" not in unit.note
+        marks = {reader_notes.ID_ATTR: reader_notes.block_id(unit.context, unit.msgid)}
+
+        def mark(state: str, extra: dict[str, str]) -> dict[str, str]:
+            return {**extra, reader_notes.STATE_ATTR: state, **marks} if block else extra
+
         hit = found.get((unit.context, unit.msgid))
-        if hit is not None and tokens.check(unit.msgid, hit.text) is None:
-            if hit.reviewed:
-                counts["reviewed"] += 1
-                return segment.Rendering(hit.text)
-            if not checks.run(unit.msgid, hit.text, locale, glossary, errors_only=True):
-                counts["machine"] += 1
-                return segment.Rendering(hit.text, {"data-mt": ""})
+        if hit is not None and hit.withdrawn:
+            counts["withdrawn"] += 1
+        if hit is not None and hit.reviewed and tokens.check(unit.msgid, hit.text) is None:
+            counts["reviewed"] += 1
+            return segment.Rendering(hit.text, mark(reader_notes.REVIEWED, {}))
+        if gate.hold_risky and risk.classify(unit.msgid, gate.risk):
+            counts["held_back"] += 1
+        elif (
+            hit is not None
+            and hit.text
+            and tokens.check(unit.msgid, hit.text) is None
+            and not checks.run(unit.msgid, hit.text, locale, glossary, errors_only=True)
+        ):
+            counts["machine"] += 1
+            return segment.Rendering(hit.text, mark(reader_notes.MACHINE, {"data-mt": ""}))
         counts["source"] += 1
-        return segment.Rendering(None, {"lang": "en"})
+        return segment.Rendering(None, mark(reader_notes.SOURCE, {"lang": "en"}))
 
     rebuilt = segment.apply_tree(document, lookup)
     return Rendered(rebuilt, publish.BlockStats(**counts))
+
+
+def publishable(cat: Catalog | None) -> dict[tuple[str, str], Translation]:
+    """What a catalog offers the gate: every translated entry, and every withdrawn review.
+
+    An entry whose English changed after review (fuzzy with ``#| msgid`` and
+    the earlier review in a comment) is *withdrawn*: its msgstr is offered only
+    as machine translation, and never when it is the earlier review itself.
+    """
+    if cat is None:
+        return {}
+    found = {}
+    for e in cat:
+        gone = withdrawn(e)
+        text = e.msgstr
+        if gone and text in _earlier_reviews(e):
+            text = ""  # the outdated review, kept where a merge left it: never published
+        if text or gone:
+            found[e.key] = Translation(text, reviewed=e.reviewed, withdrawn=gone)
+    return found
+
+
+def withdrawn(entry: Entry) -> bool:
+    """A review whose English has changed since: fuzzy, ``#| msgid``, an earlier review."""
+    return entry.fuzzy and entry.previous_msgid is not None and bool(_earlier_reviews(entry))
+
+
+def _earlier_reviews(entry: Entry) -> list[str]:
+    return [
+        c.removeprefix(catalog.EARLIER_PREFIX)
+        for c in entry.comments
+        if c.startswith(catalog.EARLIER_PREFIX)
+    ]
+
+
+def gate_for(settings: Settings, locale: Locale, glossary: Glossary) -> Gate:
+    """The locale's gate: ``[risk]`` plus the glossary's critical terms, ``hold_risky``."""
+    return Gate(settings.holds_risky(locale), risk_settings(settings, glossary))
+
+
+def risk_settings(settings: Settings, glossary: Glossary) -> RiskSettings:
+    """``[risk]`` of intl-pub.toml with the glossary's ``critical`` terms."""
+    return settings.risk.with_critical_terms(glossary.critical)
 
 
 def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
@@ -750,9 +847,11 @@ def _publish_post(
     glossary = load_glossary(settings)
     document = store.read_post(slug)
     post = sources.from_document(document, slug)
-    pages = [publish.Page.from_document(post, ENGLISH, document, publish.BlockStats())]
     kept: set[str] = set()
     old_pages = old.get("pages", {})
+    english = publish.Page.from_document(post, ENGLISH, document, publish.BlockStats())
+    english = publish.with_updated(english, old_pages.get(ENGLISH.tag))
+    pages = [english]
     for locale in settings.locales:
         try:
             cat = _load(store, store.catalog_path(locale, slug))
@@ -764,9 +863,15 @@ def _publish_post(
             continue
         found = {  # characters XML forbids would make the page and the feed ill-formed
             key: replace(hit, text=tokens.strip_xml_forbidden(hit.text))
-            for key, hit in catalog.translations(cat).items()
+            for key, hit in publishable(cat).items()
         }
-        rendered = render_document(document, locale, found, glossary)
+        gate = gate_for(settings, locale, glossary)
+        rendered = render_document(document, locale, found, glossary, gate)
+        reader_notes.decorate(
+            rendered.tree,
+            _reader_notes(settings, locale, slug, ui, english),
+            rendered.stats.withdrawn,
+        )
         share = rendered.stats.reviewed_share
         if share < settings.threshold(locale, "publish"):
             log.info(
@@ -778,7 +883,9 @@ def _publish_post(
             continue
         pages.append(publish.Page.from_soup(post, locale, rendered.tree, rendered.stats))
     pages = [
-        page if page.lang in kept else publish.with_updated(page, old_pages.get(page.lang))
+        page
+        if page.lang in kept or page.locale.is_source
+        else publish.with_updated(page, old_pages.get(page.lang))
         for page in pages
     ]
     files = env.post_files(pages, ui)
@@ -797,6 +904,28 @@ def _publish_post(
         },
         "kept_old": bool(kept),
     }
+
+
+def _reader_notes(
+    settings: Settings,
+    locale: Locale,
+    slug: str,
+    ui: dict[str, dict[str, str]],
+    english: publish.Page,
+) -> reader_notes.ReaderNotes:
+    """The page's URLs, interface words and the date its English last changed."""
+    updated = english.updated or english.post.published
+    return reader_notes.ReaderNotes(
+        lang=locale.tag,
+        slug=slug,
+        page_url=f"{settings.base_url}{locale.path}/{slug}/",
+        original_url=f"{settings.base_url}{ENGLISH.path}/{slug}/",
+        strings=ui.get(locale.tag, {}),
+        feedback_url=settings.feedback_url,
+        english_updated=babel.dates.format_date(
+            updated, format="long", locale=babel.Locale.parse(locale.tag, sep="-")
+        ),
+    )
 
 
 def _listed_pages(records: dict[str, Any], slugs: Sequence[str]) -> list[publish.Page]:
@@ -829,6 +958,9 @@ def _site_settings(settings: Settings) -> tuple[object, ...]:
         settings.min_reviewed_to_index,
         settings.min_reviewed_to_publish,
         sorted((k, sorted(v.items())) for k, v in settings.locale_thresholds.items()),
+        settings.risk,
+        sorted(settings.held_back_locales),
+        settings.feedback_url,
     )
 
 
@@ -967,6 +1099,20 @@ def check(settings: Settings) -> list[Finding]:
                         )
                     )
     return findings
+
+
+def as_check_findings(findings: Sequence[Finding], relative_to: Path) -> list[checks.Finding]:
+    """:func:`check`'s findings as :mod:`intl_pub.checks` reports them (``check --json``)."""
+    return [
+        checks.Finding(
+            str(Path(os.path.relpath(f.file, relative_to))),
+            f.line,
+            f.locale,
+            f.msgid,
+            checks.Problem(f.severity, f.check, f.message),
+        )
+        for f in findings
+    ]
 
 
 # --- helpers --------------------------------------------------------------------------

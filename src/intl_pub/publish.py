@@ -46,7 +46,12 @@ class BlockStats:
     machine: int = 0
     """Machine translations that passed QA, shown with ``data-mt``."""
     source: int = 0
-    """Blocks shown in English (no usable translation)."""
+    """Blocks shown in English (no usable translation, or held back)."""
+    held_back: int = 0
+    """Of the ``source`` blocks: risky and unreviewed, held back by the publishing gate."""
+    withdrawn: int = 0
+    """Blocks whose review was withdrawn because the English changed (shown as ``machine``
+    or ``source``; the page then carries the ``l10n-stale`` notice)."""
 
     @property
     def total(self) -> int:
@@ -86,7 +91,9 @@ class Page:
         meta = soup.find("meta", attrs={"name": "description"})
         article = soup.find("article")
         marks = {
-            k: str(v) for k, v in (title.attrs if title else {}).items() if k in {"lang", "data-mt"}
+            k: str(v)
+            for k, v in (title.attrs if title else {}).items()
+            if k in {"lang", "data-mt", "data-l10n", "data-l10n-id"}
         }
         return cls(
             post=post,
@@ -153,7 +160,13 @@ def page_record(page: Page) -> dict[str, Any]:
         "title": page.title,
         "title_marks": dict(page.title_marks),
         "description": page.description,
-        "stats": [page.stats.reviewed, page.stats.machine, page.stats.source],
+        "stats": [
+            page.stats.reviewed,
+            page.stats.machine,
+            page.stats.source,
+            page.stats.held_back,
+            page.stats.withdrawn,
+        ],
         "updated": (page.updated or post.published).isoformat(),
         "digest": page.digest,
         "body": page.body,
