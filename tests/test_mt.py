@@ -178,8 +178,9 @@ def test_another_version_replaces_the_installed_one(
     assert argos.install_files([newer]) == [f"en→es 0.0.2 from {newer}"]
     assert [(pair, version) for pair, version, _ in argos.installed()] == [("en→es", "0.0.2")]
     assert sorted(p.name for p in packages_dir.parent.iterdir()) == ["packages"]  # no staging left
-    engine = get_engine("argos")
-    engine._models.clear()
+    # a new engine loads the new package (the process's shared engine keeps what it loaded)
+    engine = argos.ArgosEngine()
+    assert engine.label(LOCALES["es"]) == "argos translate-en_es 0.0.2"
     assert engine.translate(["Hello world."], LOCALES["es"]) == ["Hola mundo."]
 
 
