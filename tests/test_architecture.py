@@ -11,7 +11,8 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "intl_pub"
-BASE = {"model", "errors", "config", "locales", "tokens", "files", "punctuation"}
+BASE = {"model", "errors", "config", "locales", "tokens", "files", "punctuation", "risk"}
+"""risk is base: the settings read its [risk] table, and it needs only tokens and errors."""
 TOP = {"pipeline", "cli"}
 
 

@@ -38,6 +38,7 @@ against that library with tests/test_poformat.py.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -270,6 +271,17 @@ _PORTION = re.compile(r"[^\n]*\n|[^\n]+$")
 
 def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[str]:
     """The lines of ``name "value"`` with ``prefix`` on each, as GNU wraps them."""
+    return list(_wrap_cached(prefix, name, value, width, wrap))
+
+
+@functools.lru_cache(maxsize=65536)
+def _wrap_cached(prefix: str, name: str, value: str, width: int, wrap: bool) -> tuple[str, ...]:
+    """:func:`_wrap`, remembered: a run writes the same msgid in every locale's catalog and
+    compares each catalog with its re-rendered old text, so most strings come back."""
+    return tuple(_wrap_lines(prefix, name, value, width, wrap))
+
+
+def _wrap_lines(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[str]:
     if "\x04" in value:
         raise ValueError(f"{name} holds U+0004, which GNU gettext reads as a context separator")
     portions = _PORTION.findall(value) or [""]
@@ -330,8 +342,16 @@ _RESOLVE = {_AI: _AL, _CB: _ID, _SA: _AL, _XX: _AL}
 _TABLE = _data.PAIR_TABLE
 
 
+def _lbp_of(code: int) -> int:
+    return _data.LBP_VALUES[bisect_right(_data.LBP_STARTS, code) - 1]
+
+
+_ASCII_LBP = [_lbp_of(code) for code in range(128)]
+
+
 def _lbp(ch: str) -> int:
-    return _data.LBP_VALUES[bisect_right(_data.LBP_STARTS, ord(ch)) - 1]
+    code = ord(ch)
+    return _ASCII_LBP[code] if code < 128 else _lbp_of(code)
 
 
 def _width(ch: str) -> int:
