@@ -846,7 +846,7 @@ def _publish_post(
     """Render one post in every language and write its pages; return its record."""
     glossary = load_glossary(settings)
     document = store.read_post(slug)
-    post = sources.from_document(document, slug)
+    post = sources.from_document(_head_only(document), slug)  # the body is parsed below
     kept: set[str] = set()
     old_pages = old.get("pages", {})
     english = publish.Page.from_document(post, ENGLISH, document, publish.BlockStats())
@@ -935,6 +935,12 @@ def _listed_pages(records: dict[str, Any], slugs: Sequence[str]) -> list[publish
         if slug in records
         for rec in records[slug]["pages"].values()
     ]
+
+
+def _head_only(document: str) -> str:
+    """A stored post's metadata without its body (cheap to parse: the page renders the body)."""
+    end = document.find("<body")
+    return document if end < 0 else document[:end] + "<body><article></article></body></html>"
 
 
 def _keep_feed_bodies(records: dict[str, Any], wanted: set[str]) -> None:
