@@ -76,9 +76,12 @@ def test_merge_keeps_reviews_suggests_changes_and_obsoletes_removals() -> None:
         False,
     )
     assert vaccines.msgstr.startswith("Las vacunas") and not vaccines.fuzzy
+    # gettext's convention: fuzzy, #| msgid = the reviewed English, msgstr = the review
     assert clinic.fuzzy and clinic.previous_msgid == "The clinic opens on <1>Monday</1>."
-    assert "earlier reviewed translation: La clínica abre el <1>lunes</1>." in clinic.comment
-    assert catalog.needs_translation(after) == [clinic, parking]
+    assert clinic.msgstr == "La clínica abre el <1>lunes</1>."
+    assert not any(line.startswith("earlier reviewed") for line in clinic.comments)
+    assert catalog.needs_translation(after) == [parking]
+    assert catalog.stale(after) == [clinic]
     [gone] = after.obsolete()
     assert (gone.msgid, gone.msgstr) == (
         "This paragraph will be removed.",

@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +280,8 @@ class _Work:
     path: Path
     template_digest: str
     loaded_digest: str
+    memory: catalog.MachineMemory = field(default_factory=catalog.MachineMemory)
+    """The post's machine translations (suggestions for stale entries)."""
 
 
 def translate(
@@ -311,16 +313,20 @@ def translate(
             pot = _load(store, template)
             if pot is None:
                 raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
-            merged = catalog.merge(pot, _load(store, path), locale)
+            mt_memory = _machine_memory(store, locale, slug)
+            merged = catalog.merge(pot, _load(store, path), locale, mt_memory)
         except (IntlPubError, OSError) as exc:
             report.failures.append(f"{slug} [{locale.tag}]: {_reason(exc)}")
             continue
-        work.append(_Work(slug, merged, path, inputs[0], inputs[1]))
+        work.append(_Work(slug, merged, path, inputs[0], inputs[1], mt_memory))
     memory = _TranslationMemory(store, locale)
     todo = memory.fill([(w.slug, w.catalog) for w in work])
     machine: dict[tuple[str, str], tuple[str, str]] = {}
+    owners: dict[int, _Work] = {}
+    label = engine.label(locale) if todo or any(catalog.stale(w.catalog) for w in work) else ""
+    if label:
+        todo = _from_machine_memory(work, todo, label, owners)
     if todo:
-        label = engine.label(locale)
         done = 0
 
         def step(count: int) -> None:
@@ -339,7 +345,7 @@ def translate(
             work = [w for w in work if not catalog.pending(w.catalog)]
         for entry, (text, note) in zip(todo, results, strict=False):
             text = typography.apply(text, locale)
-            catalog.set_machine_translation(entry, text, label, note)
+            _store_machine_result(owners[id(entry._ref)], entry, text, label, note)
             machine[entry.key] = (text, note)
         log.info("%s: machine-translated %d units with %s", locale.tag, len(todo), label)
     for item in work:
@@ -350,7 +356,8 @@ def translate(
             continue
         if written:
             report.written.append(store.rel(item.path))
-        if not catalog.pending(item.catalog):
+        _save_machine_memory(store, locale, item)
+        if not catalog.pending(item.catalog) and not _lacks_suggestion(item):
             manifest.records[item.slug] = [
                 item.template_digest,
                 manifest.digest(item.path),
@@ -380,12 +387,67 @@ def _save_merged(
         pot = _load(store, store.template_path(item.slug))
         if pot is None:
             raise CatalogError(f"{store.rel(store.template_path(item.slug))} disappeared")
-        item.catalog = catalog.merge(pot, _load(store, item.path), locale)
+        item.catalog = catalog.merge(pot, _load(store, item.path), locale, item.memory)
         for entry in catalog.pending(item.catalog):
             if entry.key in machine:
                 text, note = machine[entry.key]
                 catalog.set_machine_translation(entry, text, label, note)
     return _save_catalog(store, item.catalog, item.path)
+
+
+# --- where machine translations are kept (catalog.MachineMemory per post) --------------
+
+
+def _machine_memory(store: Store, locale: Locale, slug: str) -> catalog.MachineMemory:
+    """The post's machine-translation memory; a missing or unreadable one is empty."""
+    try:
+        raw = store.mt_memory_path(locale, slug).read_bytes()
+    except OSError:
+        raw = None
+    return catalog.MachineMemory.parse(raw)
+
+
+def _from_machine_memory(
+    work: Sequence[_Work], todo: Sequence[Entry], label: str, owners: dict[int, _Work]
+) -> list[Entry]:
+    """What the engine must still translate: pending entries, and stale entries lacking a
+    suggestion; English this engine translated before is taken from the memory instead
+    (so a ``msgmerge`` of the catalog never costs an engine call)."""
+    waiting = {id(e._ref) for e in todo}
+    rest = []
+    for item in work:
+        wanted = [e for e in catalog.pending(item.catalog) if id(e._ref) in waiting]
+        wanted += catalog.stale(item.catalog)
+        for entry in wanted:
+            hit = item.memory.get(entry.key, label)
+            if hit is not None:
+                if not entry.msgstr:
+                    catalog.set_machine_translation(entry, hit[0], label, hit[1])
+                continue
+            owners[id(entry._ref)] = item
+            rest.append(entry)
+    return rest
+
+
+def _store_machine_result(item: _Work, entry: Entry, text: str, label: str, note: str) -> None:
+    """An engine's translation: into the memory always; into the msgstr only when it is
+    empty (a stale entry's msgstr is the translator's, and stays)."""
+    item.memory.put(entry.key, label, text, note)
+    if not entry.msgstr:
+        catalog.set_machine_translation(entry, text, label, note)
+
+
+def _lacks_suggestion(item: _Work) -> bool:
+    """A stale entry with no machine suggestion (the engine failed): try again next run."""
+    return any(item.memory.get(e.key) is None for e in catalog.stale(item.catalog))
+
+
+def _save_machine_memory(store: Store, locale: Locale, item: _Work) -> None:
+    """Write the post's memory, keeping only the English its catalog still refers to."""
+    item.memory.keep_only(item.catalog)
+    path = store.mt_memory_path(locale, item.slug)
+    if item.memory.by_label or path.exists():
+        store.write(path, item.memory.serialize())
 
 
 class _TranslationMemory:
@@ -592,6 +654,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
             site_key,
             manifest.digest(store.content_path(slug)),
             *(manifest.digest(store.catalog_path(loc, slug)) for loc in settings.locales),
+            *(manifest.digest(store.mt_memory_path(loc, slug)) for loc in settings.locales),
         )
         old = records.get(slug)
         if old and old.get("inputs") == inputs and _outputs_exist(store, old):
@@ -668,7 +731,8 @@ def _publish_post(
                 pages.append(publish.page_from_record(old_pages[locale.tag]))
                 kept.add(locale.tag)
             continue
-        rendered = render_document(document, locale, catalog.translations(cat), glossary)
+        found = catalog.translations(cat, _machine_memory(store, locale, slug))  # stale: MT
+        rendered = render_document(document, locale, found, glossary)
         share = rendered.stats.reviewed_share
         if share < settings.threshold(locale, "publish"):
             log.info(
