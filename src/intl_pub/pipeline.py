@@ -351,12 +351,12 @@ def translate(
     for item in work:
         try:
             written = _save_merged(store, item, locale, machine, label if todo else "")
+            _save_machine_memory(store, locale, item)
         except IntlPubError as exc:
             report.failures.append(f"{item.slug} [{locale.tag}]: {exc}")
             continue
         if written:
             report.written.append(store.rel(item.path))
-        _save_machine_memory(store, locale, item)
         if not catalog.pending(item.catalog) and not _lacks_suggestion(item):
             manifest.records[item.slug] = [
                 item.template_digest,
