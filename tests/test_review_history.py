@@ -187,7 +187,7 @@ def test_english_edited_twice_keeps_the_review_and_its_english(tmp_path: Path) -
         text = page_text(tmp_path, "news")
         assert "tarjeta azul" not in text  # never the review of other English
         suggestion = catalog.MachineMemory.parse(
-            Store(tmp_path).mt_memory_path(ES, "news").read_bytes()
+            Store(tmp_path).suggestions_path(ES, "news").read_bytes()
         ).get(entry.key)
         assert suggestion is not None and suggestion[0].split()[0] in text
     # a second run changes nothing and asks the engine nothing

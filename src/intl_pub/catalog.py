@@ -196,7 +196,7 @@ class MachineMemory:
     publisher uses it, a reviewer can read it, and a catalog updated by
     ``msgmerge`` (Weblate) needs no new engine call for English seen before.
     It also tells a machine's msgstr from a translator's work in progress.
-    Stored as JSON by the store (``Store.mt_memory_path``).
+    Stored as JSON by the store (``Store.suggestions_path``).
     """
 
     VERSION = 1

@@ -401,7 +401,7 @@ def _save_merged(
 def _machine_memory(store: Store, locale: Locale, slug: str) -> catalog.MachineMemory:
     """The post's machine-translation memory; a missing or unreadable one is empty."""
     try:
-        raw = store.mt_memory_path(locale, slug).read_bytes()
+        raw = store.suggestions_path(locale, slug).read_bytes()
     except OSError:
         raw = None
     return catalog.MachineMemory.parse(raw)
@@ -445,7 +445,7 @@ def _lacks_suggestion(item: _Work) -> bool:
 def _save_machine_memory(store: Store, locale: Locale, item: _Work) -> None:
     """Write the post's memory, keeping only the English its catalog still refers to."""
     item.memory.keep_only(item.catalog)
-    path = store.mt_memory_path(locale, item.slug)
+    path = store.suggestions_path(locale, item.slug)
     if item.memory.by_label or path.exists():
         store.write(path, item.memory.serialize())
 
@@ -654,7 +654,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
             site_key,
             manifest.digest(store.content_path(slug)),
             *(manifest.digest(store.catalog_path(loc, slug)) for loc in settings.locales),
-            *(manifest.digest(store.mt_memory_path(loc, slug)) for loc in settings.locales),
+            *(manifest.digest(store.suggestions_path(loc, slug)) for loc in settings.locales),
         )
         old = records.get(slug)
         if old and old.get("inputs") == inputs and _outputs_exist(store, old):

@@ -76,7 +76,7 @@ class Store:
     def catalog_path(self, locale: Locale, slug: str) -> Path:
         return self.translations_dir / locale.gettext / f"{slug}.po"
 
-    def mt_memory_path(self, locale: Locale, slug: str) -> Path:
+    def suggestions_path(self, locale: Locale, slug: str) -> Path:
         """The post's machine-translation memory (catalog.MachineMemory), beside its catalog.
 
         Under translations/, so it travels with the catalogs (a reviewer sees the
