@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from intl_pub import catalog
+from intl_pub import __version__, catalog
 from intl_pub.errors import CatalogError
 from intl_pub.locales import TARGETS as LOCALES
-from intl_pub.model import Unit
+from intl_pub.model import Translation, Unit
 
 DATA = Path(__file__).parent / "data" / "merge"
 ES = LOCALES["es"]
@@ -77,9 +79,12 @@ def test_merge_keeps_reviews_suggests_changes_and_obsoletes_removals() -> None:
         False,
     )
     assert vaccines.msgstr.startswith("Las vacunas") and not vaccines.fuzzy
+    # gettext's convention: fuzzy, #| msgid = the reviewed English, msgstr = the review
     assert clinic.fuzzy and clinic.previous_msgid == "The clinic opens on <1>Monday</1>."
-    assert "earlier reviewed translation: La clínica abre el <1>lunes</1>." in clinic.comment
-    assert catalog.needs_translation(after) == [clinic, parking]
+    assert clinic.msgstr == "La clínica abre el <1>lunes</1>."
+    assert not any(line.startswith("earlier reviewed") for line in clinic.comments)
+    assert catalog.needs_translation(after) == [parking]
+    assert catalog.stale(after) == [clinic]
     [gone] = after.obsolete()
     assert (gone.msgid, gone.msgstr) == (
         "This paragraph will be removed.",
@@ -177,3 +182,80 @@ def test_long_comments_stay_one_line_and_read_back_the_same(tmp_path: Path) -> N
     assert again[0].translator_comment == po[0].translator_comment.rstrip()
     assert again[1].comment == po[1].comment
     assert not catalog.save(catalog.merge(template(BEFORE_UNITS), again, ES), path)
+
+
+def test_headers_are_what_poedit_and_weblate_expect(tmp_path: Path) -> None:
+    pot = template(AFTER_UNITS)
+    again = template(list(AFTER_UNITS))
+    assert pot.header("POT-Creation-Date") == again.header("POT-Creation-Date") != ""
+    assert template(BEFORE_UNITS).header("POT-Creation-Date") != pot.header("POT-Creation-Date")
+    dated = catalog.build_template(AFTER_UNITS, "content/post.html", "Blog post",
+                                   datetime(2024, 3, 1, 9, 30, tzinfo=UTC))
+    assert dated.header("POT-Creation-Date") == "2024-03-01 09:30+0000"
+    po = catalog.merge(dated, None, ES)
+    assert po.header("POT-Creation-Date") == "2024-03-01 09:30+0000"
+    assert po.header("X-Generator") == f"intl-pub {__version__}"
+    for name in ("Last-Translator", "Language-Team"):
+        assert re.fullmatch(r"[^<>]+ <[^<>@\s]+@[^<>\s]+>", po.header(name)), po.header(name)
+    # a translator's own header is theirs: Poedit's X-Generator and their name stay
+    path = tmp_path / "es.po"
+    catalog.save(po, path)
+    text = path.read_text("utf-8").replace(f"intl-pub {__version__}", "Poedit 3.4.2").replace(
+        "FULL NAME <EMAIL@ADDRESS>", "Lucía Pérez <lucia@example.org>")
+    path.write_text(text, "utf-8")
+    kept = catalog.merge(template(AFTER_UNITS), catalog.load(path), ES)
+    assert kept.header("X-Generator") == "Poedit 3.4.2"
+    assert kept.header("Last-Translator") == "Lucía Pérez <lucia@example.org>"
+
+
+def test_a_reviewed_entry_no_longer_says_a_machine_wrote_it() -> None:
+    po = catalog.merge(template(BEFORE_UNITS), None, ES)
+    catalog.set_machine_translation(po[1], "La clínica abre el <1>lunes</1>.", "argos x 1.0")
+    catalog.review(po[1])
+    assert po[1].reviewed and not any(c.startswith("mt: ") for c in po[1].comments)
+    assert po[1].comments == ("p",)
+
+
+def test_a_catalog_from_intl_pub_0_1_gets_its_review_back_in_msgstr() -> None:
+    """0.1 kept the review in '#. earlier reviewed translation:' (lines 2+ as '#.' lines)."""
+    legacy = catalog.parse(
+        (
+            'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            "#. p\n#. earlier reviewed translation: La clínica abre\n#. el <1>lunes</1>.\n"
+            "#. mt: argos translate-en_es 1.0\n#, fuzzy\n"
+            '#| msgid "The clinic opens on <1>Monday</1>."\n'
+            'msgid "The clinic opens on <1>Tuesday</1>."\nmsgstr "MT del martes"\n'
+        ).encode(),
+        "legacy.po",
+    )
+    units = [Unit("The clinic opens on <1>Wednesday</1>.", 5, note="p")]
+    [entry] = catalog.merge(template(units), legacy, ES)
+    assert entry.msgstr == "La clínica abre\nel <1>lunes</1>."
+    assert entry.previous_msgid == "The clinic opens on <1>Monday</1>."
+    assert entry.fuzzy and entry.comments == ("p",)
+
+
+def test_the_machine_memory_tells_an_engine_from_a_translator() -> None:
+    memory = catalog.MachineMemory()
+    before = catalog.merge(template(BEFORE_UNITS), None, ES)
+    clinic, vaccines = before[1], before[2]
+    catalog.set_machine_translation(clinic, "MT lunes", "pseudo 1")
+    memory.put(clinic.key, "pseudo 1", "MT lunes")
+    catalog.set_machine_translation(vaccines, "Las vacunas (borrador)", "pseudo 1")
+    memory.put(vaccines.key, "pseudo 1", "MT vacunas")  # the translator edited the MT
+    units = [Unit("The clinic opens on <1>Tuesday</1>.", 5, note="p"),
+             Unit("Vaccines are free for all adults over 65.", 7, note="p")]
+    after = catalog.merge(template(units), before, ES, memory)
+    clinic2, vaccines2 = after[0], after[1]
+    assert clinic2.msgstr == "" and clinic2.previous_msgid == clinic.msgid  # the engine's: redo
+    assert vaccines2.msgstr == "Las vacunas (borrador)" and vaccines2.stale  # a person's: kept
+    memory.put(vaccines2.key, "pseudo 1", "MT todas")
+    published = catalog.translations(after, memory)
+    assert published[vaccines2.key] == Translation("MT todas", reviewed=False)
+    assert clinic2.key not in published
+    assert catalog.translations(after).get(vaccines2.key) is None  # no memory: English
+    memory.keep_only(after)
+    again = catalog.MachineMemory.parse(memory.serialize())
+    assert again.get(vaccines2.key) == ("MT todas", "")
+    assert again.is_machine(vaccines.key, "MT vacunas")  # the #| msgid's English is kept
+    assert again.get(("", "This paragraph will be removed.")) is None

@@ -5,9 +5,13 @@ that protect a translator's work live here:
 
 * a reviewed entry (translated, not fuzzy) whose source is unchanged is kept
   exactly as it is, comments and all;
-* an entry whose source changed becomes fuzzy, records the previous msgid
-  (``#| msgid``) and keeps the earlier reviewed translation in a comment,
-  while its msgstr is left for machine translation of the new text;
+* an entry whose source changed becomes fuzzy, as GNU msgmerge makes it: its
+  ``#| msgid`` is the English the translator last reviewed (kept across
+  several edits) and its msgstr keeps the translator's text -- their last
+  reviewed translation, or their newer work in progress. The machine
+  translation of the new English is only a suggestion, kept beside the
+  catalog in a :class:`MachineMemory`; the publisher uses it, never the
+  review of English that has since changed;
 * units that disappeared become obsolete (``#~``), never deleted;
 * files are written atomically, and only when their content changed, so a
   re-run leaves every catalog byte-identical.
@@ -18,16 +22,18 @@ never written over.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import polib
 
-from intl_pub import matching, poformat
+from intl_pub import __version__, matching, poformat
 from intl_pub.errors import CatalogError
 from intl_pub.files import build_time, write_atomic
 from intl_pub.model import Locale, Translation, Unit
@@ -37,6 +43,7 @@ WRAP = 79
 OWN_FIELDS = frozenset(
     {
         "Project-Id-Version",
+        "POT-Creation-Date",
         "Language",
         "Plural-Forms",
         "MIME-Version",
@@ -48,9 +55,15 @@ MT_PREFIX = "mt: "
 TM_PREFIX = "tm: "
 CARRIED_PREFIX = "updated automatically: "
 EARLIER_PREFIX = "earlier reviewed translation: "
+"""Written by intl-pub before 0.2; dropped on the next merge (the msgstr carries it now)."""
 OWN_COMMENTS = (MT_PREFIX, TM_PREFIX, CARRIED_PREFIX, EARLIER_PREFIX)
 """Extracted-comment lines intl-pub writes; the template's own comment lines are the rest."""
 FUZZY_MATCH_RATIO = 0.6
+GENERATOR = f"intl-pub {__version__}"
+NOBODY = "FULL NAME <EMAIL@ADDRESS>"
+"""Last-Translator until a translator's tool fills it (GNU's placeholder, which Poedit replaces)."""
+NO_TEAM = "LANGUAGE <LL@li.org>"
+_CREATION_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _CONFIDENCE = re.compile(r"confidence (\d(?:\.\d+)?)")
 _DATE_LINE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"$', re.M)
 
@@ -175,13 +188,98 @@ class Catalog:
         return str(self._po.metadata.get(name, ""))
 
 
+class MachineMemory:
+    """Machine translations of one post in one locale, by engine label and English text.
+
+    The engine's suggestion for the current English of a stale entry lives
+    here, not in the msgstr (which keeps the translator's text): the
+    publisher uses it, a reviewer can read it, and a catalog updated by
+    ``msgmerge`` (Weblate) needs no new engine call for English seen before.
+    It also tells a machine's msgstr from a translator's work in progress.
+    Stored as JSON by the store (``Store.suggestions_path``).
+    """
+
+    VERSION = 1
+
+    def __init__(self, by_label: dict[str, dict[str, list[str]]] | None = None) -> None:
+        self.by_label: dict[str, dict[str, list[str]]] = by_label or {}
+        self.latest = next(reversed(self.by_label), "") if self.by_label else ""
+
+    @classmethod
+    def parse(cls, raw: bytes | None) -> MachineMemory:
+        """Read the stored memory; a missing or unreadable one is empty (it is only a cache)."""
+        if not raw:
+            return cls()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("version") != cls.VERSION:
+            return cls()
+        labels = data.get("suggestions", {})
+        memory = cls({str(k): dict(v) for k, v in labels.items() if isinstance(v, dict)})
+        memory.latest = str(data.get("latest", memory.latest))
+        return memory
+
+    def serialize(self) -> bytes:
+        data = {"version": self.VERSION, "latest": self.latest, "suggestions": self.by_label}
+        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+    def put(self, key: tuple[str, str], label: str, text: str, note: str = "") -> None:
+        self.by_label.setdefault(label, {})[_memory_key(key)] = [text, note]
+        self.latest = label
+
+    def get(self, key: tuple[str, str], label: str | None = None) -> tuple[str, str] | None:
+        """(text, note) for this English: from ``label``, else the latest engine, else any."""
+        wanted = _memory_key(key)
+        labels = [label] if label is not None else [self.latest, *self.by_label]
+        for name in labels:
+            found = self.by_label.get(name, {}).get(wanted)
+            if found:
+                return found[0], found[1] if len(found) > 1 else ""
+        return None
+
+    def is_machine(self, key: tuple[str, str], text: str) -> bool:
+        """Did an engine write exactly ``text`` for this English? (Else a person did.)"""
+        wanted = _memory_key(key)
+        return any(texts.get(wanted, [None])[0] == text for texts in self.by_label.values())
+
+    def keep_only(self, cat: Catalog) -> None:
+        """Forget the English no entry of ``cat`` refers to any more (msgid or ``#| msgid``)."""
+        keep = set()
+        for e in cat._po:
+            keep.add(_memory_key(_key(e)))
+            if e.previous_msgid is not None:
+                keep.add(_memory_key((e.previous_msgctxt or "", e.previous_msgid)))
+        for label in list(self.by_label):
+            texts = {k: v for k, v in self.by_label[label].items() if k in keep}
+            if texts:
+                self.by_label[label] = texts
+            else:
+                del self.by_label[label]
+        if self.latest not in self.by_label:
+            self.latest = next(reversed(self.by_label), "") if self.by_label else ""
+
+
+def _memory_key(key: tuple[str, str]) -> str:
+    return f"{key[0]}\x04{key[1]}" if key[0] else key[1]
+
+
 # --- pure core ------------------------------------------------------------------------
 
 
-def build_template(units: Iterable[Unit], reference: str, project: str) -> Catalog:
-    """A POT in document order; a repeated text is one entry with several locations."""
+def build_template(
+    units: Iterable[Unit], reference: str, project: str, created: datetime | None = None
+) -> Catalog:
+    """A POT in document order; a repeated text is one entry with several locations.
+
+    ``POT-Creation-Date`` comes from the content, never the clock, so the same
+    post gives the same bytes: ``created`` (the post's updated or published
+    date) when given, else a date derived from a digest of the units.
+    """
+    units = list(units)
     pot = polib.POFile(wrapwidth=WRAP)
-    pot.metadata = _header(project, None)
+    pot.metadata = _header(project, None, _format_date(created or _content_date(units)))
     by_key: dict[tuple[str, str], polib.POEntry] = {}
     for unit in units:
         key = (unit.context, unit.msgid)
@@ -200,11 +298,24 @@ def build_template(units: Iterable[Unit], reference: str, project: str) -> Catal
     return Catalog(pot)
 
 
-def merge(template: Catalog, old: Catalog | None, locale: Locale) -> Catalog:
-    """Merge a template into a locale's catalog (see the module docstring for the rules)."""
+def merge(
+    template: Catalog,
+    old: Catalog | None,
+    locale: Locale,
+    memory: MachineMemory | None = None,
+) -> Catalog:
+    """Merge a template into a locale's catalog (see the module docstring for the rules).
+
+    ``memory`` (the post's machine translations) tells an engine's msgstr from
+    a translator's: without it every fuzzy msgstr is kept as a person's work.
+    """
     tpl = template._po
     po = polib.POFile(wrapwidth=WRAP)
-    po.metadata = _header(tpl.metadata.get("Project-Id-Version", ""), locale)
+    po.metadata = _header(
+        tpl.metadata.get("Project-Id-Version", ""),
+        locale,
+        tpl.metadata.get("POT-Creation-Date", ""),
+    )
     old_entries = list(old._po) if old is not None else []
     if old is not None:
         # Keep what the translator's tool wrote (Last-Translator, X-Generator, ...);
@@ -215,7 +326,11 @@ def merge(template: Catalog, old: Catalog | None, locale: Locale) -> Catalog:
             **{k: v for k, v in po.metadata.items() if k in OWN_FIELDS},
         }
         for name in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
-            po.metadata[name] = old._po.metadata.get(name) or po.metadata.get(name, "")
+            value = old._po.metadata.get(name, "")
+            if value in _LEGACY_HEADERS:
+                value = ""
+            po.metadata[name] = value or po.metadata.get(name, "")
+        po.metadata.setdefault("X-Generator", GENERATOR)
     exact = {_key(e): e for e in old_entries if not e.obsolete}
     for e in old_entries:
         if e.obsolete:
@@ -234,27 +349,27 @@ def merge(template: Catalog, old: Catalog | None, locale: Locale) -> Catalog:
         if previous is not None:
             used.add(id(previous))
             matcher.use(previous)
-            _carry(previous, entry)
+            _carry(previous, entry, memory)
         else:
             same_words = by_skeleton.get(_skeleton(tentry.msgid)[0], [])
             carried = _carry_over(tentry.msgid, [c for c in same_words if id(c) not in used])
             if carried is not None:
                 used.add(id(carried[0]))
                 matcher.use(carried[0])
-                _carry(carried[0], entry)
+                _carry(carried[0], entry, memory)
                 entry.msgstr = carried[1]
                 entry.comment = "\n".join([entry.comment, CARRIED_PREFIX + carried[2]]).strip("\n")
             else:
                 match = matcher.best(tentry.msgid)
                 if match is not None:
                     used.add(id(match))
-                    _suggest(match, entry)
+                    _suggest(match, entry, memory)
         po.append(entry)
     for previous in old_entries:
         if id(previous) in used or not (previous.msgstr or previous.msgstr_plural):
             continue
         gone = _fresh(previous)
-        _carry(previous, gone)
+        _carry(previous, gone, None)
         gone.obsolete = True
         gone.occurrences = []
         po.append(gone)
@@ -262,8 +377,17 @@ def merge(template: Catalog, old: Catalog | None, locale: Locale) -> Catalog:
 
 
 def pending(cat: Catalog) -> list[Entry]:
-    """Entries with no translation yet: the only ones sent to a machine."""
+    """Entries with no translation yet: their msgstr is filled from a machine."""
     return [_view(e) for e in cat._po if not e.obsolete and not e.msgstr and not e.msgid_plural]
+
+
+def stale(cat: Catalog) -> list[Entry]:
+    """Entries whose msgstr translates English that has since changed (fuzzy, ``#| msgid``).
+
+    The msgstr is the translator's and stays; the machine translation of the
+    current English goes to the post's MachineMemory, as a suggestion.
+    """
+    return [_view(e) for e in cat._po if _is_stale(e) and e.msgstr]
 
 
 needs_translation = pending
@@ -275,7 +399,7 @@ def set_machine_translation(entry: Entry, text: str, label: str, note: str = "")
     ref.msgstr = text
     if "fuzzy" not in ref.flags:
         ref.flags.insert(0, "fuzzy")
-    lines = [ln for ln in ref.comment.splitlines() if not ln.startswith(MT_PREFIX)]
+    lines = [ln for ln in ref.comment.split("\n") if ref.comment and not ln.startswith(MT_PREFIX)]
     lines.append(MT_PREFIX + label + (f" {note}" if note else ""))
     ref.comment = "\n".join(lines)
 
@@ -291,7 +415,10 @@ def reuse_translation(entry: Entry, text: str, origin: str) -> None:
 
 
 def review(entry: Entry, text: str | None = None, comment: str | None = None) -> None:
-    """What a translator does in Poedit: set the text (optionally) and clear fuzzy."""
+    """What a translator does in Poedit: set the text (optionally) and clear fuzzy.
+
+    A reviewed entry no longer says a machine wrote it: the ``#. mt:`` note goes.
+    """
     ref = entry._ref
     if text is not None:
         ref.msgstr = text
@@ -299,15 +426,29 @@ def review(entry: Entry, text: str | None = None, comment: str | None = None) ->
         ref.tcomment = comment
     ref.flags = [f for f in ref.flags if f != "fuzzy"]
     ref.previous_msgid = ref.previous_msgctxt = None
+    ref.comment = _without(ref.comment, (MT_PREFIX, EARLIER_PREFIX))
 
 
-def translations(cat: Catalog | None) -> dict[tuple[str, str], Translation]:
-    """What the publisher may use: every translated, non-obsolete entry by (msgctxt, msgid)."""
+def translations(
+    cat: Catalog | None, memory: MachineMemory | None = None
+) -> dict[tuple[str, str], Translation]:
+    """What the publisher may use, by (msgctxt, msgid): never a review of other English.
+
+    A reviewed entry gives its msgstr; a fuzzy one its msgstr, unreviewed. A
+    stale entry (fuzzy with ``#| msgid``: its msgstr translates the English as
+    it was) gives the machine suggestion of the current English from
+    ``memory``, unreviewed, or nothing (the page shows the English).
+    """
     if cat is None:
         return {}
     found = {}
     for e in cat._po:
         if e.obsolete:
+            continue
+        if _is_stale(e):
+            hit = memory.get(_key(e)) if memory is not None else None
+            if hit is not None:
+                found[_key(e)] = Translation(hit[0], reviewed=False)
             continue
         text = e.msgstr or (e.msgstr_plural.get(0, "") if e.msgid_plural else "")
         if text:
@@ -419,7 +560,11 @@ def serialize(
     translator's editor wrapped lines differently from us.
     """
     po = cat._po
-    name = "POT-Creation-Date" if is_template else "PO-Revision-Date"
+    if is_template:  # POT-Creation-Date comes from the content (build_template)
+        if old is not None and render(cat) in (old, _rerender(old)):
+            return None
+        return render(cat)
+    name = "PO-Revision-Date"
     if old is not None:
         po.metadata[name] = _read_date(old, name) or po.metadata.get(name, "")
         new = _undated(render(cat))
@@ -442,27 +587,38 @@ def save(cat: Catalog, path: Path, now: datetime | None = None) -> bool:
 # --- helpers --------------------------------------------------------------------------
 
 
-def _header(project: str, locale: Locale | None) -> dict[str, str]:
+_LEGACY_HEADERS = frozenset({"intl-pub machine translation", "none"})
+"""What intl-pub 0.1 wrote as Last-Translator / Language-Team: not ``NAME <EMAIL>``."""
+
+
+def _header(project: str, locale: Locale | None, created: str) -> dict[str, str]:
+    """The header Poedit and Weblate expect: the translator's fields left for them."""
     header = {
         "Project-Id-Version": project,
         "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": "",
+        "POT-Creation-Date": created,
         "PO-Revision-Date": "",
-        "Last-Translator": "intl-pub machine translation",
-        "Language-Team": "none",
+        "Last-Translator": NOBODY,
+        "Language-Team": NO_TEAM,
+        "Language": locale.gettext if locale is not None else "",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": locale.plural_forms if locale is not None else "",
+        "X-Generator": GENERATOR,
     }
-    if locale is not None:
-        header["Language"] = locale.gettext
-        header["Plural-Forms"] = locale.plural_forms
-        del header["POT-Creation-Date"]
-    else:
-        del header["PO-Revision-Date"]
-        header["Last-Translator"] = "FULL NAME <EMAIL@ADDRESS>"
-        header["Language-Team"] = "LANGUAGE <LL@li.org>"
+    if locale is None:
+        del header["PO-Revision-Date"], header["Language"], header["Plural-Forms"]
     return header
+
+
+def _content_date(units: list[Unit]) -> datetime:
+    """A stable date for a post's template when no date is given: its content's digest."""
+    digest = hashlib.sha256()
+    for unit in units:
+        digest.update(f"{unit.context}\x04{unit.msgid}\x00".encode("utf-8", "surrogatepass"))
+    minutes = int(digest.hexdigest()[:8], 16) % (20 * 365 * 24 * 60)
+    return _CREATION_EPOCH + timedelta(minutes=minutes)
 
 
 def _key(entry: polib.POEntry) -> tuple[str, str]:
@@ -480,11 +636,35 @@ def _fresh(tentry: polib.POEntry) -> polib.POEntry:
 
 
 def _source_comment(comment: str) -> str:
-    return "\n".join(ln for ln in comment.splitlines() if not ln.startswith(OWN_COMMENTS))
+    return "\n".join(_split_comment(comment)[0])
 
 
-def _carry(previous: polib.POEntry, entry: polib.POEntry) -> None:
-    """Keep everything a translator or the engine put on an entry whose source is unchanged."""
+def _split_comment(comment: str) -> tuple[list[str], list[str]]:
+    """The template's own comment lines, and intl-pub's notes (a multi-line note whole)."""
+    source: list[str] = []
+    own: list[str] = []
+    inside = False
+    for line in comment.split("\n") if comment else []:
+        if line.startswith(OWN_COMMENTS):
+            inside = line.startswith(EARLIER_PREFIX)
+            own.append(line)
+        elif inside:
+            own.append(line)
+        else:
+            source.append(line)
+    return source, own
+
+
+def _carry(
+    previous: polib.POEntry, entry: polib.POEntry, memory: MachineMemory | None
+) -> None:
+    """Keep everything a translator or the engine put on an entry whose source is unchanged.
+
+    Two repairs: a reviewed entry loses its ``#. mt:`` note; and a stale
+    entry whose msgstr is an engine's translation of the English it had
+    before (what ``msgmerge`` keeps for a never-reviewed entry) is emptied, so
+    the engine translates the English as it is now.
+    """
     entry.msgstr = previous.msgstr
     if previous.msgid_plural:  # a translator's plural entry is kept as it is
         entry.msgid_plural = previous.msgid_plural
@@ -492,20 +672,96 @@ def _carry(previous: polib.POEntry, entry: polib.POEntry) -> None:
     entry.tcomment = previous.tcomment
     entry.previous_msgid = previous.previous_msgid
     entry.previous_msgctxt = previous.previous_msgctxt
-    kept = [ln for ln in previous.comment.splitlines() if ln.startswith(OWN_COMMENTS)]
+    fuzzy = "fuzzy" in previous.flags
+    drop = (EARLIER_PREFIX,) if fuzzy else (EARLIER_PREFIX, MT_PREFIX)
+    kept = _split_comment(_without(previous.comment, drop))[1]
     entry.comment = "\n".join([entry.comment, *kept]).strip("\n")
-    if "fuzzy" in previous.flags:
+    if fuzzy:
         entry.flags.insert(0, "fuzzy")
+        earlier = _earlier_review(previous.comment)
+        if previous.previous_msgid is not None and earlier is not None:
+            entry.msgstr = earlier  # a catalog from intl-pub 0.1: the review goes back to msgstr
+        elif (
+            previous.previous_msgid is not None
+            and memory is not None
+            and memory.is_machine(_previous_key(previous), previous.msgstr)
+            and not memory.is_machine(_key(previous), previous.msgstr)
+        ):
+            entry.msgstr = ""
 
 
-def _suggest(previous: polib.POEntry, entry: polib.POEntry) -> None:
-    """The source of ``previous`` changed into ``entry``: record the old one for the reviewer."""
-    entry.previous_msgid = previous.msgid
-    entry.previous_msgctxt = previous.msgctxt
+def _suggest(
+    previous: polib.POEntry, entry: polib.POEntry, memory: MachineMemory | None
+) -> None:
+    """The source of ``previous`` changed into ``entry``: what GNU ``msgmerge --previous`` does.
+
+    The entry becomes fuzzy; ``#| msgid`` is the English the translator last
+    reviewed (kept when it was stale already), else the English it had; the
+    msgstr keeps the translator's text -- the review, or their work in progress
+    -- and is emptied only when an engine wrote it (the engine then translates
+    the new English).
+    """
     entry.tcomment = previous.tcomment
     entry.flags.insert(0, "fuzzy")
-    if "fuzzy" not in previous.flags:
-        entry.comment = "\n".join([entry.comment, EARLIER_PREFIX + previous.msgstr]).strip("\n")
+    if previous.previous_msgid is not None and "fuzzy" in previous.flags:
+        entry.previous_msgid = previous.previous_msgid
+        entry.previous_msgctxt = previous.previous_msgctxt
+    else:
+        entry.previous_msgid = previous.msgid
+        entry.previous_msgctxt = previous.msgctxt
+    text = previous.msgstr
+    if "fuzzy" in previous.flags:
+        earlier = _earlier_review(previous.comment)
+        if previous.previous_msgid is not None and earlier is not None:
+            text = earlier
+        elif memory is not None and (
+            memory.is_machine(_key(previous), text)
+            or (
+                previous.previous_msgid is not None
+                and memory.is_machine(_previous_key(previous), text)
+            )
+        ):
+            text = ""
+    entry.msgstr = text
+
+
+def _is_stale(e: polib.POEntry) -> bool:
+    return "fuzzy" in e.flags and e.previous_msgid is not None and not e.obsolete
+
+
+def _previous_key(e: polib.POEntry) -> tuple[str, str]:
+    return (e.previous_msgctxt or "", e.previous_msgid or "")
+
+
+def _own_lines(comment: str) -> list[str]:
+    """intl-pub's provenance lines of an entry; an old multi-line note keeps its lines."""
+    return _split_comment(comment)[1]
+
+
+def _earlier_review(comment: str) -> str | None:
+    """The reviewed translation intl-pub 0.1 kept in a comment, all its lines."""
+    lines = _own_lines(comment)
+    for number, line in enumerate(lines):
+        if line.startswith(EARLIER_PREFIX):
+            rest = []
+            for more in lines[number + 1 :]:
+                if more.startswith(OWN_COMMENTS):
+                    break
+                rest.append(more)
+            return "\n".join([line.removeprefix(EARLIER_PREFIX), *rest])
+    return None
+
+
+def _without(comment: str, prefixes: tuple[str, ...]) -> str:
+    """The comment without intl-pub's notes that start with ``prefixes``."""
+    source, own = _split_comment(comment)
+    kept, inside = [], False
+    for line in own:
+        if line.startswith(OWN_COMMENTS):
+            inside = line.startswith(prefixes)
+        if not inside:
+            kept.append(line)
+    return "\n".join([*source, *kept])
 
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -621,10 +877,19 @@ def _read_date(text: str, field: str) -> str | None:
 
 
 def _rerender(text: str) -> str:
+    """The file as we would write it: our wrapping, and no ``#. mt:`` on a reviewed entry.
+
+    So a file whose only difference is a reviewed entry's old ``mt:`` note is
+    left alone; the note goes the next time the file is written anyway.
+    """
     try:
-        return render(Catalog(polib.pofile(text, wrapwidth=WRAP, encoding="utf-8")))
+        po = polib.pofile(text, wrapwidth=WRAP, encoding="utf-8")
     except (OSError, ValueError):
         return text
+    for e in po:
+        if "fuzzy" not in e.flags and e.comment:
+            e.comment = _without(e.comment, (MT_PREFIX, EARLIER_PREFIX))
+    return render(Catalog(po))
 
 
 def _undated(text: str) -> str:

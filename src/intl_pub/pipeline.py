@@ -324,6 +324,8 @@ class _Work:
     path: Path
     template_digest: str
     loaded_digest: str
+    memory: catalog.MachineMemory = field(default_factory=catalog.MachineMemory)
+    """The post's machine translations (suggestions for stale entries)."""
 
 
 def translate(
@@ -356,16 +358,20 @@ def translate(
             pot = _load(store, template)
             if pot is None:
                 raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
-            merged = catalog.merge(pot, _load(store, path), locale)
+            mt_memory = _machine_memory(store, locale, slug)
+            merged = catalog.merge(pot, _load(store, path), locale, mt_memory)
         except (IntlPubError, OSError) as exc:
             report.failures.append(f"{slug} [{locale.tag}]: {_reason(exc)}")
             continue
-        work.append(_Work(slug, merged, path, inputs[0], inputs[1]))
+        work.append(_Work(slug, merged, path, inputs[0], inputs[1], mt_memory))
     reviewed = _TranslationMemory(store, locale)
     todo = reviewed.fill([(w.slug, w.catalog) for w in work])
     machine: dict[tuple[str, str], tuple[str, str]] = {}
+    owners: dict[int, _Work] = {}
+    label = engine.label(locale) if todo or any(catalog.stale(w.catalog) for w in work) else ""
+    if label:
+        todo = _from_machine_memory(work, todo, label, owners)
     if todo:
-        label = engine.label(locale)
         done = 0
 
         def step(count: int) -> None:
@@ -394,18 +400,19 @@ def translate(
         for entry, result in zip(todo, results, strict=False):
             text = typography.apply(result.text, locale)
             note = _mt_note(result)
-            catalog.set_machine_translation(entry, text, label, note)
+            _store_machine_result(owners[id(entry._ref)], entry, text, label, note)
             machine[entry.key] = (text, note)
         log.info("%s: machine-translated %d units with %s: %s", locale.tag, len(todo), label, stats)
     for item in work:
         try:
             written = _save_merged(store, item, locale, machine, label if todo else "")
+            _save_machine_memory(store, locale, item)
         except IntlPubError as exc:
             report.failures.append(f"{item.slug} [{locale.tag}]: {exc}")
             continue
         if written:
             report.written.append(store.rel(item.path))
-        if not catalog.pending(item.catalog):
+        if not catalog.pending(item.catalog) and not _lacks_suggestion(item):
             manifest.records[item.slug] = [
                 item.template_digest,
                 manifest.digest(item.path),
@@ -441,12 +448,67 @@ def _save_merged(
         pot = _load(store, store.template_path(item.slug))
         if pot is None:
             raise CatalogError(f"{store.rel(store.template_path(item.slug))} disappeared")
-        item.catalog = catalog.merge(pot, _load(store, item.path), locale)
+        item.catalog = catalog.merge(pot, _load(store, item.path), locale, item.memory)
         for entry in catalog.pending(item.catalog):
             if entry.key in machine:
                 text, note = machine[entry.key]
                 catalog.set_machine_translation(entry, text, label, note)
     return _save_catalog(store, item.catalog, item.path)
+
+
+# --- where machine translations are kept (catalog.MachineMemory per post) --------------
+
+
+def _machine_memory(store: Store, locale: Locale, slug: str) -> catalog.MachineMemory:
+    """The post's machine-translation memory; a missing or unreadable one is empty."""
+    try:
+        raw = store.suggestions_path(locale, slug).read_bytes()
+    except OSError:
+        raw = None
+    return catalog.MachineMemory.parse(raw)
+
+
+def _from_machine_memory(
+    work: Sequence[_Work], todo: Sequence[Entry], label: str, owners: dict[int, _Work]
+) -> list[Entry]:
+    """What the engine must still translate: pending entries, and stale entries lacking a
+    suggestion; English this engine translated before is taken from the memory instead
+    (so a ``msgmerge`` of the catalog never costs an engine call)."""
+    waiting = {id(e._ref) for e in todo}
+    rest = []
+    for item in work:
+        wanted = [e for e in catalog.pending(item.catalog) if id(e._ref) in waiting]
+        wanted += catalog.stale(item.catalog)
+        for entry in wanted:
+            hit = item.memory.get(entry.key, label)
+            if hit is not None:
+                if not entry.msgstr:
+                    catalog.set_machine_translation(entry, hit[0], label, hit[1])
+                continue
+            owners[id(entry._ref)] = item
+            rest.append(entry)
+    return rest
+
+
+def _store_machine_result(item: _Work, entry: Entry, text: str, label: str, note: str) -> None:
+    """An engine's translation: into the memory always; into the msgstr only when it is
+    empty (a stale entry's msgstr is the translator's, and stays)."""
+    item.memory.put(entry.key, label, text, note)
+    if not entry.msgstr:
+        catalog.set_machine_translation(entry, text, label, note)
+
+
+def _lacks_suggestion(item: _Work) -> bool:
+    """A stale entry with no machine suggestion (the engine failed): try again next run."""
+    return any(item.memory.get(e.key) is None for e in catalog.stale(item.catalog))
+
+
+def _save_machine_memory(store: Store, locale: Locale, item: _Work) -> None:
+    """Write the post's memory, keeping only the English its catalog still refers to."""
+    item.memory.keep_only(item.catalog)
+    path = store.suggestions_path(locale, item.slug)
+    if item.memory.by_label or path.exists():
+        store.write(path, item.memory.serialize())
 
 
 class _TranslationMemory:
@@ -702,37 +764,33 @@ def render_document(
     return Rendered(rebuilt, publish.BlockStats(**counts))
 
 
-def publishable(cat: Catalog | None) -> dict[tuple[str, str], Translation]:
-    """What a catalog offers the gate: every translated entry, and every withdrawn review.
+def publishable(
+    cat: Catalog | None, memory: catalog.MachineMemory | None = None
+) -> dict[tuple[str, str], Translation]:
+    """What a catalog offers the gate: never a review of English that has changed since.
 
-    An entry whose English changed after review (fuzzy with ``#| msgid`` and
-    the earlier review in a comment) is *withdrawn*: its msgstr is offered only
-    as machine translation, and never when it is the earlier review itself.
+    A person's translation of older English (fuzzy with ``#| msgid``) is
+    *withdrawn*: the gate gets the machine suggestion of today's English from
+    ``memory`` (marked as machine translation), or nothing (English), and the
+    page says a review was withdrawn.
     """
-    if cat is None:
-        return {}
-    found = {}
-    for e in cat:
-        gone = withdrawn(e)
-        text = e.msgstr
-        if gone and text in _earlier_reviews(e):
-            text = ""  # the outdated review, kept where a merge left it: never published
-        if text or gone:
-            found[e.key] = Translation(text, reviewed=e.reviewed, withdrawn=gone)
+    found = catalog.translations(cat, memory)
+    for e in cat or []:
+        if withdrawn(e, memory):
+            hit = found.get(e.key)
+            found[e.key] = Translation(hit.text if hit else "", reviewed=False, withdrawn=True)
     return found
 
 
-def withdrawn(entry: Entry) -> bool:
-    """A review whose English has changed since: fuzzy, ``#| msgid``, an earlier review."""
-    return entry.fuzzy and entry.previous_msgid is not None and bool(_earlier_reviews(entry))
+def withdrawn(entry: Entry, memory: catalog.MachineMemory | None = None) -> bool:
+    """A person's translation whose English has changed since (fuzzy, ``#| msgid``).
 
-
-def _earlier_reviews(entry: Entry) -> list[str]:
-    return [
-        c.removeprefix(catalog.EARLIER_PREFIX)
-        for c in entry.comments
-        if c.startswith(catalog.EARLIER_PREFIX)
-    ]
+    With the post's machine memory, an engine's translation is told apart (it
+    is not a review); without it, a stale msgstr counts as a person's work.
+    """
+    if not entry.stale:
+        return False
+    return memory is None or not memory.is_machine(entry.key, entry.msgstr)
 
 
 def gate_for(settings: Settings, locale: Locale, glossary: Glossary) -> Gate:
@@ -783,6 +841,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
             site_key,
             manifest.digest(store.content_path(slug)),
             *(manifest.digest(store.catalog_path(loc, slug)) for loc in settings.locales),
+            *(manifest.digest(store.suggestions_path(loc, slug)) for loc in settings.locales),
         )
         old = records.get(slug)
         if old and old.get("inputs") == inputs and _outputs_exist(store, old):
@@ -861,9 +920,10 @@ def _publish_post(
                 pages.append(publish.page_from_record(old_pages[locale.tag]))
                 kept.add(locale.tag)
             continue
+        memory = _machine_memory(store, locale, slug)
         found = {  # characters XML forbids would make the page and the feed ill-formed
             key: replace(hit, text=tokens.strip_xml_forbidden(hit.text))
-            for key, hit in publishable(cat).items()
+            for key, hit in publishable(cat, memory).items()
         }
         gate = gate_for(settings, locale, glossary)
         rendered = render_document(document, locale, found, glossary, gate)

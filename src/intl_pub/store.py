@@ -5,6 +5,8 @@ Like mkdocs' ``Files``: no other module spells a path. The layout::
     content/<slug>.html                 the English originals (what catalogs are built from)
     translations/templates/<slug>.pot   every translatable unit of a post
     translations/<gettext>/<slug>.po    its translations, where translators work
+    translations/<gettext>/.mt/<slug>.json  its machine translations by engine and English
+                                        (suggestions for stale entries; never a msgstr of its own)
     translations/glossary.toml          terms kept as written, required translations
     templates/                          the user's page templates (override the shipped ones)
     site/                               what is deployed -- and nothing else
@@ -73,6 +75,14 @@ class Store:
 
     def catalog_path(self, locale: Locale, slug: str) -> Path:
         return self.translations_dir / locale.gettext / f"{slug}.po"
+
+    def suggestions_path(self, locale: Locale, slug: str) -> Path:
+        """The post's machine-translation memory (catalog.MachineMemory), beside its catalog.
+
+        Under translations/, so it travels with the catalogs (a reviewer sees the
+        engine's suggestion for a changed paragraph, and a clone publishes the same).
+        """
+        return self.translations_dir / locale.gettext / ".mt" / f"{slug}.json"
 
     def ui_catalog_path(self, locale: Locale) -> Path:
         return self.catalog_path(locale, UI_CATALOG)
