@@ -358,7 +358,7 @@ def translate(
             pot = _load(store, template)
             if pot is None:
                 raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
-            mt_memory = _machine_memory(store, locale, slug)
+            mt_memory = machine_memory(store, locale, slug)
             merged = catalog.merge(pot, _load(store, path), locale, mt_memory)
         except (IntlPubError, OSError) as exc:
             report.failures.append(f"{slug} [{locale.tag}]: {_reason(exc)}")
@@ -370,7 +370,7 @@ def translate(
     owners: dict[int, _Work] = {}
     label = engine.label(locale) if todo or any(catalog.stale(w.catalog) for w in work) else ""
     if label:
-        todo = _from_machine_memory(work, todo, label, owners)
+        todo = _frommachine_memory(work, todo, label, owners)
     if todo:
         done = 0
 
@@ -406,7 +406,7 @@ def translate(
     for item in work:
         try:
             written = _save_merged(store, item, locale, machine, label if todo else "")
-            _save_machine_memory(store, locale, item)
+            _savemachine_memory(store, locale, item)
         except IntlPubError as exc:
             report.failures.append(f"{item.slug} [{locale.tag}]: {exc}")
             continue
@@ -459,7 +459,7 @@ def _save_merged(
 # --- where machine translations are kept (catalog.MachineMemory per post) --------------
 
 
-def _machine_memory(store: Store, locale: Locale, slug: str) -> catalog.MachineMemory:
+def machine_memory(store: Store, locale: Locale, slug: str) -> catalog.MachineMemory:
     """The post's machine-translation memory; a missing or unreadable one is empty."""
     try:
         raw = store.suggestions_path(locale, slug).read_bytes()
@@ -468,7 +468,7 @@ def _machine_memory(store: Store, locale: Locale, slug: str) -> catalog.MachineM
     return catalog.MachineMemory.parse(raw)
 
 
-def _from_machine_memory(
+def _frommachine_memory(
     work: Sequence[_Work], todo: Sequence[Entry], label: str, owners: dict[int, _Work]
 ) -> list[Entry]:
     """What the engine must still translate: pending entries, and stale entries lacking a
@@ -503,7 +503,7 @@ def _lacks_suggestion(item: _Work) -> bool:
     return any(item.memory.get(e.key) is None for e in catalog.stale(item.catalog))
 
 
-def _save_machine_memory(store: Store, locale: Locale, item: _Work) -> None:
+def _savemachine_memory(store: Store, locale: Locale, item: _Work) -> None:
     """Write the post's memory, keeping only the English its catalog still refers to."""
     item.memory.keep_only(item.catalog)
     path = store.suggestions_path(locale, item.slug)
@@ -920,7 +920,7 @@ def _publish_post(
                 pages.append(publish.page_from_record(old_pages[locale.tag]))
                 kept.add(locale.tag)
             continue
-        memory = _machine_memory(store, locale, slug)
+        memory = machine_memory(store, locale, slug)
         found = {  # characters XML forbids would make the page and the feed ill-formed
             key: replace(hit, text=tokens.strip_xml_forbidden(hit.text))
             for key, hit in publishable(cat, memory).items()

@@ -41,7 +41,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 def pending(settings: Settings) -> list[Pending]:
     """Every catalog entry awaiting review (machine translation, or a changed review)."""
     found = []
-    for locale, slug, file, cat, published in _catalogs(settings):
+    for locale, slug, file, cat, published, memory in _catalogs(settings):
         rules = _risk(settings)
         for e in cat:
             if not e.fuzzy or not (e.translated or e.previous_msgid is not None):
@@ -57,7 +57,7 @@ def pending(settings: Settings) -> list[Pending]:
                     risk=risk.classify(e.msgid, rules),
                     # Entry.stale is also true for machine translation of English that
                     # changed; only a person's review going stale is a stale review.
-                    stale=e.stale and pipeline.withdrawn(e),
+                    stale=pipeline.withdrawn(e, memory),
                     reviewed_english=e.previous_msgid or "",
                     confidence=e.confidence,
                 )
@@ -79,19 +79,21 @@ def progress(settings: Settings) -> list[PostProgress]:
     """Per locale and post: reviewed / machine / stale / held back / English, in entries."""
     rows = []
     rules = _risk(settings)
-    for locale, slug, _file, cat, _published in _catalogs(settings):
+    for locale, slug, _file, cat, _published, memory in _catalogs(settings):
         counts = dict.fromkeys(("reviewed", "machine", "stale", "held_back", "source"), 0)
         hold = settings.holds_risky(locale)
         for e in cat:
-            counts[_state(e, hold, rules)] += 1
+            counts[_state(e, hold, rules, memory)] += 1
         rows.append(PostProgress(locale.tag, slug, **counts))
     return rows
 
 
-def _state(e: Entry, hold: bool, rules: risk.RiskSettings) -> str:
+def _state(
+    e: Entry, hold: bool, rules: risk.RiskSettings, memory: catalog.MachineMemory
+) -> str:
     if e.reviewed:
         return "reviewed"
-    if pipeline.withdrawn(e):
+    if pipeline.withdrawn(e, memory):
         return "stale"
     if hold and risk.classify(e.msgid, rules):
         return "held_back"
@@ -273,8 +275,11 @@ def _risk(settings: Settings) -> risk.RiskSettings:
     return pipeline.risk_settings(settings, load_glossary(settings))
 
 
-def _catalogs(settings: Settings) -> Iterator[tuple[Locale, str, str, Catalog, object]]:
-    """(locale, slug, catalog file, catalog, post published) for every readable catalog."""
+def _catalogs(
+    settings: Settings,
+) -> Iterator[tuple[Locale, str, str, Catalog, object, catalog.MachineMemory]]:
+    """(locale, slug, catalog file, catalog, post published, its machine memory) for every
+    readable catalog (the memory tells an engine's translation from a person's)."""
     store = Store(settings.workdir)
     store.require()
     published = {}
@@ -285,7 +290,8 @@ def _catalogs(settings: Settings) -> Iterator[tuple[Locale, str, str, Catalog, o
             path = store.catalog_path(locale, slug)
             cat = _read(store, path)
             if cat is not None:
-                yield locale, slug, store.rel(path), cat, published[slug]
+                memory = pipeline.machine_memory(store, locale, slug)
+                yield locale, slug, store.rel(path), cat, published[slug], memory
 
 
 def _read(store: Store, path: Path) -> Catalog | None:
