@@ -181,36 +181,26 @@ def _run_plan(
     sources: Sequence[str] | None,
     report: RunReport,
 ) -> None:
-    """The plan's steps as tasks, in order; the translate steps (one per locale) in parallel."""
-    groups: list[list[pipeline.Step]] = []
+    """The plan's steps in order: each a task, but a translate step runs here (its shards
+    are the tasks), so the catalogs are merged and written in the flow's own process."""
     for step in steps:
-        if groups and step.action == "translate" and groups[-1][-1].action == "translate":
-            groups[-1].append(step)
-        else:
-            groups.append([step])
-    for group in groups:
-        if group[0].action == "extract":
+        if step.action == "extract":
             _impact_artifact(settings)  # after the pull, before anything is merged
-        if group[0].action == "translate":
-            for step in group:
-                _translate_here(step, settings, report)
+        if step.action == "translate":
+            _translate_here(step, settings, report)
             continue
-        futures = []
-        for step in group:
-            retries, delays = RETRIES.get(step.action, (0, [0]))
-            task_for = run_step.with_options(
-                name=step.name,
-                task_run_name=step.name,
-                retries=retries,
-                retry_delay_seconds=delays,
-            )
-            futures.append((step, task_for.submit(step, settings, sources)))
-        for step, future in futures:
-            future.wait()
-            if future.state.is_failed():
-                report.failures.append(f"{step.name}: {future.state.message}")
-                continue
-            report.merge(future.result())
+        retries, delays = RETRIES.get(step.action, (0, [0]))
+        future = run_step.with_options(
+            name=step.name,
+            task_run_name=step.name,
+            retries=retries,
+            retry_delay_seconds=delays,
+        ).submit(step, settings, sources)
+        future.wait()
+        if future.state.is_failed():
+            report.failures.append(f"{step.name}: {future.state.message}")
+            continue
+        report.merge(future.result())
 
 
 def _translate_here(step: pipeline.Step, settings: Settings, report: RunReport) -> None:

@@ -78,7 +78,7 @@ class Step:
 def plan(
     settings: Settings, *, pull: bool = True, translate: bool = True, publish: bool = True
 ) -> list[Step]:
-    """The steps of a run, in order; the translate steps may run in parallel."""
+    """The steps of a run, in order (the flows and `run` execute exactly these)."""
     steps = [Step("pull", "pull")] if pull else []
     if translate:
         steps.append(Step("extract", "extract"))
