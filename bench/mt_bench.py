@@ -15,7 +15,7 @@ the same threads:
    pre-tokenized sentences (sentence splitting and tokenization not timed);
 2. peer:  argostranslate.translate.translate() once per unit, as
    translate-html and LibreTranslate call it;
-3. ours:  the pipeline's MT stage (intl_pub.pipeline.translate_locale: merge
+3. ours:  the pipeline's MT stage (intl_pub.pipeline.translate: merge
    the catalogs, split, tokenize, translate in batches, write the catalogs);
 4. ours again with nothing changed, and with one paragraph changed in one post;
 5. scale-out: the corpus's sentences as MT shards (intl_pub.mt.shards) on a
@@ -260,20 +260,21 @@ def main() -> None:
     from intl_pub.config import load_settings
     from intl_pub.locales import TARGETS as LOCALES
     from intl_pub.mt import get_engine
+    from intl_pub.store import Store
 
     es = LOCALES["es"]
     workdir = Path(tempfile.mkdtemp(prefix="intl-pub-bench-corpus-"))
     make_corpus(workdir, args.posts)
     settings = load_settings(workdir)
+    store = Store(settings.workdir)
     pipeline.pull(settings)
-    posts = pipeline.stored_posts(settings)
-    for post in posts:
-        pipeline.extract(settings, post)
+    pipeline.extract(settings)
+    posts = store.slugs()
     # The units the MT stage sends: every post's distinct msgids.
     units: list[str] = []
     per_post: list[list[str]] = []
-    for post in posts:
-        document = pipeline.content_path(settings, post.slug).read_text("utf-8")
+    for slug in posts:
+        document = store.read_post(slug)
         per_post.append(list(dict.fromkeys(u.msgid for u in segment.extract(document))))
         units += per_post[-1]
     words = sum(len(re.sub(r"</?\d+/?>", " ", u).split()) for u in units)
@@ -328,25 +329,25 @@ def main() -> None:
     from intl_pub.model import RunReport
 
     start = time.perf_counter()
-    first = pipeline.translate_locale(settings, es, posts, engine, progress)
+    first = pipeline.translate(settings, es, engine, progress)
     ours_s = time.perf_counter() - start
     print(f"ours: {ours_s:.1f} s, {first.engine_calls} engine call(s)", flush=True)
 
     # 4. re-runs
     start = time.perf_counter()
-    unchanged = pipeline.translate_locale(settings, es, posts, engine)
+    unchanged = pipeline.translate(settings, es, engine)
     unchanged_s = time.perf_counter() - start
     changed_post = posts[len(posts) // 2]
-    path = pipeline.content_path(settings, changed_post.slug)
+    path = store.content_path(changed_post)
     text = path.read_text("utf-8")
     paragraph = re.search(r"<p>([^<]{20,})", text)
     assert paragraph is not None
     path.write_text(
         text.replace(paragraph.group(1), paragraph.group(1) + " Updated today.", 1), "utf-8"
     )
-    pipeline.extract(settings, changed_post)
+    pipeline.extract(settings)
     start = time.perf_counter()
-    one = pipeline.translate_locale(settings, es, pipeline.stored_posts(settings), engine)
+    one = pipeline.translate(settings, es, engine)
     one_s = time.perf_counter() - start
     assert unchanged.ok and one.ok and isinstance(one, RunReport)
 

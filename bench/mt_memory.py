@@ -33,14 +33,16 @@ def main() -> None:
     from intl_pub.config import load_settings
     from intl_pub.locales import TARGETS as LOCALES
     from intl_pub.mt import get_engine
+    from intl_pub.store import Store
 
     workdir = Path(tempfile.mkdtemp(prefix="intl-pub-memory-"))
     mt_bench.make_corpus(workdir, args.posts)
     settings = load_settings(workdir)
     pipeline.pull(settings)
+    store = Store(settings.workdir)
     units: list[str] = []
-    for post in pipeline.stored_posts(settings):
-        document = pipeline.content_path(settings, post.slug).read_text("utf-8")
+    for slug in store.slugs():
+        document = store.read_post(slug)
         units += list(dict.fromkeys(u.msgid for u in segment.extract(document)))
     words = sum(len(re.sub(r"</?\d+/?>", " ", u).split()) for u in units)
     engine = get_engine("argos")
