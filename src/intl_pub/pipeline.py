@@ -43,7 +43,7 @@ from intl_pub import (
 )
 from intl_pub.catalog import Catalog, Entry, Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
-from intl_pub.errors import CatalogError, IntlPubError
+from intl_pub.errors import CatalogError, IntlPubError, SourceError
 from intl_pub.files import read_json
 from intl_pub.locales import ENGLISH
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
@@ -227,9 +227,11 @@ def _read_source(
         if found.not_modified:
             log.info("%s: not modified since the last pull", source)
         return found.posts
-    files = sorted([*path.glob("*.html"), *path.glob("*.htm")]) if path.is_dir() else [path]
-    if path.is_dir() and not files:
-        report.failures.append(f"source {source}: {path}: no .html files in this folder")
+    try:
+        files = sources.page_files(path) if path.is_dir() else [path]
+    except SourceError as exc:
+        report.failures.append(f"source {source}: {exc}")
+        return []
     posts: list[Post] = []
     for file in files:
         try:

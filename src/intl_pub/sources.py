@@ -158,6 +158,14 @@ def from_document(text: str, slug: str) -> Post:
     )
 
 
+def page_files(folder: Path) -> list[Path]:
+    """The posts of a folder source: its .html and .htm files, in name order."""
+    files = sorted(folder.glob("*.html")) + sorted(folder.glob("*.htm"))
+    if not files:
+        raise SourceError(f"{folder}: no .html files in this folder")
+    return files
+
+
 def slugify(text: str) -> str:
     """A safe file and URL name: ASCII letters, digits and dashes; never empty, never a path."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -234,9 +242,7 @@ class _Reader:
             return self.url_source(source)
         path = Path(source)
         if path.is_dir():
-            files = sorted(path.glob("*.html")) + sorted(path.glob("*.htm"))
-            if not files:
-                raise SourceError(f"{path}: no .html files in this folder")
+            files = page_files(path)
             return [p for f in files if (p := self.guard(str(f), self.page_file, f))], False
         if not path.is_file():
             raise SourceError(f"{path}: no such file or folder; check --source or intl-pub.toml")
