@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
+import lxml.html
 from bs4 import BeautifulSoup, Tag
 
 from intl_pub.errors import SourceError
@@ -86,7 +88,7 @@ def extract(
             )
         body = "\n".join(el.decode_contents() for el in chosen)
     else:
-        body = _guess_body(str(soup), url)
+        body = _guess_body(soup, url)
     return Article(
         title=title,
         body=_finish(body, url, title),
@@ -118,32 +120,28 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
         raise SourceError(f"CSS selector {selector!r} is not valid: {exc}") from exc
 
 
-def _guess_body(html: str, url: str) -> str:
-    """readability's article, or trafilatura's when readability kept far less text."""
+def _guess_body(soup: BeautifulSoup, url: str) -> str:
+    """readability's article, or trafilatura's when readability kept far less text.
+
+    ``soup`` is the page, cleaned. trafilatura (the slower of the two) is asked only
+    when readability's text could fall short of its share: it cannot find more words
+    than the whole page has.
+    """
     import trafilatura
     from readability import Document
 
+    html = str(soup)
     try:
         readable = Document(html, url=url or None).summary(html_partial=True)
     except Exception as exc:  # readability raises its own Unparseable and lxml errors
         log.warning("%s: readability failed (%s); using trafilatura", url or "page", exc)
         readable = ""
-    try:
-        found = trafilatura.extract(
-            html, url=url or None, output_format="html", include_formatting=True,
-            include_links=True, include_images=True, include_tables=True, include_comments=False,
-        ) or ""
-    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
-        log.warning("%s: trafilatura failed (%s); readability's result stands", url or "page", exc)
-        found = ""
     if not readable.strip() or re.match(r"\s*<html", readable):
         # readability found no candidate (a short page) and handed back the whole document:
         # the page's own <article>, else <main>, else <body>.
-        page = BeautifulSoup(html, "html.parser")
-        container = page.find("article") or page.find("main") or page.body or page
+        container = soup.find("article") or soup.find("main") or soup.body or soup
         readable = container.decode_contents()
-    page = BeautifulSoup(html, "html.parser")
-    articles = page.find_all("article")
+    articles = soup.find_all("article")
     if len(articles) == 1:
         # A page with one <article>: when readability agrees with it, or took more than it
         # (short pages make it fall back to the whole body, navigation and footer included),
@@ -153,7 +151,18 @@ def _guess_body(html: str, url: str) -> str:
         inside, taken = _words(own), _words(readable)
         if (inside < taken and inside >= 0.5 * taken) or _agree(own, readable) >= 0.995:
             readable = own
-    ours, theirs = _words(readable), _words(found)
+    ours = _words(readable)
+    if ours >= MIN_SHARE * len(soup.get_text(" ").split()):
+        return readable
+    try:
+        found = trafilatura.extract(
+            html, url=url or None, output_format="html", include_formatting=True,
+            include_links=True, include_images=True, include_tables=True, include_comments=False,
+        ) or ""
+    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
+        log.warning("%s: trafilatura failed (%s); readability's result stands", url or "page", exc)
+        found = ""
+    theirs = _words(found)
     if theirs and ours < MIN_SHARE * theirs:
         log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",
                  url or "page", ours, theirs)
@@ -162,10 +171,23 @@ def _guess_body(html: str, url: str) -> str:
     return readable
 
 
+def _texts(html: str) -> list[str]:
+    """The text nodes of a fragment, as BeautifulSoup's get_text sees them (no comments),
+    read with lxml alone: a fragment is weighed several times, and a tree of BeautifulSoup
+    objects costs 50 times the parse."""
+    if not html.strip():
+        return []
+    try:
+        root = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return [BeautifulSoup(html, "lxml").get_text(" ")]
+    return [str(t) for t in root.xpath("//text()[not(parent::script or parent::style)]")]
+
+
 def _agree(one: str, other: str) -> float:
     """Word-F1 between two fragments' texts."""
-    a = Counter(BeautifulSoup(one, "lxml").get_text(" ").lower().split())
-    b = Counter(BeautifulSoup(other, "lxml").get_text(" ").lower().split())
+    a = Counter(w for t in _texts(one) for w in t.lower().split())
+    b = Counter(w for t in _texts(other) for w in t.lower().split())
     overlap = sum((a & b).values())
     return 2 * overlap / (sum(a.values()) + sum(b.values())) if overlap else 0.0
 
@@ -173,7 +195,7 @@ def _agree(one: str, other: str) -> float:
 @functools.lru_cache(maxsize=8)
 def _words(html: str) -> int:
     """Words of a fragment (cached: the same fragments are weighed several times)."""
-    return len(BeautifulSoup(html, "lxml").get_text(" ").split()) if html else 0
+    return sum(len(t.split()) for t in _texts(html))
 
 
 def _finish(body: str, url: str, title: str) -> str:
@@ -216,15 +238,16 @@ def _drop_debris(soup: BeautifulSoup) -> None:
     """What extraction leaves around a gallery or a pager: empty blocks, the same short
     caption repeated three times or more, and blocks of a few symbols or digits (``<<``,
     ``1``) outside tables."""
-    blocks = [el for el in soup.find_all(_LEAF_BLOCKS) if el.find(_LEAF_BLOCKS) is None]
-    texts = [_norm(el.get_text(" ")) for el in blocks]
+    blocks = [el for el in soup.find_all(_LEAF_BLOCKS) if not _holds(el, _LEAF_BLOCKS)]
+    raws = [el.get_text(" ") for el in blocks]
+    texts = [_norm(raw) for raw in raws]
     counts: dict[str, int] = {}
     for text in texts:
         counts[text] = counts.get(text, 0) + 1
-    for element, text in zip(blocks, texts, strict=True):
-        if element.find(_MEDIA) is not None or element.find_parent("table") is not None:
+    for element, raw_text, text in zip(blocks, raws, texts, strict=True):
+        if _holds(element, _MEDIA) or any(p.name == "table" for p in element.parents):
             continue
-        raw = element.get_text(" ").strip()
+        raw = raw_text.strip()
         if not raw:
             element.decompose()
         elif counts[text] >= 3 and len(text.split()) <= 12:
@@ -232,8 +255,22 @@ def _drop_debris(soup: BeautifulSoup) -> None:
         elif len(raw) <= 3 and not re.search(r"[^\W\d_]", raw):
             element.decompose()
     for element in soup.find_all(["div", "section", "p", "ul", "ol"]):
-        if not element.get_text(strip=True) and element.find(_MEDIA) is None:
-            element.decompose()
+        if element.decomposed:
+            continue  # inside an empty one dropped before it
+        if _has_text(element) or _holds(element, _MEDIA):
+            continue
+        element.decompose()
+
+
+def _holds(element: Tag, names: tuple[str, ...]) -> bool:
+    """An element of one of these names inside (``find`` builds a filter per call: this
+    is called once per block of the article)."""
+    return any(isinstance(d, Tag) and d.name in names for d in element.descendants)
+
+
+def _has_text(element: Tag) -> bool:
+    """Any text at all inside (stops at the first: a container holds the whole article)."""
+    return any(s.strip() for s in element.strings)
 
 
 def _norm(text: str) -> str:

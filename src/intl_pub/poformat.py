@@ -267,10 +267,16 @@ _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t
             "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
 _ESCAPED = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _PORTION = re.compile(r"[^\n]*\n|[^\n]+$")
+_PLAIN = re.compile(r'[ !#-\[\]-~]*')
+"""Printable ASCII without a quote or a backslash: written as it is."""
 
 
 def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[str]:
     """The lines of ``name "value"`` with ``prefix`` on each, as GNU wraps them."""
+    if (not wrap or len(prefix) + len(name) + len(value) + 3 <= width) and _PLAIN.fullmatch(
+        value
+    ):
+        return [f'{prefix}{name} "{value}"\n']  # one line, nothing to escape: most strings
     return list(_wrap_cached(prefix, name, value, width, wrap))
 
 
@@ -460,6 +466,7 @@ def strip_bom(text: str) -> tuple[str, bool]:
 _KEYWORDS = frozenset({"domain", "msgctxt", "msgid", "msgid_plural", "msgstr"})
 _PREVIOUS_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural"})
 _SIMPLE_ESCAPES = frozenset('ntbrfva\\"')
+_STRING_RUN = re.compile(r'[^"\\\n]+')
 
 
 @dataclass(frozen=True)
@@ -571,6 +578,10 @@ def _string(text: str, i: int, line: int) -> tuple[str, int]:
     out: list[str] = []
     n = len(text)
     while True:
+        run = _STRING_RUN.match(text, i)
+        if run is not None and run.end() > i:  # plain characters, read at C speed
+            out.append(run.group())
+            i = run.end()
         if i >= n:
             raise _LintError(line, "end-of-file within string")
         ch = text[i]
