@@ -4,9 +4,9 @@ The CLI as users run it (``intl-pub translate``, then ``intl-pub publish``,
 each a new process), with the pseudo engine so no MT cost is measured, on N
 generated distinct posts (a folder source, 8 paragraphs each, 3 locales):
 
-* first run, per post;
+* first run, per post, and its publish step alone per page;
 * an unchanged re-run, per post;
-* one changed post (one paragraph reworded);
+* one changed post (one paragraph reworded), translate and publish apart;
 * peak memory (the largest process's RSS).
 
 Then one post of 100,000 paragraphs (translated and published), and a
@@ -55,10 +55,10 @@ def cli(workdir: Path, *args: str) -> float:
     return took
 
 
-def run(workdir: Path) -> float:
-    return cli(workdir, "translate", "--engine", "pseudo", "--locales", LOCALES) + cli(
-        workdir, "publish", "--locales", LOCALES
-    )
+def run(workdir: Path) -> tuple[float, float]:
+    """Seconds of ``intl-pub translate`` and of ``intl-pub publish``."""
+    translate = cli(workdir, "translate", "--engine", "pseudo", "--locales", LOCALES)
+    return translate, cli(workdir, "publish", "--locales", LOCALES)
 
 
 def post_html(i: int, paragraphs: list[str]) -> str:
@@ -91,20 +91,28 @@ def scale(posts: int) -> None:
     with tempfile.TemporaryDirectory(prefix="intl-pub-scale-") as tmp:
         root = Path(tmp)
         folder = blog(root, posts, 8)
-        first = run(root)
-        again = run(root)
+        first_translate, first_publish = run(root)
+        again = sum(run(root))
         target = folder / f"post-{posts // 2:05d}.html"
         text = target.read_text("utf-8")
         target.write_text(text.replace("<p>", "<p>Reworded: ", 1), "utf-8")
-        one = run(root)
+        one_translate, one_publish = run(root)
+        first, one = first_translate + first_publish, one_translate + one_publish
         pages = posts * 4
         print(f"posts: {posts} ({pages} pages, {posts * 8 * 3} catalog entries to translate)")
         print(
             f"  first run: {first:.1f} s = {1000 * first / posts:.2f} ms per post "
             f"({1000 * first / pages:.2f} ms per page)"
         )
+        print(
+            f"  first publish: {first_publish:.1f} s = {1000 * first_publish / pages:.2f} ms "
+            "per page"
+        )
         print(f"  unchanged re-run: {again:.2f} s = {1000 * again / posts:.3f} ms per post")
-        print(f"  one changed post: {one:.2f} s")
+        print(
+            f"  one changed post: {one:.2f} s (translate {one_translate:.2f} s, "
+            f"publish {one_publish:.2f} s)"
+        )
         print(f"  peak memory: {peak_mb():.0f} MB")
 
 
@@ -123,7 +131,7 @@ def big(paragraphs: int) -> None:
             '[pipeline]\nsources = ["posts"]\nengine = "pseudo"\n', "utf-8"
         )
         size = page.stat().st_size / 2**20
-        first = run(root)
+        first = sum(run(root))
         print(
             f"one post of {paragraphs} paragraphs ({size:.1f} MB): translated and published "
             f"in {first:.1f} s"
@@ -131,7 +139,7 @@ def big(paragraphs: int) -> None:
         if paragraphs <= 3000:
             reworded = [t.replace(": ", ": In short, ", 1) for t in texts]
             page.write_text(post_html(0, reworded), "utf-8")
-            second = run(root)
+            second = sum(run(root))
             print(
                 f"  every paragraph reworded: {second:.1f} s = {second / first:.2f}x its first run"
             )

@@ -376,3 +376,74 @@ def test_a_reviewed_translation_with_control_characters_keeps_page_and_feed_well
     assert b"\x00" not in feed and b"\x01" not in feed
     page = (blog / "site" / "es" / "heat-wave-advice" / "index.html").read_bytes()
     assert b"\x00" not in page and b"\x01" not in page
+
+
+def _generated_blog(root: Path, count: int) -> Path:
+    (root / "posts").mkdir(parents=True)
+    for i in range(count):
+        _write_post(root, i, f"Clinic news {i}", f"Ward {i} moves to the east wing on Monday.")
+    (root / "intl-pub.toml").write_text(
+        '[pipeline]\nsources = ["posts"]\nengine = "pseudo"\n', "utf-8"
+    )
+    return root
+
+
+def _write_post(root: Path, i: int, title: str, text: str) -> None:
+    (root / "posts" / f"post-{i}.html").write_text(
+        f"<!DOCTYPE html><html><head><title>{title}</title>"
+        f'<meta name="date" content="2026-03-{1 + i:02d}T08:00:00+00:00"></head><body><article>'
+        f"<h1>{title}</h1><p>{text}</p><p>Visitors use the main entrance.</p>"
+        "</article></body></html>",
+        "utf-8",
+    )
+
+
+def _site_built_afresh(work: Path, tmp: Path) -> dict[str, bytes]:
+    """site/ as a first publish of the same work folder writes it (feed times aside)."""
+    import re
+    import shutil
+
+    from helpers import snapshot
+
+    fresh = tmp / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(work, fresh, ignore=shutil.ignore_patterns("site", "publish.json"))
+    assert pipeline.publish_site(load_settings(fresh)).ok
+    return {k: re.sub(rb"<updated>[^<]*</updated>", b"", v) for k, v in snapshot(fresh / "site").items()}
+
+
+def test_listings_are_rendered_again_only_when_what_they_show_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from helpers import snapshot
+
+    monkeypatch.setattr(publish, "FEED_ENTRIES", 3)
+    work = _generated_blog(tmp_path / "work", 6)
+    settings = load_settings(work)
+    assert pipeline.run(settings).ok
+    langs = ("en", "es", "zh-hans", "ru")
+    indexes = {f"site/{lang}/index.html" for lang in langs}
+    feeds = {f"site/{lang}/feed.xml" for lang in langs}
+
+    def step() -> set[str]:
+        report = pipeline.run(settings)
+        assert report.ok, report.failures
+        site = {k: re.sub(rb"<updated>[^<]*</updated>", b"", v) for k, v in snapshot(work / "site").items()}
+        assert site == _site_built_afresh(work, tmp_path)  # incremental == from scratch
+        return {w for w in report.written if w.startswith("site/")}
+
+    def pages(i: int) -> set[str]:
+        return {f"site/{lang}/post-{i}/index.html" for lang in langs}
+
+    _write_post(work, 0, "Clinic news 0", "Ward 0 moves to the west wing on Monday.")
+    assert step() == pages(0)  # an old post's text: its pages only, no listing
+    _write_post(work, 5, "Clinic news 5", "Ward 5 moves to the west wing on Monday.")
+    assert step() == pages(5) | feeds  # the newest post's text: its pages and the feeds
+    _write_post(work, 1, "Parking news 1", "Ward 1 moves to the east wing on Monday.")
+    assert step() == pages(1) | indexes  # an old post's title: the indexes too
+    (work / "posts" / "post-5.html").unlink()  # a post gone from its source stays published,
+    (work / "content" / "post-5.html").unlink()  # one gone from content/ goes
+    assert step() == pages(5) | indexes | feeds | {"site/sitemap.xml"}  # post-2 enters the feeds
+    _write_post(work, 7, "Clinic news 7", "Ward 7 moves to the east wing on Monday.")
+    assert step() == pages(7) | indexes | feeds | {"site/sitemap.xml"}
+    assert step() == set()

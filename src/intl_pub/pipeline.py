@@ -836,7 +836,8 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     )
     records: dict[str, Any] = manifest.records.setdefault("posts", {})
     ui: dict[str, dict[str, str]] | None = None
-    changed = False
+    dirty: set[str] = set()
+    """The listing files whose content may have changed (publish.listing_files names)."""
     slugs = store.slugs()
     for slug in slugs:
         inputs = text_digest(
@@ -856,22 +857,25 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
             report.failures.append(f"{slug}: {_reason(exc)}")
             continue
         record["inputs"] = inputs if not record.pop("kept_old", False) else ""
+        old_pages = (old or {}).get("pages", {})
+        dirty |= publish.listings_changed(settings, old_pages, record["pages"])
+        publish.outside_feeds(old_pages, record["pages"])
         records[slug] = record
-        changed = True
     for gone in set(records) - set(slugs):
-        for name in records.pop(gone).get("pages", {}).values():
+        pages = records.pop(gone).get("pages", {})
+        for name in pages.values():
             if store.remove(store.site_path(name["file"])):
                 report.written.append(f"site/{name['file']}")
-        changed = True
-    if (
-        changed
-        or manifest.records.get("site") != site_key
-        or not _outputs_exist(store, {"pages": {"": {"file": "index.html"}}})
+        dirty |= publish.listings_changed(settings, pages, {})
+    if manifest.records.get("site") != site_key or not _outputs_exist(
+        store, {"pages": {"": {"file": "index.html"}}}
     ):
+        dirty = set(publish.listing_files(settings))
+    if dirty:
         if ui is None:
             ui = {loc.tag: _ui_catalog(store, loc) for loc in settings.locales}
         pages = _listed_pages(records, slugs)
-        files = env.index_files(pages, ui)
+        files = env.index_files(pages, ui, dirty)
         bodiless = sorted(
             {
                 p.post.slug
@@ -885,7 +889,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
             records[slug] = _publish_post(store, settings, env, ui, slug, records[slug], report)
             records[slug]["inputs"] = inputs if not records[slug].pop("kept_old") else ""
         if bodiless:
-            files = env.index_files(_listed_pages(records, slugs), ui)
+            files = env.index_files(_listed_pages(records, slugs), ui, dirty)
         for name, text in files.items():
             if store.write(store.site_path(name), text.encode("utf-8")):
                 report.written.append(f"site/{name}")

@@ -280,7 +280,7 @@ def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[st
     return list(_wrap_cached(prefix, name, value, width, wrap))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 18)
 def _wrap_cached(prefix: str, name: str, value: str, width: int, wrap: bool) -> tuple[str, ...]:
     """:func:`_wrap`, remembered: a run writes the same msgid in every locale's catalog and
     compares each catalog with its re-rendered old text, so most strings come back."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -158,7 +158,7 @@ def page_record(page: Page) -> dict[str, Any]:
             post.identity,
         ],
         "title": page.title,
-        "title_marks": dict(page.title_marks),
+        "title_marks": dict(sorted(page.title_marks.items())),  # as the manifest reads back
         "description": page.description,
         "stats": [
             page.stats.reviewed,
@@ -246,30 +246,43 @@ class Environment:
         return files
 
     def index_files(
-        self, pages: Sequence[Page], ui: Mapping[str, Mapping[str, str]]
+        self,
+        pages: Sequence[Page],
+        ui: Mapping[str, Mapping[str, str]],
+        only: Collection[str] | None = None,
     ) -> dict[str, str]:
-        """Everything that lists pages: per-language indexes and feeds, the sitemap, the root."""
+        """Everything that lists pages: per-language indexes and feeds, the sitemap, the root.
+
+        ``only``: the files to render (:func:`listing_files` names; None: all of them).
+        :attr:`feed_entries` is always worked out for every feed.
+        """
         settings, env = self.settings, self.jinja
+        wanted = set(listing_files(settings)) if only is None else set(only)
         languages = [ENGLISH, *settings.locales]
         by_post: dict[str, dict[str, Page]] = {}
-        for page in sorted(pages, key=lambda p: (p.post.published, p.post.slug), reverse=True):
+        rank = {loc.tag: i for i, loc in enumerate(languages)}  # languages in settings order,
+        in_order = sorted(pages, key=lambda p: rank.get(p.lang, len(rank)))  # whatever history
+        for page in sorted(in_order, key=lambda p: (p.post.published, p.post.slug), reverse=True):
             by_post.setdefault(page.post.slug, {})[page.lang] = page
         files: dict[str, str] = {}
         self.feed_entries = set()
         for locale in languages:
             listed = [by_post[slug][locale.tag] for slug in by_post if locale.tag in by_post[slug]]
             listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
-            files[f"{locale.path}/index.html"] = _render(
-                env,
-                "index.html",
-                settings,
-                locale,
-                ui,
-                pages=listed,
-                alternates=_section_alternates(settings, languages),
-            )
+            if f"{locale.path}/index.html" in wanted:
+                files[f"{locale.path}/index.html"] = _render(
+                    env,
+                    "index.html",
+                    settings,
+                    locale,
+                    ui,
+                    pages=listed,
+                    alternates=_section_alternates(settings, languages),
+                )
             newest = listed[:FEED_ENTRIES]
             self.feed_entries.update(p.file for p in newest)
+            if f"{locale.path}/feed.xml" not in wanted:
+                continue
             files[f"{locale.path}/feed.xml"] = _render(
                 env,
                 "feed.xml",
@@ -279,17 +292,10 @@ class Environment:
                 pages=newest,
                 alternates=_section_alternates(settings, languages),
             )
-        files["sitemap.xml"] = env.get_template("sitemap.xml").render(
-            posts=[_alternates(settings, by_post[slug], slug) for slug in by_post],
-            indexable={
-                url
-                for p in pages
-                if not _noindex(settings, p)
-                for url in [_url(settings, p.locale, p.post.slug)]
-            },
-            sections=_section_alternates(settings, languages),
-            base_url=settings.base_url,
-        )
+        if "sitemap.xml" in wanted:
+            files["sitemap.xml"] = self._sitemap(pages, by_post, languages)
+        if "index.html" not in wanted:
+            return files
         files["robots.txt"] = env.get_template("robots.txt").render(base_url=settings.base_url)
         files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
         files["index.html"] = _render(
@@ -304,6 +310,75 @@ class Environment:
             ],
         )
         return files
+
+    def _sitemap(
+        self, pages: Sequence[Page], by_post: Mapping[str, Mapping[str, Page]],
+        languages: Sequence[Locale],
+    ) -> str:
+        settings = self.settings
+        return self.jinja.get_template("sitemap.xml").render(
+            posts=[_alternates(settings, by_post[slug], slug) for slug in by_post],
+            indexable={
+                url
+                for p in pages
+                if not _noindex(settings, p)
+                for url in [_url(settings, p.locale, p.post.slug)]
+            },
+            sections=_section_alternates(settings, languages),
+            base_url=settings.base_url,
+        )
+
+
+def listing_files(settings: Settings) -> list[str]:
+    """The files :meth:`Environment.index_files` writes, by the names its ``only`` takes
+    (``index.html`` stands for the root page, ``robots.txt`` and the stylesheet)."""
+    names = ["index.html", "sitemap.xml"]
+    for locale in [ENGLISH, *settings.locales]:
+        names += [f"{locale.path}/index.html", f"{locale.path}/feed.xml"]
+    return names
+
+
+_LISTED = ("file", "post", "title", "title_marks", "description")
+"""What an index shows of a page (its record's fields)."""
+_FED = (*_LISTED, "updated", "digest")
+"""... and what a feed entry shows besides: the body, through its digest."""
+
+
+def outside_feeds(old: Mapping[str, Mapping[str, Any]], new: dict[str, dict[str, Any]]) -> None:
+    """Drop the bodies of a re-rendered post's pages that stay out of the feeds (the
+    manifest keeps a body only for a feed entry) when no listing is rendered again."""
+    for lang, record in new.items():
+        before = old.get(lang)
+        if before is not None and "body" not in before and before.get("post") == record["post"]:
+            record.pop("body", None)
+
+
+def listings_changed(
+    settings: Settings, old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
+) -> set[str]:
+    """The listing files that one post's re-rendered pages change (page records by language,
+    before and after): its language's index when what the index shows of it changed, the
+    feed when what a feed entry shows did, the sitemap when a page came, went or changed
+    whether it is indexed. A post whose text changed but not its title or summary touches
+    no index; cost follows the change, not the number of posts listed."""
+    dirty: set[str] = set()
+    for lang in set(old) | set(new):
+        before, after = old.get(lang), new.get(lang)
+        path = locale_for(lang).path
+        if before is None or after is None:
+            dirty |= {f"{path}/index.html", f"{path}/feed.xml", "sitemap.xml"}
+            continue
+        if any(before.get(k) != after.get(k) for k in _LISTED):
+            dirty.add(f"{path}/index.html")
+        in_feed = "body" in before  # the manifest keeps bodies of feed entries only
+        moved = before.get("post") != after.get("post")  # its date may take it into a feed
+        if moved or (in_feed and any(before.get(k) != after.get(k) for k in _FED)):
+            dirty.add(f"{path}/feed.xml")
+        if _noindex(settings, page_from_record(before)) != _noindex(
+            settings, page_from_record(after)
+        ):
+            dirty.add("sitemap.xml")
+    return dirty
 
 
 def _environment(user_templates: Path) -> jinja2.Environment:

@@ -220,7 +220,7 @@ class RiskSettings:
         return replace(self, critical_terms=self.critical_terms + extra)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=1 << 18)
 def classify(msgid: str, settings: RiskSettings | None = None) -> frozenset[str]:
     """The reasons why ``msgid`` is risky to publish unreviewed (empty: not risky).
 
