@@ -273,10 +273,12 @@ _PLAIN = re.compile(r'[ !#-\[\]-~]*')
 
 def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[str]:
     """The lines of ``name "value"`` with ``prefix`` on each, as GNU wraps them."""
-    if (not wrap or len(prefix) + len(name) + len(value) + 3 <= width) and _PLAIN.fullmatch(
-        value
-    ):
+    room = width - len(prefix) - len(name) - 3
+    if (not wrap or len(value) <= room) and _PLAIN.fullmatch(value):
         return [f'{prefix}{name} "{value}"\n']  # one line, nothing to escape: most strings
+    if (not wrap or 2 * len(value) <= room) and not _ESCAPED.search(value) and "\x04" not in value:
+        # No character is wider than two columns: it fits, and GNU breaks only what does not.
+        return [f'{prefix}{name} "{value}"\n']
     return list(_wrap_cached(prefix, name, value, width, wrap))
 
 
@@ -467,6 +469,9 @@ _KEYWORDS = frozenset({"domain", "msgctxt", "msgid", "msgid_plural", "msgstr"})
 _PREVIOUS_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural"})
 _SIMPLE_ESCAPES = frozenset('ntbrfva\\"')
 _STRING_RUN = re.compile(r'[^"\\\n]+')
+_BLANKS = re.compile(r"[ \t\r\f\v]+")
+_DIGITS = re.compile(r"[0-9]+")
+_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
 @dataclass(frozen=True)
@@ -519,13 +524,13 @@ def _tokens(text: str) -> list[_Token]:
     obsolete = previous = False
     while i < n:
         ch = text[i]
-        line = real + bisect_right(joins, i)
         if ch == "\n":
             real, i, obsolete, previous = real + 1, i + 1, False, False
             continue
         if ch in " \t\r\f\v":
-            i += 1
+            i = _BLANKS.match(text, i).end()  # type: ignore[union-attr]
             continue
+        line = real + bisect_right(joins, i) if joins else real
         if ch == "#":
             nxt = text[i + 1 : i + 2]
             if nxt == "~":
@@ -549,9 +554,7 @@ def _tokens(text: str) -> list[_Token]:
             tokens.append(_Token("string", line, obsolete, previous, value))
             continue
         if ch.isdigit() and ch.isascii():
-            j = i
-            while j < n and text[j].isdigit() and text[j].isascii():
-                j += 1
+            j = _DIGITS.match(text, i).end()  # type: ignore[union-attr]
             tokens.append(_Token("number", line, obsolete, previous, text[i:j]))
             i = j
             continue
@@ -560,9 +563,7 @@ def _tokens(text: str) -> list[_Token]:
             i += 1
             continue
         if ch.isascii() and (ch.isalpha() or ch in "_$"):
-            j = i
-            while j < n and text[j].isascii() and (text[j].isalnum() or text[j] in "_$"):
-                j += 1
+            j = _WORD.match(text, i).end()  # type: ignore[union-attr]
             word = text[i:j]
             if word not in _KEYWORDS or (previous and word not in _PREVIOUS_KEYWORDS):
                 raise _LintError(line, f'keyword "{word}" unknown')
