@@ -111,7 +111,7 @@ def scale(posts: int) -> None:
         print(f"  unchanged re-run: {again:.2f} s = {1000 * again / posts:.3f} ms per post")
         print(
             f"  one changed post: {one:.2f} s (translate {one_translate:.2f} s, "
-            f"publish {one_publish:.2f} s)"
+            f"publish {one_publish:.2f} s; {one - again:.2f} s more than the unchanged re-run)"
         )
         print(f"  peak memory: {peak_mb():.0f} MB")
 
