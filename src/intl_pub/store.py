@@ -104,10 +104,13 @@ class Store:
 
     def rel(self, path: Path) -> str:
         """A path as the user sees it in messages: relative to the work folder."""
+        text, root = str(path), str(self.root)  # (string slicing: a run asks for every file)
+        if text.startswith(root + os.sep) and ".." not in text:
+            return text[len(root) + 1 :]
         try:
             return str(path.relative_to(self.root))
         except ValueError:
-            return str(path)
+            return text
 
     # --- posts ------------------------------------------------------------------------
 
