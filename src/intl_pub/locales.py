@@ -43,6 +43,12 @@ GNU_PLURAL_FORMS = {
 
 
 @functools.cache
+def cldr(tag: str) -> babel.Locale:
+    """babel's locale data for a BCP 47 tag, parsed once (a site asks for it on every page)."""
+    return babel.Locale.parse(tag, sep="-")
+
+
+@functools.cache
 def locale(tag: str) -> Locale:
     """The Locale for a BCP 47 tag (``es``, ``zh-Hans``, ``pt_BR``), or ConfigError."""
     text = str(tag).strip().replace("_", "-")

@@ -45,7 +45,7 @@ from intl_pub.catalog import Catalog, Entry, Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
 from intl_pub.errors import CatalogError, IntlPubError, SourceError
 from intl_pub.files import read_json
-from intl_pub.locales import ENGLISH
+from intl_pub.locales import ENGLISH, cldr
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
 from intl_pub.mt import Engine, MTResult, MTSettings, MTStats, Progress, get_engine, shards
 from intl_pub.mt.memory import SentenceMemory
@@ -989,7 +989,7 @@ def _reader_notes(
         strings=ui.get(locale.tag, {}),
         feedback_url=settings.feedback_url,
         english_updated=babel.dates.format_date(
-            updated, format="long", locale=babel.Locale.parse(locale.tag, sep="-")
+            updated, format="long", locale=cldr(locale.tag)
         ),
     )
 

@@ -10,6 +10,7 @@ folder overrides the shipped templates by name.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Collection, Mapping, Sequence
@@ -25,7 +26,7 @@ import jinja2
 from bs4 import BeautifulSoup
 
 from intl_pub.files import build_time
-from intl_pub.locales import ENGLISH
+from intl_pub.locales import ENGLISH, cldr
 from intl_pub.locales import locale as locale_for
 from intl_pub.model import Locale, Post
 
@@ -189,15 +190,17 @@ def page_from_record(record: Mapping[str, Any]) -> Page:
     )
 
 
+@functools.cache
 def native_name(tag: str) -> str:
     """A language's name in that language, as CLDR spells it, capitalized for a menu."""
-    name = babel.Locale.parse(tag, sep="-").get_display_name() or tag
+    name = cldr(tag).get_display_name() or tag
     return name[:1].upper() + name[1:]
 
 
+@functools.cache
 def og_locale(tag: str) -> str:
     """Open Graph wants language_TERRITORY (es_ES, zh_CN, ru_RU, en_US)."""
-    parsed = babel.Locale.parse(tag, sep="-")
+    parsed = cldr(tag)
     territory = (
         parsed.territory
         or babel.Locale.parse(
@@ -412,7 +415,7 @@ def _render(
 
     def date(moment: Any) -> str:
         return babel.dates.format_date(
-            moment, format="long", locale=babel.Locale.parse(tag, sep="-")
+            moment, format="long", locale=cldr(tag)
         )
 
     context.setdefault("root", ROOT_PREFIX.get(name, ""))

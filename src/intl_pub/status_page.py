@@ -22,6 +22,7 @@ import babel
 import jinja2
 from markupsafe import Markup
 
+from intl_pub.locales import cldr
 from intl_pub.review_queue import QueueItem, diff_parts
 
 STATES = ("reviewed", "machine", "stale", "held_back", "source")
@@ -136,7 +137,7 @@ def _percent(share: float) -> str:
 
 def _language_name(tag: str) -> str:
     try:
-        return babel.Locale.parse(tag, sep="-").get_display_name("en") or tag
+        return cldr(tag).get_display_name("en") or tag
     except (ValueError, babel.UnknownLocaleError):
         return tag
 
