@@ -269,3 +269,43 @@ def test_the_documented_risk_table_parses_from_toml() -> None:
     assert classify("Text SHOUT now.", settings) == {"phone"}
     assert classify("Open on Monday.", settings) == frozenset()
     assert classify("Amoxicillin syrup.", settings) == {"critical-term"}
+
+
+_TRICKY = [
+    "Take", "two", "TWICE", "twıce", "ſix", "\u212aelvin", "tablets", "every", "EVERY", "4", "٣",
+    "½", "mg", "ml", "hours", "a", "half", "quarter", "of", "an", "daily", "Monday", "Tues",
+    "weekend", "Week", "noon", "MIDNIGHT", "o'clock", "9.30am", "12:15", "don't", "DON’T",
+    "never", "no", "not", "No.", "5", "call", "999", "111", "+44", "20", "7946", "0958", "(",
+    ")", "-", "/", ",", ".", "insulin", "Warfarin", "room", "ward", "3rd", "March", "2026",
+    "times", "per", "day", "<1>", "</1>", "\u00a0", "ten", "often", "one", "minutes",
+]
+
+
+@given(st.lists(st.sampled_from(_TRICKY), max_size=14), st.sampled_from([" ", "", "  "]))
+def test_the_prefilter_never_changes_a_verdict(words: list[str], glue: str) -> None:
+    rules = risk._compile(RiskSettings().with_critical_terms(["insulin", "warfarin sodium"]))
+    text = glue.join(words)
+    assert risk._reasons(text, rules) == risk._reasons(text, rules, prefilter=False)
+
+
+def test_the_prefilter_agrees_on_real_english() -> None:
+    """Every paragraph of the sample blog and of the standard library's docstrings."""
+    import ast
+    import sysconfig
+
+    texts = [u.msgid for name in sorted(POSTS.glob("*.html"))
+             for u in segment.extract(name.read_text(encoding="utf-8"))]
+    for source in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py")):
+        tree = ast.parse(source.read_bytes())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef):
+                doc = ast.get_docstring(node) or ""
+                texts += [" ".join(p.split()) for p in doc.split("\n\n") if p.strip()]
+    rules = risk._compile(RiskSettings())
+    assert len(texts) > 5000
+    flagged = 0
+    for text in texts:
+        fast = risk._reasons(text, rules)
+        assert fast == risk._reasons(text, rules, prefilter=False), text
+        flagged += bool(fast)
+    assert 0 < flagged < len(texts)
