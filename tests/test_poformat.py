@@ -413,3 +413,23 @@ def test_a_byte_order_mark_is_stripped_and_then_gnu_reads_the_file() -> None:
     assert strip_bom("\ufeff" + text) == (text, True)
     assert strip_bom(text) == (text, False)
     assert not msgfmt_syntax_errors(strip_bom("\ufeff" + text)[0])
+
+
+@pytest.mark.skipif(poformat._LIB is None, reason="needs libunistring 1.0")
+@settings(max_examples=EXAMPLES * 3, deadline=None)
+@given(
+    st.lists(st.one_of(ANY_CHAR, WORDS, st.just(" "), st.sampled_from("\\\"\n\t")), max_size=40).map("".join),
+    st.sampled_from(["", "#~ ", "#| "]),
+    st.sampled_from([79, 40, 12]),
+    st.booleans(),
+)
+def test_wrapping_through_libunistring_equals_the_port(text: str, prefix: str, width: int, wrap: bool) -> None:
+    """Catalogs are wrapped by the system's libunistring when it is the version the port
+    reproduces: both must write the same lines."""
+    text = text.replace("\x04", "")
+    fast = poformat._wrap_lines(prefix, "msgstr", text, width, wrap)
+    lib, poformat._LIB = poformat._LIB, None
+    try:
+        assert poformat._wrap_lines(prefix, "msgstr", text, width, wrap) == fast
+    finally:
+        poformat._LIB = lib
