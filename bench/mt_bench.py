@@ -20,8 +20,9 @@ the same threads:
 4. ours again with nothing changed, and with one paragraph changed in one post;
 5. scale-out: the corpus's sentences as MT shards (intl_pub.mt.shards) on a
    distributed.LocalCluster of --workers worker processes of one thread each,
-   over the same shards on one such worker (each worker loads the model before
-   the clock starts);
+   over the same shards on one such worker (each worker loads the model and
+   translates one sentence before the clock starts; the cluster runs with
+   intl_pub.mt.shards.DASK_CONFIG);
 6. the sentence memory: a one-word edit in a five-sentence paragraph, and a
    corpus whose posts all end with the same disclaimer, posts translated one by
    one: how many sentences reach the engine.
@@ -148,28 +149,34 @@ def scale_out(
     """Words/s of the corpus's sentences as MT shards on 1 and on `workers` Dask worker
     processes of one thread each; the outputs must be identical, to each other and to
     one translate_batch of all sentences (`one_batch`: sentence -> target tokens)."""
+    import dask
     from distributed import Client, LocalCluster
 
     from intl_pub.locales import TARGETS
     from intl_pub.mt import MTSettings, batch, get_engine
-    from intl_pub.mt.shards import join_shards, plan_shards, translate_shard
+    from intl_pub.mt.shards import DASK_CONFIG, join_shards, plan_shards, translate_shard
 
     es = TARGETS["es"]
     one_thread = MTSettings(device="cpu", inter_threads=1, intra_threads=1)
     engine = get_engine("argos")
     job = batch.prepare(engine, units, es)
-    # enough shards that `workers` processes stay busy to the end (about 4 each)
+    # enough shards that `workers` processes stay busy to the end: about 8 each, so the last
+    # shard to finish leaves the others idle for 1/16 of the run at most (a shard costs Dask
+    # a few milliseconds; at --posts 20 each holds ~20 sentences and takes ~0.5 s)
     tokens = sum(len(s.split()) * 4 // 3 + 1 for s in job.todo)
-    shards = plan_shards(job.todo, max(64, tokens // (4 * workers)))
+    shards = plan_shards(job.todo, max(64, tokens // (8 * workers)))
     src = str(ROOT / "src")
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
 
     def warm() -> None:
+        # the model loaded and one sentence through it: first-call costs are not timed
         get_engine("argos", one_thread).check([es])
+        translate_shard("argos", one_thread, es, [job.todo[0]])
 
     seconds, outputs, busy = {}, {}, {}
     for n in sorted({1, workers}):
         with (
+            dask.config.set(DASK_CONFIG),
             LocalCluster(
                 n_workers=n,
                 threads_per_worker=1,

@@ -15,6 +15,7 @@ from intl_pub.locales import TARGETS as LOCALES
 from intl_pub.mt import MTStats, SentenceTranslation, get_engine
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import (
+    DASK_CONFIG,
     estimate_tokens,
     join_shards,
     plan_shards,
@@ -86,7 +87,9 @@ def test_shards_on_two_dask_worker_processes_outside_the_work_folder(
     argos_models: Path, tmp_path: Path
 ) -> None:
     """The flow's process keeps the memory in the work folder; the workers run elsewhere
-    and are given nothing but sentences."""
+    and are given nothing but sentences (with less Dask housekeeping, and glibc set so
+    CTranslate2 reuses its buffers in spite of Dask's trim threshold)."""
+    import dask
     from distributed import Client, LocalCluster
 
     es = LOCALES["es"]
@@ -99,6 +102,7 @@ def test_shards_on_two_dask_worker_processes_outside_the_work_folder(
     src = str(Path(intl_pub.__file__).resolve().parents[1])
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
     with (
+        dask.config.set(DASK_CONFIG),
         LocalCluster(
             n_workers=2,
             threads_per_worker=1,
@@ -129,11 +133,28 @@ def test_shards_on_two_dask_worker_processes_outside_the_work_folder(
                 engine, TEXTS, es, run, token_budget=12, memory=memory, stats=stats
             )
         who = client.run(lambda: sorted(os.listdir(".")))
+        tuned = client.run(_worker_tuning)
+    # Dask's nanny fixes glibc's mmap threshold (MALLOC_TRIM_THRESHOLD_); the engine undid it
+    assert set(tuned.values()) == {(False, True, True)}
     assert distributed == expected
     assert stats.sent == stats.distinct > 2
     # the workers wrote nothing where they ran but Dask's own scratch space
     assert all(set(names) <= {"dask-scratch-space"} for names in who.values())
     assert sorted(p.name for p in (workdir / ".intl-pub").iterdir()) == ["mt-memory.sqlite"]
+
+
+def _worker_tuning() -> tuple[object, bool, bool]:
+    """In a worker: Dask's profiler setting, whether the environment fixed glibc's mmap
+    threshold, and whether the engine raised it."""
+    import dask
+
+    from intl_pub.mt import allocator
+
+    return (
+        dask.config.get("distributed.worker.profile.enabled"),
+        allocator.fixed_threshold(os.environ),
+        allocator._done,
+    )
 
 
 def test_pseudo_runs_in_shards_too() -> None:

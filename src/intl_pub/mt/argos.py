@@ -223,6 +223,9 @@ def _load(locale: Locale, settings: MTSettings) -> _Model:
 def _load_translator(model: _Model, locale: Locale) -> Any:
     import ctranslate2
 
+    from intl_pub.mt.allocator import keep_buffers
+
+    keep_buffers()  # a Dask worker's MALLOC_TRIM_THRESHOLD_ would triple the CPU per sentence
     settings = model.settings
     model_dir = Path(model.package.package_path) / "model"
     if settings.device == "cuda" and ctranslate2.get_cuda_device_count() == 0:

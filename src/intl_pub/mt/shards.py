@@ -30,6 +30,18 @@ from intl_pub.mt.memory import SentenceMemory
 TOKEN_BUDGET = 4096
 """Default tokens per shard: ~3,000 words, about 12 s of one CPU core for a base model."""
 
+DASK_CONFIG: dict[str, object] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.tick.interval": "1s",
+}
+"""Dask settings for a cluster that runs MT shards (``dask.config.set(DASK_CONFIG)`` where the
+cluster starts; its nannies pass them on to the workers). By default a worker samples its
+task's stack every 10 ms, reads /proc every 0.5 s and ticks its event loop every 20 ms:
+idle, a worker used 4.7 % of a core and the scheduler 4 %, measured on 2 cores; with these,
+0.9 % and 2 %. A worker whose cores all run CTranslate2 pays that out of the translating.
+Nothing here changes what a shard returns."""
+
 RunShards = Callable[[list[list[str]]], list[list[SentenceTranslation]]]
 """Translate each shard's sentences (in a Dask cluster, a Prefect task map, or here)."""
 
