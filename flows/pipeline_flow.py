@@ -131,6 +131,11 @@ def with_task_runner(chosen: Flow[Any, Any], runner: str | None) -> Flow[Any, An
     from prefect_dask import DaskTaskRunner
 
     if runner == "dask":
+        import dask
+
+        from intl_pub.mt.shards import DASK_CONFIG
+
+        dask.config.set(DASK_CONFIG)  # for the process: its cluster's nannies pass it on
         return chosen.with_options(
             task_runner=DaskTaskRunner(
                 cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
