@@ -27,9 +27,10 @@ the earliest candidate, as in the brute-force loop.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from array import array
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -73,6 +74,20 @@ def _tokens(text: str, grams: bool) -> set[str]:
     return found
 
 
+_MEMORY: OrderedDict[bytes, dict[tuple[str, int, int], int | None]] = OrderedDict()
+"""Answers of the last few candidate sets (by digest of candidates and settings)."""
+
+
+def _answers(identity: bytes) -> dict[tuple[str, int, int], int | None]:
+    if identity in _MEMORY:
+        _MEMORY.move_to_end(identity)
+    else:
+        _MEMORY[identity] = {}
+        while len(_MEMORY) > 8:
+            _MEMORY.popitem(last=False)
+    return _MEMORY[identity]
+
+
 class Matcher:
     """Pick, for each new text, the best unused candidate (see the module docstring).
 
@@ -103,6 +118,15 @@ class Matcher:
             for token in _tokens(text, len(text) < SHORT):
                 postings[token].append(index)
         self._postings = {t: np.frombuffer(p, dtype=np.int32) for t, p in postings.items()}
+        identity = hashlib.sha256(repr((threshold, exhaustive, budget, shortlist)).encode())
+        for text in self._texts:
+            identity.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        self._answers = _answers(identity.digest())
+        # Which candidates are used, as a Zobrist hash (one random 128-bit word per
+        # candidate, xor-ed in when it is used): O(1) per use, for the memory's keys.
+        words = np.random.default_rng(0).integers(0, 2**62, size=(len(self._texts), 2))
+        self._words = [(int(a), int(b)) for a, b in words]
+        self._used = (0, 0)
         self.comparisons = 0
         """SequenceMatcher runs so far (the cost the index saves; brute force: n·m)."""
 
@@ -115,6 +139,8 @@ class Matcher:
         if self._alive[index]:
             self._alive[index] = False
             self._left -= 1
+            word = self._words[index]
+            self._used = (self._used[0] ^ word[0], self._used[1] ^ word[1])
 
     def best(self, text: str) -> int | None:
         """The index of the best unused candidate, now marked used; None when none is close."""
@@ -124,9 +150,19 @@ class Matcher:
         return found
 
     def peek(self, text: str) -> int | None:
-        """Like :meth:`best`, without marking anything used."""
+        """Like :meth:`best`, without marking anything used.
+
+        Remembered by candidates, unused set and query: a run merges the same English
+        into every locale's catalog, and the second and third locale ask the same.
+        """
         if not self._left:
             return None
+        key = (text, *self._used)
+        if key not in self._answers:
+            self._answers[key] = self._search(text)
+        return self._answers[key]
+
+    def _search(self, text: str) -> int | None:
         if self._left <= self._exhaustive:
             return self._verify(text, np.flatnonzero(self._alive))[0]
         ranked = self._retrieve(text)
