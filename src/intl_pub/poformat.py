@@ -274,18 +274,16 @@ _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t
             "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
 _ESCAPED = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _PORTION = re.compile(r"[^\n]*\n|[^\n]+$")
-_PLAIN = re.compile(r'[ !#-\[\]-~]*')
-"""Printable ASCII without a quote or a backslash: written as it is."""
 
 
 def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[str]:
     """The lines of ``name "value"`` with ``prefix`` on each, as GNU wraps them."""
-    room = width - len(prefix) - len(name) - 3
-    if (not wrap or len(value) <= room) and _PLAIN.fullmatch(value):
-        return [f'{prefix}{name} "{value}"\n']  # one line, nothing to escape: most strings
-    if (not wrap or 2 * len(value) <= room) and not _ESCAPED.search(value) and "\x04" not in value:
-        # No character is wider than two columns: it fits, and GNU breaks only what does not.
-        return [f'{prefix}{name} "{value}"\n']
+    if "\x04" not in value and not _ESCAPED.search(value):
+        # Nothing to escape, and it fits even counting the widest columns its characters
+        # can take (1 for ASCII, 2 otherwise): one line, as GNU breaks only what does not.
+        widest = len(value) if value.isascii() else 2 * len(value)
+        if not wrap or widest <= width - len(prefix) - len(name) - 3:
+            return [f'{prefix}{name} "{value}"\n']
     return list(_wrap_cached(prefix, name, value, width, wrap))
 
 
@@ -467,8 +465,6 @@ def _width_linebreaks(
     chars: Sequence[str], glued: Sequence[bool], width: int, start: int
 ) -> list[int]:
     """Where GNU breaks a line: greedy, at the last opportunity that still fits."""
-    if start + len(chars) <= width and all(" " <= c < "\x7f" for c in chars):
-        return [_PROHIBITED] * len(chars)  # plain ASCII that fits: nothing to do
     marks = possible_linebreaks(chars)
     last_index: int | None = None
     last_column, piece = start, 0
