@@ -28,6 +28,7 @@ the earliest candidate, as in the brute-force loop.
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from array import array
 from collections import OrderedDict, defaultdict
@@ -74,11 +75,11 @@ def _tokens(text: str, grams: bool) -> set[str]:
     return found
 
 
-_MEMORY: OrderedDict[bytes, dict[tuple[str, int, int], int | None]] = OrderedDict()
+_MEMORY: OrderedDict[bytes, dict[tuple[str, int], int | None]] = OrderedDict()
 """Answers of the last few candidate sets (by digest of candidates and settings)."""
 
 
-def _answers(identity: bytes) -> dict[tuple[str, int, int], int | None]:
+def _answers(identity: bytes) -> dict[tuple[str, int], int | None]:
     if identity in _MEMORY:
         _MEMORY.move_to_end(identity)
     else:
@@ -124,9 +125,9 @@ class Matcher:
         self._answers = _answers(identity.digest())
         # Which candidates are used, as a Zobrist hash (one random 128-bit word per
         # candidate, xor-ed in when it is used): O(1) per use, for the memory's keys.
-        words = np.random.default_rng(0).integers(0, 2**62, size=(len(self._texts), 2))
-        self._words = [(int(a), int(b)) for a, b in words]
-        self._used = (0, 0)
+        draw = random.Random(0)
+        self._words = [draw.getrandbits(128) for _ in self._texts]
+        self._used = 0
         self.comparisons = 0
         """SequenceMatcher runs so far (the cost the index saves; brute force: n·m)."""
 
@@ -139,8 +140,7 @@ class Matcher:
         if self._alive[index]:
             self._alive[index] = False
             self._left -= 1
-            word = self._words[index]
-            self._used = (self._used[0] ^ word[0], self._used[1] ^ word[1])
+            self._used ^= self._words[index]
 
     def best(self, text: str) -> int | None:
         """The index of the best unused candidate, now marked used; None when none is close."""
@@ -157,7 +157,7 @@ class Matcher:
         """
         if not self._left:
             return None
-        key = (text, *self._used)
+        key = (text, self._used)
         if key not in self._answers:
             self._answers[key] = self._search(text)
         return self._answers[key]
