@@ -236,18 +236,16 @@ def _reasons(msgid: str, rules: _Rules, prefilter: bool = True) -> frozenset[str
     paragraph, and a first publish classifies every paragraph of the blog."""
     text = tokens.TOKEN_RE.sub(" ", msgid)
     text = rules.ignore.sub(" ", text) if rules.ignore else text
-    hints = _Hints(text) if prefilter else None
+    hints = _Hints(text, prefilter)
     found = {
         reason
         for reason, pattern, needs in rules.patterns
-        if (hints is None or hints.may_match(needs)) and pattern.search(text)
+        if hints.may_match(needs) and pattern.search(text)
     }
     # "every 6 hours" is a dosing frequency (dose), not also a duration (date).
-    if (hints is None or hints.may_match(_NEEDS_DURATION)) and rules.duration.search(
-        rules.frequency.sub(" ", text)
-    ):
+    if hints.may_match(_NEEDS_DURATION) and rules.duration.search(rules.frequency.sub(" ", text)):
         found.add(DATE)
-    if (hints is None or hints.digit) and _has_phone(text, rules):
+    if hints.may_match(_NEEDS_PHONE) and _has_phone(text, rules):
         found.add(PHONE)
     return frozenset(found)
 
@@ -271,21 +269,24 @@ _NEEDS_DOSE = _Needs(digit=True, folded=(*_NUMBER_HINTS, "once", "twice", "thric
 _NEEDS_DURATION = _Needs(digit=True, folded=_NUMBER_HINTS)
 _NEEDS_DATE = _Needs(digit=True, raw=("day", "Tues", "Thurs", "eek"))  # _DATE is case-sensitive
 _NEEDS_TIME = _Needs(digit=True, folded=("noon", "midday", "midnight"))
+_NEEDS_PHONE = _Needs(digit=True)
 _DIGIT = re.compile(r"[\d½¼¾⅓⅔⅛]")
 """What _NUM starts with (``\\d`` as the patterns read it: any decimal digit)."""
 
 
 class _Hints:
-    """What a text holds, found once for all the rules."""
+    """What a text holds, found once for all the rules (``prefilter`` False: every rule
+    may match)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, prefilter: bool = True) -> None:
+        self.prefilter = prefilter
         self.text = text
         # re.IGNORECASE also matches "ı" to "i"; casefold maps "ſ" and the Kelvin sign.
         self.folded = text.casefold().replace("ı", "i")
         self.digit = _DIGIT.search(text) is not None
 
     def may_match(self, needs: _Needs | None) -> bool:
-        if needs is None:
+        if needs is None or not self.prefilter:
             return True
         return (
             (needs.digit and self.digit)
