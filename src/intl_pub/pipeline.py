@@ -893,7 +893,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
         for name, text in files.items():
             if store.write(store.site_path(name), text.encode("utf-8")):
                 report.written.append(f"site/{name}")
-        _keep_feed_bodies(records, env.feed_entries)
+        publish.keep_feed_bodies(records, env.feed_entries)
         manifest.records["site"] = site_key
     manifest.save()
     return report
@@ -1007,14 +1007,6 @@ def _head_only(document: str) -> str:
     """A stored post's metadata without its body (cheap to parse: the page renders the body)."""
     end = document.find("<body")
     return document if end < 0 else document[:end] + "<body><article></article></body></html>"
-
-
-def _keep_feed_bodies(records: dict[str, Any], wanted: set[str]) -> None:
-    """Page bodies are kept in the manifest only for the pages the feeds list."""
-    for record in records.values():
-        for rec in record.get("pages", {}).values():
-            if rec["file"] not in wanted:
-                rec.pop("body", None)
 
 
 def _outputs_exist(store: Store, record: dict[str, Any]) -> bool:

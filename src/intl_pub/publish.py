@@ -347,6 +347,15 @@ _FED = (*_LISTED, "updated", "digest")
 """... and what a feed entry shows besides: the body, through its digest."""
 
 
+def keep_feed_bodies(records: dict[str, dict[str, Any]], wanted: Collection[str]) -> None:
+    """Page bodies are kept in the manifest only for the pages the feeds list (``records``:
+    the manifest's post records; ``wanted``: :attr:`Environment.feed_entries`)."""
+    for record in records.values():
+        for rec in record.get("pages", {}).values():
+            if rec["file"] not in wanted:
+                rec.pop("body", None)
+
+
 def outside_feeds(old: Mapping[str, Mapping[str, Any]], new: dict[str, dict[str, Any]]) -> None:
     """Drop the bodies of a re-rendered post's pages that stay out of the feeds (the
     manifest keeps a body only for a feed entry) when no listing is rendered again."""
