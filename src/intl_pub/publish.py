@@ -272,8 +272,8 @@ class Environment:
         for locale in languages:
             listed = [by_post[slug][locale.tag] for slug in by_post if locale.tag in by_post[slug]]
             listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
-            if f"{locale.path}/index.html" in wanted:
-                files[f"{locale.path}/index.html"] = _render(
+            if _href(locale) in wanted:
+                files[_href(locale)] = _render(
                     env,
                     "index.html",
                     settings,
@@ -284,9 +284,9 @@ class Environment:
                 )
             newest = listed[:FEED_ENTRIES]
             self.feed_entries.update(p.file for p in newest)
-            if f"{locale.path}/feed.xml" not in wanted:
+            if _feed_file(locale) not in wanted:
                 continue
-            files[f"{locale.path}/feed.xml"] = _render(
+            files[_feed_file(locale)] = _render(
                 env,
                 "feed.xml",
                 settings,
@@ -337,7 +337,7 @@ def listing_files(settings: Settings) -> list[str]:
     (``index.html`` stands for the root page, ``robots.txt`` and the stylesheet)."""
     names = ["index.html", "sitemap.xml"]
     for locale in [ENGLISH, *settings.locales]:
-        names += [f"{locale.path}/index.html", f"{locale.path}/feed.xml"]
+        names += [_href(locale), _feed_file(locale)]
     return names
 
 
@@ -376,16 +376,16 @@ def listings_changed(
     dirty: set[str] = set()
     for lang in set(old) | set(new):
         before, after = old.get(lang), new.get(lang)
-        path = locale_for(lang).path
+        index, feed = _href(locale_for(lang)), _feed_file(locale_for(lang))
         if before is None or after is None:
-            dirty |= {f"{path}/index.html", f"{path}/feed.xml", "sitemap.xml"}
+            dirty |= {index, feed, "sitemap.xml"}
             continue
         if any(before.get(k) != after.get(k) for k in _LISTED):
-            dirty.add(f"{path}/index.html")
+            dirty.add(index)
         in_feed = "body" in before  # the manifest keeps bodies of feed entries only
         moved = before.get("post") != after.get("post")  # its date may take it into a feed
         if moved or (in_feed and any(before.get(k) != after.get(k) for k in _FED)):
-            dirty.add(f"{path}/feed.xml")
+            dirty.add(feed)
         if _noindex(settings, page_from_record(before)) != _noindex(
             settings, page_from_record(after)
         ):
@@ -460,6 +460,11 @@ file://, on any port and any host (absolute URLs only in canonical, alternates, 
 def _href(locale: Locale, slug: str | None = None) -> str:
     """A page's file, relative to site/ (index.html spelled out: file:// lists folders)."""
     return f"{locale.path}/{slug}/index.html" if slug else f"{locale.path}/index.html"
+
+
+def _feed_file(locale: Locale) -> str:
+    """A language's Atom feed, relative to site/."""
+    return f"{locale.path}/feed.xml"
 
 
 def _url(settings: Settings, locale: Locale, slug: str | None = None) -> str:
