@@ -836,8 +836,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     )
     records: dict[str, Any] = manifest.records.setdefault("posts", {})
     ui: dict[str, dict[str, str]] | None = None
-    dirty: set[str] = set()
-    """The listing files whose content may have changed (publish.listing_files names)."""
+    dirty: set[str] = set()  # listing files that may have changed (publish.listing_files names)
     slugs = store.slugs()
     for slug in slugs:
         inputs = text_digest(
