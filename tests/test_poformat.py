@@ -406,6 +406,16 @@ def test_an_unclosed_translation_that_polib_reads_as_empty_is_reported_on_its_li
     assert msgfmt_syntax_errors(broken) == [line]
 
 
+def test_an_escape_is_read_as_its_character_when_duplicates_are_told_apart() -> None:
+    entries = [PoEntry(m, "x") for m in ("Line\nend", "Linenend", "Tab\tq", "Tabtq", 'Say "hi"')]
+    text = render([], HEADER, entries)
+    assert lint(text) is None and not msgfmt_syntax_errors(text)
+    twice = text + '\nmsgid "Tab\\tq"\nmsgstr "y"\n'
+    line = twice.split("\n").index('msgid "Tab\\tq"', text.count("\n")) + 1
+    assert lint(twice) == (line, "duplicate message definition")
+    assert msgfmt_syntax_errors(twice) == [line]
+
+
 def test_a_byte_order_mark_is_stripped_and_then_gnu_reads_the_file() -> None:
     text = render([], HEADER, [PoEntry("Hello", "Hola")])
     assert msgfmt_syntax_errors("\ufeff" + text) == [1]  # gettext 0.21 rejects it...

@@ -50,6 +50,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from intl_pub import unilbrk_data as _data
 
@@ -507,15 +508,17 @@ def strip_bom(text: str) -> tuple[str, bool]:
 
 _KEYWORDS = frozenset({"domain", "msgctxt", "msgid", "msgid_plural", "msgstr"})
 _PREVIOUS_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural"})
-_SIMPLE_ESCAPES = frozenset('ntbrfva\\"')
+_SIMPLE_ESCAPES = {
+    "n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a",
+    "\\": "\\", '"': '"',
+}  # fmt: skip
 _STRING_RUN = re.compile(r'[^"\\\n]+')
 _BLANKS = re.compile(r"[ \t\r\f\v]+")
 _DIGITS = re.compile(r"[0-9]+")
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str  # keyword name, "string", "[", "]", "number", "comment"
     line: int
     obsolete: bool
@@ -632,8 +635,8 @@ def _string(text: str, i: int, line: int) -> tuple[str, int]:
             return "".join(out), i + 1
         if ch == "\\":
             esc = text[i + 1 : i + 2]
-            if esc in _SIMPLE_ESCAPES and esc:
-                out.append(esc)
+            if esc in _SIMPLE_ESCAPES:
+                out.append(_SIMPLE_ESCAPES[esc])
                 i += 2
                 continue
             if esc and esc in "01234567":
