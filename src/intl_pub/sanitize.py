@@ -59,9 +59,11 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
 def clean(html: str, trusted: bool = False, where: str = "post") -> str:
-    """``html`` with only what a blog post may contain; raises SourceError past MAX_NESTING.
+    """``html`` as a stored post holds it: only what a blog post may contain, read back
+    exactly as ``sources.from_document`` will read it (so a stored post round-trips).
 
-    Characters XML 1.0 forbids are dropped in any case, ``trusted`` or not.
+    Characters XML 1.0 forbids are dropped in any case, ``trusted`` or not. Raises
+    SourceError past MAX_NESTING. The body is parsed once, for the depth and the form.
     """
     text = strip_xml_forbidden(html)
     if not trusted:
@@ -76,20 +78,22 @@ def clean(html: str, trusted: bool = False, where: str = "post") -> str:
             allowed_classes={tag: {"notranslate"} for tag in TAGS},  # nh3 has no "*" here
         )
         text = _EMPTY_CLASS.sub(r"\1", text)  # what nh3 leaves of a class it emptied
-    depth = nesting_depth(text)
+    stored = BeautifulSoup(f"<article>\n{text.strip()}\n</article>", "html.parser").article
+    if stored is None:
+        return text.strip() + "\n"
+    depth = _depth(stored)
     if depth > MAX_NESTING:
         raise SourceError(
             f"{where}: markup nested {depth} elements deep; at most {MAX_NESTING} levels are "
             "read (a page built to exhaust the segmenter, or a broken one)"
         )
-    return text
+    return stored.decode_contents().strip() + "\n"
 
 
-def nesting_depth(html: str) -> int:
-    """The deepest element nesting of an HTML fragment, counted without recursion."""
-    soup = BeautifulSoup(html, "html.parser")
+def _depth(article: Tag) -> int:
+    """The deepest element nesting inside ``article``, counted without recursion."""
     deepest = 0
-    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    stack: list[tuple[Tag, int]] = [(article, 0)]
     while stack:
         element, depth = stack.pop()
         deepest = max(deepest, depth)

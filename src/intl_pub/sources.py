@@ -111,7 +111,7 @@ def parse_page(
     return Post(
         slug=slug,
         title=found.title or slug,
-        body=_stored_body(sanitize.clean(found.body, settings.trusted, url or slug)),
+        body=sanitize.clean(found.body, settings.trusted, url or slug),
         published=found.published or EPOCH,
         url=url,
         summary=found.summary,
@@ -327,7 +327,7 @@ class _Reader:
             body = str(entry.get("summary") or "")  # RSS 0.9x: the description is the post
         slug = _slug_from_url(link) if link else slugify(title)
         if body.strip():
-            body = _stored_body(sanitize.clean(body, self.settings.trusted, link or title))
+            body = sanitize.clean(body, self.settings.trusted, link or title)
             return Post(slug, title or slug, body, published or EPOCH, link, summary, identity)
         if not link:
             raise SourceError("neither content nor a link")
@@ -461,12 +461,6 @@ def _safe_xml(data: bytes, base: str) -> Any:
         raise SourceError(f"{base}: refused: the sitemap declares XML entities ({exc})") from exc
     except SafeET.ParseError as exc:
         raise SourceError(f"{base}: not a readable sitemap ({exc})") from exc
-
-
-def _stored_body(body: str) -> str:
-    """The body as from_document will read it back, so that a stored post round-trips."""
-    stored = BeautifulSoup(f"<article>\n{body.strip()}\n</article>", "html.parser").article
-    return (stored.decode_contents().strip() if stored else body.strip()) + "\n"
 
 
 def _entry_body(entry: Any) -> str:
