@@ -43,6 +43,7 @@ from intl_pub import (
     sources,
     tokens,
     typography,
+    workers,
 )
 from intl_pub.catalog import Catalog, Entry, Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
@@ -940,8 +941,11 @@ def _publish_post(
     old: dict[str, Any],
     report: RunReport,
 ) -> dict[str, Any]:
-    """Render one post in every language and write its pages; return its record."""
-    glossary = load_glossary(settings)
+    """Render one post in every language and write its pages; return its record.
+
+    The languages are rendered side by side in worker processes when the post
+    is big enough to pay for them (:mod:`intl_pub.workers`).
+    """
     document = store.read_post(slug)
     post = sources.from_document(_head_only(document), slug)  # the body is parsed below
     kept: set[str] = set()
@@ -949,38 +953,22 @@ def _publish_post(
     english = publish.Page.from_document(post, ENGLISH, document, publish.BlockStats())
     english = publish.with_updated(english, old_pages.get(ENGLISH.tag))
     pages = [english]
-    for locale in settings.locales:
-        try:
-            cat = _load(store, store.catalog_path(locale, slug))
-        except CatalogError as exc:
-            report.failures.append(f"{slug} [{locale.tag}]: {exc}")
+    jobs = [
+        (settings, locale, document, post, _reader_notes(settings, locale, slug, ui, english))
+        for locale in settings.locales
+    ]
+    outcomes = workers.run_jobs(_locale_page, jobs, work=len(document) * len(jobs))
+    for locale, outcome in zip(settings.locales, outcomes, strict=True):
+        if isinstance(outcome.error, CatalogError):
+            report.failures.append(f"{slug} [{locale.tag}]: {outcome.error}")
             if locale.tag in old_pages:  # the last published page stays as it is
                 pages.append(publish.page_from_record(old_pages[locale.tag]))
                 kept.add(locale.tag)
             continue
-        memory = machine_memory(store, locale, slug)
-        found = publishable(cat, memory)
-        for key, hit in found.items():  # characters XML forbids would make the page ill-formed
-            text = tokens.strip_xml_forbidden(hit.text)
-            if text != hit.text:
-                found[key] = replace(hit, text=text)
-        gate = gate_for(settings, locale, glossary)
-        rendered = render_document(document, locale, found, glossary, gate)
-        reader_notes.decorate(
-            rendered.tree,
-            _reader_notes(settings, locale, slug, ui, english),
-            rendered.stats.withdrawn,
-        )
-        share = rendered.stats.reviewed_share
-        if share < settings.threshold(locale, "publish"):
-            log.info(
-                "%s [%s]: %.0f%% reviewed, below the publishing threshold; not published",
-                slug,
-                locale.tag,
-                100 * share,
-            )
-            continue
-        pages.append(publish.Page.from_soup(post, locale, rendered.tree, rendered.stats))
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.value is not None:
+            pages.append(outcome.value)
     pages = [
         page
         if page.lang in kept or page.locale.is_source
@@ -1003,6 +991,41 @@ def _publish_post(
         },
         "kept_old": bool(kept),
     }
+
+
+def _locale_page(
+    settings: Settings,
+    locale: Locale,
+    document: str,
+    post: Post,
+    notes: reader_notes.ReaderNotes,
+) -> publish.Page | None:
+    """One language of a post, or None below its publishing threshold (a worker's job).
+
+    Raises CatalogError when the post's catalog cannot be read.
+    """
+    store = Store(settings.workdir)
+    glossary = load_glossary(settings)
+    cat = _load(store, store.catalog_path(locale, post.slug))
+    memory = machine_memory(store, locale, post.slug)
+    found = publishable(cat, memory)
+    for key, hit in found.items():  # characters XML forbids would make the page ill-formed
+        text = tokens.strip_xml_forbidden(hit.text)
+        if text != hit.text:
+            found[key] = replace(hit, text=text)
+    gate = gate_for(settings, locale, glossary)
+    rendered = render_document(document, locale, found, glossary, gate)
+    reader_notes.decorate(rendered.tree, notes, rendered.stats.withdrawn)
+    share = rendered.stats.reviewed_share
+    if share < settings.threshold(locale, "publish"):
+        log.info(
+            "%s [%s]: %.0f%% reviewed, below the publishing threshold; not published",
+            post.slug,
+            locale.tag,
+            100 * share,
+        )
+        return None
+    return publish.Page.from_soup(post, locale, rendered.tree, rendered.stats)
 
 
 def _reader_notes(

@@ -1,0 +1,83 @@
+"""A post's languages rendered in worker processes publish what one process publishes."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers import snapshot
+
+from intl_pub import pipeline, workers
+from intl_pub.config import Settings, load_settings
+
+
+def _settings(work: Path) -> Settings:
+    return replace(load_settings(work), engine="pseudo")
+
+
+def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.delenv("INTL_PUB_WORKERS", raising=False)
+    assert workers.worker_count(3, workers.MIN_WORK) == 3  # the parent only waits
+    assert workers.worker_count(3, workers.MIN_WORK - 1) == 1  # a small post: no start-up cost
+    assert workers.worker_count(1, 10 * workers.MIN_WORK) == 1
+    monkeypatch.setenv("INTL_PUB_WORKERS", "1")
+    assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    monkeypatch.delenv("INTL_PUB_WORKERS")
+    assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
+
+
+def test_languages_rendered_in_workers_publish_the_same_site_byte_for_byte(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (blog / "intl-pub.toml").write_text(
+        (blog / "intl-pub.toml").read_text(encoding="utf-8")
+        + "\n[site.locales.ru]\nmin_reviewed_to_publish = 0.5\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    monkeypatch.setenv("INTL_PUB_WORKERS", "1")
+    assert pipeline.run(_settings(blog)).ok
+    here = snapshot(blog / "site")
+    assert not any(name.startswith("ru/") and name.count("/") > 1 for name in here)
+
+    again = tmp_path / "again"
+    shutil.copytree(blog, again, ignore=shutil.ignore_patterns("site", "publish.json"))
+    monkeypatch.delenv("INTL_PUB_WORKERS")
+    monkeypatch.setattr(workers, "MIN_WORK", 0)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    calls: list[int] = []
+    monkeypatch.setattr(workers, "worker_count", lambda *a: calls.append(3) or 3)
+    with caplog.at_level(logging.INFO, logger="intl_pub"):
+        report = pipeline.publish_site(_settings(again))
+    assert report.ok, report.failures
+    assert calls  # the languages did go to workers
+    assert snapshot(again / "site") == here
+    # what a worker logs reaches this process's handlers, as from the step itself
+    assert any("below the publishing threshold" in r.getMessage() for r in caplog.records)
+
+
+def test_a_catalog_a_worker_cannot_read_keeps_that_language_as_published(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    settings = _settings(blog)
+    assert pipeline.run(settings).ok
+    before = snapshot(blog / "site")
+    post = next(p for p in (blog / "translations" / "es").glob("*.po") if p.stem != "site")
+    post.write_text(post.read_text("utf-8") + '\nmsgid "broken\n', "utf-8")
+    (blog / "content" / f"{post.stem}.html").write_text(
+        (blog / "content" / f"{post.stem}.html").read_text("utf-8").replace("</article>", "<p>More.</p></article>"),
+        "utf-8",
+    )
+    monkeypatch.setattr(workers, "worker_count", lambda *a: 3)
+    report = pipeline.publish_site(settings)
+    assert len(report.failures) == 1 and f"{post.stem} [es]" in report.failures[0]
+    assert "end-of-line within string" in report.failures[0]
+    page = f"es/{post.stem}/index.html"
+    assert snapshot(blog / "site")[page] == before[page]  # the last good page stays
+    assert snapshot(blog / "site")[f"en/{post.stem}/index.html"] != before[f"en/{post.stem}/index.html"]
