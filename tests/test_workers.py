@@ -81,3 +81,57 @@ def test_a_catalog_a_worker_cannot_read_keeps_that_language_as_published(
     page = f"es/{post.stem}/index.html"
     assert snapshot(blog / "site")[page] == before[page]  # the last good page stays
     assert snapshot(blog / "site")[f"en/{post.stem}/index.html"] != before[f"en/{post.stem}/index.html"]
+
+
+def test_locales_translated_in_workers_write_the_same_catalogs_and_report_progress(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(blog, fresh)
+    monkeypatch.setenv("INTL_PUB_WORKERS", "1")
+    assert pipeline.run(_settings(blog), publish=False).ok
+    here = snapshot(blog / "translations")
+
+    monkeypatch.delenv("INTL_PUB_WORKERS")
+    counts: list[tuple[int, int]] = []
+
+    def count(jobs: int, work: int) -> int:
+        counts.append((jobs, work))
+        return 3
+
+    monkeypatch.setattr(workers, "worker_count", count)
+    seen: dict[str, tuple[int, int]] = {}
+    report = pipeline.run(
+        _settings(fresh), publish=False, progress=lambda loc, done, total: seen.update({loc.tag: (done, total)})
+    )
+    assert report.ok, report.failures
+    assert counts[0][0] == 3 and counts[0][1] > 0  # three locales, the templates' size as work
+    assert snapshot(fresh / "translations") == here
+    assert set(seen) == {"es", "zh-Hans", "ru"} and all(d == t > 0 for d, t in seen.values())
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "publish_now.py"
+    script.write_text(
+        "from dataclasses import replace\n"
+        "from intl_pub import pipeline, workers\n"
+        "from intl_pub.config import load_settings\n"
+        f"open({str(marker)!r}, 'a').write('ran\\n')\n"
+        "workers.MIN_WORK = 0\n"
+        f"report = pipeline.run(replace(load_settings({str(blog)!r}), engine='pseudo'))\n"
+        "print('ok' if report.ok else report.failures)\n",
+        "utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1795000000"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok"), done.stdout
+    assert marker.read_text() == "ran\n"  # once: the workers did not import the script
+    assert (blog / "site" / "es" / "index.html").exists()

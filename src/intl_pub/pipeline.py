@@ -171,15 +171,76 @@ def run(
     translate: bool = True,
     publish: bool = True,
 ) -> RunReport:
-    """A plan, in this process: what ``intl-pub pull/translate/publish`` do."""
+    """A plan, from this process: what ``intl-pub pull/translate/publish`` do.
+
+    The locales' translate steps run side by side in worker processes when the
+    templates extracted this run are big enough to pay for them.
+    """
     steps = plan(settings, pull=pull, translate=translate, publish=publish)
     if translate:
         engine_for(settings).check(settings.locales)  # before anything is written
     report = RunReport()
+    extracted = 0  # characters of the templates written this run
     with locked(settings):
+        locales = [s for s in steps if s.action == "translate"]
         for step in steps:
-            report.merge(run_step(step, settings, source_list, progress))
+            if step.action == "translate":
+                if step is locales[0]:
+                    for done in _translate_side_by_side(locales, settings, progress, extracted):
+                        report.merge(done)
+                continue
+            done = run_step(step, settings, source_list, progress)
+            if step.action == "extract":
+                store = Store(settings.workdir)
+                extracted = sum(
+                    (store.root / name).stat().st_size
+                    for name in done.written
+                    if name.endswith(".pot") and (store.root / name).exists()
+                )
+            report.merge(done)
     return report
+
+
+def _translate_side_by_side(
+    steps: Sequence[Step], settings: Settings, progress: ProgressFor | None, work: int
+) -> list[RunReport]:
+    """Every locale's translate step, in worker processes when ``work`` pays for them.
+
+    Each worker's engine then gets its share of the cores (unless ``[mt]
+    intra_threads`` or ``INTL_PUB_INTRA_THREADS`` says otherwise), so the
+    engines do not fight over them.
+    """
+    count = workers.worker_count(len(steps), work)
+    if count > 1 and settings.mt_intra_threads is None and not os.environ.get(
+        "INTL_PUB_INTRA_THREADS"
+    ):
+        share = max(1, (os.cpu_count() or 1) // count)
+        settings = replace(settings, mt_intra_threads=share)
+
+    def forward(event: tuple[Locale, int, int]) -> None:
+        if progress is not None:
+            progress(*event)
+
+    outcomes = workers.run_jobs(
+        _translate_job, [(step, settings) for step in steps], work, events=forward
+    )
+    reports = []
+    for outcome in outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+        reports.append(outcome.value)
+    return reports
+
+
+def _translate_job(
+    step: Step, settings: Settings, send: Callable[[tuple[Locale, int, int]], None]
+) -> RunReport:
+    """One locale's translate step (a worker's job); its progress goes to ``send``."""
+
+    def each(locale: Locale, done: int, total: int) -> None:
+        send((locale, done, total))
+
+    return run_step(step, settings, None, each)
 
 
 def engine_for(settings: Settings) -> Engine:

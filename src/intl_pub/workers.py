@@ -1,24 +1,32 @@
-"""A step's independent jobs spread over this machine's cores (a big post's languages).
+"""A step's independent jobs spread over this machine's cores.
 
-Python runs one thread at a time, and rendering one language of a
-100,000-paragraph post is seconds of pure Python. When a step's jobs are big
-enough to pay for it, :func:`run_jobs` runs them in worker processes: started
-by ``forkserver`` (safe beside the threads of a Prefect run, which ``fork`` is
-not), with the collector thresholds and log level of the parent. A job's log
-records are replayed in the parent, so messages appear where they always did,
-and its exception comes back to the caller as the job's result.
+Python runs one thread at a time, and the per-language work of a big post
+(merging and writing a 100,000-entry catalog, rendering its page) is seconds
+of pure Python. When the jobs are big enough to pay for it, :func:`run_jobs`
+runs them in worker processes: ``intl-pub run``/``translate`` translates the
+locales side by side, and publishing renders a big post's languages side by
+side. Workers are started by ``forkserver`` (safe beside the threads of a
+Prefect run, which ``fork`` is not) with the parent's collector thresholds and
+log level, and never import the parent's ``__main__``. A job's log records and
+what it sends (progress) reach the parent as they happen; its exception
+comes back as the job's result; a worker that dies has its job done again here.
 
 ``INTL_PUB_WORKERS`` caps the processes (``1``: everything in this process).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from queue import Empty
 from typing import Any, NamedTuple
 
 log = logging.getLogger(__name__)
@@ -45,34 +53,78 @@ def worker_count(jobs: int, work: int) -> int:
 
 
 def run_jobs(
-    job: Callable[..., Any], arguments: Sequence[tuple[Any, ...]], work: int = 0
+    job: Callable[..., Any],
+    arguments: Sequence[tuple[Any, ...]],
+    work: int = 0,
+    events: Callable[[Any], None] | None = None,
 ) -> list[Outcome]:
     """``job(*args)`` for every ``args``, in order; in workers when ``work`` pays for them.
 
-    ``job`` must be a module-level function and its arguments picklable.
+    With ``events``, each job gets one more argument, ``send``: what it sends
+    (say, its progress) reaches ``events`` in this process as it happens, as do
+    its log records. ``job`` must be a module-level function and its arguments
+    picklable.
     """
     count = worker_count(len(arguments), work)
     if count == 1:
-        return [_here(job, args) for args in arguments]
+        extra = (events,) if events is not None else ()
+        return [_here(job, (*args, *extra)) for args in arguments]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([job.__module__])
     level = min(logging.getLogger(name).getEffectiveLevel() for name in ("", "intl_pub"))
+    queue = context.Queue()
     with ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,
         initializer=_start,
-        initargs=(gc.get_threshold(), level),
+        initargs=(gc.get_threshold(), level, queue),
     ) as pool:
-        futures = [pool.submit(_remote, job, args) for args in arguments]
-        results = [f.result() for f in futures]
-    outcomes = []
-    for value, error, records in results:
-        for record in records:
-            logger = logging.getLogger(record.name)
-            if logger.isEnabledFor(record.levelno):
-                logger.handle(record)
-        outcomes.append(Outcome(value, error))
+        with _main_left_alone():  # the workers start here, one per job
+            futures = [pool.submit(_remote, job, args, events is not None) for args in arguments]
+        finished = 0
+        while finished < len(futures):  # every job ends its messages with "done"
+            try:
+                kind, payload = queue.get(timeout=0.5)
+            except Empty:
+                if any(f.done() and f.exception() is not None for f in futures):
+                    break  # a worker died (killed, out of memory): its job never says "done"
+                continue
+            if kind == "done":
+                finished += 1
+            elif kind == "log":
+                logger = logging.getLogger(payload.name)
+                if logger.isEnabledFor(payload.levelno):
+                    logger.handle(payload)
+            elif events is not None:
+                events(payload)
+        outcomes = [
+            Outcome(*f.result()) if f.exception() is None else Outcome(None, f.exception())
+            for f in futures
+        ]
+    if any(isinstance(o.error, BrokenProcessPool) for o in outcomes):
+        log.warning("a worker process stopped (out of memory?); doing its work in this process")
+        extra = (events,) if events is not None else ()
+        return [
+            _here(job, (*args, *extra)) if isinstance(o.error, BrokenProcessPool) else o
+            for o, args in zip(outcomes, arguments, strict=True)
+        ]
     return outcomes
+
+
+@contextlib.contextmanager
+def _main_left_alone() -> Iterator[None]:
+    """Workers started inside do not import the parent's ``__main__``: a script that calls
+    the pipeline without ``if __name__ == "__main__"`` would run again in each of them.
+    (multiprocessing leaves a main module alone whose spec is named ``__main__``.)"""
+    main = sys.modules.get("__main__")
+    saved = getattr(main, "__spec__", None)
+    if main is not None:
+        main.__spec__ = types.SimpleNamespace(name="__main__")  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__spec__ = saved
 
 
 def _here(job: Callable[..., Any], args: tuple[Any, ...]) -> Outcome:
@@ -82,30 +134,32 @@ def _here(job: Callable[..., Any], args: tuple[Any, ...]) -> Outcome:
         return Outcome(None, exc)
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
+_queue: Any = None
+"""A worker's line to the parent: ("log", record), ("event", payload), ("done", None)."""
 
+
+class _Forward(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         record.msg, record.args = record.getMessage(), None  # picklable, formatted here
         record.exc_info = record.exc_text = None
-        self.records.append(record)
+        _queue.put(("log", record))
 
 
-_collect = _Collect()
-
-
-def _start(thresholds: tuple[int, int, int], level: int) -> None:
+def _start(thresholds: tuple[int, int, int], level: int, queue: Any) -> None:
+    global _queue
+    _queue = queue
     gc.set_threshold(*thresholds)
     root = logging.getLogger()
-    root.handlers[:] = [_collect]
+    root.handlers[:] = [_Forward()]
     root.setLevel(level)
 
 
-def _remote(
-    job: Callable[..., Any], args: tuple[Any, ...]
-) -> tuple[Any, BaseException | None, list[logging.LogRecord]]:
-    _collect.records = []
-    value, error = _here(job, args)
-    return value, error, _collect.records
+def _send(payload: Any) -> None:
+    _queue.put(("event", payload))
+
+
+def _remote(job: Callable[..., Any], args: tuple[Any, ...], events: bool) -> Outcome:
+    try:
+        return _here(job, (*args, _send) if events else args)
+    finally:
+        _queue.put(("done", None))
