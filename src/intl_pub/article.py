@@ -37,6 +37,7 @@ import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup, Tag
 
+from intl_pub import markup
 from intl_pub.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def extract(
             raise SourceError(
                 f"{url or 'page'}: content_selector {content_selector!r} matches nothing"
             )
-        body = "\n".join(el.decode_contents() for el in chosen)
+        body = "\n".join(markup.inner(el) for el in chosen)
     else:
         body = _guess_body(soup, url)
     return Article(
@@ -133,7 +134,7 @@ def _guess_body(soup: BeautifulSoup, url: str) -> str:
     import trafilatura
     from readability import Document
 
-    html = str(soup)
+    html = markup.outer(soup)
     try:
         readable = Document(html, url=url or None).summary(html_partial=True)
     except Exception as exc:  # readability raises its own Unparseable and lxml errors
@@ -143,14 +144,14 @@ def _guess_body(soup: BeautifulSoup, url: str) -> str:
         # readability found no candidate (a short page) and handed back the whole document:
         # the page's own <article>, else <main>, else <body>.
         container = soup.find("article") or soup.find("main") or soup.body or soup
-        readable = container.decode_contents()
+        readable = markup.inner(container)
     articles = soup.find_all("article")
     if len(articles) == 1:
         # A page with one <article>: when readability agrees with it, or took more than it
         # (short pages make it fall back to the whole body, navigation and footer included),
         # the article's own markup is kept as the author wrote it (readability drops
         # attributes such as width and height).
-        own = articles[0].decode_contents()
+        own = markup.inner(articles[0])
         inside, taken = _words(own), _words(readable)
         if (inside < taken and inside >= 0.5 * taken) or _agree(own, readable) >= 0.995:
             readable = own
@@ -170,7 +171,7 @@ def _guess_body(soup: BeautifulSoup, url: str) -> str:
         log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",
                  url or "page", ours, theirs)
         body = BeautifulSoup(found, "lxml").body
-        return body.decode_contents() if body else found
+        return markup.inner(body) if body else found
     return readable
 
 
@@ -235,7 +236,7 @@ def _finish(body: str, url: str, title: str) -> str:
         first_text = next((s for s in soup.strings if s.strip()), None)
         if first_text is not None and heading in first_text.parents:
             heading.decompose()
-    return str(soup).strip()
+    return markup.outer(soup).strip()
 
 
 _LEAF_BLOCKS = ("p", "li", "div", "span", "figcaption", "h2", "h3", "h4", "h5", "h6")

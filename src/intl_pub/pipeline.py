@@ -36,6 +36,7 @@ from intl_pub import (
     __version__,
     catalog,
     checks,
+    markup,
     publish,
     reader_notes,
     risk,
@@ -800,7 +801,7 @@ class Rendered:
 
     @property
     def document(self) -> str:
-        return str(self.tree)
+        return markup.outer(self.tree)
 
 
 @dataclass(frozen=True)

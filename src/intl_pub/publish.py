@@ -25,6 +25,7 @@ import babel.dates
 import jinja2
 from bs4 import BeautifulSoup
 
+from intl_pub import markup
 from intl_pub.files import build_time
 from intl_pub.locales import ENGLISH, cldr
 from intl_pub.locales import locale as locale_for
@@ -102,7 +103,7 @@ class Page:
             title=title.get_text() if title else post.title,
             title_marks=marks,
             description=str(meta.get("content", "")) if meta else post.summary,
-            body=article.decode_contents() if article else "",
+            body=markup.inner(article) if article else "",
             stats=stats,
         )
 

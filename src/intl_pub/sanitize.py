@@ -18,6 +18,7 @@ import re
 import nh3
 from bs4 import BeautifulSoup, Tag
 
+from intl_pub import markup
 from intl_pub.errors import SourceError
 from intl_pub.tokens import strip_xml_forbidden
 
@@ -87,7 +88,7 @@ def clean(html: str, trusted: bool = False, where: str = "post") -> str:
             f"{where}: markup nested {depth} elements deep; at most {MAX_NESTING} levels are "
             "read (a page built to exhaust the segmenter, or a broken one)"
         )
-    return stored.decode_contents().strip() + "\n"
+    return markup.inner(stored).strip() + "\n"
 
 
 def _depth(article: Tag) -> int:

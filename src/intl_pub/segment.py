@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import PageElement, PreformattedString
 
-from intl_pub import tokens
+from intl_pub import markup, tokens
 from intl_pub.errors import SourceError
 from intl_pub.model import Unit
 
@@ -117,7 +117,7 @@ def apply(html: str, lookup: Lookup) -> str:
     source is kept and the element marked ``lang="en"``), so a broken
     translation can never publish markup of its own.
     """
-    return str(apply_tree(html, lookup))
+    return markup.outer(apply_tree(html, lookup))
 
 
 def apply_tree(html: str, lookup: Lookup) -> BeautifulSoup:

@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from intl_pub import article, sanitize
+from intl_pub import article, markup, sanitize
 from intl_pub.config import SourceSettings
 from intl_pub.encoding import decode
 from intl_pub.errors import IntlPubError, SourceError
@@ -149,7 +149,7 @@ def from_document(text: str, slug: str) -> Post:
     return Post(
         slug=slug,
         title=soup.title.get_text(),
-        body=stored.decode_contents().strip() + "\n",
+        body=markup.inner(stored).strip() + "\n",
         published=(article.parse_date(str(published.get("content", ""))) if published else None)
         or EPOCH,
         url=str(canonical.get("href", "")) if canonical else "",
