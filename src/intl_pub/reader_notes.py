@@ -87,7 +87,8 @@ def decorate(tree: BeautifulSoup, notes: ReaderNotes, withdrawn: int) -> None:
     if not isinstance(article, Tag):
         return
     seen: dict[str, int] = {}
-    for element in article.find_all(attrs={ID_ATTR: True}):
+    blocks = [d for d in article.descendants if isinstance(d, Tag) and ID_ATTR in d.attrs]
+    for element in blocks:  # (a list first: the loop adds elements; no find_all filter per tag)
         bid = str(element[ID_ATTR])
         seen[bid] = seen.get(bid, 0) + 1
         if not element.get("id"):
