@@ -278,6 +278,7 @@ _TRICKY = [
     "never", "no", "not", "No.", "5", "call", "999", "111", "+44", "20", "7946", "0958", "(",
     ")", "-", "/", ",", ".", "insulin", "Warfarin", "room", "ward", "3rd", "March", "2026",
     "times", "per", "day", "<1>", "</1>", "\u00a0", "ten", "often", "one", "minutes",
+    "x", "X", "3x", "2\u00a0x", "tımes", "TİMES", "TWİCE", "hrs", "secs", "Month", "mins", "ſec", "Hr",
 ]
 
 

@@ -243,7 +243,13 @@ def _reasons(msgid: str, rules: _Rules, prefilter: bool = True) -> frozenset[str
         if hints.may_match(needs) and pattern.search(text)
     }
     # "every 6 hours" is a dosing frequency (dose), not also a duration (date).
-    if hints.may_match(_NEEDS_DURATION) and rules.duration.search(rules.frequency.sub(" ", text)):
+    if (
+        hints.may_match(_NEEDS_DURATION)
+        and hints.may_match(_NEEDS_DURATION_UNIT)
+        and rules.duration.search(
+            rules.frequency.sub(" ", text) if hints.may_match(_NEEDS_FREQUENCY) else text
+        )
+    ):
         found.add(DATE)
     if hints.may_match(_NEEDS_PHONE) and _has_phone(text, rules):
         found.add(PHONE)
@@ -258,6 +264,8 @@ class _Needs:
     digit: bool = False
     raw: tuple[str, ...] = ()
     folded: tuple[str, ...] = ()
+    near: re.Pattern[str] | None = None
+    """Or a text this (cheap) pattern finds something in."""
 
 
 _NUMBER_HINTS = (
@@ -265,8 +273,15 @@ _NUMBER_HINTS = (
     "twelve", "half", "quarter",
 )  # fmt: skip
 """A substring of every alternative of _WORD_NUM."""
-_NEEDS_DOSE = _Needs(digit=True, folded=(*_NUMBER_HINTS, "once", "twice", "thrice", "every"))
+_NEEDS_QUANTITY = _Needs(digit=True)
+_NEEDS_COUNTED = _Needs(folded=_NUMBER_HINTS)
+_NEEDS_FREQUENCY = _Needs(
+    folded=("once", "twice", "thrice", "time", "every"), near=re.compile(r"[\d½¼¾⅓⅔⅛]\s*x", re.I)
+)
+"""Every alternative of _FREQUENCY holds one of these words, or "x" after a number ("3x")."""
 _NEEDS_DURATION = _Needs(digit=True, folded=_NUMBER_HINTS)
+_NEEDS_DURATION_UNIT = _Needs(folded=("sec", "min", "hour", "hr", "day", "week", "month"))
+"""A duration also needs its unit: one of these is in each of _DURATION's unit words."""
 _NEEDS_DATE = _Needs(digit=True, raw=("day", "Tues", "Thurs", "eek"))  # _DATE is case-sensitive
 _NEEDS_TIME = _Needs(digit=True, folded=("noon", "midday", "midnight"))
 _NEEDS_PHONE = _Needs(digit=True)
@@ -281,8 +296,9 @@ class _Hints:
     def __init__(self, text: str, prefilter: bool = True) -> None:
         self.prefilter = prefilter
         self.text = text
-        # re.IGNORECASE also matches "ı" to "i"; casefold maps "ſ" and the Kelvin sign.
-        self.folded = text.casefold().replace("ı", "i")
+        # re.IGNORECASE also matches "ı" and "İ" to "i" (casefold makes "İ" "i" and a
+        # combining dot); casefold maps "ſ" and the Kelvin sign.
+        self.folded = text.casefold().replace("ı", "i").replace("i\u0307", "i")
         self.digit = _DIGIT.search(text) is not None
 
     def may_match(self, needs: _Needs | None) -> bool:
@@ -292,6 +308,7 @@ class _Hints:
             (needs.digit and self.digit)
             or any(word in self.text for word in needs.raw)
             or any(word in self.folded for word in needs.folded)
+            or (needs.near is not None and needs.near.search(self.text) is not None)
         )
 
 
@@ -314,12 +331,13 @@ class _Rules:
 @functools.cache
 def _compile(settings: RiskSettings) -> _Rules:
     units = "|".join(sorted(settings.units, key=len, reverse=True))
-    dose = re.compile(
-        rf"(?<![\w.]){_RANGE}\s*(?:-\s*|an?\s+)?(?:{units})(?![^\W\d_])"
-        rf"|\b{_WORD_NUM}\s+(?:{units})(?![^\W\d_])"
-        rf"|{_FREQUENCY}",
-        re.IGNORECASE,
+    # A dose is a number and a unit, a number word and a unit, or a frequency: three
+    # patterns, so that each runs only when its own words can be in the text.
+    quantity = re.compile(
+        rf"(?<![\w.]){_RANGE}\s*(?:-\s*|an?\s+)?(?:{units})(?![^\W\d_])", re.IGNORECASE
     )
+    counted = re.compile(rf"\b{_WORD_NUM}\s+(?:{units})(?![^\W\d_])", re.IGNORECASE)
+    frequency = re.compile(_FREQUENCY, re.IGNORECASE)
     negations = "|".join(
         r"\s+".join(map(re.escape, n.split())) for n in sorted(settings.negations, key=len,
                                                                reverse=True)
@@ -332,7 +350,9 @@ def _compile(settings: RiskSettings) -> _Rules:
     )
     negation_words = tuple(n.split()[0].casefold() for n in settings.negations if n.split())
     rules: list[tuple[str, re.Pattern[str], _Needs | None]] = [
-        (DOSE, dose, _NEEDS_DOSE),
+        (DOSE, quantity, _NEEDS_QUANTITY),
+        (DOSE, counted, _NEEDS_COUNTED),
+        (DOSE, frequency, _NEEDS_FREQUENCY),
         (NEGATION, negation, _Needs(folded=(*negation_words, "n't", "n’t"))),
         (DATE, re.compile(_DATE), _NEEDS_DATE),
         (DATE, re.compile(_TIME, re.IGNORECASE), _NEEDS_TIME),
@@ -359,7 +379,7 @@ def _compile(settings: RiskSettings) -> _Rules:
     emergency = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in EMERGENCY_NUMBERS)
     return _Rules(
         patterns=tuple(rules),
-        frequency=re.compile(_FREQUENCY, re.IGNORECASE),
+        frequency=frequency,
         duration=re.compile(_DURATION, re.IGNORECASE),
         ignore=ignore,
         emergency=re.compile(rf"(?<![\w.,/£$€¥+-])(?:{emergency})(?![\w.,/%°-]?\d)"),
