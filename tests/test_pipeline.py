@@ -232,3 +232,30 @@ def test_gnu_msgfmt_accepts_every_generated_catalog(blog: Path, argos_models: Pa
         result = subprocess.run(["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
                                 capture_output=True, text=True)
         assert result.returncode == 0, f"{path}: {result.stderr}"
+
+
+def test_a_catalog_is_checked_for_gnu_syntax_unless_it_is_the_file_the_run_wrote(blog: Path, monkeypatch) -> None:
+    from intl_pub import poformat
+
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    linted: list[str] = []
+    real_lint = poformat.lint
+
+    def lint(text: str) -> tuple[int, str] | None:
+        linted.append(text)
+        return real_lint(text)
+
+    monkeypatch.setattr(poformat, "lint", lint)
+    post = next(p for p in (blog / "translations" / "es").glob("*.po") if p.stem != "site")
+    (blog / "content" / f"{post.stem}.html").write_text(
+        (blog / "content" / f"{post.stem}.html").read_text("utf-8").replace("</article>", "<p>New.</p></article>"),
+        "utf-8",
+    )
+    assert pipeline.run(settings, pull=False).ok  # (a pull would bring the feed's text back)
+    assert 'msgid "New."' in post.read_text("utf-8")  # the catalog was read, merged, written
+    # ... template and catalogs read by translate, then publish, as the run's own bytes
+    assert not [t for t in linted if f"#: content/{post.stem}.html" in t]
+    post.write_text(post.read_text("utf-8").replace('msgid "New."', '# checked by a person\nmsgid "New."'), "utf-8")
+    assert pipeline.run(settings, pull=False).ok
+    assert [t for t in linted if "# checked by a person" in t]  # a translator's save is checked

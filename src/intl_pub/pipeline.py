@@ -56,7 +56,7 @@ from intl_pub.mt import Engine, MTResult, MTSettings, MTStats, Progress, get_eng
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
 from intl_pub.risk import RiskSettings
-from intl_pub.store import LOCK_FILE, Identities, Store, text_digest
+from intl_pub.store import LOCK_FILE, Identities, Store, bytes_digest, text_digest
 
 log = logging.getLogger(__name__)
 
@@ -446,6 +446,7 @@ def translate(
     manifest = store.manifest(f"translate-{locale.path}")
     work: list[_Work] = []
     slugs = store.slugs()
+    extracted: dict[str, Any] | None = None  # the extract step's records, read when needed
     for slug in slugs:
         template = store.template_path(slug)
         path = store.catalog_path(locale, slug)
@@ -453,11 +454,14 @@ def translate(
         if inputs[0] and manifest.records.get(slug) == inputs:
             continue
         try:
-            pot = _load_template(store, template)
+            if extracted is None:
+                extracted = store.manifest("extract").records
+            pot = _load_template(store, template, _written(extracted.get(slug)))
             if pot is None:
                 raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
             mt_memory = machine_memory(store, locale, slug)
-            merged = catalog.merge(pot, _load(store, path), locale, mt_memory)
+            written = _written(manifest.records.get(slug))
+            merged = catalog.merge(pot, _load(store, path, written), locale, mt_memory)
         except (IntlPubError, OSError) as exc:
             report.failures.append(f"{slug} [{locale.tag}]: {_reason(exc)}")
             continue
@@ -521,6 +525,11 @@ def translate(
     reviewed.save()
     manifest.save()
     return report
+
+
+def _written(record: object) -> str:
+    """The catalog digest a translate manifest record holds ("" for none)."""
+    return str(record[1]) if isinstance(record, list) and len(record) > 1 else ""
 
 
 def _mt_note(result: MachineText) -> str:
@@ -931,6 +940,14 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
         load_glossary(settings).version,
     )
     records: dict[str, Any] = manifest.records.setdefault("posts", {})
+    translated: dict[str, dict[str, Any]] = {}
+
+    def written(locale: Locale, slug: str) -> str:
+        """The digest the translate step recorded for the catalog (its manifest read once)."""
+        if locale.tag not in translated:
+            translated[locale.tag] = store.manifest(f"translate-{locale.path}").records
+        return _written(translated[locale.tag].get(slug))
+
     ui: dict[str, dict[str, str]] | None = None
     dirty: set[str] = set()  # listing files that may have changed (publish.listing_files names)
     slugs = store.slugs()
@@ -947,7 +964,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
         if ui is None:
             ui = {loc.tag: _ui_catalog(store, loc) for loc in settings.locales}
         try:
-            record = _publish_post(store, settings, env, ui, slug, old or {}, report)
+            record = _publish_post(store, settings, env, ui, slug, old or {}, report, written)
         except (IntlPubError, RecursionError) as exc:
             report.failures.append(f"{slug}: {_reason(exc)}")
             continue
@@ -981,7 +998,9 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
         )
         for slug in bodiless:  # a page that moved into a feed: render it again for its body
             inputs = records[slug]["inputs"]
-            records[slug] = _publish_post(store, settings, env, ui, slug, records[slug], report)
+            records[slug] = _publish_post(
+                store, settings, env, ui, slug, records[slug], report, written
+            )
             records[slug]["inputs"] = inputs if not records[slug].pop("kept_old") else ""
         if bodiless:
             files = env.index_files(_listed_pages(records, slugs), ui, dirty)
@@ -1002,6 +1021,7 @@ def _publish_post(
     slug: str,
     old: dict[str, Any],
     report: RunReport,
+    written: Callable[[Locale, str], str],
 ) -> dict[str, Any]:
     """Render one post in every language and write its pages; return its record.
 
@@ -1016,7 +1036,14 @@ def _publish_post(
     english = publish.with_updated(english, old_pages.get(ENGLISH.tag))
     pages = [english]
     jobs = [
-        (settings, locale, document, post, _reader_notes(settings, locale, slug, ui, english))
+        (
+            settings,
+            locale,
+            document,
+            post,
+            _reader_notes(settings, locale, slug, ui, english),
+            written(locale, slug),
+        )
         for locale in settings.locales
     ]
     outcomes = workers.run_jobs(_locale_page, jobs, work=len(document) * len(jobs))
@@ -1061,14 +1088,16 @@ def _locale_page(
     document: str,
     post: Post,
     notes: reader_notes.ReaderNotes,
+    written: str = "",
 ) -> publish.Page | None:
     """One language of a post, or None below its publishing threshold (a worker's job).
 
-    Raises CatalogError when the post's catalog cannot be read.
+    ``written``: the catalog's digest when the translate step wrote it. Raises
+    CatalogError when the post's catalog cannot be read.
     """
     store = Store(settings.workdir)
     glossary = load_glossary(settings)
-    cat = _load(store, store.catalog_path(locale, post.slug))
+    cat = _load(store, store.catalog_path(locale, post.slug), written)
     memory = machine_memory(store, locale, post.slug)
     found = publishable(cat, memory)
     for key, hit in found.items():  # characters XML forbids would make the page ill-formed
@@ -1300,22 +1329,12 @@ def as_check_findings(findings: Sequence[Finding], relative_to: Path) -> list[ch
 # --- helpers --------------------------------------------------------------------------
 
 
-def _load(store: Store, path: Path) -> Catalog | None:
-    """A catalog through the store, or None when the file does not exist."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CatalogError(f"{store.rel(path)}: cannot read ({exc.strerror or exc})") from exc
-    return catalog.parse(raw, str(path))
+def _load(store: Store, path: Path, written: str = "") -> Catalog | None:
+    """A catalog through the store, or None when the file does not exist.
 
-
-def _load_template(store: Store, path: Path) -> Catalog | None:
-    """A post's template, parsed once per process while its bytes stay the same.
-
-    Every locale's translate step merges the same template, and merging never
-    changes it; a 100,000-entry template takes seconds to read.
+    ``written`` is the digest a step recorded when it wrote the file: bytes
+    that still have it are this program's own GNU-valid output, read without
+    the syntax check (a second full pass over a 100,000-entry catalog).
     """
     try:
         raw = path.read_bytes()
@@ -1323,12 +1342,29 @@ def _load_template(store: Store, path: Path) -> Catalog | None:
         return None
     except OSError as exc:
         raise CatalogError(f"{store.rel(path)}: cannot read ({exc.strerror or exc})") from exc
-    return _parsed_template(raw, str(path))
+    ours = bool(written) and bytes_digest(raw) == written
+    return catalog.parse(raw, str(path), lint=not ours)
+
+
+def _load_template(store: Store, path: Path, written: str = "") -> Catalog | None:
+    """A post's template, parsed once per process while its bytes stay the same.
+
+    Every locale's translate step merges the same template, and merging never
+    changes it; a 100,000-entry template takes seconds to read. ``written``:
+    as for :func:`_load`.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"{store.rel(path)}: cannot read ({exc.strerror or exc})") from exc
+    return _parsed_template(raw, str(path), not (written and bytes_digest(raw) == written))
 
 
 @functools.lru_cache(maxsize=2)
-def _parsed_template(raw: bytes, where: str) -> Catalog:
-    return catalog.parse(raw, where)
+def _parsed_template(raw: bytes, where: str, lint: bool) -> Catalog:
+    return catalog.parse(raw, where, lint)
 
 
 def _save_catalog(store: Store, cat: Catalog, path: Path) -> bool:

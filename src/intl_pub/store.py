@@ -205,7 +205,7 @@ class Store:
                 write_atomic(target, data)
                 return
             tmp = write_temporary(target, data, sync=False)
-            self._pending_digests[target] = hashlib.sha256(data).hexdigest()[:16]
+            self._pending_digests[target] = bytes_digest(data)
             old = self._batch.pop(target, None)
             if old is not None:
                 old.unlink(missing_ok=True)
@@ -256,7 +256,7 @@ class Store:
     def file_digest(self, path: Path) -> str:
         """The file's sha256 now (16 hex digits), "" when missing; never cached."""
         try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            return bytes_digest(path.read_bytes())
         except FileNotFoundError:
             return ""
 
@@ -403,7 +403,7 @@ class Manifest:
         known = self._hashes.get(key)
         if known is not None and known[:4] == signature:
             return str(known[4])
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        digest = bytes_digest(path.read_bytes())
         self._hashes[key] = [*signature, digest]
         return digest
 
@@ -432,6 +432,11 @@ class Manifest:
         self._text = text
         self.store.write_new(self.path, text.encode("utf-8"))
         return True
+
+
+def bytes_digest(raw: bytes) -> str:
+    """A file's digest as manifests record it (sha256, 16 hex digits)."""
+    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def text_digest(*parts: str) -> str:
