@@ -135,3 +135,17 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Pat
     assert done.stdout.strip().endswith("ok"), done.stdout
     assert marker.read_text() == "ran\n"  # once: the workers did not import the script
     assert (blog / "site" / "es" / "index.html").exists()
+
+
+def test_jobs_in_workers_return_in_order_with_their_errors_and_the_parents_environment_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    monkeypatch.setattr(workers, "worker_count", lambda *a: 2)
+    outcomes = workers.run_jobs(int, [("5",), ("x",), ("7",)])
+    assert [o.value for o in outcomes] == [5, None, 7]
+    assert isinstance(outcomes[1].error, ValueError) and "'x'" in str(outcomes[1].error)
+    for value in ("first", "second"):  # the fork server keeps the environment it started with
+        monkeypatch.setenv("INTL_PUB_PROBE", value)
+        assert [o.value for o in workers.run_jobs(os.getenv, [("INTL_PUB_PROBE",)] * 2)] == [value] * 2

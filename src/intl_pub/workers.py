@@ -6,8 +6,8 @@ of pure Python. When the jobs are big enough to pay for it, :func:`run_jobs`
 runs them in worker processes: ``intl-pub run``/``translate`` translates the
 locales side by side, and publishing renders a big post's languages side by
 side. Workers are started by ``forkserver`` (safe beside the threads of a
-Prefect run, which ``fork`` is not) with the parent's collector thresholds and
-log level, and never import the parent's ``__main__``. A job's log records and
+Prefect run, which ``fork`` is not) with the parent's environment, collector
+thresholds and log level, and never import the parent's ``__main__``. A job's log records and
 what it sends (progress) reach the parent as they happen; its exception
 comes back as the job's result; a worker that dies has its job done again here.
 
@@ -77,7 +77,7 @@ def run_jobs(
         max_workers=count,
         mp_context=context,
         initializer=_start,
-        initargs=(gc.get_threshold(), level, queue),
+        initargs=(gc.get_threshold(), level, queue, dict(os.environ)),
     ) as pool:
         with _main_left_alone():  # the workers start here, one per job
             futures = [pool.submit(_remote, job, args, events is not None) for args in arguments]
@@ -145,9 +145,15 @@ class _Forward(logging.Handler):
         _queue.put(("log", record))
 
 
-def _start(thresholds: tuple[int, int, int], level: int, queue: Any) -> None:
+def _start(
+    thresholds: tuple[int, int, int], level: int, queue: Any, environ: dict[str, str]
+) -> None:
     global _queue
     _queue = queue
+    # The fork server keeps the environment it was started with; a worker runs with the
+    # parent's as it is now (SOURCE_DATE_EPOCH, INTL_PUB_* settings).
+    os.environ.clear()
+    os.environ.update(environ)
     gc.set_threshold(*thresholds)
     root = logging.getLogger()
     root.handlers[:] = [_Forward()]
