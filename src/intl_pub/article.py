@@ -78,7 +78,7 @@ def extract(
     soup = BeautifulSoup(html, "lxml")
     meta = _Meta(soup, url)
     title = meta.title()
-    for element in soup.find_all(["base", "script", "style", "noscript", "template"]):
+    for element in _tags(soup, ("base", "script", "style", "noscript", "template")):
         element.decompose()  # a <base> would re-point every link; scripts are never content
     for selector in exclude_selectors:
         for element in _select(soup, selector):
@@ -107,7 +107,7 @@ def extract(
 def _unhide_headings(soup: BeautifulSoup) -> None:
     """Take "header" out of headings' class and id (``<h2 class="subheader">``): readability
     reads it as page chrome and drops the article's own section headings."""
-    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+    for heading in _tags(soup, ("h1", "h2", "h3", "h4", "h5", "h6")):
         classes = [c for c in heading.get_attribute_list("class") if c and "head" not in c.lower()]
         if classes:
             heading["class"] = classes
@@ -145,7 +145,7 @@ def _guess_body(soup: BeautifulSoup, url: str) -> str:
         # the page's own <article>, else <main>, else <body>.
         container = soup.find("article") or soup.find("main") or soup.body or soup
         readable = markup.inner(container)
-    articles = soup.find_all("article")
+    articles = _tags(soup, ("article",))
     if len(articles) == 1:
         # A page with one <article>: when readability agrees with it, or took more than it
         # (short pages make it fall back to the whole body, navigation and footer included),
@@ -211,7 +211,7 @@ def _finish(body: str, url: str, title: str) -> str:
     """Resolve relative URLs; drop a leading heading that repeats the title (the page
     template shows the title)."""
     soup = BeautifulSoup(body, "html.parser")
-    for wrapper in soup.find_all(["html", "head", "body"]):
+    for wrapper in _tags(soup, ("html", "head", "body")):
         wrapper.unwrap()  # readability wraps its result in <body id="readabilityBody">
     while True:  # ... and in <div>s of its own: one outer <div> around everything goes
         top = [n for n in soup.contents if not (isinstance(n, str) and not n.strip())]
@@ -301,7 +301,7 @@ class _Meta:
         self.soup = soup
         self.url = url
         self.metas: dict[str, str] = {}
-        for tag in soup.find_all("meta"):
+        for tag in _tags(soup, ("meta",)):
             key = str(tag.get("property") or tag.get("name") or tag.get("itemprop") or "")
             content = tag.get("content")
             if key and isinstance(content, str) and content.strip():
