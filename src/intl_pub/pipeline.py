@@ -1336,14 +1336,10 @@ def _load(store: Store, path: Path, written: str = "") -> Catalog | None:
     that still have it are this program's own GNU-valid output, read without
     the syntax check (a second full pass over a 100,000-entry catalog).
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = _read_catalog(store, path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise CatalogError(f"{store.rel(path)}: cannot read ({exc.strerror or exc})") from exc
-    ours = bool(written) and bytes_digest(raw) == written
-    return catalog.parse(raw, str(path), lint=not ours)
+    return catalog.parse(raw, str(path), lint=_needs_lint(raw, written))
 
 
 def _load_template(store: Store, path: Path, written: str = "") -> Catalog | None:
@@ -1353,13 +1349,25 @@ def _load_template(store: Store, path: Path, written: str = "") -> Catalog | Non
     changes it; a 100,000-entry template takes seconds to read. ``written``:
     as for :func:`_load`.
     """
+    raw = _read_catalog(store, path)
+    if raw is None:
+        return None
+    return _parsed_template(raw, str(path), _needs_lint(raw, written))
+
+
+def _read_catalog(store: Store, path: Path) -> bytes | None:
+    """A catalog's bytes, None when the file does not exist, CatalogError when unreadable."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise CatalogError(f"{store.rel(path)}: cannot read ({exc.strerror or exc})") from exc
-    return _parsed_template(raw, str(path), not (written and bytes_digest(raw) == written))
+
+
+def _needs_lint(raw: bytes, written: str) -> bool:
+    """False for bytes whose digest is the one recorded when this program wrote them."""
+    return not (written and bytes_digest(raw) == written)
 
 
 @functools.lru_cache(maxsize=2)
