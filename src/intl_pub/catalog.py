@@ -456,14 +456,14 @@ def translations(
     return found
 
 
-def reviewed_texts(cat: Catalog) -> dict[str, str]:
-    """Reviewed msgstrs by ``msgctxt EOT msgid`` (the translation memory's key), read
-    without building an :class:`Entry` for each of 100,000 entries."""
+def reviewed_texts(cat: Catalog) -> dict[tuple[str, str], str]:
+    """Reviewed msgstrs by (msgctxt, msgid), read without building an :class:`Entry`
+    for each of 100,000 entries."""
     found = {}
     for e in cat._po:
         text = e.msgstr or (e.msgstr_plural.get(0, "") if e.msgid_plural else "")
         if text and not e.obsolete and "fuzzy" not in e.flags:
-            found[f"{e.msgctxt or ''}\x04{e.msgid}"] = text
+            found[_key(e)] = text
     return found
 
 

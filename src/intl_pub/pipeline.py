@@ -643,7 +643,7 @@ class _TranslationMemory:
             return todo
         by_post = self._load()
         for slug, cat in merged:
-            mine = catalog.reviewed_texts(cat)
+            mine = {_tm_key(*key): text for key, text in catalog.reviewed_texts(cat).items()}
             if by_post.get(slug) != mine:
                 by_post[slug] = mine
                 self._changed = True
@@ -655,7 +655,7 @@ class _TranslationMemory:
                 index.setdefault(key, (text, slug))
         rest = []
         for entry in todo:
-            hit = index.get(_tm_key(entry))
+            hit = index.get(_tm_key(*entry.key))
             if hit is None:
                 rest.append(entry)
             else:
@@ -668,8 +668,9 @@ class _TranslationMemory:
             self.store.write(self.path, (text + "\n").encode("utf-8"))
 
 
-def _tm_key(entry: Entry) -> str:
-    return f"{entry.context}\x04{entry.msgid}"
+def _tm_key(context: str, msgid: str) -> str:
+    """The memory file's key for an entry: msgctxt EOT msgid."""
+    return f"{context}\x04{msgid}"
 
 
 @dataclass(frozen=True)
