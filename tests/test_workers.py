@@ -26,6 +26,8 @@ def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest
     assert workers.worker_count(1, 10 * workers.MIN_WORK) == 1
     monkeypatch.setenv("INTL_PUB_WORKERS", "1")
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
+    monkeypatch.setenv("INTL_PUB_WORKERS", "2")
+    assert workers.worker_count(3, 10 * workers.MIN_WORK) == 2  # a cap, not a core count
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     monkeypatch.delenv("INTL_PUB_WORKERS")
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1

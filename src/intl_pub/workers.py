@@ -46,10 +46,12 @@ class Outcome(NamedTuple):
 def worker_count(jobs: int, work: int) -> int:
     """How many processes ``jobs`` jobs over ``work`` characters in all should use."""
     cap = os.environ.get("INTL_PUB_WORKERS", "")
-    cores = int(cap) if cap.isdigit() and int(cap) > 0 else (os.cpu_count() or 1)
-    if jobs < 2 or cores < 2 or work < MIN_WORK:
+    cores = os.cpu_count() or 1
+    # By default one more than the cores (the parent only waits), none on one core.
+    limit = int(cap) if cap.isdigit() and int(cap) > 0 else (cores + 1 if cores > 1 else 1)
+    if jobs < 2 or limit < 2 or work < MIN_WORK:
         return 1
-    return min(jobs, cores + 1)  # one more than the cores: the parent only waits
+    return min(jobs, limit)
 
 
 def run_jobs(
