@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,8 +34,13 @@ def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
 
 
+@pytest.mark.parametrize("beside_a_thread", [False, True], ids=["forked", "fork-server"])
 def test_languages_rendered_in_workers_publish_the_same_site_byte_for_byte(
-    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    blog: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    beside_a_thread: bool,
 ) -> None:
     (blog / "intl-pub.toml").write_text(
         (blog / "intl-pub.toml").read_text(encoding="utf-8")
@@ -54,10 +60,22 @@ def test_languages_rendered_in_workers_publish_the_same_site_byte_for_byte(
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     calls: list[int] = []
     monkeypatch.setattr(workers, "worker_count", lambda *a: calls.append(3) or 3)
-    with caplog.at_level(logging.INFO, logger="intl_pub"):
-        report = pipeline.publish_site(_settings(again))
+    methods: list[str] = []
+    choose = workers.start_method
+    monkeypatch.setattr(workers, "start_method", lambda inherit: methods.append(choose(inherit)) or methods[-1])
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)  # as a Prefect task runner's
+    if beside_a_thread:
+        other.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="intl_pub"):
+            report = pipeline.publish_site(_settings(again))
+    finally:
+        stop.set()
     assert report.ok, report.failures
     assert calls  # the languages did go to workers
+    # forked from this process (the post's parse shared), unless another thread runs
+    assert set(methods) == {"forkserver" if beside_a_thread else "fork"}
     assert snapshot(again / "site") == here
     # what a worker logs reaches this process's handlers, as from the step itself
     assert any("below the publishing threshold" in r.getMessage() for r in caplog.records)

@@ -824,7 +824,7 @@ class Gate:
 
 
 def render_document(
-    document: str,
+    document: str | BeautifulSoup,
     locale: Locale,
     found: dict[tuple[str, str], Translation],
     glossary: Glossary | None = None,
@@ -838,6 +838,7 @@ def render_document(
     ``data-l10n-id`` (:func:`intl_pub.reader_notes.block_id`); attribute units
     (``img@alt``) get only ``lang``/``data-mt``. A withdrawn review (the English
     changed) is never published: only fresh machine translation or English.
+    A document already parsed (:func:`intl_pub.segment.parse`) is rebuilt in place.
     """
     gate = gate or Gate()
     counts = {"reviewed": 0, "machine": 0, "source": 0, "held_back": 0, "withdrawn": 0}
@@ -1033,7 +1034,8 @@ def _publish_post(
     post = sources.from_document(_head_only(document), slug)  # the body is parsed below
     kept: set[str] = set()
     old_pages = old.get("pages", {})
-    english = publish.Page.from_document(post, ENGLISH, document, publish.BlockStats())
+    tree = segment.parse(document)
+    english = publish.Page.from_soup(post, ENGLISH, tree, publish.BlockStats())
     english = publish.with_updated(english, old_pages.get(ENGLISH.tag))
     pages = [english]
     jobs = [
@@ -1047,7 +1049,10 @@ def _publish_post(
         )
         for locale in settings.locales
     ]
-    outcomes = workers.run_jobs(_locale_page, jobs, work=len(document) * len(jobs))
+    with _parsed_once(document, tree):
+        outcomes = workers.run_jobs(
+            _locale_page, jobs, work=len(document) * len(jobs), inherit=True
+        )
     for locale, outcome in zip(settings.locales, outcomes, strict=True):
         if isinstance(outcome.error, CatalogError):
             report.failures.append(f"{slug} [{locale.tag}]: {outcome.error}")
@@ -1106,7 +1111,7 @@ def _locale_page(
         if text != hit.text:
             found[key] = replace(hit, text=text)
     gate = gate_for(settings, locale, glossary)
-    rendered = render_document(document, locale, found, glossary, gate)
+    rendered = render_document(_tree_of(document), locale, found, glossary, gate)
     reader_notes.decorate(rendered.tree, notes, rendered.stats.withdrawn)
     share = rendered.stats.reviewed_share
     if share < settings.threshold(locale, "publish"):
@@ -1118,6 +1123,32 @@ def _locale_page(
         )
         return None
     return publish.Page.from_soup(post, locale, rendered.tree, rendered.stats)
+
+
+_parsed: dict[str, BeautifulSoup] = {}
+"""Parses of stored posts this process may use once, by the document's digest."""
+
+
+@contextmanager
+def _parsed_once(document: str, tree: BeautifulSoup) -> Iterator[None]:
+    """Offer the English page's parse to the first language rendered from ``document``.
+
+    Parsing is a fifth of rendering a language; the English page is done with
+    its tree, so one language (in this process, or in each worker forked
+    meanwhile: its own copy) rebuilds it instead of parsing the post again.
+    """
+    key = text_digest(document)
+    _parsed[key] = tree
+    try:
+        yield
+    finally:
+        _parsed.pop(key, None)
+
+
+def _tree_of(document: str) -> BeautifulSoup:
+    """The parse :func:`_parsed_once` offers, taken (nobody else rebuilds it), or a new one."""
+    tree = _parsed.pop(text_digest(document), None)
+    return tree if tree is not None else segment.parse(document)
 
 
 def _reader_notes(

@@ -120,9 +120,12 @@ def apply(html: str, lookup: Lookup) -> str:
     return markup.outer(apply_tree(html, lookup))
 
 
-def apply_tree(html: str, lookup: Lookup) -> BeautifulSoup:
-    """:func:`apply`, returning the rebuilt tree (for a caller that reads parts of it)."""
-    soup = parse(html)
+def apply_tree(html: str | BeautifulSoup, lookup: Lookup) -> BeautifulSoup:
+    """:func:`apply`, returning the rebuilt tree (for a caller that reads parts of it).
+
+    ``html`` may be the document already parsed by :func:`parse`: it is rebuilt in place.
+    """
+    soup = parse(html) if isinstance(html, str) else html
     slots = list(_walk(soup))
     # Attributes first: the block rebuild below copies elements with their attributes.
     for slot in sorted(slots, key=lambda s: not isinstance(s, _AttrSlot)):

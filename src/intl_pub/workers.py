@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -59,20 +60,26 @@ def run_jobs(
     arguments: Sequence[tuple[Any, ...]],
     work: int = 0,
     events: Callable[[Any], None] | None = None,
+    inherit: bool = False,
 ) -> list[Outcome]:
     """``job(*args)`` for every ``args``, in order; in workers when ``work`` pays for them.
 
     With ``events``, each job gets one more argument, ``send``: what it sends
     (say, its progress) reaches ``events`` in this process as it happens, as do
     its log records. ``job`` must be a module-level function and its arguments
-    picklable.
+    picklable. ``inherit``: the jobs may use what this process holds (a parsed
+    tree): the workers are forked from it when that is safe (see
+    :func:`start_method`), at no start-up cost and with its memory shared until
+    written. Jobs that load native thread pools (an MT engine) must not ask.
     """
     count = worker_count(len(arguments), work)
     if count == 1:
         extra = (events,) if events is not None else ()
         return [_here(job, (*args, *extra)) for args in arguments]
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([job.__module__])
+    method = start_method(inherit)
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload([job.__module__])
     level = min(logging.getLogger(name).getEffectiveLevel() for name in ("", "intl_pub"))
     queue = context.Queue()
     with ProcessPoolExecutor(
@@ -80,7 +87,7 @@ def run_jobs(
         mp_context=context,
         initializer=_start,
         initargs=(gc.get_threshold(), level, queue, dict(os.environ)),
-    ) as pool:
+    ) as pool, _shared_memory(method):
         with _main_left_alone():  # the workers start here, one per job
             futures = [pool.submit(_remote, job, args, events is not None) for args in arguments]
         finished = 0
@@ -111,6 +118,37 @@ def run_jobs(
             for o, args in zip(outcomes, arguments, strict=True)
         ]
     return outcomes
+
+
+def start_method(inherit: bool) -> str:
+    """``fork`` when the jobs would use this process's memory and it runs no other thread.
+
+    A forked child gets a copy of the parent as it is, locks included: beside
+    another thread (a Prefect task runner's, a progress display's) a lock that
+    thread held would stay locked in the child forever. Otherwise ``forkserver``.
+    """
+    if (
+        inherit
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return "fork"
+    return "forkserver"
+
+
+@contextlib.contextmanager
+def _shared_memory(method: str) -> Iterator[None]:
+    """Forked workers share the parent's pages until they write them; the cycle collector
+    would write to every object it visits (its header), so the objects alive at the fork
+    are set aside for it (``gc.freeze``) until the workers are done."""
+    if method != "fork":
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextlib.contextmanager
