@@ -824,7 +824,7 @@ class Gate:
 
 
 def render_document(
-    document: str | BeautifulSoup,
+    document: str | segment.Walked,
     locale: Locale,
     found: dict[tuple[str, str], Translation],
     glossary: Glossary | None = None,
@@ -838,7 +838,7 @@ def render_document(
     ``data-l10n-id`` (:func:`intl_pub.reader_notes.block_id`); attribute units
     (``img@alt``) get only ``lang``/``data-mt``. A withdrawn review (the English
     changed) is never published: only fresh machine translation or English.
-    A document already parsed (:func:`intl_pub.segment.parse`) is rebuilt in place.
+    A document already walked (:func:`intl_pub.segment.walk`) is rebuilt in place.
     """
     gate = gate or Gate()
     counts = {"reviewed": 0, "machine": 0, "source": 0, "held_back": 0, "withdrawn": 0}
@@ -1034,8 +1034,8 @@ def _publish_post(
     post = sources.from_document(_head_only(document), slug)  # the body is parsed below
     kept: set[str] = set()
     old_pages = old.get("pages", {})
-    tree = segment.parse(document)
-    english = publish.Page.from_soup(post, ENGLISH, tree, publish.BlockStats())
+    walked = segment.walk(document)
+    english = publish.Page.from_soup(post, ENGLISH, walked.tree, publish.BlockStats())
     english = publish.with_updated(english, old_pages.get(ENGLISH.tag))
     pages = [english]
     jobs = [
@@ -1049,10 +1049,11 @@ def _publish_post(
         )
         for locale in settings.locales
     ]
-    with _parsed_once(document, tree):
-        outcomes = workers.run_jobs(
-            _locale_page, jobs, work=len(document) * len(jobs), inherit=True
-        )
+    work = len(document) * len(jobs)
+    if workers.shares_memory(len(jobs), work):
+        _classify(settings, walked.units)
+    with _parsed_once(document, walked):
+        outcomes = workers.run_jobs(_locale_page, jobs, work=work, inherit=True)
     for locale, outcome in zip(settings.locales, outcomes, strict=True):
         if isinstance(outcome.error, CatalogError):
             report.failures.append(f"{slug} [{locale.tag}]: {outcome.error}")
@@ -1111,7 +1112,7 @@ def _locale_page(
         if text != hit.text:
             found[key] = replace(hit, text=text)
     gate = gate_for(settings, locale, glossary)
-    rendered = render_document(_tree_of(document), locale, found, glossary, gate)
+    rendered = render_document(_walked(document), locale, found, glossary, gate)
     reader_notes.decorate(rendered.tree, notes, rendered.stats.withdrawn)
     share = rendered.stats.reviewed_share
     if share < settings.threshold(locale, "publish"):
@@ -1125,30 +1126,44 @@ def _locale_page(
     return publish.Page.from_soup(post, locale, rendered.tree, rendered.stats)
 
 
-_parsed: dict[str, BeautifulSoup] = {}
-"""Parses of stored posts this process may use once, by the document's digest."""
+_parsed: dict[str, segment.Walked] = {}
+"""Walks of stored posts this process may use once, by the document's digest."""
 
 
 @contextmanager
-def _parsed_once(document: str, tree: BeautifulSoup) -> Iterator[None]:
-    """Offer the English page's parse to the first language rendered from ``document``.
+def _parsed_once(document: str, walked: segment.Walked) -> Iterator[None]:
+    """Offer the English page's walk to the first language rendered from ``document``.
 
-    Parsing is a fifth of rendering a language; the English page is done with
-    its tree, so one language (in this process, or in each worker forked
-    meanwhile: its own copy) rebuilds it instead of parsing the post again.
+    Parsing and walking are a third of rendering a language; the English page
+    is done with its tree, so one language (in this process, or in each worker
+    forked meanwhile: its own copy) rebuilds it instead of parsing the post again.
     """
     key = text_digest(document)
-    _parsed[key] = tree
+    _parsed[key] = walked
     try:
         yield
     finally:
         _parsed.pop(key, None)
 
 
-def _tree_of(document: str) -> BeautifulSoup:
-    """The parse :func:`_parsed_once` offers, taken (nobody else rebuilds it), or a new one."""
-    tree = _parsed.pop(text_digest(document), None)
-    return tree if tree is not None else segment.parse(document)
+def _walked(document: str) -> segment.Walked:
+    """The walk :func:`_parsed_once` offers, taken (nobody else rebuilds it), or a new one."""
+    walked = _parsed.pop(text_digest(document), None)
+    return walked if walked is not None else segment.walk(document)
+
+
+def _classify(settings: Settings, units: Sequence[Unit]) -> None:
+    """Find the risky units once for every language that holds them back.
+
+    :func:`intl_pub.risk.classify` keeps its answers, for the languages
+    rendered here and for workers forked from this process: the English is
+    the same in every language.
+    """
+    if not any(settings.holds_risky(loc) for loc in settings.locales):
+        return
+    rules = risk_settings(settings, load_glossary(settings))
+    for unit in units:
+        risk.classify(unit.msgid, rules)
 
 
 def _reader_notes(

@@ -107,7 +107,7 @@ def nesting_depth(soup: Tag) -> tuple[int, int]:
 
 def extract(html: str) -> list[Unit]:
     """All units of a document in document order (a repeated text appears each time)."""
-    return [slot.unit for slot in _walk(parse(html))]
+    return walk(html).units
 
 
 def apply(html: str, lookup: Lookup) -> str:
@@ -120,19 +120,41 @@ def apply(html: str, lookup: Lookup) -> str:
     return markup.outer(apply_tree(html, lookup))
 
 
-def apply_tree(html: str | BeautifulSoup, lookup: Lookup) -> BeautifulSoup:
+def apply_tree(html: str | Walked, lookup: Lookup) -> BeautifulSoup:
     """:func:`apply`, returning the rebuilt tree (for a caller that reads parts of it).
 
-    ``html`` may be the document already parsed by :func:`parse`: it is rebuilt in place.
+    ``html`` may be a document already walked (:func:`walk`): its tree is rebuilt in place.
     """
-    soup = parse(html) if isinstance(html, str) else html
-    slots = list(_walk(soup))
+    walked = walk(html) if isinstance(html, str) else html
+    soup = walked.tree
     # Attributes first: the block rebuild below copies elements with their attributes.
-    for slot in sorted(slots, key=lambda s: not isinstance(s, _AttrSlot)):
+    for slot in sorted(walked.slots, key=lambda s: not isinstance(s, _AttrSlot)):
         rendering = lookup(slot.unit)
         if rendering is not None:
             slot.put(soup, rendering)
     return soup
+
+
+@dataclass(frozen=True)
+class Walked:
+    """A document parsed and walked once: its tree, and where each unit sits in it.
+
+    Rebuilding (:func:`apply_tree`) changes the tree: one rendering per walk.
+    Before that, the tree reads as the source (a page of the original language).
+    """
+
+    tree: BeautifulSoup
+    slots: list[_Slot]
+
+    @property
+    def units(self) -> list[Unit]:
+        return [slot.unit for slot in self.slots]
+
+
+def walk(html: str) -> Walked:
+    """:func:`parse` and find every unit, for one rendering (raises TooDeep as parse does)."""
+    soup = parse(html)
+    return Walked(soup, list(_walk(soup)))
 
 
 def normalize(text: str) -> str:

@@ -120,6 +120,13 @@ def run_jobs(
     return outcomes
 
 
+def shares_memory(jobs: int, work: int) -> bool:
+    """Whether :func:`run_jobs` with ``inherit`` runs the jobs where this process's memory
+    is theirs: here, or in workers forked from it (what the parent works out first, they
+    then have for free)."""
+    return worker_count(jobs, work) == 1 or start_method(True) == "fork"
+
+
 def start_method(inherit: bool) -> str:
     """``fork`` when the jobs would use this process's memory and it runs no other thread.
 
