@@ -121,7 +121,7 @@ def big(paragraphs: int) -> None:
         root = Path(tmp)
         (root / "posts").mkdir()
         rng = random.Random(7)
-        if paragraphs > 3000:  # short paragraphs: 100,000 of them in ~1.4 MB, under the 5 MB cap
+        if paragraphs > 3000:  # short paragraphs: 100,000 of them in ~2.6 MB, under the 5 MB cap
             texts = [f"Item {k} is open." for k in range(paragraphs)]
         else:
             texts = [f"Paragraph {k}: {paragraph(rng)}" for k in range(paragraphs)]
