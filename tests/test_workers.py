@@ -34,14 +34,7 @@ def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
 
 
-@pytest.mark.parametrize("beside_a_thread", [False, True], ids=["forked", "fork-server"])
-def test_languages_rendered_in_workers_publish_the_same_site_byte_for_byte(
-    blog: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    beside_a_thread: bool,
-) -> None:
+def _published_in_one_process(blog: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     (blog / "intl-pub.toml").write_text(
         (blog / "intl-pub.toml").read_text(encoding="utf-8")
         + "\n[site.locales.ru]\nmin_reviewed_to_publish = 0.5\n",
@@ -52,10 +45,16 @@ def test_languages_rendered_in_workers_publish_the_same_site_byte_for_byte(
     assert pipeline.run(_settings(blog)).ok
     here = snapshot(blog / "site")
     assert not any(name.startswith("ru/") and name.count("/") > 1 for name in here)
+    monkeypatch.delenv("INTL_PUB_WORKERS")
+    return here
 
+
+def test_languages_rendered_in_workers_beside_a_thread_publish_the_same_site_byte_for_byte(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    here = _published_in_one_process(blog, monkeypatch)
     again = tmp_path / "again"
     shutil.copytree(blog, again, ignore=shutil.ignore_patterns("site", "publish.json"))
-    monkeypatch.delenv("INTL_PUB_WORKERS")
     monkeypatch.setattr(workers, "MIN_WORK", 0)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     calls: list[int] = []
@@ -65,8 +64,7 @@ def test_languages_rendered_in_workers_publish_the_same_site_byte_for_byte(
     monkeypatch.setattr(workers, "start_method", lambda inherit: methods.append(choose(inherit)) or methods[-1])
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)  # as a Prefect task runner's
-    if beside_a_thread:
-        other.start()
+    other.start()
     try:
         with caplog.at_level(logging.INFO, logger="intl_pub"):
             report = pipeline.publish_site(_settings(again))
@@ -74,11 +72,45 @@ def test_languages_rendered_in_workers_publish_the_same_site_byte_for_byte(
         stop.set()
     assert report.ok, report.failures
     assert calls  # the languages did go to workers
-    # forked from this process (the post's parse shared), unless another thread runs
-    assert set(methods) == {"forkserver" if beside_a_thread else "fork"}
+    assert set(methods) == {"forkserver"}  # never fork beside another thread
     assert snapshot(again / "site") == here
     # what a worker logs reaches this process's handlers, as from the step itself
     assert any("below the publishing threshold" in r.getMessage() for r in caplog.records)
+
+
+def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_same_site(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the CLI runs: one thread, so the workers are forked and share the post's walk."""
+    import subprocess
+    import sys
+
+    here = _published_in_one_process(blog, monkeypatch)
+    again = tmp_path / "again"
+    shutil.copytree(blog, again, ignore=shutil.ignore_patterns("site", "publish.json"))
+    script = tmp_path / "publish_forked.py"
+    script.write_text(
+        "import logging\n"
+        "from dataclasses import replace\n"
+        "from intl_pub import pipeline, workers\n"
+        "from intl_pub.config import load_settings\n"
+        "logging.basicConfig(level=logging.INFO, format='log: %(message)s')\n"
+        "workers.MIN_WORK = 0\n"
+        "workers.worker_count = lambda *a: 3\n"
+        "choose, methods = workers.start_method, []\n"
+        "workers.start_method = lambda inherit: methods.append(choose(inherit)) or methods[-1]\n"
+        f"report = pipeline.publish_site(replace(load_settings({str(again)!r}), engine='pseudo'))\n"
+        "print('methods:', sorted(set(methods)), 'ok' if report.ok else report.failures)\n",
+        "utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1795000000"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "methods: ['fork'] ok" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert snapshot(again / "site") == here
+    assert "below the publishing threshold" in done.stderr  # a worker's log line reached the parent
 
 
 def test_a_catalog_a_worker_cannot_read_keeps_that_language_as_published(

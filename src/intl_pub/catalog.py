@@ -351,7 +351,8 @@ def merge(
             matcher.use(previous)
             _carry(previous, entry, memory)
         else:
-            same_words = by_skeleton.get(_skeleton(tentry.msgid)[0], [])
+            # (a first merge has no translations to carry: no skeleton to work out)
+            same_words = by_skeleton.get(_skeleton(tentry.msgid)[0], []) if by_skeleton else []
             carried = _carry_over(tentry.msgid, [c for c in same_words if id(c) not in used])
             if carried is not None:
                 used.add(id(carried[0]))

@@ -7,7 +7,9 @@ runs them in worker processes: ``intl-pub run``/``translate`` translates the
 locales side by side, and publishing renders a big post's languages side by
 side. Workers are started by ``forkserver`` (safe beside the threads of a
 Prefect run, which ``fork`` is not) with the parent's environment, collector
-thresholds and log level, and never import the parent's ``__main__``. A job's log records and
+thresholds and log level, and never import the parent's ``__main__``. Jobs
+that would use what the parent holds (publishing: the post's parsed tree) get
+workers forked from it instead, when it runs no other thread. A job's log records and
 what it sends (progress) reach the parent as they happen; its exception
 comes back as the job's result; a worker that dies has its job done again here.
 
