@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import threading
@@ -42,10 +43,14 @@ def _published_in_one_process(blog: Path, monkeypatch: pytest.MonkeyPatch) -> di
     )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     monkeypatch.setenv("INTL_PUB_WORKERS", "1")
+    # the reference parses the post for each language: nothing shared, nothing cached ahead
+    monkeypatch.setattr(pipeline, "_parsed_once", lambda document, walked: contextlib.nullcontext())
+    monkeypatch.setattr(pipeline, "_classify", lambda settings, units: None)
     assert pipeline.run(_settings(blog)).ok
+    monkeypatch.undo()
     here = snapshot(blog / "site")
     assert not any(name.startswith("ru/") and name.count("/") > 1 for name in here)
-    monkeypatch.delenv("INTL_PUB_WORKERS")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     return here
 
 
@@ -78,27 +83,42 @@ def test_languages_rendered_in_workers_beside_a_thread_publish_the_same_site_byt
     assert any("below the publishing threshold" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.parametrize("a_worker_dies", [False, True], ids=["forked", "a-forked-worker-dies"])
 def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_same_site(
-    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, a_worker_dies: bool
 ) -> None:
-    """As the CLI runs: one thread, so the workers are forked and share the post's walk."""
+    """As the CLI runs: one thread, so the workers are forked and start from the parent's walk.
+
+    A worker killed after taking its copy of the walk has its job done again in the
+    parent, from the parent's own copy, untouched.
+    """
     import subprocess
     import sys
 
     here = _published_in_one_process(blog, monkeypatch)
     again = tmp_path / "again"
     shutil.copytree(blog, again, ignore=shutil.ignore_patterns("site", "publish.json"))
+    walks = tmp_path / "walks.txt"
     script = tmp_path / "publish_forked.py"
     script.write_text(
-        "import logging\n"
+        "import logging, os\n"
         "from dataclasses import replace\n"
-        "from intl_pub import pipeline, workers\n"
+        "from intl_pub import pipeline, segment, workers\n"
         "from intl_pub.config import load_settings\n"
         "logging.basicConfig(level=logging.INFO, format='log: %(message)s')\n"
         "workers.MIN_WORK = 0\n"
         "workers.worker_count = lambda *a: 3\n"
         "choose, methods = workers.start_method, []\n"
         "workers.start_method = lambda inherit: methods.append(choose(inherit)) or methods[-1]\n"
+        "parent, walk, render = os.getpid(), segment.walk, pipeline.render_document\n"
+        f"def walked(html):\n    open({str(walks)!r}, 'a').write(f'{{os.getpid() == parent}}\\n')\n"
+        "    return walk(html)\n"
+        "segment.walk = walked\n"
+        "def dying(document, locale, *rest):\n"
+        f"    if {a_worker_dies} and locale.tag == 'es' and os.getpid() != parent:\n"
+        "        os._exit(9)  # killed, say by the kernel, with its copy of the walk taken\n"
+        "    return render(document, locale, *rest)\n"
+        "pipeline.render_document = dying\n"
         f"report = pipeline.publish_site(replace(load_settings({str(again)!r}), engine='pseudo'))\n"
         "print('methods:', sorted(set(methods)), 'ok' if report.ok else report.failures)\n",
         "utf-8",
@@ -111,6 +131,10 @@ def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_sa
     assert "methods: ['fork'] ok" in done.stdout, done.stdout + done.stderr[-2000:]
     assert snapshot(again / "site") == here
     assert "below the publishing threshold" in done.stderr  # a worker's log line reached the parent
+    # every post was walked once, in the parent; the workers used their copies
+    assert set(walks.read_text().split()) == {"True"}
+    if a_worker_dies:
+        assert "a worker process stopped" in done.stderr
 
 
 def test_a_catalog_a_worker_cannot_read_keeps_that_language_as_published(

@@ -1050,9 +1050,10 @@ def _publish_post(
         for locale in settings.locales
     ]
     work = len(document) * len(jobs)
-    if workers.shares_memory(len(jobs), work):
+    shared = workers.shares_memory(len(jobs), work)
+    if shared:
         _classify(settings, walked.units)
-    with _parsed_once(document, walked):
+    with _parsed_once(document, walked if shared else None):
         outcomes = workers.run_jobs(_locale_page, jobs, work=work, inherit=True)
     for locale, outcome in zip(settings.locales, outcomes, strict=True):
         if isinstance(outcome.error, CatalogError):
@@ -1131,13 +1132,17 @@ _parsed: dict[str, segment.Walked] = {}
 
 
 @contextmanager
-def _parsed_once(document: str, walked: segment.Walked) -> Iterator[None]:
+def _parsed_once(document: str, walked: segment.Walked | None) -> Iterator[None]:
     """Offer the English page's walk to the first language rendered from ``document``.
 
     Parsing and walking are a third of rendering a language; the English page
     is done with its tree, so one language (in this process, or in each worker
     forked meanwhile: its own copy) rebuilds it instead of parsing the post again.
+    None: nothing to offer (workers started clean parse it themselves).
     """
+    if walked is None:
+        yield
+        return
     key = text_digest(document)
     _parsed[key] = walked
     try:
@@ -1161,6 +1166,8 @@ def _classify(settings: Settings, units: Sequence[Unit]) -> None:
     """
     if not any(settings.holds_risky(loc) for loc in settings.locales):
         return
+    if len(units) > (risk.classify.cache_info().maxsize or 0):
+        return  # the cache would forget the first answers before a language asks for them
     rules = risk_settings(settings, load_glossary(settings))
     for unit in units:
         risk.classify(unit.msgid, rules)

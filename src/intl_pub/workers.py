@@ -133,16 +133,24 @@ def start_method(inherit: bool) -> str:
     """``fork`` when the jobs would use this process's memory and it runs no other thread.
 
     A forked child gets a copy of the parent as it is, locks included: beside
-    another thread (a Prefect task runner's, a progress display's) a lock that
-    thread held would stay locked in the child forever. Otherwise ``forkserver``.
+    another thread (a Prefect task runner's, a progress display's, an MT
+    engine's pool) a lock that thread held would stay locked in the child
+    forever. Otherwise ``forkserver``.
     """
     if (
         inherit
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
+        and not any(name in sys.modules for name in _THREAD_POOLS)
     ):
         return "fork"
     return "forkserver"
+
+
+_THREAD_POOLS = ("ctranslate2", "torch", "onnxruntime", "tensorflow")
+"""Libraries whose native thread pools (OpenMP, intra-op) threading cannot see: once one
+is loaded (an engine checked or used in this process), workers start clean. (OpenBLAS,
+which numpy starts, re-creates its pool in a forked child itself.)"""
 
 
 @contextlib.contextmanager
@@ -150,7 +158,7 @@ def _shared_memory(method: str) -> Iterator[None]:
     """Forked workers share the parent's pages until they write them; the cycle collector
     would write to every object it visits (its header), so the objects alive at the fork
     are set aside for it (``gc.freeze``) until the workers are done."""
-    if method != "fork":
+    if method != "fork" or gc.get_freeze_count():  # (what the host froze is the host's)
         yield
         return
     gc.freeze()
@@ -204,6 +212,11 @@ def _start(
     os.environ.clear()
     os.environ.update(environ)
     gc.set_threshold(*thresholds)
+    # A forked worker has the parent's handlers: every record goes to the parent instead,
+    # which writes it once, where it writes its own.
+    for logger in logging.Logger.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.handlers.clear()
     root = logging.getLogger()
     root.handlers[:] = [_Forward()]
     root.setLevel(level)
