@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +21,17 @@ from intl_pub.config import Settings, load_settings
 
 def _settings(work: Path) -> Settings:
     return replace(load_settings(work), engine="pseudo")
+
+
+def _run_script(script: Path) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter (one thread, as the CLI runs), in its own folder;
+    it must succeed."""
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+        cwd=script.parent, env={**os.environ, "SOURCE_DATE_EPOCH": "1795000000"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
 
 
 def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,9 +106,6 @@ def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_sa
     A worker killed after taking its copy of the walk has its job done again in the
     parent, from the parent's own copy, untouched.
     """
-    import subprocess
-    import sys
-
     here = _published_in_one_process(blog, monkeypatch)
     again = tmp_path / "again"
     shutil.copytree(blog, again, ignore=shutil.ignore_patterns("site", "publish.json"))
@@ -125,11 +136,7 @@ def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_sa
         "print('methods:', sorted(set(methods)), 'ok' if report.ok else report.failures)\n",
         "utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
-        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1795000000"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = _run_script(script)
     assert "methods: ['fork'] ok" in done.stdout, done.stdout + done.stderr[-2000:]
     assert snapshot(again / "site") == here
     assert "below the publishing threshold" in done.stderr  # a worker's log line reached the parent
@@ -198,9 +205,6 @@ def test_locales_translated_in_workers_write_the_same_catalogs_and_report_progre
 
 
 def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Path, tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     marker = tmp_path / "runs.txt"
     script = tmp_path / "publish_now.py"
     script.write_text(
@@ -213,11 +217,7 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Pat
         "print('ok' if report.ok else report.failures)\n",
         "utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
-        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1795000000"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = _run_script(script)
     assert done.stdout.strip().endswith("ok"), done.stdout
     assert marker.read_text() == "ran\n"  # once: the workers did not import the script
     assert (blog / "site" / "es" / "index.html").exists()
@@ -226,8 +226,6 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Pat
 def test_jobs_in_workers_return_in_order_with_their_errors_and_the_parents_environment_now(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import os
-
     monkeypatch.setattr(workers, "worker_count", lambda *a: 2)
     outcomes = workers.run_jobs(int, [("5",), ("x",), ("7",)])
     assert [o.value for o in outcomes] == [5, None, 7]
