@@ -58,8 +58,7 @@ def _published_in_one_process(blog: Path, monkeypatch: pytest.MonkeyPatch) -> di
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     monkeypatch.setenv("INTL_PUB_WORKERS", "1")
     # the reference parses the post for each language: nothing shared, nothing cached ahead
-    monkeypatch.setattr(pipeline, "_parsed_once", lambda document, walked: contextlib.nullcontext())
-    monkeypatch.setattr(pipeline, "_classify", lambda settings, units: None)
+    monkeypatch.setattr(pipeline, "_offered", lambda settings, document, walked: contextlib.nullcontext())
     assert pipeline.run(_settings(blog)).ok
     monkeypatch.undo()
     here = snapshot(blog / "site")

@@ -1049,12 +1049,12 @@ def _publish_post(
         )
         for locale in settings.locales
     ]
-    work = len(document) * len(jobs)
-    shared = workers.shares_memory(len(jobs), work)
-    if shared:
-        _classify(settings, walked.units)
-    with _parsed_once(document, walked if shared else None):
-        outcomes = workers.run_jobs(_locale_page, jobs, work=work, inherit=True)
+    outcomes = workers.run_jobs(
+        _locale_page,
+        jobs,
+        work=len(document) * len(jobs),
+        shared=lambda: _offered(settings, document, walked),
+    )
     for locale, outcome in zip(settings.locales, outcomes, strict=True):
         if isinstance(outcome.error, CatalogError):
             report.failures.append(f"{slug} [{locale.tag}]: {outcome.error}")
@@ -1132,17 +1132,15 @@ _parsed: dict[str, segment.Walked] = {}
 
 
 @contextmanager
-def _parsed_once(document: str, walked: segment.Walked | None) -> Iterator[None]:
-    """Offer the English page's walk to the first language rendered from ``document``.
+def _offered(settings: Settings, document: str, walked: segment.Walked) -> Iterator[None]:
+    """What the languages rendered from ``document`` get for free while they share this
+    process's memory (here, or in workers forked meanwhile: their own copies).
 
-    Parsing and walking are a third of rendering a language; the English page
-    is done with its tree, so one language (in this process, or in each worker
-    forked meanwhile: its own copy) rebuilds it instead of parsing the post again.
-    None: nothing to offer (workers started clean parse it themselves).
+    The English page's walk, which the first language takes and rebuilds instead
+    of parsing the post again (parsing and walking are a third of rendering a
+    language), and the risk gate's answers (:func:`_classify`).
     """
-    if walked is None:
-        yield
-        return
+    _classify(settings, walked.units)
     key = text_digest(document)
     _parsed[key] = walked
     try:
@@ -1152,7 +1150,7 @@ def _parsed_once(document: str, walked: segment.Walked | None) -> Iterator[None]
 
 
 def _walked(document: str) -> segment.Walked:
-    """The walk :func:`_parsed_once` offers, taken (nobody else rebuilds it), or a new one."""
+    """The walk :func:`_offered` offers, taken (nobody else rebuilds it), or a new one."""
     walked = _parsed.pop(text_digest(document), None)
     return walked if walked is not None else segment.walk(document)
 

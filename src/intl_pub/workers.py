@@ -62,23 +62,47 @@ def run_jobs(
     arguments: Sequence[tuple[Any, ...]],
     work: int = 0,
     events: Callable[[Any], None] | None = None,
-    inherit: bool = False,
+    shared: Callable[[], contextlib.AbstractContextManager[object]] | None = None,
 ) -> list[Outcome]:
     """``job(*args)`` for every ``args``, in order; in workers when ``work`` pays for them.
 
     With ``events``, each job gets one more argument, ``send``: what it sends
     (say, its progress) reaches ``events`` in this process as it happens, as do
     its log records. ``job`` must be a module-level function and its arguments
-    picklable. ``inherit``: the jobs may use what this process holds (a parsed
-    tree): the workers are forked from it when that is safe (see
-    :func:`start_method`), at no start-up cost and with its memory shared until
-    written. Jobs that load native thread pools (an MT engine) must not ask.
+    picklable. ``shared``: what this process sets up for jobs that use its
+    memory (a parsed tree offered, a cache filled), entered around them when
+    they run here or in workers forked from it, which they then are when that
+    is safe (see :func:`start_method`): at no start-up cost, with the memory
+    shared until written. Not entered when workers start clean. Jobs that load
+    native thread pools (an MT engine) must not ask.
     """
     count = worker_count(len(arguments), work)
-    if count == 1:
-        extra = (events,) if events is not None else ()
-        return [_here(job, (*args, *extra)) for args in arguments]
-    method = start_method(inherit)
+    method = start_method(shared is not None) if count > 1 else "here"
+    extra = (events,) if events is not None else ()
+    with contextlib.ExitStack() as stack:
+        if shared is not None and method != "forkserver":
+            stack.enter_context(shared())
+        if count == 1:
+            return [_here(job, (*args, *extra)) for args in arguments]
+        outcomes = _in_workers(job, arguments, count, method, events)
+        if any(isinstance(o.error, BrokenProcessPool) for o in outcomes):
+            log.warning("a worker process stopped (out of memory?); doing its work in this process")
+            return [
+                _here(job, (*args, *extra)) if isinstance(o.error, BrokenProcessPool) else o
+                for o, args in zip(outcomes, arguments, strict=True)
+            ]
+        return outcomes
+
+
+def _in_workers(
+    job: Callable[..., Any],
+    arguments: Sequence[tuple[Any, ...]],
+    count: int,
+    method: str,
+    events: Callable[[Any], None] | None,
+) -> list[Outcome]:
+    """The jobs in ``count`` worker processes started by ``method``; a dead worker's jobs
+    come back as BrokenProcessPool."""
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload([job.__module__])
@@ -108,29 +132,15 @@ def run_jobs(
                     logger.handle(payload)
             elif events is not None:
                 events(payload)
-        outcomes = [
+        return [
             Outcome(*f.result()) if f.exception() is None else Outcome(None, f.exception())
             for f in futures
         ]
-    if any(isinstance(o.error, BrokenProcessPool) for o in outcomes):
-        log.warning("a worker process stopped (out of memory?); doing its work in this process")
-        extra = (events,) if events is not None else ()
-        return [
-            _here(job, (*args, *extra)) if isinstance(o.error, BrokenProcessPool) else o
-            for o, args in zip(outcomes, arguments, strict=True)
-        ]
-    return outcomes
-
-
-def shares_memory(jobs: int, work: int) -> bool:
-    """Whether :func:`run_jobs` with ``inherit`` runs the jobs where this process's memory
-    is theirs: here, or in workers forked from it (what the parent works out first, they
-    then have for free)."""
-    return worker_count(jobs, work) == 1 or start_method(True) == "fork"
 
 
 def start_method(inherit: bool) -> str:
-    """``fork`` when the jobs would use this process's memory and it runs no other thread.
+    """``fork`` when the jobs would use this process's memory (``inherit``) and it runs no
+    other thread.
 
     A forked child gets a copy of the parent as it is, locks included: beside
     another thread (a Prefect task runner's, a progress display's, an MT
