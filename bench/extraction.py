@@ -99,7 +99,7 @@ def smoke() -> None:
     import time
 
     from intl_pub import sources
-    from intl_pub.encoding import decode
+    from intl_pub.sources.encoding import decode
 
     path = CACHE / "trafilatura-0.9.0.tar.gz"
     if not path.exists():
@@ -167,7 +167,7 @@ Extractor = Callable[[str, str], tuple[str, str]]
 
 
 def intl_pub(html: str, url: str) -> tuple[str, str]:
-    from intl_pub import article
+    from intl_pub.sources import article
 
     extracted = article.extract(html, url)
     return BeautifulSoup(extracted.body, "html.parser").get_text(" "), extracted.title

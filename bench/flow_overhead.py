@@ -53,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from intl_pub import pipeline
-    from intl_pub.config import load_settings
+    from intl_pub.core.config import load_settings
 
     rows: dict[str, list[float]] = {}
 

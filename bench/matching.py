@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from intl_pub.matching import Matcher, ratio
+from intl_pub.catalog.matching import Matcher, ratio
 
 HERE = Path(__file__).resolve().parent
 

@@ -152,7 +152,7 @@ def scale_out(
     import dask
     from distributed import Client, LocalCluster
 
-    from intl_pub.locales import TARGETS
+    from intl_pub.core.locales import TARGETS
     from intl_pub.mt import MTSettings, batch, get_engine
     from intl_pub.mt.shards import DASK_CONFIG, join_shards, plan_shards, translate_shard
 
@@ -221,7 +221,7 @@ def scale_out(
 def memory_figures(posts: list[list[str]]) -> dict[str, int]:
     """Sentences that reach the engine for a one-word edit in a five-sentence paragraph, and
     times a disclaimer that ends every post does, the posts translated one by one."""
-    from intl_pub.locales import TARGETS
+    from intl_pub.core.locales import TARGETS
     from intl_pub.mt import MTStats, batch, get_engine
     from intl_pub.mt.memory import SentenceMemory
     from intl_pub.mt.shards import translate_shard
@@ -264,10 +264,10 @@ def main() -> None:
     import ctranslate2
 
     from intl_pub import pipeline, segment
-    from intl_pub.config import load_settings
-    from intl_pub.locales import TARGETS as LOCALES
+    from intl_pub.core.config import load_settings
+    from intl_pub.core.locales import TARGETS as LOCALES
     from intl_pub.mt import get_engine
-    from intl_pub.store import Store
+    from intl_pub.workdir.store import Store
 
     es = LOCALES["es"]
     workdir = Path(tempfile.mkdtemp(prefix="intl-pub-bench-corpus-"))
@@ -333,7 +333,7 @@ def main() -> None:
     def progress(done: int, total: int) -> None:
         samples.append((done, rss_mb()))
 
-    from intl_pub.model import RunReport
+    from intl_pub.core.model import RunReport
 
     start = time.perf_counter()
     first = pipeline.translate(settings, es, engine, progress)

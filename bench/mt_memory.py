@@ -30,10 +30,10 @@ def main() -> None:
 
     argos_package.install_from_path(mt_bench.base_package())
     from intl_pub import pipeline, segment
-    from intl_pub.config import load_settings
-    from intl_pub.locales import TARGETS as LOCALES
+    from intl_pub.core.config import load_settings
+    from intl_pub.core.locales import TARGETS as LOCALES
     from intl_pub.mt import get_engine
-    from intl_pub.store import Store
+    from intl_pub.workdir.store import Store
 
     workdir = Path(tempfile.mkdtemp(prefix="intl-pub-memory-"))
     mt_bench.make_corpus(workdir, args.posts)

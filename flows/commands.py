@@ -84,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_serve_flows(args: argparse.Namespace) -> int:
     """Serve the deployments from this process: schedules without a work pool."""
     from intl_pub.cli import settings_from_args
-    from intl_pub.errors import IntlPubError
+    from intl_pub.core.errors import IntlPubError
 
     settings = settings_from_args(args)
     for key, value in PREFECT_DEFAULTS.items():

@@ -34,12 +34,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import pause_flow_run
 from prefect.states import Failed
 
-from intl_pub import pipeline, review_queue, triage
-from intl_pub.config import Settings, load_settings
-from intl_pub.errors import IntlPubError
-from intl_pub.locales import parse_locales
-from intl_pub.model import Locale, RunReport
+from intl_pub import pipeline
+from intl_pub.core.config import Settings, load_settings
+from intl_pub.core.errors import IntlPubError
+from intl_pub.core.locales import parse_locales
+from intl_pub.core.model import Locale, RunReport
 from intl_pub.mt import MTSettings, SentenceTranslation, shards
+from intl_pub.review import queue as review_queue
+from intl_pub.review import triage
 
 RETRIES = {"pull": (2, [2, 10]), "translate": (1, [5])}
 """Retries only where a retry can help: the network (pull) and the engine (translate)."""

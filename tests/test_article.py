@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from intl_pub import article, sources
+from intl_pub import sources
+from intl_pub.sources import article
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
 

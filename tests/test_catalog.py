@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from intl_pub import __version__, catalog
-from intl_pub.errors import CatalogError
-from intl_pub.locales import TARGETS as LOCALES
-from intl_pub.model import Translation, Unit
+from intl_pub.core.errors import CatalogError
+from intl_pub.core.locales import TARGETS as LOCALES
+from intl_pub.core.model import Translation, Unit
 
 DATA = Path(__file__).parent / "data" / "merge"
 ES = LOCALES["es"]

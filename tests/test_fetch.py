@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from intl_pub import fetch, sources
-from intl_pub.config import SourceSettings
+from intl_pub import sources
+from intl_pub.core.config import SourceSettings
+from intl_pub.sources import fetch
 
 Route = Callable[[http.server.BaseHTTPRequestHandler], tuple[int, bytes, dict[str, str]]]
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from test_segment import _shape, documents
 
 from intl_pub import pipeline, segment
-from intl_pub.locales import TARGETS as LOCALES
-from intl_pub.model import RunReport
+from intl_pub.core.locales import TARGETS as LOCALES
+from intl_pub.core.model import RunReport
 from intl_pub.mt import get_engine
 
 PAGE = (Path(__file__).parent / "data" / "real_world.html").read_text(encoding="utf-8")

@@ -111,7 +111,7 @@ def test_the_flow_on_a_dask_cluster_writes_the_same_catalogs_as_one_process(
     from intl_pub_flows.pipeline_flow import run_flow, with_task_runner
 
     from intl_pub import pipeline
-    from intl_pub.config import load_settings
+    from intl_pub.core.config import load_settings
 
     alone = tmp_path / "alone"
     shutil.copytree(blog, alone)

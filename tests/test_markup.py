@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intl_pub import markup
+from intl_pub.segment import markup
 
 HERE = Path(__file__).resolve().parent
 REAL = sorted((HERE / "data" / "real").glob("*.html"))

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
-from intl_pub.matching import Matcher, ratio
+from intl_pub.catalog.matching import Matcher, ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 

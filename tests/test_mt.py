@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from intl_pub.errors import EngineError
-from intl_pub.locales import TARGETS as LOCALES
+from intl_pub.core.errors import EngineError
+from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.mt import argos, get_engine
 from intl_pub.mt.pseudo import pseudo
 

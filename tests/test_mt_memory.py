@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from intl_pub.errors import EngineError
-from intl_pub.locales import TARGETS as LOCALES
+from intl_pub.core.errors import EngineError
+from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.mt import MTStats, SentenceTranslation, argos, get_engine
 from intl_pub.mt.argos import ArgosEngine
 from intl_pub.mt.memory import MemoryKey, SentenceMemory

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import intl_pub
-from intl_pub.locales import TARGETS as LOCALES
+from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.mt import MTStats, SentenceTranslation, get_engine
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import (

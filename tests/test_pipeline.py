@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 from helpers import snapshot
 
 from intl_pub import catalog, pipeline
-from intl_pub.config import load_settings
-from intl_pub.locales import TARGETS as LOCALES
-from intl_pub.model import Locale
+from intl_pub.core.config import load_settings
+from intl_pub.core.locales import TARGETS as LOCALES
+from intl_pub.core.model import Locale
 from intl_pub.mt import MTResult, Progress, get_engine
 
 SLUGS = [
@@ -192,7 +192,7 @@ class TokenDroppingEngine:
 
 
 def test_lost_tokens_fall_back_to_pieces_and_say_so() -> None:
-    from intl_pub.model import RunReport
+    from intl_pub.core.model import RunReport
 
     report = RunReport()
     [(text, note, confidence)] = pipeline.machine_translate(
@@ -235,7 +235,7 @@ def test_gnu_msgfmt_accepts_every_generated_catalog(blog: Path, argos_models: Pa
 
 
 def test_a_catalog_is_checked_for_gnu_syntax_unless_it_is_the_file_the_run_wrote(blog: Path, monkeypatch) -> None:
-    from intl_pub import poformat
+    from intl_pub.catalog import poformat
 
     settings = replace(load_settings(blog), engine="pseudo")
     assert pipeline.run(settings).ok

@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from intl_pub import poformat
-from intl_pub.poformat import PoEntry, lint, render, strip_bom
+from intl_pub.catalog import poformat
+from intl_pub.catalog.poformat import PoEntry, lint, render, strip_bom
 
 EXAMPLES = int(os.environ.get("INTL_PUB_PO_EXAMPLES", "150"))
 """Generated catalogs per run; a long run: INTL_PUB_PO_EXAMPLES=5000."""

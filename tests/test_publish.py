@@ -10,10 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from intl_pub import catalog, pipeline, publish
-from intl_pub.config import load_settings
-from intl_pub.locales import TARGETS as LOCALES
-from intl_pub.locales import locale
-from intl_pub.model import Translation
+from intl_pub.core.config import load_settings
+from intl_pub.core.locales import TARGETS as LOCALES
+from intl_pub.core.locales import locale
+from intl_pub.core.model import Translation
 
 DOC = """<!DOCTYPE html><html lang="en"><head><title>Flu clinic</title></head><body><article>
 <p id="reviewed">Hello <b>world</b>.</p>
@@ -136,7 +136,7 @@ def test_every_interface_string_of_the_templates_is_in_every_shipped_catalog_rev
         for t in templates.iterdir() if t.name.endswith((".html", ".xml", ".txt"))
         for m in re.finditer(r"""_\((["'])(.+?)\1""", t.read_text(encoding="utf-8"))
     }
-    from intl_pub import reader_notes
+    from intl_pub.publish import reader_notes
 
     used |= set(reader_notes.STRINGS)  # the reader's notices, added by reader_notes
     assert "Latest posts" in used and len(used) >= 8
@@ -231,7 +231,7 @@ def test_feed_updated_moves_only_for_the_language_whose_text_changed(blog: Path,
 
 
 def test_typography_follows_cldr_for_machine_output() -> None:
-    from intl_pub import typography
+    from intl_pub.mt import typography
 
     assert typography.apply('Он сказал "да".', LOCALES["ru"]) == "Он сказал «да»."
     assert typography.apply("这 <1>医院</1> 开设了 一家 新 诊所", LOCALES["zh-Hans"]) == "这<1>医院</1>开设了一家新诊所"
@@ -344,7 +344,7 @@ def test_a_locale_without_a_shipped_interface_catalog_uses_english_words_with_a_
 ) -> None:
     from dataclasses import replace
 
-    from intl_pub.locales import parse_locales
+    from intl_pub.core.locales import parse_locales
 
     settings = replace(load_settings(blog), engine="pseudo", locales=parse_locales("fr,es"))
     caplog.set_level("WARNING", logger="intl_pub.publish")
@@ -417,7 +417,9 @@ def test_listings_are_rendered_again_only_when_what_they_show_changed(tmp_path: 
 
     from helpers import snapshot
 
-    monkeypatch.setattr(publish, "FEED_ENTRIES", 3)
+    from intl_pub.publish import site
+
+    monkeypatch.setattr(site, "FEED_ENTRIES", 3)
     work = _generated_blog(tmp_path / "work", 6)
     settings = load_settings(work)
     assert pipeline.run(settings).ok

@@ -13,8 +13,9 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intl_pub import catalog, punctuation
-from intl_pub.punctuation import COLON, QUESTION, SENTENCE_ENDS, STOP
+from intl_pub import catalog
+from intl_pub.qa import punctuation
+from intl_pub.qa.punctuation import COLON, QUESTION, SENTENCE_ENDS, STOP
 
 DJANGO = Path(django.__file__).resolve().parent
 TABLE = sorted(punctuation.LANGUAGES)

@@ -14,8 +14,9 @@ from pathlib import Path
 import feedparser
 from bs4 import BeautifulSoup
 
-from intl_pub import catalog, pipeline, reader_notes
-from intl_pub.config import load_settings
+from intl_pub import catalog, pipeline
+from intl_pub.core.config import load_settings
+from intl_pub.publish import reader_notes
 
 HEAT = "heat-wave-advice"
 DOSE = "Temperatures above <1>30 °C</1> are expected"
@@ -192,7 +193,7 @@ def test_every_translated_block_links_to_a_report_naming_its_catalog_entry(blog:
 def test_settings_for_the_gate_are_checked_where_they_are_written(blog: Path) -> None:
     import pytest
 
-    from intl_pub.errors import ConfigError
+    from intl_pub.core.errors import ConfigError
 
     settings = blog / "intl-pub.toml"
     base = settings.read_text()
@@ -212,7 +213,7 @@ def test_settings_for_the_gate_are_checked_where_they_are_written(blog: Path) ->
     (blog / "translations").mkdir(exist_ok=True)
     (blog / "translations" / "glossary.toml").write_text("critical = [1]\n")
     settings.write_text(base)
-    from intl_pub.config import load_glossary
+    from intl_pub.core.config import load_glossary
 
     with pytest.raises(ConfigError, match="critical"):
         load_glossary(load_settings(blog))

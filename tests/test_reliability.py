@@ -25,11 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_segment import documents
 
-from intl_pub import catalog, fetch, pipeline, segment, sources
-from intl_pub.config import load_settings
-from intl_pub.errors import LockError
-from intl_pub.locales import TARGETS as LOCALES
-from intl_pub.model import Translation
+from intl_pub import catalog, pipeline, segment, sources
+from intl_pub.core.config import load_settings
+from intl_pub.core.errors import LockError
+from intl_pub.core.locales import TARGETS as LOCALES
+from intl_pub.core.model import Translation
+from intl_pub.sources import fetch
 
 ROOT = Path(__file__).resolve().parent.parent
 

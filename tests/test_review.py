@@ -16,8 +16,8 @@ from helpers import snapshot
 from test_catalog import AFTER_UNITS, ES, golden, reviewed_before, template
 
 from intl_pub import catalog, pipeline
-from intl_pub.config import load_settings
-from intl_pub.model import Unit
+from intl_pub.core.config import load_settings
+from intl_pub.core.model import Unit
 
 DATA = Path(__file__).parent / "data"
 

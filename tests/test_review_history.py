@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from intl_pub import catalog, pipeline
-from intl_pub import store as store_module
-from intl_pub.config import Settings, load_settings
-from intl_pub.locales import TARGETS
-from intl_pub.store import Store
+from intl_pub.core.config import Settings, load_settings
+from intl_pub.core.locales import TARGETS
+from intl_pub.workdir import store as store_module
+from intl_pub.workdir.store import Store
 
 ES = TARGETS["es"]
 LONG = os.environ.get("INTL_PUB_LONG") == "1"

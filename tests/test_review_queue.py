@@ -11,9 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intl_pub import review_queue, risk, segment
-from intl_pub.errors import ConfigError
-from intl_pub.review_queue import Pending, QueueSettings, build, word_diff
+from intl_pub import segment
+from intl_pub.core.errors import ConfigError
+from intl_pub.qa import risk
+from intl_pub.review import queue as review_queue
+from intl_pub.review.queue import Pending, QueueSettings, build, word_diff
 
 POSTS = Path(__file__).resolve().parent.parent / "examples" / "blog" / "posts"
 

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intl_pub import risk, segment
-from intl_pub.errors import ConfigError
-from intl_pub.risk import RiskSettings, classify
+from intl_pub import segment
+from intl_pub.core.errors import ConfigError
+from intl_pub.qa import risk
+from intl_pub.qa.risk import RiskSettings, classify
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTS = ROOT / "examples" / "blog" / "posts"

@@ -18,7 +18,7 @@ import pytest
 from helpers import snapshot
 
 from intl_pub import pipeline
-from intl_pub.config import load_settings
+from intl_pub.core.config import load_settings
 
 EXPECTED = Path(__file__).parent / "data" / "expected_site"
 REGEN = os.environ.get("INTL_PUB_REGEN") == "1"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from intl_pub import sources
-from intl_pub.config import SourceSettings
-from intl_pub.model import Post
+from intl_pub.core.config import SourceSettings
+from intl_pub.core.model import Post
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,7 +119,7 @@ def test_a_page_in_another_encoding_is_decoded_as_declared(tmp_path: Path) -> No
 
 
 def test_per_source_settings_come_from_the_settings_file(tmp_path: Path) -> None:
-    from intl_pub.config import load_settings
+    from intl_pub.core.config import load_settings
 
     (tmp_path / "intl-pub.toml").write_text(
         '[pipeline]\nsources = ["https://news.example.org/feed.xml", "posts"]\n'

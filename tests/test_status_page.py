@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from intl_pub import review_queue, risk, segment, status_page
-from intl_pub.review_queue import Pending
-from intl_pub.status_page import PostProgress
+from intl_pub import segment
+from intl_pub.qa import risk
+from intl_pub.review import queue as review_queue
+from intl_pub.review import status_page
+from intl_pub.review.queue import Pending
+from intl_pub.review.status_page import PostProgress
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTS = ROOT / "examples" / "blog" / "posts"

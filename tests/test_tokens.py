@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from intl_pub import tokens
-from intl_pub.tokens import Node
+from intl_pub.segment import tokens
+from intl_pub.segment.tokens import Node
 
 MSGID = "Read the <1>full <2>report</2></1> from the WHO.<3/>"
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from test_reader_notes import HEAT, NEIGHBOURS, REVIEWED_ES, review
 
-from intl_pub import catalog, pipeline, triage
-from intl_pub.config import load_settings
+from intl_pub import catalog, pipeline
+from intl_pub.core.config import load_settings
+from intl_pub.review import triage
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from helpers import snapshot
 
-from intl_pub import pipeline, workers
-from intl_pub.config import Settings, load_settings
+from intl_pub import pipeline
+from intl_pub.core.config import Settings, load_settings
+from intl_pub.pipeline import parallel as workers
 
 
 def _settings(work: Path) -> Settings:
@@ -114,7 +115,7 @@ def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_sa
         "import logging, os\n"
         "from dataclasses import replace\n"
         "from intl_pub import pipeline, segment, workers\n"
-        "from intl_pub.config import load_settings\n"
+        "from intl_pub.core.config import load_settings\n"
         "logging.basicConfig(level=logging.INFO, format='log: %(message)s')\n"
         "workers.MIN_WORK = 0\n"
         "workers.worker_count = lambda *a: 3\n"
@@ -209,7 +210,7 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Pat
     script.write_text(
         "from dataclasses import replace\n"
         "from intl_pub import pipeline, workers\n"
-        "from intl_pub.config import load_settings\n"
+        "from intl_pub.core.config import load_settings\n"
         f"open({str(marker)!r}, 'a').write('ran\\n')\n"
         "workers.MIN_WORK = 0\n"
         f"report = pipeline.run(replace(load_settings({str(blog)!r}), engine='pseudo'))\n"

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from intl_pub.errors import EngineError
-from intl_pub.model import Locale
+from intl_pub.core.errors import EngineError
+from intl_pub.core.model import Locale
 
 if TYPE_CHECKING:
     from intl_pub.mt.memory import SentenceMemory

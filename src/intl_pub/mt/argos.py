@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from intl_pub.errors import EngineError, ModelMissingError
-from intl_pub.locales import DEFAULT_TARGETS, SOURCE_TAG
-from intl_pub.locales import locale as locale_for
-from intl_pub.model import Locale
+from intl_pub.core.errors import EngineError, ModelMissingError
+from intl_pub.core.locales import DEFAULT_TARGETS, SOURCE_TAG
+from intl_pub.core.locales import locale as locale_for
+from intl_pub.core.model import Locale
 from intl_pub.mt import Chunk, MTResult, MTSettings, MTStats, Progress, SentenceTranslation
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from intl_pub.model import Locale
+from intl_pub.core.model import Locale
 from intl_pub.mt import Engine, MTResult, MTStats, Progress, SentenceTranslation
 from intl_pub.mt.memory import MemoryKey, SentenceMemory
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from intl_pub.errors import EngineError
+from intl_pub.core.errors import EngineError
 from intl_pub.mt import SentenceTranslation
 
 SCHEMA = 1

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from intl_pub import tokens
-from intl_pub.model import Locale
+from intl_pub.core.model import Locale
 from intl_pub.mt import Chunk, MTResult, MTStats, Progress, SentenceTranslation
+from intl_pub.segment import tokens
 
 if TYPE_CHECKING:
     from intl_pub.mt.memory import SentenceMemory

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from intl_pub.model import Locale
+from intl_pub.core.model import Locale
 from intl_pub.mt import Engine, MTResult, MTSettings, MTStats, SentenceTranslation, get_engine
 from intl_pub.mt.memory import SentenceMemory
 

@@ -32,35 +32,34 @@ import babel
 import babel.dates
 from bs4 import BeautifulSoup
 
-from intl_pub import (
-    __version__,
-    catalog,
-    checks,
-    markup,
-    publish,
-    reader_notes,
-    risk,
-    segment,
-    sources,
-    tokens,
-    typography,
-    workers,
-)
+from intl_pub import __version__, catalog, publish, segment, sources
 from intl_pub.catalog import Catalog, Entry, Stats
-from intl_pub.config import Settings, load_glossary, resolve_source
-from intl_pub.errors import CatalogError, IntlPubError, SourceError
-from intl_pub.files import read_json
-from intl_pub.locales import ENGLISH, cldr
-from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
-from intl_pub.mt import Engine, MTResult, MTSettings, MTStats, Progress, get_engine, shards
+from intl_pub.core.config import Settings, load_glossary, resolve_source
+from intl_pub.core.errors import CatalogError, IntlPubError, SourceError
+from intl_pub.core.files import read_json
+from intl_pub.core.locales import ENGLISH, cldr
+from intl_pub.core.model import Glossary, Locale, Post, RunReport, Translation, Unit
+from intl_pub.mt import (
+    Engine,
+    MTResult,
+    MTSettings,
+    MTStats,
+    Progress,
+    get_engine,
+    shards,
+    typography,
+)
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
-from intl_pub.risk import RiskSettings
-from intl_pub.store import LOCK_FILE, Identities, Store, bytes_digest, text_digest
+from intl_pub.pipeline import parallel as workers
+from intl_pub.publish import reader_notes
+from intl_pub.qa import checks, risk
+from intl_pub.qa.risk import RiskSettings
+from intl_pub.segment import markup, tokens
+from intl_pub.workdir.store import LOCK_FILE, Identities, Store, bytes_digest, text_digest
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LOCK_FILE", "Step", "locked", "plan", "run", "run_step"]
 
 PIECES_NOTE = "tags placed automatically: the engine lost the markup, pieces translated separately"
 ProgressFor = Callable[[Locale, int, int], None]

@@ -12,7 +12,7 @@ import codecs
 import logging
 import re
 
-from intl_pub.tokens import strip_xml_forbidden
+from intl_pub.segment.tokens import strip_xml_forbidden
 
 log = logging.getLogger(__name__)
 

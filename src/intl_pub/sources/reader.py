@@ -29,14 +29,21 @@ from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from intl_pub import article, markup, sanitize
-from intl_pub.config import SourceSettings
-from intl_pub.encoding import decode
-from intl_pub.errors import IntlPubError, SourceError
-from intl_pub.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
-from intl_pub.model import Post
+from intl_pub.core.config import SourceSettings
+from intl_pub.core.errors import IntlPubError, SourceError
+from intl_pub.core.model import Post
+from intl_pub.segment import markup
+from intl_pub.sources import article, sanitize
+from intl_pub.sources.encoding import decode
+from intl_pub.sources.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "EPOCH", "IDENTITY_META", "MAX_BYTES", "MAX_SITEMAP_URLS", "PUBLISHED_META", "RESERVED_SLUGS",
+    "SourceResult", "from_document", "page_files", "parse_feed", "parse_page", "read_source",
+    "sitemap_entries", "slugify", "to_document", "unique_slugs",
+]
 
 PUBLISHED_META = "intl-pub:published"
 IDENTITY_META = "intl-pub:identity"

@@ -15,8 +15,8 @@ import babel
 import babel.core
 from babel.messages.plurals import get_plural
 
-from intl_pub.errors import ConfigError
-from intl_pub.model import Locale
+from intl_pub.core.errors import ConfigError
+from intl_pub.core.model import Locale
 
 SOURCE_TAG = "en"
 DEFAULT_TARGETS = ("es", "zh-Hans", "ru")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from intl_pub.model import Locale
+from intl_pub.core.model import Locale
 
 # CLDR <delimiters> quotationStart/quotationEnd; babel does not ship this part of CLDR.
 QUOTES: dict[str, tuple[str, str]] = {

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from intl_pub import risk
-from intl_pub.errors import ConfigError
+from intl_pub.core.errors import ConfigError
+from intl_pub.qa import risk
 
 STALE_REVIEW = "stale-review"
 LOW_CONFIDENCE = "low-confidence"

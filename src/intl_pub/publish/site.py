@@ -25,14 +25,14 @@ import babel.dates
 import jinja2
 from bs4 import BeautifulSoup
 
-from intl_pub import markup
-from intl_pub.files import build_time
-from intl_pub.locales import ENGLISH, cldr
-from intl_pub.locales import locale as locale_for
-from intl_pub.model import Locale, Post
+from intl_pub.core.files import build_time
+from intl_pub.core.locales import ENGLISH, cldr
+from intl_pub.core.locales import locale as locale_for
+from intl_pub.core.model import Locale, Post
+from intl_pub.segment import markup
 
 if TYPE_CHECKING:
-    from intl_pub.config import Settings
+    from intl_pub.core.config import Settings
 
 log = logging.getLogger(__name__)
 

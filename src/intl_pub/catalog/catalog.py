@@ -33,10 +33,11 @@ from typing import Any
 
 import polib
 
-from intl_pub import __version__, matching, poformat
-from intl_pub.errors import CatalogError
-from intl_pub.files import build_time, write_atomic
-from intl_pub.model import Locale, Translation, Unit
+from intl_pub import __version__
+from intl_pub.catalog import matching, poformat
+from intl_pub.core.errors import CatalogError
+from intl_pub.core.files import build_time, write_atomic
+from intl_pub.core.model import Locale, Translation, Unit
 
 WRAP = 79
 """GNU gettext's default page width (msgmerge, msgcat, Poedit and Weblate keep it)."""

@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any
 
-from intl_pub.model import Locale
+from intl_pub.core.model import Locale
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from intl_pub import punctuation, tokens
-from intl_pub.model import Glossary, Locale
+from intl_pub.core.model import Glossary, Locale
+from intl_pub.qa import punctuation
+from intl_pub.segment import tokens
 
 ERROR = "error"
 WARNING = "warning"

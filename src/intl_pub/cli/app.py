@@ -19,11 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from intl_pub import __version__
-from intl_pub.config import Settings, load_settings
-from intl_pub.errors import IntlPubError
-from intl_pub.locales import DEFAULT_TARGETS, parse_locales
-from intl_pub.model import RunReport
-from intl_pub.progress import ProgressDisplay
+from intl_pub.cli.progress import ProgressDisplay
+from intl_pub.core.config import Settings, load_settings
+from intl_pub.core.errors import IntlPubError
+from intl_pub.core.locales import DEFAULT_TARGETS, parse_locales
+from intl_pub.core.model import RunReport
 
 log = logging.getLogger("intl_pub")
 
@@ -89,7 +89,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not rows:
         print("no posts yet: run `intl-pub pull` first")
         return 0
-    from intl_pub import triage
+    from intl_pub.review import triage
 
     progress = {(p.locale, p.post): p for p in triage.progress(settings)}
     table = Table(title="Review progress")
@@ -136,7 +136,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from intl_pub import checks, pipeline
+    from intl_pub import pipeline
+    from intl_pub.qa import checks
 
     findings = pipeline.check(settings_from_args(args))
     errors = sum(1 for f in findings if f.severity == checks.ERROR)
@@ -157,8 +158,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_queue(args: argparse.Namespace) -> int:
     """The entries awaiting review, most urgent first, as ``file:line`` an editor jumps to."""
-    from intl_pub import review_queue, triage
-    from intl_pub.locales import locale as locale_for
+    from intl_pub.core.locales import locale as locale_for
+    from intl_pub.review import queue as review_queue
+    from intl_pub.review import triage
 
     settings = settings_from_args(args)
     wanted = locale_for(args.locale).tag if args.locale else None
@@ -181,7 +183,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 def cmd_impact(args: argparse.Namespace) -> int:
     """What the English in content/ makes stale, before anything is translated or published."""
-    from intl_pub import triage
+    from intl_pub.review import triage
 
     found = triage.impact(settings_from_args(args))
     if args.json:
@@ -263,8 +265,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 def _write_status_page(settings: Settings, target: Path) -> None:
     """``status --html FILE``: the team's page, never inside site/ (it is not for readers)."""
-    from intl_pub import status_page, triage
-    from intl_pub.files import build_time, write_atomic
+    from intl_pub.core.files import build_time, write_atomic
+    from intl_pub.review import status_page, triage
 
     target = target.resolve()
     if target.is_relative_to(settings.site_dir.resolve()):

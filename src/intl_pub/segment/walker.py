@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import PageElement, PreformattedString
 
-from intl_pub import markup, tokens
-from intl_pub.errors import SourceError
-from intl_pub.model import Unit
+from intl_pub.core.errors import SourceError
+from intl_pub.core.model import Unit
+from intl_pub.segment import markup, tokens
 
 log = logging.getLogger(__name__)
 

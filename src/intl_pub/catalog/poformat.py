@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from intl_pub import unilbrk_data as _data
+from intl_pub.catalog import unilbrk_data as _data
 
 WIDTH = 79
 """GNU's default page width (``msgcat`` without ``--width``)."""

@@ -34,9 +34,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from intl_pub.errors import LockError, StoreError
-from intl_pub.files import read_json, write_atomic, write_temporary
-from intl_pub.model import Locale
+from intl_pub.core.errors import LockError, StoreError
+from intl_pub.core.files import read_json, write_atomic, write_temporary
+from intl_pub.core.model import Locale
 
 log = logging.getLogger(__name__)
 

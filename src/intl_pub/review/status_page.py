@@ -22,8 +22,8 @@ import babel
 import jinja2
 from markupsafe import Markup
 
-from intl_pub.locales import cldr
-from intl_pub.review_queue import QueueItem, diff_parts
+from intl_pub.core.locales import cldr
+from intl_pub.review.queue import QueueItem, diff_parts
 
 STATES = ("reviewed", "machine", "stale", "held_back", "source")
 """The states a block of a localized page is in, in the bars' order."""

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from intl_pub.errors import ConfigError
-from intl_pub.locales import DEFAULT_TARGETS, parse_locales
-from intl_pub.model import Glossary, Locale
-from intl_pub.risk import RiskSettings
+from intl_pub.core.errors import ConfigError
+from intl_pub.core.locales import DEFAULT_TARGETS, parse_locales
+from intl_pub.core.model import Glossary, Locale
+from intl_pub.qa.risk import RiskSettings
 
 SETTINGS_FILE = "intl-pub.toml"
 GLOSSARY_FILE = "glossary.toml"

@@ -18,9 +18,9 @@ import re
 import nh3
 from bs4 import BeautifulSoup, Tag
 
-from intl_pub import markup
-from intl_pub.errors import SourceError
-from intl_pub.tokens import strip_xml_forbidden
+from intl_pub.core.errors import SourceError
+from intl_pub.segment import markup
+from intl_pub.segment.tokens import strip_xml_forbidden
 
 MAX_NESTING = 200
 """Deepest element nesting a stored post may have (the segmenter reads 256 levels, and the

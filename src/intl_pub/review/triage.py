@@ -21,14 +21,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from intl_pub import catalog, pipeline, review_queue, risk, segment, sources, tokens
+from intl_pub import catalog, pipeline, segment, sources
 from intl_pub.catalog import Catalog, Entry
-from intl_pub.config import Settings, load_glossary
-from intl_pub.errors import CatalogError
-from intl_pub.model import Locale, Unit
-from intl_pub.review_queue import Pending, QueueItem
-from intl_pub.status_page import PostProgress
-from intl_pub.store import Store
+from intl_pub.core.config import Settings, load_glossary
+from intl_pub.core.errors import CatalogError
+from intl_pub.core.model import Locale, Unit
+from intl_pub.qa import risk
+from intl_pub.review import queue as review_queue
+from intl_pub.review.queue import Pending, QueueItem
+from intl_pub.review.status_page import PostProgress
+from intl_pub.segment import tokens
+from intl_pub.workdir.store import Store
 
 log = logging.getLogger(__name__)
 

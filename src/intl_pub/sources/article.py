@@ -37,8 +37,8 @@ import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup, Tag
 
-from intl_pub import markup
-from intl_pub.errors import SourceError
+from intl_pub.core.errors import SourceError
+from intl_pub.segment import markup
 
 log = logging.getLogger(__name__)
 

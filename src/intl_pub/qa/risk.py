@@ -59,8 +59,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from intl_pub import tokens
-from intl_pub.errors import ConfigError
+from intl_pub.core.errors import ConfigError
+from intl_pub.segment import tokens
 
 DOSE = "dose"
 NEGATION = "negation"

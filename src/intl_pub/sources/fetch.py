@@ -23,7 +23,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
-from intl_pub.errors import SourceError
+from intl_pub.core.errors import SourceError
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The words every stage uses: the model, errors, settings, locales, atomic files."""

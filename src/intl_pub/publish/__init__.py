@@ -1,0 +1,3 @@
+"""The localized site: the publishing policy, pages, listings, reader notes."""
+
+from intl_pub.publish.site import *  # noqa: F403  (the package's public API)

@@ -1,0 +1,3 @@
+"""HTML <-> translation units: one walker, inline tokens, markup helpers."""
+
+from intl_pub.segment.walker import *  # noqa: F403  (the package's public API)
