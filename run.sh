@@ -16,8 +16,8 @@ source scripts/bootstrap.sh
 args() {
   python - "$1" "${@:2}" <<'PY'
 import sys
-from intl_pub.config import load_settings
-from intl_pub.locales import parse_locales
+from intl_pub.core.config import load_settings
+from intl_pub.core.locales import parse_locales
 want, args = sys.argv[1], sys.argv[2:]
 found = {}
 for i, a in enumerate(args):

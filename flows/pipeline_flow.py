@@ -41,6 +41,7 @@ from intl_pub.core.locales import parse_locales
 from intl_pub.core.model import Locale, RunReport
 from intl_pub.mt import MTSettings, SentenceTranslation, shards
 from intl_pub.review import queue as review_queue
+from intl_pub.review import status as review_status
 from intl_pub.review import triage
 
 RETRIES = {"pull": (2, [2, 10]), "translate": (1, [5])}
@@ -283,7 +284,7 @@ def _finish(settings: Settings, report: RunReport) -> Any:
 
 
 def _progress_table(settings: Settings) -> None:
-    rows = pipeline.status(settings)
+    rows = review_status.status(settings)
     create_table_artifact(
         key="review-progress",
         table=[
@@ -304,7 +305,7 @@ def _progress_table(settings: Settings) -> None:
 
 def _below_threshold(settings: Settings, minimum: float) -> list[str]:
     short = []
-    status = pipeline.status(settings)
+    status = review_status.status(settings)
     for locale in settings.locales:
         rows = [r for r in status if r.locale == locale.tag]
         total = sum(r.stats.total for r in rows)

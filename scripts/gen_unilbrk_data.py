@@ -1,13 +1,13 @@
-"""Generate src/intl_pub/unilbrk_data.py from the machine's GNU libunistring.
+"""Generate src/intl_pub/catalog/unilbrk_data.py from the machine's GNU libunistring.
 
 GNU gettext wraps PO lines with libunistring's line breaking (UAX #14) and
-column widths. To write byte for byte what msgcat writes, intl_pub.poformat
+column widths. To write byte for byte what msgcat writes, intl_pub.catalog.poformat
 uses the same tables: the Line_Break class of every code point, the pair
 table, and uc_width(), read here from libunistring.so.2 (1.0, Unicode 14,
 as Debian 12 links into gettext 0.21). Run it again only to follow another
 libunistring, then check tests/test_poformat.py against that msgcat.
 
-    python scripts/gen_unilbrk_data.py > src/intl_pub/unilbrk_data.py
+    python scripts/gen_unilbrk_data.py > src/intl_pub/catalog/unilbrk_data.py
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import helpers
 import pytest
 
 from intl_pub import __version__, catalog
@@ -18,7 +19,6 @@ from intl_pub.core.model import Translation, Unit
 
 DATA = Path(__file__).parent / "data" / "merge"
 ES = LOCALES["es"]
-REGEN = os.environ.get("INTL_PUB_REGEN") == "1"  # INTL_PUB_REGEN=1 ./test.sh rewrites golden files
 
 BEFORE_UNITS = [
     Unit("Hello world.", 3, note="h1"),
@@ -55,11 +55,7 @@ def reviewed_before() -> catalog.Catalog:
 
 
 def golden(name: str, text: str) -> None:
-    path = DATA / name
-    if REGEN:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path} is missing: INTL_PUB_REGEN=1 ./test.sh {__file__} writes it"
-    assert text == path.read_text(encoding="utf-8")
+    helpers.golden(DATA / name, text)
 
 
 def test_template_is_in_document_order_with_repeats_merged() -> None:

@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from test_segment import _shape, documents
 
-from intl_pub import pipeline, segment
+from intl_pub import segment
 from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.model import RunReport
-from intl_pub.mt import get_engine
+from intl_pub.mt import get_engine, masking
 
 PAGE = (Path(__file__).parent / "data" / "real_world.html").read_text(encoding="utf-8")
 BLOCKS = ["title", "h1", "h2", "p", "li", "td", "th", "caption", "figcaption", "dt", "dd", "button"]
@@ -24,7 +24,7 @@ def translated(html: str, engine_name: str, tag: str) -> str:
     """The page rebuilt from machine translations, as the publisher would use them."""
     units = segment.extract(html)
     msgids = list(dict.fromkeys(u.msgid for u in units))
-    results = pipeline.machine_translate(get_engine(engine_name), LOCALES[tag], msgids, None,
+    results = masking.machine_translate(get_engine(engine_name), LOCALES[tag], msgids, None,
                                          RunReport())
     found = dict(zip(msgids, (r.text for r in results), strict=True))
     return segment.apply(html, lambda u: segment.Rendering(found[u.msgid]))

@@ -15,7 +15,8 @@ from intl_pub import catalog, pipeline
 from intl_pub.core.config import load_settings
 from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.model import Locale
-from intl_pub.mt import MTResult, Progress, get_engine
+from intl_pub.mt import MTResult, Progress, get_engine, masking
+from intl_pub.review import status as review_status
 
 SLUGS = [
     "flu-vaccination-2026",
@@ -163,7 +164,7 @@ def test_a_broken_catalog_is_reported_left_alone_and_the_rest_goes_on(blog: Path
         for f in report.failures
     )
     assert "Ĥéàļţĥ àñđ šöçîàļ çàŕé" in other.read_text(encoding="utf-8")
-    rows = {(r.locale, r.slug): r for r in pipeline.status(replace(load_settings(blog), engine="pseudo"))}
+    rows = {(r.locale, r.slug): r for r in review_status.status(replace(load_settings(blog), engine="pseudo"))}
     assert "heat-wave-advice.po:" in rows[("ru", "heat-wave-advice")].error
     assert rows[("es", "heat-wave-advice")].error == "" and rows[("es", "heat-wave-advice")].stats.total > 0
 
@@ -195,11 +196,11 @@ def test_lost_tokens_fall_back_to_pieces_and_say_so() -> None:
     from intl_pub.core.model import RunReport
 
     report = RunReport()
-    [(text, note, confidence)] = pipeline.machine_translate(
+    [(text, note, confidence)] = masking.machine_translate(
         TokenDroppingEngine(), LOCALES["es"], ["Read the <1>full report</1> now.<2/>"], None, report
     )
     assert text == "READ THE <1>FULL REPORT</1> NOW.<2/>"
-    assert note == pipeline.PIECES_NOTE and report.engine_calls == 2 and confidence is None
+    assert note == masking.PIECES_NOTE and report.engine_calls == 2 and confidence is None
 
 
 def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:

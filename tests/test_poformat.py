@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from intl_pub.catalog import poformat
+from intl_pub.catalog import linebreak, poformat
 from intl_pub.catalog.poformat import PoEntry, lint, render, strip_bom
 
 EXAMPLES = int(os.environ.get("INTL_PUB_PO_EXAMPLES", "150"))
@@ -425,7 +425,7 @@ def test_a_byte_order_mark_is_stripped_and_then_gnu_reads_the_file() -> None:
     assert not msgfmt_syntax_errors(strip_bom("\ufeff" + text)[0])
 
 
-@pytest.mark.skipif(poformat._LIB is None, reason="needs libunistring 1.0")
+@pytest.mark.skipif(linebreak.native() is None, reason="needs libunistring 1.0")
 @settings(max_examples=EXAMPLES * 3, deadline=None)
 @given(
     st.lists(st.one_of(ANY_CHAR, WORDS, st.just(" "), st.sampled_from("\\\"\n\t")), max_size=40).map("".join),
@@ -437,9 +437,5 @@ def test_wrapping_through_libunistring_equals_the_port(text: str, prefix: str, w
     """Catalogs are wrapped by the system's libunistring when it is the version the port
     reproduces: both must write the same lines."""
     text = text.replace("\x04", "")
-    fast = poformat._wrap_lines(prefix, "msgstr", text, width, wrap)
-    lib, poformat._LIB = poformat._LIB, None
-    try:
-        assert poformat._wrap_lines(prefix, "msgstr", text, width, wrap) == fast
-    finally:
-        poformat._LIB = lib
+    fast = poformat.wrap_lines(prefix, "msgstr", text, width, wrap)
+    assert poformat.wrap_lines(prefix, "msgstr", text, width, wrap, native=False) == fast

@@ -14,6 +14,7 @@ from intl_pub.core.config import load_settings
 from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.locales import locale
 from intl_pub.core.model import Translation
+from intl_pub.publish import policy
 
 DOC = """<!DOCTYPE html><html lang="en"><head><title>Flu clinic</title></head><body><article>
 <p id="reviewed">Hello <b>world</b>.</p>
@@ -39,8 +40,8 @@ def _without_ids(element: object) -> str:
 
 
 def test_each_block_gets_reviewed_then_qa_passing_mt_then_english() -> None:
-    gate = pipeline.Gate(hold_risky=False)  # the risk gate is tested in test_reader_notes
-    rendered = pipeline.render_document(DOC, LOCALES["es"], FOUND, gate=gate)
+    gate = policy.Gate(hold_risky=False)  # the risk gate is tested in test_reader_notes
+    rendered = policy.render_document(DOC, LOCALES["es"], FOUND, gate=gate)
     soup = BeautifulSoup(rendered.document, "html.parser")
     assert _without_ids(soup.find(id="reviewed")) == '<p data-l10n="reviewed" id="reviewed">Hola <b>mundo</b>.</p>'
     assert _without_ids(soup.find(id="broken")) == '<p data-l10n="source" id="broken" lang="en">Good <b>morning</b>.</p>'
@@ -51,7 +52,7 @@ def test_each_block_gets_reviewed_then_qa_passing_mt_then_english() -> None:
 
 
 def test_by_default_risky_machine_translation_is_held_back_in_english() -> None:
-    rendered = pipeline.render_document(DOC, LOCALES["es"], FOUND)
+    rendered = policy.render_document(DOC, LOCALES["es"], FOUND)
     soup = BeautifulSoup(rendered.document, "html.parser")
     held = soup.find(id="mt")  # "Call 111 today.": a phone number, unreviewed
     assert held["lang"] == "en" and held["data-l10n"] == "source" and not held.has_attr("data-mt")
@@ -61,7 +62,7 @@ def test_by_default_risky_machine_translation_is_held_back_in_english() -> None:
 
 
 def test_markup_in_a_reviewed_translation_is_published_as_text() -> None:
-    rendered = pipeline.render_document(DOC, LOCALES["es"], FOUND)
+    rendered = policy.render_document(DOC, LOCALES["es"], FOUND)
     evil = BeautifulSoup(rendered.document, "html.parser").find(id="evil")
     assert evil.find_all(True) == []
     assert evil.get_text() == '<img src=x onerror="alert(1)"><script>alert(2)</script>'

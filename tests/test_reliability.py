@@ -30,6 +30,7 @@ from intl_pub.core.config import load_settings
 from intl_pub.core.errors import LockError
 from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.model import Translation
+from intl_pub.publish import policy
 from intl_pub.sources import fetch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,7 +297,7 @@ def test_a_translation_cannot_add_attributes_or_change_urls() -> None:
     document = '<article><p>Read <a href="https://who.int/report">the report</a>.</p></article>'
     found = {("", "Read <1>the report</1>."): Translation(
         'Lea <1 href="javascript:alert(1)">el informe</1> <a href="javascript:x">aquí</a>.', True)}
-    rendered = pipeline.render_document(document, LOCALES["es"], found)
+    rendered = policy.render_document(document, LOCALES["es"], found)
     links = BeautifulSoup(rendered.document, "html.parser").find_all("a")
     assert [a.attrs for a in links] == [{"href": "https://who.int/report"}]
 
@@ -366,7 +367,7 @@ def test_fuzz_published_pages_hold_only_the_sources_markup(html: str, data: st.D
         if data.draw(st.booleans()):
             text = text.replace("<1>", "", 1)
         found[(unit.context, unit.msgid)] = Translation(text, data.draw(st.booleans()))
-    rendered = pipeline.render_document(html, LOCALES[data.draw(st.sampled_from(list(LOCALES)))], found)
+    rendered = policy.render_document(html, LOCALES[data.draw(st.sampled_from(list(LOCALES)))], found)
 
     def markup(document: str) -> set[tuple[str, str]]:
         soup = BeautifulSoup(document, "html.parser")

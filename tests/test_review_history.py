@@ -554,17 +554,23 @@ class ReviewHistory(RuleBasedStateMachine):
     def save_during_a_run(self, data: st.DataObject, review: bool) -> None:
         """Poedit saves after the run loaded the catalogs and before it writes them."""
         slug = data.draw(st.sampled_from(self.editable()))
-        real = pipeline._save_merged
+        real = catalog.merge
         saved: list[str] = []
 
-        def meanwhile(*args: object, **kwargs: object) -> bool:
-            if not saved:
-                saved.append(slug)
+        def meanwhile(
+            template: catalog.Catalog, old: catalog.Catalog | None, *args: object, **kwargs: object
+        ) -> catalog.Catalog:
+            merged = real(template, old, *args, **kwargs)  # type: ignore[arg-type]
+            project = template.header("Project-Id-Version")
+            if not saved and old is not None and project.endswith(f" {slug}"):
+                saved.append(slug)  # the run has loaded this catalog: the translator saves theirs
                 self.translator_edit(data, slug, review, 1)
-            return real(*args, **kwargs)  # type: ignore[arg-type]
+            return merged
 
-        with mock.patch.object(pipeline, "_save_merged", meanwhile):
+        with mock.patch.object(catalog, "merge", meanwhile):
             self.run_pipeline()
+        if not saved:  # the run did not load that catalog: the translator saves after it
+            self.translator_edit(data, slug, review, 1)
 
     def run_pipeline(self) -> None:
         write_feed(self.root, self.posts)

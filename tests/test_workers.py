@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -50,6 +49,19 @@ def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
 
 
+def _methods(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """How parallel.run_jobs started its workers, from its log lines."""
+    return [_jobs(r.getMessage())[3] for r in caplog.records if "processes (" in r.getMessage()]
+
+
+def _jobs(line: str) -> tuple[int, int, int, str]:
+    """(jobs, characters of work, processes, start method) from run_jobs' debug line."""
+    jobs, rest = line.split(" jobs, ", 1)
+    work, rest = rest.split(" characters of work: ", 1)
+    count, method = rest.split(" processes (", 1)
+    return int(jobs), int(work), int(count), method.rstrip(")")
+
+
 def _published_in_one_process(blog: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     (blog / "intl-pub.toml").write_text(
         (blog / "intl-pub.toml").read_text(encoding="utf-8")
@@ -58,8 +70,7 @@ def _published_in_one_process(blog: Path, monkeypatch: pytest.MonkeyPatch) -> di
     )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     monkeypatch.setenv("INTL_PUB_WORKERS", "1")
-    # the reference parses the post for each language: nothing shared, nothing cached ahead
-    monkeypatch.setattr(pipeline, "_offered", lambda settings, document, walked: contextlib.nullcontext())
+    # the reference: one process (the workers beside a thread share nothing with it)
     assert pipeline.run(_settings(blog)).ok
     monkeypatch.undo()
     here = snapshot(blog / "site")
@@ -74,23 +85,19 @@ def test_languages_rendered_in_workers_beside_a_thread_publish_the_same_site_byt
     here = _published_in_one_process(blog, monkeypatch)
     again = tmp_path / "again"
     shutil.copytree(blog, again, ignore=shutil.ignore_patterns("site", "publish.json"))
-    monkeypatch.setattr(workers, "MIN_WORK", 0)
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    calls: list[int] = []
-    monkeypatch.setattr(workers, "worker_count", lambda *a: calls.append(3) or 3)
-    methods: list[str] = []
-    choose = workers.start_method
-    monkeypatch.setattr(workers, "start_method", lambda inherit: methods.append(choose(inherit)) or methods[-1])
+    monkeypatch.setenv("INTL_PUB_PARALLEL_MIN_WORK", "0")
+    monkeypatch.setenv("INTL_PUB_WORKERS", "3")
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)  # as a Prefect task runner's
     other.start()
     try:
-        with caplog.at_level(logging.INFO, logger="intl_pub"):
+        with caplog.at_level(logging.DEBUG, logger="intl_pub"):
             report = pipeline.publish_site(_settings(again))
     finally:
         stop.set()
     assert report.ok, report.failures
-    assert calls  # the languages did go to workers
+    methods = _methods(caplog)
+    assert methods  # the languages did go to workers
     assert set(methods) == {"forkserver"}  # never fork beside another thread
     assert snapshot(again / "site") == here
     # what a worker logs reaches this process's handlers, as from the step itself
@@ -114,30 +121,31 @@ def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_sa
     script.write_text(
         "import logging, os\n"
         "from dataclasses import replace\n"
-        "from intl_pub import pipeline, segment, workers\n"
+        "from intl_pub import pipeline, segment\n"
         "from intl_pub.core.config import load_settings\n"
+        "from intl_pub.publish.policy import Policy\n"
         "logging.basicConfig(level=logging.INFO, format='log: %(message)s')\n"
-        "workers.MIN_WORK = 0\n"
-        "workers.worker_count = lambda *a: 3\n"
-        "choose, methods = workers.start_method, []\n"
-        "workers.start_method = lambda inherit: methods.append(choose(inherit)) or methods[-1]\n"
-        "parent, walk, render = os.getpid(), segment.walk, pipeline.render_document\n"
+        "logging.getLogger('intl_pub.pipeline.parallel').setLevel(logging.DEBUG)\n"
+        "os.environ.update(INTL_PUB_PARALLEL_MIN_WORK='0', INTL_PUB_WORKERS='3')\n"
+        "parent, walk, decide = os.getpid(), segment.walk, Policy.stats\n"
         "def note(kind):\n"
         f"    open({str(walks)!r}, 'a').write(f'{{\"parent\" if os.getpid() == parent else os.getpid()}} {{kind}}\\n')\n"
         "def walked(html):\n    note('walk')\n    return walk(html)\n"
         "segment.walk = walked\n"
-        "def dying(document, locale, *rest):\n"
+        "def dying(policy, units):\n"
         "    note('render')\n"
-        f"    if {a_worker_dies} and locale.tag == 'es' and os.getpid() != parent:\n"
+        f"    if {a_worker_dies} and policy.locale.tag == 'es' and os.getpid() != parent:\n"
         "        os._exit(9)  # killed, say by the kernel, with its copy of the walk taken\n"
-        "    return render(document, locale, *rest)\n"
-        "pipeline.render_document = dying\n"
+        "    return decide(policy, units)\n"
+        "Policy.stats = dying\n"
         f"report = pipeline.publish_site(replace(load_settings({str(again)!r}), engine='pseudo'))\n"
-        "print('methods:', sorted(set(methods)), 'ok' if report.ok else report.failures)\n",
+        "print('ok' if report.ok else report.failures)\n",
         "utf-8",
     )
     done = _run_script(script)
-    assert "methods: ['fork'] ok" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok"), done.stdout + done.stderr[-2000:]
+    methods = {line.rsplit("(", 1)[1].rstrip(")") for line in done.stderr.splitlines() if "processes (" in line}
+    assert methods == {"fork"}, done.stderr[-2000:]
     assert snapshot(again / "site") == here
     assert "below the publishing threshold" in done.stderr  # a worker's log line reached the parent
     # every post was walked in the parent; a worker's first language of a post used its copy
@@ -167,7 +175,8 @@ def test_a_catalog_a_worker_cannot_read_keeps_that_language_as_published(
         (blog / "content" / f"{post.stem}.html").read_text("utf-8").replace("</article>", "<p>More.</p></article>"),
         "utf-8",
     )
-    monkeypatch.setattr(workers, "worker_count", lambda *a: 3)
+    monkeypatch.setenv("INTL_PUB_PARALLEL_MIN_WORK", "0")
+    monkeypatch.setenv("INTL_PUB_WORKERS", "3")
     report = pipeline.publish_site(settings)
     assert len(report.failures) == 1 and f"{post.stem} [es]" in report.failures[0]
     assert "end-of-line within string" in report.failures[0]
@@ -177,7 +186,7 @@ def test_a_catalog_a_worker_cannot_read_keeps_that_language_as_published(
 
 
 def test_locales_translated_in_workers_write_the_same_catalogs_and_report_progress(
-    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     fresh = tmp_path / "fresh"
@@ -186,20 +195,17 @@ def test_locales_translated_in_workers_write_the_same_catalogs_and_report_progre
     assert pipeline.run(_settings(blog), publish=False).ok
     here = snapshot(blog / "translations")
 
-    monkeypatch.delenv("INTL_PUB_WORKERS")
-    counts: list[tuple[int, int]] = []
-
-    def count(jobs: int, work: int) -> int:
-        counts.append((jobs, work))
-        return 3
-
-    monkeypatch.setattr(workers, "worker_count", count)
+    monkeypatch.setenv("INTL_PUB_WORKERS", "3")
+    monkeypatch.setenv("INTL_PUB_PARALLEL_MIN_WORK", "0")
     seen: dict[str, tuple[int, int]] = {}
-    report = pipeline.run(
-        _settings(fresh), publish=False, progress=lambda loc, done, total: seen.update({loc.tag: (done, total)})
-    )
+    with caplog.at_level(logging.DEBUG, logger="intl_pub.pipeline.parallel"):
+        report = pipeline.run(
+            _settings(fresh), publish=False, progress=lambda loc, done, total: seen.update({loc.tag: (done, total)})
+        )
     assert report.ok, report.failures
+    counts = [_jobs(r.getMessage()) for r in caplog.records if "processes (" in r.getMessage()]
     assert counts[0][0] == 3 and counts[0][1] > 0  # three locales, the templates' size as work
+    assert counts[0][2] == 3  # in three workers
     assert snapshot(fresh / "translations") == here
     assert set(seen) == {"es", "zh-Hans", "ru"} and all(d == t > 0 for d, t in seen.values())
 
@@ -209,10 +215,11 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Pat
     script = tmp_path / "publish_now.py"
     script.write_text(
         "from dataclasses import replace\n"
-        "from intl_pub import pipeline, workers\n"
+        "import os\n"
+        "from intl_pub import pipeline\n"
         "from intl_pub.core.config import load_settings\n"
         f"open({str(marker)!r}, 'a').write('ran\\n')\n"
-        "workers.MIN_WORK = 0\n"
+        "os.environ['INTL_PUB_PARALLEL_MIN_WORK'] = '0'\n"
         f"report = pipeline.run(replace(load_settings({str(blog)!r}), engine='pseudo'))\n"
         "print('ok' if report.ok else report.failures)\n",
         "utf-8",
@@ -226,7 +233,8 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Pat
 def test_jobs_in_workers_return_in_order_with_their_errors_and_the_parents_environment_now(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(workers, "worker_count", lambda *a: 2)
+    monkeypatch.setenv("INTL_PUB_WORKERS", "2")
+    monkeypatch.setenv("INTL_PUB_PARALLEL_MIN_WORK", "0")
     outcomes = workers.run_jobs(int, [("5",), ("x",), ("7",)])
     assert [o.value for o in outcomes] == [5, None, 7]
     assert isinstance(outcomes[1].error, ValueError) and "'x'" in str(outcomes[1].error)

@@ -1,3 +1,6 @@
 """The command line: argparse and the command bodies (thin: call a stage, print)."""
 
-from intl_pub.cli.app import *  # noqa: F403  (the package's public API)
+from intl_pub.cli.app import main
+from intl_pub.cli.commands import settings_from_args
+
+__all__ = ["main", "settings_from_args"]

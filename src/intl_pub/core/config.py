@@ -3,6 +3,11 @@
 Precedence, lowest first: built-in defaults, the settings file in the work
 folder, ``INTL_PUB_*`` environment variables, command-line options (applied
 by the caller through :func:`dataclasses.replace`).
+
+This module is the only reader of ``os.environ`` in intl-pub: the work
+folder's settings (:class:`Settings`) and the process's own knobs
+(:class:`Environment`: MT device and threads, worker processes, build time),
+which a Dask worker or a worker process reads in its own environment.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import hashlib
 import os
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -18,9 +24,17 @@ from typing import Any
 from intl_pub.core.errors import ConfigError
 from intl_pub.core.locales import DEFAULT_TARGETS, parse_locales
 from intl_pub.core.model import Glossary, Locale
-from intl_pub.qa.risk import RiskSettings
+from intl_pub.core.risk_settings import RiskSettings
 
 SETTINGS_FILE = "intl-pub.toml"
+ENVIRONMENT = (
+    "INTL_PUB_ENGINE", "INTL_PUB_LOCALES", "INTL_PUB_BASE_URL",  # settings (Settings)
+    "INTL_PUB_DEVICE", "INTL_PUB_COMPUTE_TYPE", "ARGOS_COMPUTE_TYPE",  # this process (Environment)
+    "INTL_PUB_INTER_THREADS", "INTL_PUB_INTRA_THREADS", "INTL_PUB_WORKERS",
+    "INTL_PUB_PARALLEL_MIN_WORK",
+    "SOURCE_DATE_EPOCH",
+)
+"""Every variable intl-pub reads (the flows add INTL_PUB_TASK_RUNNER and INTL_PUB_ROOT)."""
 GLOSSARY_FILE = "glossary.toml"
 
 
@@ -145,6 +159,58 @@ def load_settings(workdir: Path | str = ".", env: dict[str, str] | None = None) 
     if not settings.base_url.endswith("/"):
         settings = replace(settings, base_url=settings.base_url + "/")
     return settings
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The process's own knobs, from its environment (each machine or worker says what it has).
+
+    Unlike :class:`Settings`, these belong to the process, not to the work
+    folder: a Dask worker resolves the MT device and threads in its own
+    environment, and a worker process gets its parent's.
+    """
+
+    device: str | None = None
+    """``INTL_PUB_DEVICE``: where the MT engine runs (auto, cpu, cuda)."""
+    compute_type: str | None = None
+    """``INTL_PUB_COMPUTE_TYPE``, else argostranslate's ``ARGOS_COMPUTE_TYPE``."""
+    inter_threads: str | None = None
+    """``INTL_PUB_INTER_THREADS``, as written (the engine checks it is a whole number)."""
+    intra_threads: str | None = None
+    """``INTL_PUB_INTRA_THREADS``, as written."""
+    workers: int | None = None
+    """``INTL_PUB_WORKERS``: the most worker processes a step may use (1: none)."""
+    parallel_min_work: int | None = None
+    """``INTL_PUB_PARALLEL_MIN_WORK``: characters of input from which a step's jobs go to
+    worker processes (default: intl_pub.pipeline.parallel.MIN_WORK; 0 for tests)."""
+    source_date_epoch: str | None = None
+    """``SOURCE_DATE_EPOCH``: the build time written into catalogs (reproducible builds)."""
+    malloc: Mapping[str, str] = field(default_factory=dict)
+    """glibc's allocator variables (``MALLOC_*``, ``GLIBC_TUNABLES``): see intl_pub.mt.allocator."""
+
+
+def environment(env: Mapping[str, str] | None = None) -> Environment:
+    """The process's knobs, read now from ``env`` (default: this process's environment)."""
+    env = os.environ if env is None else env
+    cap, least = env.get("INTL_PUB_WORKERS", ""), env.get("INTL_PUB_PARALLEL_MIN_WORK", "")
+    return Environment(
+        device=env.get("INTL_PUB_DEVICE") or None,
+        compute_type=env.get("INTL_PUB_COMPUTE_TYPE") or env.get("ARGOS_COMPUTE_TYPE") or None,
+        inter_threads=env.get("INTL_PUB_INTER_THREADS"),
+        intra_threads=env.get("INTL_PUB_INTRA_THREADS"),
+        workers=int(cap) if cap.isdigit() and int(cap) > 0 else None,
+        parallel_min_work=int(least) if least.isdigit() else None,
+        source_date_epoch=env.get("SOURCE_DATE_EPOCH"),
+        malloc={
+            k: v for k, v in env.items() if k.startswith("MALLOC_") or k == "GLIBC_TUNABLES"
+        },
+    )
+
+
+def environ_snapshot() -> dict[str, str]:
+    """The whole environment as it is now, for a worker process to run with (the fork
+    server keeps the one it was started with)."""
+    return dict(os.environ)
 
 
 def load_glossary(settings: Settings) -> Glossary:

@@ -38,3 +38,10 @@ class LockError(IntlPubError):
 
 class StoreError(IntlPubError):
     """Raised by store: the work folder is missing, or a file in it cannot be written."""
+
+
+def describe(exc: BaseException) -> str:
+    """What a failure report says about ``exc`` (a post nested too deeply gets advice)."""
+    if isinstance(exc, RecursionError):
+        return "the page is nested too deeply to process; simplify its markup"
+    return str(exc)

@@ -60,5 +60,7 @@ def read_json(path: Path) -> dict:
 
 def build_time() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds and golden tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    from intl_pub.core.config import environment  # (config reads the environment)
+
+    epoch = environment().source_date_epoch
     return datetime.fromtimestamp(int(epoch) if epoch else time.time(), UTC)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from intl_pub.core.config import environment
 from intl_pub.core.errors import EngineError
 from intl_pub.core.model import Locale
 
@@ -113,33 +114,33 @@ class MTSettings:
 
     def resolved(self) -> MTSettings:
         """Every field filled, from the environment where None."""
-        env = os.environ
-        device = self.device or env.get("INTL_PUB_DEVICE") or "auto"
+        env = environment()
+        device = self.device or env.device or "auto"
         if device not in DEVICES:
             raise EngineError(f"unknown MT device {device!r}: choose one of {', '.join(DEVICES)}")
-        compute_type = (
-            self.compute_type
-            or env.get("INTL_PUB_COMPUTE_TYPE")
-            or env.get("ARGOS_COMPUTE_TYPE")
-            or "auto"
-        )
+        compute_type = self.compute_type or env.compute_type or "auto"
         return MTSettings(
             device=device,
             compute_type=compute_type,
-            inter_threads=_threads(self.inter_threads, "INTL_PUB_INTER_THREADS", 1),
+            inter_threads=_threads(
+                self.inter_threads, env.inter_threads, "INTL_PUB_INTER_THREADS", 1
+            ),
             intra_threads=_threads(
-                self.intra_threads, "INTL_PUB_INTRA_THREADS", os.cpu_count() or 1
+                self.intra_threads, env.intra_threads, "INTL_PUB_INTRA_THREADS", os.cpu_count() or 1
             ),
         )
 
 
-def _threads(value: int | None, name: str, default: int) -> int:
+def _threads(value: int | None, variable: str | None, name: str, default: int) -> int:
+    """The setting, else the environment variable ``name`` (as written), else ``default``."""
     if value is not None:
         return value
+    if variable is None:
+        return default
     try:
-        return int(os.environ.get(name, default))
+        return int(variable)
     except ValueError as exc:
-        raise EngineError(f"{name} must be a whole number, not {os.environ[name]!r}") from exc
+        raise EngineError(f"{name} must be a whole number, not {variable!r}") from exc
 
 
 Chunk = tuple[list[int], list[SentenceTranslation]]

@@ -21,9 +21,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
-import os
 import sys
 from collections.abc import Mapping
+
+from intl_pub.core.config import environment
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,11 @@ def keep_buffers() -> bool:
     """Raise the mmap threshold to 32 MiB where the environment fixed it (once per process);
     True if it was changed. Elsewhere (no glibc, nothing set) nothing is done."""
     global _done
-    if _done or not sys.platform.startswith("linux") or not fixed_threshold(os.environ):
+    if (
+        _done
+        or not sys.platform.startswith("linux")
+        or not fixed_threshold(environment().malloc)
+    ):
         return False
     _done = True
     try:

@@ -1,6 +1,6 @@
 """What a reader of a localized page is told, block by block and at the top.
 
-After the publishing gate (``pipeline.render_document``) has marked each
+After the publishing gate (``intl_pub.publish.policy``) has marked each
 translatable block with ``data-l10n`` (``reviewed``, ``machine``, ``source``)
 and ``data-l10n-id``, :func:`decorate` adds, inside ``<article>`` (so feeds
 carry the same as pages):
@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from bs4 import BeautifulSoup, Tag
+
+from intl_pub.core.model import Unit
 
 ID_COMMENT = "id: "
 """The extracted-comment prefix that names a unit's block id in templates and catalogs."""
@@ -154,3 +156,9 @@ def _stale_notice(tree: BeautifulSoup, notes: ReaderNotes) -> Tag:
 def _english_if_untranslated(element: Tag, notes: ReaderNotes, msgid: str) -> None:
     if not notes.is_translated(msgid):
         element["lang"] = "en"
+
+
+def with_block_id(unit: Unit) -> Unit:
+    """The unit with ``id: <block id>`` in its extracted comment (what a reader's report names)."""
+    line = ID_COMMENT + block_id(unit.context, unit.msgid)
+    return replace(unit, note=f"{unit.note}\n{line}" if unit.note else line)

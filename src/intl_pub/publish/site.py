@@ -29,6 +29,7 @@ from intl_pub.core.files import build_time
 from intl_pub.core.locales import ENGLISH, cldr
 from intl_pub.core.locales import locale as locale_for
 from intl_pub.core.model import Locale, Post
+from intl_pub.publish import urls
 from intl_pub.segment import markup
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ class Page:
     @property
     def file(self) -> str:
         """Where the page goes, relative to site/."""
-        return f"{self.locale.path}/{self.post.slug}/index.html"
+        return urls.href(self.locale, self.post.slug)
 
 
 def shipped_ui_catalog(locale: Locale) -> Path | None:
@@ -273,8 +274,8 @@ class Environment:
         for locale in languages:
             listed = [by_post[slug][locale.tag] for slug in by_post if locale.tag in by_post[slug]]
             listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
-            if _href(locale) in wanted:
-                files[_href(locale)] = _render(
+            if urls.href(locale) in wanted:
+                files[urls.href(locale)] = _render(
                     env,
                     "index.html",
                     settings,
@@ -285,9 +286,9 @@ class Environment:
                 )
             newest = listed[:FEED_ENTRIES]
             self.feed_entries.update(p.file for p in newest)
-            if _feed_file(locale) not in wanted:
+            if urls.feed_file(locale) not in wanted:
                 continue
-            files[_feed_file(locale)] = _render(
+            files[urls.feed_file(locale)] = _render(
                 env,
                 "feed.xml",
                 settings,
@@ -326,7 +327,7 @@ class Environment:
                 url
                 for p in pages
                 if not _noindex(settings, p)
-                for url in [_url(settings, p.locale, p.post.slug)]
+                for url in [urls.page_url(settings.base_url, p.locale, p.post.slug)]
             },
             sections=_section_alternates(settings, languages),
             base_url=settings.base_url,
@@ -338,7 +339,7 @@ def listing_files(settings: Settings) -> list[str]:
     (``index.html`` stands for the root page, ``robots.txt`` and the stylesheet)."""
     names = ["index.html", "sitemap.xml"]
     for locale in [ENGLISH, *settings.locales]:
-        names += [_href(locale), _feed_file(locale)]
+        names += [urls.href(locale), urls.feed_file(locale)]
     return names
 
 
@@ -377,7 +378,7 @@ def listings_changed(
     dirty: set[str] = set()
     for lang in set(old) | set(new):
         before, after = old.get(lang), new.get(lang)
-        index, feed = _href(locale_for(lang)), _feed_file(locale_for(lang))
+        index, feed = urls.href(locale_for(lang)), urls.feed_file(locale_for(lang))
         if before is None or after is None:
             dirty |= {index, feed, "sitemap.xml"}
             continue
@@ -444,7 +445,7 @@ def _render(
                 "tag": loc.tag,
                 "name": native_name(loc.tag),
                 "path": loc.path,
-                "href": _href(loc),
+                "href": urls.href(loc),
                 "current": loc == locale,
             }
             for loc in [ENGLISH, *settings.locales]
@@ -458,29 +459,14 @@ ROOT_PREFIX = {"post.html": "../../", "index.html": "../", "root.html": ""}
 file://, on any port and any host (absolute URLs only in canonical, alternates, og, feeds)."""
 
 
-def _href(locale: Locale, slug: str | None = None) -> str:
-    """A page's file, relative to site/ (index.html spelled out: file:// lists folders)."""
-    return f"{locale.path}/{slug}/index.html" if slug else f"{locale.path}/index.html"
-
-
-def _feed_file(locale: Locale) -> str:
-    """A language's Atom feed, relative to site/."""
-    return f"{locale.path}/feed.xml"
-
-
-def _url(settings: Settings, locale: Locale, slug: str | None = None) -> str:
-    tail = f"{slug}/" if slug else ""
-    return f"{settings.base_url}{locale.path}/{tail}"
-
-
 def _alternates(
     settings: Settings, siblings: Mapping[str, Page], slug: str
 ) -> list[dict[str, str]]:
     return [
         {
             "hreflang": page.lang,
-            "url": _url(settings, page.locale, slug),
-            "href": _href(page.locale, slug),
+            "url": urls.page_url(settings.base_url, page.locale, slug),
+            "href": urls.href(page.locale, slug),
             "og": og_locale(page.lang),
         }
         for page in siblings.values()
@@ -491,8 +477,8 @@ def _section_alternates(settings: Settings, languages: Sequence[Locale]) -> list
     return [
         {
             "hreflang": loc.tag,
-            "url": _url(settings, loc),
-            "href": _href(loc),
+            "url": urls.page_url(settings.base_url, loc),
+            "href": urls.href(loc),
             "og": og_locale(loc.tag),
         }
         for loc in languages

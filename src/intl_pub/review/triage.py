@@ -21,11 +21,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from intl_pub import catalog, pipeline, segment, sources
+from intl_pub import catalog, segment, sources
 from intl_pub.catalog import Catalog, Entry
+from intl_pub.catalog.memory import machine_memory
 from intl_pub.core.config import Settings, load_glossary
 from intl_pub.core.errors import CatalogError
 from intl_pub.core.model import Locale, Unit
+from intl_pub.publish import reader_notes
+from intl_pub.publish.policy import risk_settings
 from intl_pub.qa import risk
 from intl_pub.review import queue as review_queue
 from intl_pub.review.queue import Pending, QueueItem
@@ -60,7 +63,7 @@ def pending(settings: Settings) -> list[Pending]:
                     risk=risk.classify(e.msgid, rules),
                     # Entry.stale is also true for machine translation of English that
                     # changed; only a person's review going stale is a stale review.
-                    stale=pipeline.withdrawn(e, memory),
+                    stale=catalog.withdrawn(e, memory),
                     reviewed_english=e.previous_msgid or "",
                     confidence=e.confidence,
                 )
@@ -96,7 +99,7 @@ def _state(
 ) -> str:
     if e.reviewed:
         return "reviewed"
-    if pipeline.withdrawn(e, memory):
+    if catalog.withdrawn(e, memory):
         return "stale"
     if hold and risk.classify(e.msgid, rules):
         return "held_back"
@@ -157,7 +160,7 @@ def impact(settings: Settings) -> list[LocaleImpact]:
     store.require()
     rules = _risk(settings)
     current = {
-        slug: [pipeline.with_block_id(u) for u in segment.extract(store.read_post(slug))]
+        slug: [reader_notes.with_block_id(u) for u in segment.extract(store.read_post(slug))]
         for slug in store.slugs()
     }
     result = []
@@ -275,7 +278,7 @@ def stale_risk(settings: Settings) -> list[str]:
 
 
 def _risk(settings: Settings) -> risk.RiskSettings:
-    return pipeline.risk_settings(settings, load_glossary(settings))
+    return risk_settings(settings, load_glossary(settings))
 
 
 def _catalogs(
@@ -293,7 +296,7 @@ def _catalogs(
             path = store.catalog_path(locale, slug)
             cat = _read(store, path)
             if cat is not None:
-                memory = pipeline.machine_memory(store, locale, slug)
+                memory = machine_memory(store, locale, slug)
                 yield locale, slug, store.rel(path), cat, published[slug], memory
 
 

@@ -36,6 +36,7 @@ from intl_pub.segment import markup
 from intl_pub.sources import article, sanitize
 from intl_pub.sources.encoding import decode
 from intl_pub.sources.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
+from intl_pub.workdir.identities import RESERVED_SLUGS
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,6 @@ __all__ = [
 PUBLISHED_META = "intl-pub:published"
 IDENTITY_META = "intl-pub:identity"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-RESERVED_SLUGS = frozenset({"site", "templates"})
 MAX_SITEMAP_URLS = 1000
 """Pages read from one sitemap (its newest by lastmod); the rest wait for the next pull."""
 PAGES_KEY = "pages"
@@ -178,7 +178,7 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
     if slug in RESERVED_SLUGS:
-        return f"{slug}-post"  # translations/<locale>/site.po is the site's own catalog
+        return f"{slug}-post"  # the work folder's own names (workdir.identities decides)
     return slug or "post"
 
 

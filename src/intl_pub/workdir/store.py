@@ -23,31 +23,28 @@ unchanged run hashes nothing it has hashed before.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from intl_pub.core.errors import LockError, StoreError
 from intl_pub.core.files import read_json, write_atomic, write_temporary
 from intl_pub.core.model import Locale
+from intl_pub.workdir.identities import RESERVED_SLUGS, Identities
+from intl_pub.workdir.manifest import STATE_VERSION, Manifest, bytes_digest
 
 log = logging.getLogger(__name__)
 
 UI_CATALOG = "site"
 """translations/<locale>/site.po: the site's own words."""
 TEMPLATES = "templates"
-RESERVED_SLUGS = frozenset({UI_CATALOG, TEMPLATES, "glossary", "assets"})
-"""Names a post may not take: they would collide with the work folder's own files."""
 STATE_DIR = ".intl-pub"
 LOCK_FILE = ".intl-pub.lock"
-STATE_VERSION = 1
 
 
 class Store:
@@ -95,6 +92,10 @@ class Store:
     def mt_memory_path(self, engine: str, locale: Locale) -> Path:
         """The sentence memory of one engine and language (sqlite; the state, not the site)."""
         return self.state_dir / "mt-memory" / f"{engine}-{locale.path}.sqlite"
+
+    def tm_path(self, locale: Locale) -> Path:
+        """The locale's translation memory: reviewed translations by post (the state)."""
+        return self.state_dir / "tm" / f"{locale.path}.json"
 
     def ui_template_path(self) -> Path:
         return self.template_path(UI_CATALOG)
@@ -178,7 +179,16 @@ class Store:
         text = json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
         return self.write(self.state_dir / name, text.encode("utf-8"))
 
-    # --- writing ----------------------------------------------------------------------
+    # --- reading and writing ----------------------------------------------------------
+
+    def read(self, path: Path) -> bytes | None:
+        """A file's bytes, None when it does not exist; StoreError when it cannot be read."""
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{self.rel(path)}: cannot read ({exc.strerror or exc})") from exc
 
     def write(self, path: Path, data: bytes) -> bool:
         """Write atomically when the bytes differ; a symlink is written through to its target.
@@ -326,123 +336,3 @@ class Store:
                 f"{self.root}: no such work folder; pass --workdir with the folder that holds "
                 "content/ and translations/"
             )
-
-
-class Identities:
-    """identity -> slug: chosen once, recorded, never given to another post."""
-
-    def __init__(self, slugs: dict[str, str]) -> None:
-        self.slugs = slugs
-        self.taken = set(slugs.values())
-
-    def __bool__(self) -> bool:
-        return bool(self.slugs)
-
-    def slug_for(self, identity: str, natural: str, published: datetime) -> str:
-        """The post's slug: the one it was first given; a new post never takes another's.
-
-        A new post whose natural slug is taken gets ``<slug>-<year>``, else
-        ``<slug>-2``, ``<slug>-3``, ...
-        """
-        known = self.slugs.get(identity)
-        if known is not None:
-            return known
-        natural = natural if natural not in RESERVED_SLUGS else f"{natural}-post"
-        candidates = [natural]
-        if published.year > 1970:
-            candidates.append(f"{natural}-{published.year}")
-        slug = next((c for c in candidates if c not in self.taken), None)
-        number = 2
-        while slug is None:
-            if f"{natural}-{number}" not in self.taken:
-                slug = f"{natural}-{number}"
-            number += 1
-        self.slugs[identity] = slug
-        self.taken.add(slug)
-        return slug
-
-
-class Manifest:
-    """What one step built last time: per output, the digests of its inputs.
-
-    Each step has a file of its own (``.intl-pub/manifest/<step>.json``), so
-    steps that run in parallel (one per locale) never write the same file. It
-    also caches file digests by (size, mtime_ns, ctime_ns, inode), as git's
-    index does: a file whose signature is unchanged is not read again. An
-    editor that saves by renaming changes the inode; one that writes in place
-    changes ctime.
-    """
-
-    def __init__(self, store: Store, step: str) -> None:
-        self.store = store
-        self.path = store.state_dir / "manifest" / f"{step}.json"
-        try:
-            self._text = self.path.read_text(encoding="utf-8")
-            data = json.loads(self._text)
-        except (OSError, ValueError):
-            self._text, data = "", {}
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            data = {}
-        self.records: dict[str, Any] = data.get("records", {})
-        self._hashes: dict[str, list[Any]] = data.get("hashes", {})
-        self._fill: dict[str, tuple[Path, str]] = {}
-
-    def digest(self, path: Path) -> str:
-        """The file's sha256 (16 hex digits), or "" when it does not exist."""
-        key = self.store.rel(path)
-        pending = self.store.pending_digest(path)
-        if pending is not None:
-            self._fill[key] = (path, pending)  # its signature once the batch renamed it
-            return pending
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            self._hashes.pop(key, None)
-            return ""
-        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-        known = self._hashes.get(key)
-        if known is not None and known[:4] == signature:
-            return str(known[4])
-        digest = bytes_digest(path.read_bytes())
-        self._hashes[key] = [*signature, digest]
-        return digest
-
-    def save(self) -> bool:
-        """Write the manifest when it changed (an unchanged run writes nothing).
-
-        Inside a batch it is written after the batch, with the final signatures
-        of the files the batch wrote (so the next run need not hash them again).
-        """
-        if self.store.after_batch(self._save_now):
-            return True
-        return self._save_now()
-
-    def _save_now(self) -> bool:
-        for key, (path, digest) in self._fill.items():
-            try:
-                st = path.stat()
-            except FileNotFoundError:
-                continue
-            self._hashes[key] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest]
-        self._fill = {}
-        data = {"version": STATE_VERSION, "records": self.records, "hashes": self._hashes}
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
-        if text == self._text:
-            return False
-        self._text = text
-        self.store.write_new(self.path, text.encode("utf-8"))
-        return True
-
-
-def bytes_digest(raw: bytes) -> str:
-    """A file's digest as manifests record it (sha256, 16 hex digits)."""
-    return hashlib.sha256(raw).hexdigest()[:16]
-
-
-def text_digest(*parts: str) -> str:
-    """A short digest of some text, for manifest keys."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]

@@ -1,0 +1,286 @@
+"""The bodies of the ``intl-pub`` commands: read the arguments, call a stage, print."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from intl_pub.cli.progress import ProgressDisplay
+from intl_pub.core.config import Settings, load_settings
+from intl_pub.core.errors import IntlPubError
+from intl_pub.core.locales import DEFAULT_TARGETS, parse_locales
+from intl_pub.core.model import RunReport
+from intl_pub.review import status
+
+log = logging.getLogger("intl_pub")
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from intl_pub import pipeline
+
+    report = pipeline.run(settings_from_args(args), args.source, translate=False, publish=False)
+    return _finish(report)
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    """Pull, extract and translate: the translate flow's steps, without Prefect."""
+    from intl_pub import pipeline
+
+    settings = settings_from_args(args)
+    with ProgressDisplay() as progress:
+        report = pipeline.run(settings, args.source, progress, publish=False)
+    return _finish(report)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from intl_pub import pipeline
+
+    settings = settings_from_args(args)
+    report = pipeline.run(settings, pull=False, translate=False)
+    print(f"site: {settings.site_dir}")
+    return _finish(report)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+
+    settings = settings_from_args(args)
+    rows = status.status(settings)
+    if not rows:
+        print("no posts yet: run `intl-pub pull` first")
+        return 0
+    from intl_pub.review import triage
+
+    progress = {(p.locale, p.post): p for p in triage.progress(settings)}
+    table = Table(title="Review progress")
+    columns = ("locale", "post", "reviewed", "machine (fuzzy)", "untranslated", "QA errors",
+               "held back", "stale")
+    for column in columns:
+        table.add_column(column, justify="left" if column in {"locale", "post"} else "right")
+    for locale in settings.locales:
+        mine = [r for r in rows if r.locale == locale.tag]
+        for row in mine:
+            shown = progress.get((row.locale, row.slug))
+            table.add_row(
+                row.locale,
+                row.slug,
+                *_counts(
+                    row.stats.reviewed, row.stats.machine, row.stats.untranslated, row.stats.total
+                ),
+                "unreadable" if row.error else str(row.qa_errors),
+                str(shown.held_back) if shown else "",
+                str(shown.stale) if shown else "",
+            )
+        total = sum(r.stats.total for r in mine)
+        table.add_row(
+            locale.tag,
+            "[b]all posts[/b]",
+            *_counts(
+                sum(r.stats.reviewed for r in mine),
+                sum(r.stats.machine for r in mine),
+                sum(r.stats.untranslated for r in mine),
+                total,
+            ),
+            str(sum(r.qa_errors for r in mine)),
+            str(sum(p.held_back for k, p in progress.items() if k[0] == locale.tag)),
+            str(sum(p.stale for k, p in progress.items() if k[0] == locale.tag)),
+            end_section=True,
+        )
+    Console().print(table)
+    if args.html:
+        _write_status_page(settings, Path(args.html))
+    broken = [row.error for row in rows if row.error]
+    for error in broken:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from intl_pub.qa import checks
+
+    findings = status.check(settings_from_args(args))
+    errors = sum(1 for f in findings if f.severity == checks.ERROR)
+    warnings = sum(1 for f in findings if f.severity == checks.WARNING)
+    if args.json:
+        print(checks.problems_as_json(status.as_check_findings(findings, Path.cwd())))
+        return 1 if errors else 0
+    for finding in findings:
+        shown = Path(os.path.relpath(finding.file, Path.cwd()))
+        where = f"{shown}:{finding.line}" if finding.line else str(finding.message)
+        if finding.check == "catalog":
+            print(finding.message)
+        else:
+            print(f"{where}: {finding.severity}: [{finding.check}] {finding.message}")
+    print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    """The entries awaiting review, most urgent first, as ``file:line`` an editor jumps to."""
+    from intl_pub.core.locales import locale as locale_for
+    from intl_pub.review import queue as review_queue
+    from intl_pub.review import triage
+
+    settings = settings_from_args(args)
+    wanted = locale_for(args.locale).tag if args.locale else None
+    items = triage.queue(settings, wanted, args.limit)
+    if args.json:
+        print(review_queue.as_json(items))
+        return 0
+    if not items:
+        print("nothing awaits review")
+        return 0
+    for item in items:  # file:line: first, as compilers print it: editors jump there
+        why = ", ".join(item.reasons) or "machine translation"
+        english = review_queue.as_rows([item], width=90)[0][5]
+        print(f"{item.where}: priority {item.priority} [{why}] {item.entry.locale} "
+              f"{item.entry.post}: {english}")
+        if item.diff:
+            print(f"    changed since review: {item.diff}")
+    return 0
+
+
+def cmd_impact(args: argparse.Namespace) -> int:
+    """What the English in content/ makes stale, before anything is translated or published."""
+    from intl_pub.review import triage
+
+    found = triage.impact(settings_from_args(args))
+    if args.json:
+        print(triage.impact_as_json(found))
+        return 0
+    for item in found:
+        print(f"{item.locale}: {len(item.stale)} reviewed unit(s) stale, "
+              f"{item.words} word(s) to review again")
+        for unit in item.stale:
+            risky = f" [{', '.join(unit.risk)}]" if unit.risk else ""
+            print(f"  {unit.file}:{unit.line}{risky}\n    {unit.diff}")
+        for drop in item.below_threshold:
+            what = "not published" if drop.kind == "publish" else "noindex"
+            print(f"  {drop.post}: {drop.before:.0%} -> {drop.after:.0%} reviewed, below the "
+                  f"{drop.kind} threshold {drop.threshold:.0%} ({what})")
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from intl_pub.mt import argos
+
+    found = argos.installed()
+    if not found:
+        print("no Argos models installed; " + argos.INSTALL_HINT)
+    for pair, version, path in found:
+        print(f"{pair}\t{version}\t{path}")
+    return 0
+
+
+def cmd_models_install(args: argparse.Namespace) -> int:
+    from intl_pub.mt import argos
+
+    if args.paths:
+        done = argos.install_files([Path(p) for p in args.paths])
+    else:
+        locales = parse_locales(args.locales) if args.locales else parse_locales(DEFAULT_TARGETS)
+        with _progress_bar() as bar:
+            bars: dict[str, Callable[[int, int], None]] = {}
+
+            def progress(name: str, done: int, total: int) -> None:
+                if name not in bars:
+                    bars[name] = bar(f"Downloading {name}")
+                bars[name](done, total)
+
+            done = argos.install_from_index(locales, progress)
+    for line in done or ["every requested model is already installed"]:
+        print(f"installed: {line}" if done else line)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    if not settings.site_dir.is_dir():
+        raise IntlPubError(f"{settings.site_dir} does not exist; run `intl-pub publish` first")
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(settings.site_dir)
+    )
+    server = http.server.ThreadingHTTPServer((args.host, args.port), handler)
+    print(f"serving {settings.site_dir} at http://{args.host}:{args.port}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The settings of the work folder, with the command's --locales and --engine applied."""
+    settings = load_settings(args.workdir)
+    if getattr(args, "locales", None):
+        settings = replace(settings, locales=parse_locales(args.locales))
+    if getattr(args, "engine", None):
+        settings = replace(settings, engine=args.engine)
+    return settings
+
+
+def _write_status_page(settings: Settings, target: Path) -> None:
+    """``status --html FILE``: the team's page, never inside site/ (it is not for readers)."""
+    from intl_pub.core.files import build_time, write_atomic
+    from intl_pub.review import status_page, triage
+
+    target = target.resolve()
+    if target.is_relative_to(settings.site_dir.resolve()):
+        raise IntlPubError(
+            f"{target} is inside site/, which is deployed to readers; write the status page "
+            "elsewhere (e.g. --html review-status.html)"
+        )
+    page = status_page.render(
+        triage.progress(settings), triage.queue(settings), generated=build_time(),
+        title=f"Translation review · {settings.site_title}",
+    )
+    write_atomic(target, page.encode("utf-8"))
+    print(f"status page: {target}")
+
+
+def _finish(report: RunReport) -> int:
+    for name in report.written:
+        log.info("wrote %s", name)
+    for failure in report.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _counts(reviewed: int, machine: int, untranslated: int, total: int) -> list[str]:
+    def cell(n: int) -> str:
+        return f"{n} ({100 * n / total:.0f}%)" if total else "0"
+
+    return [cell(reviewed), cell(machine), cell(untranslated)]
+
+
+class _progress_bar:
+    """Rich progress bars on a terminal; nothing when output is redirected."""
+
+    def __enter__(self) -> Callable[[str], Callable[[int, int], None]]:
+        self.progress = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.progress = Progress()
+            self.progress.start()
+
+        def new_bar(label: str) -> Callable[[int, int], None]:
+            if self.progress is None:
+                return lambda done, total: None
+            task = self.progress.add_task(label, total=None)
+            return lambda done, total: self.progress.update(task, completed=done, total=total)
+
+        return new_bar
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()

@@ -1,0 +1,47 @@
+"""The extract step: each post's template (translations/templates/<slug>.pot) from content/."""
+
+from __future__ import annotations
+
+from intl_pub import catalog, segment
+from intl_pub.catalog import files as catalog_files
+from intl_pub.core.config import Settings
+from intl_pub.core.errors import IntlPubError, describe
+from intl_pub.core.model import RunReport
+from intl_pub.publish import reader_notes
+from intl_pub.workdir.store import Store
+
+
+def extract(settings: Settings, store: Store | None = None) -> RunReport:
+    """Build each post's template from content/ (translations/templates/<slug>.pot).
+
+    A post whose content/ file is unchanged since the last run is not parsed.
+    """
+    store = store or Store(settings.workdir)
+    report = RunReport()
+    slugs = store.slugs()
+    if not slugs:
+        report.failures.append(
+            "content/ holds no posts yet: give a source (`--source URL_OR_PATH` or `sources` "
+            "in intl-pub.toml) and pull it"
+        )
+        return report
+    manifest = store.manifest("extract")
+    for slug in slugs:
+        content = manifest.digest(store.content_path(slug))
+        target = store.template_path(slug)
+        if manifest.records.get(slug) == [content, manifest.digest(target)]:
+            continue
+        try:
+            units = [reader_notes.with_block_id(u) for u in segment.extract(store.read_post(slug))]
+            project = f"{settings.site_title} {slug}"
+            pot = catalog.build_template(units, store.rel(store.content_path(slug)), project)
+            if catalog_files.write(store, pot, target):
+                report.written.append(store.rel(target))
+        except (IntlPubError, RecursionError) as exc:
+            report.failures.append(f"{slug}: {describe(exc)}")
+            continue
+        manifest.records[slug] = [content, manifest.digest(target)]
+    for gone in set(manifest.records) - set(slugs):
+        del manifest.records[gone]
+    manifest.save()
+    return report

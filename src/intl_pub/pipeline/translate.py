@@ -1,0 +1,247 @@
+"""The translate step of one locale: templates merged into catalogs, new units translated.
+
+Gather (every changed post's template merged into its catalog), fill (the
+translation memory, the engine's memory, then the engine, one batch for the
+locale), write (catalogs, memories, the manifest). A catalog a translator
+saves while the step runs is merged again, never overwritten.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from intl_pub import catalog
+from intl_pub.catalog import Catalog, Entry
+from intl_pub.catalog import files as catalog_files
+from intl_pub.catalog.memory import machine_memory, save_machine_memory
+from intl_pub.core.config import Settings, load_glossary
+from intl_pub.core.errors import CatalogError, IntlPubError, describe
+from intl_pub.core.model import Locale, RunReport
+from intl_pub.mt import Engine, MTStats, typography
+from intl_pub.mt.masking import MachineText, MTOptions, machine_translate
+from intl_pub.mt.memory import SentenceMemory
+from intl_pub.mt.shards import RunShards
+from intl_pub.workdir.manifest import Manifest
+from intl_pub.workdir.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Work:
+    """One post's catalog for a locale, merged and waiting for machine translation."""
+
+    slug: str
+    catalog: Catalog
+    path: Path
+    template_digest: str
+    loaded_digest: str
+    memory: catalog.MachineMemory = field(default_factory=catalog.MachineMemory)
+    """The post's machine translations (suggestions for stale entries)."""
+
+
+def translate(
+    settings: Settings,
+    locale: Locale,
+    engine: Engine,
+    progress: Callable[[int, int], None] | None = None,
+    store: Store | None = None,
+    run_shards: RunShards | None = None,
+    templates: catalog_files.Templates | None = None,
+) -> RunReport:
+    """Merge every changed template into its catalog and machine-translate what is new.
+
+    All new units of the locale go to the engine in one batch. A catalog that
+    cannot be read is reported and left exactly as it is. A post whose
+    template and catalog are unchanged since the last run is not read.
+    ``templates``: the run's parsed templates, shared by its locales.
+    """
+    store = store or Store(settings.workdir)
+    templates = templates or catalog_files.Templates()
+    report = RunReport()
+    glossary = load_glossary(settings)
+    manifest = store.manifest(f"translate-{locale.path}")
+    slugs = store.slugs()
+    # gather: every post whose template or catalog changed, merged
+    work = _merged(store, locale, manifest, slugs, glossary.version, templates, report)
+    # fill: reviewed translations of the same English, then the engine's memory, then the engine
+    reviewed = catalog.TranslationMemory(store, locale)
+    pending = reviewed.fill([(w.slug, w.catalog) for w in work])
+    wanted = bool(pending) or any(catalog.stale(w.catalog) for w in work)
+    label = engine.label(locale) if wanted else ""
+    machine: dict[tuple[str, str], tuple[str, str]] = {}
+    if label:
+        todo = _from_machine_memory(work, label)
+        if todo:
+            machine = _engine_fill(settings, locale, engine, todo, label, progress, run_shards,
+                                   store, glossary.do_not_translate, report)
+            if machine is None:  # the engine failed: catalogs still waiting are not written
+                machine = {}
+                work = [w for w in work if not catalog.pending(w.catalog)]
+    # write: the catalogs and memories, and what the next run may skip
+    for item in work:
+        try:
+            written = _save_merged(store, item, locale, machine, label, templates)
+            save_machine_memory(store, locale, item.slug, item.memory, item.catalog)
+        except IntlPubError as exc:
+            report.failures.append(f"{item.slug} [{locale.tag}]: {exc}")
+            continue
+        if written:
+            report.written.append(store.rel(item.path))
+        if not catalog.pending(item.catalog) and not _lacks_suggestion(item):
+            manifest.records[item.slug] = [
+                item.template_digest,
+                manifest.digest(item.path),
+                glossary.version,
+            ]
+    for gone in set(manifest.records) - set(slugs):
+        del manifest.records[gone]
+    reviewed.save()
+    manifest.save()
+    return report
+
+
+def _merged(
+    store: Store,
+    locale: Locale,
+    manifest: Manifest,
+    slugs: Sequence[str],
+    glossary_version: str,
+    templates: catalog_files.Templates,
+    report: RunReport,
+) -> list[_Work]:
+    """Every post whose template, catalog or glossary changed since the last run, merged."""
+    work: list[_Work] = []
+    extracted: dict[str, Any] | None = None  # the extract step's records, read when needed
+    for slug in slugs:
+        template = store.template_path(slug)
+        path = store.catalog_path(locale, slug)
+        inputs = [manifest.digest(template), manifest.digest(path), glossary_version]
+        if inputs[0] and manifest.records.get(slug) == inputs:
+            continue
+        try:
+            if extracted is None:
+                extracted = store.manifest("extract").records
+            pot = templates.read(store, template, written_digest(extracted.get(slug)))
+            if pot is None:
+                raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
+            memory = machine_memory(store, locale, slug)
+            old = catalog_files.read(store, path, written_digest(manifest.records.get(slug)))
+            merged = catalog.merge(pot, old, locale, memory)
+        except (IntlPubError, OSError) as exc:
+            report.failures.append(f"{slug} [{locale.tag}]: {describe(exc)}")
+            continue
+        work.append(_Work(slug, merged, path, inputs[0], inputs[1], memory))
+    return work
+
+
+def _engine_fill(
+    settings: Settings,
+    locale: Locale,
+    engine: Engine,
+    todo: Sequence[tuple[_Work, Entry]],
+    label: str,
+    progress: Callable[[int, int], None] | None,
+    run_shards: RunShards | None,
+    store: Store,
+    keep: Sequence[str],
+    report: RunReport,
+) -> dict[tuple[str, str], tuple[str, str]] | None:
+    """Translate ``todo`` in one batch; each result goes to its post's memory and, where
+    the msgstr is empty, into the catalog. The results by English, or None when the
+    engine failed (reported)."""
+    done = 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, len(todo))
+
+    stats = MTStats()
+    try:
+        with SentenceMemory(store.mt_memory_path(engine.name, locale)) as sentences:
+            options = MTOptions(sentences, stats, run_shards, settings.token_budget)
+            msgids = [entry.msgid for _, entry in todo]
+            results = machine_translate(engine, locale, msgids, step, report, keep, options)
+    except IntlPubError as exc:
+        report.failures.append(f"machine translation [{locale.tag}]: {exc}")
+        return None
+    machine = {}
+    for (item, entry), result in zip(todo, results, strict=True):
+        text = typography.apply(result.text, locale)
+        note = _mt_note(result)
+        item.memory.put(entry.key, label, text, note)
+        if not entry.msgstr:  # a stale entry's msgstr is the translator's, and stays
+            catalog.set_machine_translation(entry, text, label, note)
+        machine[entry.key] = (text, note)
+    log.info("%s: machine-translated %d units with %s: %s", locale.tag, len(todo), label, stats)
+    return machine
+
+
+def written_digest(record: object) -> str:
+    """The catalog digest a translate manifest record holds ("" for none)."""
+    return str(record[1]) if isinstance(record, list) and len(record) > 1 else ""
+
+
+def _mt_note(result: MachineText) -> str:
+    """What the ``#. mt:`` line says after the engine's name: its confidence, tag placement."""
+    parts = [f"· confidence {result.confidence:.2f}"] if result.confidence is not None else []
+    return " ".join([*parts, f"({result.note})"] if result.note else parts)
+
+
+def _save_merged(
+    store: Store,
+    item: _Work,
+    locale: Locale,
+    machine: dict[tuple[str, str], tuple[str, str]],
+    label: str,
+    templates: catalog_files.Templates,
+) -> bool:
+    """Write a merged catalog, unless a translator saved the file while we worked.
+
+    Then their version is merged again (nothing of theirs is lost) and filled
+    from this run's machine translations.
+    """
+    if store.file_digest(item.path) != item.loaded_digest:
+        log.warning("%s changed during the run: merging the translator's version", item.path)
+        pot = templates.read(store, store.template_path(item.slug))
+        if pot is None:
+            raise CatalogError(f"{store.rel(store.template_path(item.slug))} disappeared")
+        old = catalog_files.read(store, item.path)
+        item.catalog = catalog.merge(pot, old, locale, item.memory)
+        for entry in catalog.pending(item.catalog):
+            if entry.key in machine:
+                text, note = machine[entry.key]
+                catalog.set_machine_translation(entry, text, label, note)
+    return catalog_files.write(store, item.catalog, item.path)
+
+
+
+
+
+
+def _from_machine_memory(work: Sequence[_Work], label: str) -> list[tuple[_Work, Entry]]:
+    """What the engine must still translate: pending entries, and stale entries lacking a
+    suggestion; English this engine translated before is taken from the memory instead
+    (so a ``msgmerge`` of the catalog never costs an engine call)."""
+    rest = []
+    for item in work:
+        for entry in [*catalog.pending(item.catalog), *catalog.stale(item.catalog)]:
+            hit = item.memory.get(entry.key, label)
+            if hit is None:
+                rest.append((item, entry))
+            elif not entry.msgstr:
+                catalog.set_machine_translation(entry, hit[0], label, hit[1])
+    return rest
+
+
+def _lacks_suggestion(item: _Work) -> bool:
+    """A stale entry with no machine suggestion (the engine failed): try again next run."""
+    return any(item.memory.get(e.key) is None for e in catalog.stale(item.catalog))
+
+

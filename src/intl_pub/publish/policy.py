@@ -1,0 +1,168 @@
+"""The publishing policy: what each block of a page shows, decided per unit before rendering.
+
+Like translate-toolkit's po2html ``lookup``: the reviewed translation; else the
+machine translation if it passes QA (and the gate lets it through); else the
+English original, marked ``lang="en"``. The decisions are made once per unit:
+:meth:`Policy.stats` counts them (so a page below its publishing threshold is
+never rebuilt, as po2html's ``should_output_store`` runs before converting),
+and :meth:`Policy.lookup` hands them to the walker that rebuilds the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup
+
+from intl_pub import segment
+from intl_pub.core.config import Settings
+from intl_pub.core.model import Glossary, Locale, Translation, Unit
+from intl_pub.core.risk_settings import RiskSettings
+from intl_pub.publish import reader_notes
+from intl_pub.publish.site import BlockStats
+from intl_pub.qa import checks, risk
+from intl_pub.segment import markup, tokens
+
+HELD_BACK = "held_back"
+"""A decision's state besides reader_notes' REVIEWED, MACHINE, SOURCE: risky and unreviewed."""
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The publishing gate of one locale: risky units wait for review (the default)."""
+
+    hold_risky: bool = True
+    """False (``[site.locales.ru] hold_risky = false``): risky machine translation is shown."""
+    risk: RiskSettings = field(default_factory=RiskSettings)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one unit shows, and why (``state``: reviewed, machine, source, held_back)."""
+
+    state: str
+    rendering: segment.Rendering
+    withdrawn: bool
+    """The unit's review was withdrawn: its English changed since."""
+
+
+class Policy:
+    """One language's publishing policy for one post: reviewed > verified MT > English.
+
+    A risky unit (:func:`intl_pub.qa.risk.classify`: a dose, a negation, a
+    phone number...) is shown in English until it is reviewed, unless the gate
+    lets it through. Every block is marked ``data-l10n`` (reviewed, machine,
+    source) and ``data-l10n-id`` (:func:`intl_pub.publish.reader_notes.block_id`);
+    attribute units (``img@alt``) get only ``lang``/``data-mt``. A withdrawn
+    review (the English changed) is never offered by the catalog
+    (:func:`intl_pub.catalog.offered`): only fresh machine translation or English.
+    """
+
+    def __init__(
+        self,
+        locale: Locale,
+        found: Mapping[tuple[str, str], Translation],
+        glossary: Glossary | None = None,
+        gate: Gate | None = None,
+        risky: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
+        self.locale = locale
+        self.found = found
+        self.glossary = glossary
+        self.gate = gate or Gate()
+        self.risky = risky
+        """The risk gate's answers found once for every language of the post, if any."""
+        self._decided: dict[tuple[str, str, bool], Decision] = {}
+
+    def decide(self, unit: Unit) -> Decision:
+        """The unit's decision (made once per text and kind of unit)."""
+        block = "@" not in unit.note
+        key = (unit.context, unit.msgid, block)
+        decided = self._decided.get(key)
+        if decided is None:
+            decided = self._decided[key] = self._decide(unit, block)
+        return decided
+
+    def lookup(self, unit: Unit) -> segment.Rendering:
+        """What the walker puts in place of ``unit`` (:func:`intl_pub.segment.apply_tree`)."""
+        return self.decide(unit).rendering
+
+    def stats(self, units: Iterable[Unit]) -> BlockStats:
+        """How the blocks of a page with ``units`` are published (decided, not rendered)."""
+        counts = {"reviewed": 0, "machine": 0, "source": 0, "held_back": 0, "withdrawn": 0}
+        for unit in units:
+            decision = self.decide(unit)
+            counts["withdrawn"] += decision.withdrawn
+            if decision.state == HELD_BACK:
+                counts["held_back"] += 1
+                counts["source"] += 1
+            else:
+                counts[decision.state] += 1
+        return BlockStats(**counts)
+
+    def _decide(self, unit: Unit, block: bool) -> Decision:
+        marks = {reader_notes.ID_ATTR: reader_notes.block_id(unit.context, unit.msgid)}
+
+        def mark(state: str, extra: dict[str, str]) -> dict[str, str]:
+            return {**extra, reader_notes.STATE_ATTR: state, **marks} if block else extra
+
+        hit = self.found.get((unit.context, unit.msgid))
+        withdrawn = hit is not None and hit.withdrawn
+        text = tokens.strip_xml_forbidden(hit.text) if hit is not None else ""
+        # (characters XML forbids would make the page ill-formed)
+        if hit is not None and hit.reviewed and tokens.check(unit.msgid, text) is None:
+            rendering = segment.Rendering(text, mark(reader_notes.REVIEWED, {}))
+            return Decision(reader_notes.REVIEWED, rendering, withdrawn)
+        held = self.gate.hold_risky and self._risky(unit.msgid)
+        if (
+            not held
+            and text
+            and tokens.check(unit.msgid, text) is None
+            and not checks.run(unit.msgid, text, self.locale, self.glossary, errors_only=True)
+        ):
+            rendering = segment.Rendering(text, mark(reader_notes.MACHINE, {"data-mt": ""}))
+            return Decision(reader_notes.MACHINE, rendering, withdrawn)
+        rendering = segment.Rendering(None, mark(reader_notes.SOURCE, {"lang": "en"}))
+        return Decision(HELD_BACK if held else reader_notes.SOURCE, rendering, withdrawn)
+
+    def _risky(self, msgid: str) -> bool:
+        if self.risky is not None and msgid in self.risky:
+            return bool(self.risky[msgid])
+        return bool(risk.classify(msgid, self.gate.risk))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One post in one language, rebuilt from its catalog under the publishing policy."""
+
+    tree: BeautifulSoup
+    stats: BlockStats
+
+    @property
+    def document(self) -> str:
+        return markup.outer(self.tree)
+
+
+def render_document(
+    document: str | segment.Walked,
+    locale: Locale,
+    found: Mapping[tuple[str, str], Translation],
+    glossary: Glossary | None = None,
+    gate: Gate | None = None,
+) -> Rendered:
+    """A document rebuilt under the policy (a document already walked is rebuilt in place)."""
+    walked = segment.walk(document) if isinstance(document, str) else document
+    policy = Policy(locale, found, glossary, gate)
+    stats = policy.stats(walked.units)
+    return Rendered(segment.apply_tree(walked, policy.lookup), stats)
+
+
+def gate_for(settings: Settings, locale: Locale, glossary: Glossary) -> Gate:
+    """The locale's gate: ``[risk]`` plus the glossary's critical terms, ``hold_risky``."""
+    return Gate(settings.holds_risky(locale), risk_settings(settings, glossary))
+
+
+def risk_settings(settings: Settings, glossary: Glossary) -> RiskSettings:
+    """``[risk]`` of intl-pub.toml with the glossary's ``critical`` terms."""
+    return settings.risk.with_critical_terms(glossary.critical)
