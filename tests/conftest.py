@@ -74,3 +74,10 @@ def blog(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "intl-pub.toml", tmp_path / "intl-pub.toml")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     return tmp_path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A Prefect flow test is a slow test too: `-m "not slow"` leaves every one out."""
+    for item in items:
+        if item.get_closest_marker("flow") is not None:
+            item.add_marker(pytest.mark.slow)

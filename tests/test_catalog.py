@@ -11,6 +11,7 @@ from pathlib import Path
 
 import helpers
 import pytest
+from helpers import AFTER_UNITS, BEFORE_UNITS, ES, reviewed_before, template
 
 from intl_pub import __version__, catalog
 from intl_pub.core.errors import CatalogError
@@ -18,40 +19,6 @@ from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.model import Translation, Unit
 
 DATA = Path(__file__).parent / "data" / "merge"
-ES = LOCALES["es"]
-
-BEFORE_UNITS = [
-    Unit("Hello world.", 3, note="h1"),
-    Unit("The clinic opens on <1>Monday</1>.", 5, note="p"),
-    Unit("Vaccines are free for adults over 65.", 7, note="p"),
-    Unit("This paragraph will be removed.", 9, note="p"),
-]
-AFTER_UNITS = [
-    Unit("Hello world.", 3, note="h1"),
-    Unit("The clinic opens on <1>Tuesday</1>.", 5, note="p"),
-    Unit("Vaccines are free for adults over 65.", 7, note="p"),
-    Unit("A brand new paragraph about parking.", 9, note="p"),
-    Unit("Hello world.", 11, note="p"),
-]
-
-
-def template(units: list[Unit]) -> catalog.Catalog:
-    return catalog.build_template(units, "content/post.html", "Blog post")
-
-
-def reviewed_before() -> catalog.Catalog:
-    """What a translator left: everything translated and reviewed, with a comment."""
-    po = catalog.merge(template(BEFORE_UNITS), None, ES)
-    texts = [
-        "Hola mundo.",
-        "La clínica abre el <1>lunes</1>.",
-        "Las vacunas son gratuitas para adultos mayores de 65 años.",
-        "Este párrafo se eliminará.",
-    ]
-    for entry, text in zip(po, texts, strict=True):
-        catalog.review(entry, text)
-    catalog.review(po[0], comment="checked with the comms team")
-    return po
 
 
 def golden(name: str, text: str) -> None:
@@ -114,6 +81,7 @@ def test_header_carries_language_and_plural_forms(tmp_path: Path) -> None:
     assert po.header("Content-Type") == "text/plain; charset=UTF-8"
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(
     shutil.which("msgfmt") is None and not os.environ.get("CI"),
     reason="GNU gettext not installed (CI installs it)",

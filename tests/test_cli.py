@@ -39,6 +39,7 @@ def intl_pub(args: list[str], home: Path, cwd: Path) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command: str, tmp_path: Path) -> None:
     result = intl_pub([*command.split(), "--help"], tmp_path, tmp_path)
@@ -57,6 +58,7 @@ def test_run_without_models_stops_before_writing_anything(blog: Path, tmp_path: 
     assert snapshot(blog) == before
 
 
+@pytest.mark.slow
 def test_models_install_from_a_folder_then_list(model_files: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     installed = intl_pub(["models", "install", str(model_files)], home, tmp_path)
@@ -70,6 +72,7 @@ def test_models_install_from_a_folder_then_list(model_files: Path, tmp_path: Pat
     ]
 
 
+@pytest.mark.subprocess
 def test_models_install_from_the_index_offline_fails_fast_with_the_offline_fix(
     tmp_path: Path,
 ) -> None:

@@ -108,6 +108,7 @@ def test_an_entry_linking_to_another_local_port_is_refused(site: Site, other: Si
     assert len(sources.read_source(f"{site.url}/feed.xml", None, allowed).posts) == 3
 
 
+@pytest.mark.slow
 def test_a_server_dripping_one_byte_at_a_time_is_cut_at_the_deadline(site: Site) -> None:
     def drip(handler: http.server.BaseHTTPRequestHandler) -> tuple[int, bytes, dict[str, str]]:
         handler.send_response(200)
@@ -198,6 +199,7 @@ def test_utf16_with_a_bom_and_forbidden_characters(site: Site) -> None:
         assert "Crème brûlée for everyone" in post.body and "\x00" not in post.body
 
 
+@pytest.mark.slow
 def test_a_304_feed_still_revalidates_its_pages(site: Site) -> None:
     version = {"page": b"v1"}
 

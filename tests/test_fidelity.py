@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
-from test_segment import _shape, documents
+from strategies import documents, shape
 
 from intl_pub import segment
 from intl_pub.core.locales import TARGETS as LOCALES
@@ -42,6 +42,7 @@ def inline_counts(soup: BeautifulSoup) -> list[tuple[str, int]]:
     return [(el.name, len(el.find_all(True))) for el in soup.find_all(BLOCKS)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["pseudo", "argos"])
 @pytest.mark.parametrize("tag", list(LOCALES))
 def test_real_world_page_keeps_links_images_and_inline_markup(
@@ -72,9 +73,10 @@ def test_real_world_page_units_are_whole_sentences() -> None:
     assert not any("NewsArticle" in m or "MMR-YYYY" in m or "NHS Trust" in m for m in msgids)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(documents())
 def test_argos_translation_keeps_every_inline_element_and_attribute(argos_models: Path, html: str) -> None:
     for tag in LOCALES:
-        assert _shape(translated(html, "argos", tag)) == _shape(html)
+        assert shape(translated(html, "argos", tag)) == shape(html)

@@ -68,6 +68,8 @@ def _offline_env(home: Path, clone: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_run_sh_on_a_fresh_clone_without_models_or_network_builds_a_pseudo_site(tmp_path: Path) -> None:
     clone = _clone(tmp_path / "clone")
     assert not list((clone / "models").glob("*.argosmodel"))
@@ -103,6 +105,8 @@ def test_run_sh_on_a_fresh_clone_without_models_or_network_builds_a_pseudo_site(
     assert took < 600
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_intl_pub_run_itself_never_falls_back_to_pseudo(tmp_path: Path) -> None:
     """A scheduled production run must fail without models, not publish pseudo text."""
     clone = _clone(tmp_path / "clone")
@@ -114,6 +118,8 @@ def test_intl_pub_run_itself_never_falls_back_to_pseudo(tmp_path: Path) -> None:
     assert not (clone / "site").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_run_sh_with_engine_argos_asked_for_does_not_fall_back(tmp_path: Path) -> None:
     clone = _clone(tmp_path / "clone")
     env = _offline_env(tmp_path / "home", clone)

@@ -19,6 +19,7 @@ def prefect_server() -> Iterator[None]:
         yield
 
 
+@pytest.mark.slow
 def test_flow_runs_the_sample_blog_with_the_argos_engine(
     prefect_server: None, argos_models: Path, blog: Path
 ) -> None:
@@ -39,6 +40,7 @@ def test_flow_runs_the_sample_blog_with_the_argos_engine(
     assert second.result()["written"] == 0
 
 
+@pytest.mark.slow
 def test_a_failing_source_fails_the_flow_but_not_the_other_posts(
     prefect_server: None, blog: Path
 ) -> None:
@@ -64,6 +66,7 @@ def task_states(flow_run_id: object) -> dict[str, list[str]]:
     return states
 
 
+@pytest.mark.slow
 def test_an_unchanged_run_does_nothing_and_tasks_are_named_after_their_step(
     prefect_server: None, argos_models: Path, blog: Path
 ) -> None:
@@ -91,6 +94,7 @@ def test_an_unchanged_run_does_nothing_and_tasks_are_named_after_their_step(
     assert fourth.result()["engine_calls"] == 0
 
 
+@pytest.mark.slow
 def test_publish_waits_for_the_review_threshold(prefect_server: None, blog: Path) -> None:
     from intl_pub_flows.pipeline_flow import publish_flow, translate_flow
 
@@ -103,6 +107,7 @@ def test_publish_waits_for_the_review_threshold(prefect_server: None, blog: Path
     assert opened["published"] is True and (blog / "site" / "ru" / "index.html").exists()
 
 
+@pytest.mark.slow
 def test_the_flow_on_a_dask_cluster_writes_the_same_catalogs_as_one_process(
     prefect_server: None, argos_models: Path, blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -134,6 +139,7 @@ def test_the_flow_on_a_dask_cluster_writes_the_same_catalogs_as_one_process(
     assert (blog / "site" / "zh-hans" / "heat-wave-advice" / "index.html").exists()
 
 
+@pytest.mark.slow
 def test_publish_waits_while_a_risky_review_is_stale_and_leaves_the_queue(
     prefect_server: None, blog: Path
 ) -> None:

@@ -27,6 +27,7 @@ def _same(soup: BeautifulSoup) -> None:
         assert markup.inner(tag) == tag.decode_contents(), tag.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("parser", ["html.parser", "lxml"])
 def test_real_pages_and_package_html_are_written_as_bs4_writes_them(parser: str) -> None:
     assert len(REAL) >= 3 and len(PACKAGES) > 50, "needs the test data and the test extra"
@@ -83,6 +84,7 @@ def _piece(draw: st.DrawFn) -> str:
     return draw(TEXT)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_piece(), max_size=25).map("".join), st.sampled_from(["html.parser", "lxml"]))
 def test_random_markup_is_written_as_bs4_writes_it(html: str, parser: str) -> None:

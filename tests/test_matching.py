@@ -129,6 +129,7 @@ WORDS = st.sampled_from(
 TEXT = st.lists(st.one_of(WORDS, st.text("abc ", max_size=6)), max_size=14).map(" ".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(TEXT, max_size=25), st.lists(TEXT, max_size=25), st.randoms(use_true_random=False))
 def test_random_texts_get_the_brute_force_best(
@@ -150,6 +151,7 @@ def test_edited_blog_paragraphs_get_the_brute_force_best(seed: int) -> None:
     assert_matches_brute_force(new, old, Matcher(old, exhaustive=0))
 
 
+@pytest.mark.slow
 def test_reworded_look_alike_paragraphs_get_the_brute_force_best_through_the_index() -> None:
     old = generated_paragraphs(500)
     rng = random.Random(5)
@@ -187,6 +189,7 @@ def test_our_ratio_is_difflibs_to_the_last_bit(a: str, b: str) -> None:
     assert ratio(a, b) == difflib_ratio(a, b)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(TEXT, TEXT)
 def test_the_lcs_bound_holds(a: str, b: str) -> None:

@@ -59,6 +59,7 @@ def test_memory_keeps_entries_across_processes_and_counts(tmp_path: Path) -> Non
     assert sorted(p.name for p in path.parent.iterdir()) == ["mt-memory.sqlite"]
 
 
+@pytest.mark.subprocess
 def test_a_process_killed_while_writing_leaves_the_memory_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "mt-memory.sqlite"
     with SentenceMemory(path) as memory:

@@ -83,6 +83,7 @@ def test_one_shard_or_many_give_the_same_output(argos_models: Path, tag: str) ->
     assert one == many == single
 
 
+@pytest.mark.slow
 def test_shards_on_two_dask_worker_processes_outside_the_work_folder(
     argos_models: Path, tmp_path: Path
 ) -> None:

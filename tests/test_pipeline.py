@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import polib
+import pytest
 from bs4 import BeautifulSoup
 from helpers import snapshot
 
@@ -144,6 +145,7 @@ def test_a_changed_paragraph_costs_one_engine_call_per_locale(blog: Path) -> Non
     assert changed.msgid.endswith("A short call can save a life.") and changed.fuzzy
 
 
+@pytest.mark.slow
 def test_a_broken_catalog_is_reported_left_alone_and_the_rest_goes_on(blog: Path) -> None:
     run(blog)
     broken = blog / "translations" / "ru" / "heat-wave-advice.po"
@@ -203,6 +205,7 @@ def test_lost_tokens_fall_back_to_pieces_and_say_so() -> None:
     assert note == masking.PIECES_NOTE and report.engine_calls == 2 and confidence is None
 
 
+@pytest.mark.slow
 def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:
     report = run(blog, engine="argos")
     assert report.ok, report.failures
@@ -215,6 +218,8 @@ def test_argos_run_on_the_sample_blog(blog: Path, argos_models: Path) -> None:
     assert get_engine("argos").translate(["Hello world."], LOCALES["es"]) == ["Hola mundo."]
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_gnu_msgfmt_accepts_every_generated_catalog(blog: Path, argos_models: Path) -> None:
     import os
     import shutil

@@ -150,6 +150,7 @@ def unique(found: list[PoEntry]) -> list[PoEntry]:
     return list(seen.values())
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(entries(), min_size=1, max_size=8),
@@ -205,6 +206,7 @@ def _libunistring() -> ctypes.CDLL | None:
 LIB = _libunistring()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(LIB is None, reason="needs libunistring")
 @settings(max_examples=EXAMPLES * 3, deadline=None)
 @given(st.text(st.one_of(ANY_CHAR, WORDS.map(lambda w: w[:1]), st.just(" ")), max_size=30))
@@ -425,6 +427,7 @@ def test_a_byte_order_mark_is_stripped_and_then_gnu_reads_the_file() -> None:
     assert not msgfmt_syntax_errors(strip_bom("\ufeff" + text)[0])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(linebreak.native() is None, reason="needs libunistring 1.0")
 @settings(max_examples=EXAMPLES * 3, deadline=None)
 @given(

@@ -122,6 +122,7 @@ def test_robots_txt_points_at_the_sitemap(site: Path) -> None:
     assert robots.can_fetch("*", "http://localhost:8000/es/heat-wave-advice/")
 
 
+@pytest.mark.subprocess
 def test_every_interface_string_of_the_templates_is_in_every_shipped_catalog_reviewed() -> None:
     """A template string missing from ui/ would stay English on every page without a word."""
     import re
@@ -205,6 +206,7 @@ def test_thresholds_decide_publishing_and_indexing_per_locale(blog: Path) -> Non
     assert zh.find("meta", attrs={"name": "robots"}) is None
 
 
+@pytest.mark.slow
 def test_feed_updated_moves_only_for_the_language_whose_text_changed(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dataclasses import replace
 
@@ -413,6 +415,7 @@ def _site_built_afresh(work: Path, tmp: Path) -> dict[str, bytes]:
     return {k: re.sub(rb"<updated>[^<]*</updated>", b"", v) for k, v in snapshot(fresh / "site").items()}
 
 
+@pytest.mark.slow
 def test_listings_are_rendered_again_only_when_what_they_show_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import re
 

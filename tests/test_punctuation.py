@@ -57,6 +57,7 @@ def endings() -> dict[tuple[str, str], collections.Counter[str]]:
     return django_endings()
 
 
+@pytest.mark.slow
 def test_translators_usual_marks_are_accepted_in_every_language_django_ships(
     endings: dict[tuple[str, str], collections.Counter[str]],
 ) -> None:

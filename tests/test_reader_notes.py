@@ -12,16 +12,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import feedparser
+import pytest
 from bs4 import BeautifulSoup
+from helpers import HEAT, REVIEWED_ES, review
 
 from intl_pub import catalog, pipeline
 from intl_pub.core.config import load_settings
 from intl_pub.publish import reader_notes
 
-HEAT = "heat-wave-advice"
 DOSE = "Temperatures above <1>30 °C</1> are expected"
-NEIGHBOURS = "Check on neighbours who live alone. A short visit can save a life."
-REVIEWED_ES = "Visite a los vecinos que viven solos. Una visita corta puede salvar una vida."
 FEEDBACK = "https://forms.example.org/l10n?lang={lang}&post={slug}&block={block}&page={url}"
 
 
@@ -34,17 +33,6 @@ def run(workdir: Path, **steps: bool) -> None:
 def page(workdir: Path, lang: str, slug: str = HEAT) -> BeautifulSoup:
     html = (workdir / "site" / lang / slug / "index.html").read_text(encoding="utf-8")
     return BeautifulSoup(html, "html.parser")
-
-
-def review(workdir: Path, gettext: str, starts: str, text: str, slug: str = HEAT) -> str:
-    """What a translator does in Poedit: write the translation, clear fuzzy. Returns the msgid."""
-    path = workdir / "translations" / gettext / f"{slug}.po"
-    cat = catalog.load(path)
-    assert cat is not None
-    entry = next(e for e in cat if e.msgid.startswith(starts))
-    catalog.review(entry, text)
-    catalog.save(cat, path)
-    return entry.msgid
 
 
 def block(soup: BeautifulSoup, starts: str) -> object:
@@ -73,6 +61,7 @@ def learn_ids(workdir: Path, slug: str = HEAT) -> None:
         _MSGIDS[ids[0]] = e.msgid
 
 
+@pytest.mark.slow
 def test_a_dose_stays_english_until_reviewed_then_is_published(blog: Path) -> None:
     run(blog)
     learn_ids(blog)
@@ -127,6 +116,7 @@ def test_machine_translation_is_marked_for_screen_readers_too(blog: Path) -> Non
     assert not soup.select("article [data-l10n=source]:not([lang=en])")
 
 
+@pytest.mark.slow
 def test_a_withdrawn_review_is_announced_and_never_shown_on_the_page_or_in_the_feed(
     blog: Path,
 ) -> None:

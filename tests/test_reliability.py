@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from helpers import snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_segment import documents
+from strategies import documents
 
 from intl_pub import catalog, pipeline, segment, sources
 from intl_pub.core.config import load_settings
@@ -68,6 +68,8 @@ while True:
 """
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_killed_catalog_write_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
     path = tmp_path / "es" / "post.po"
     rng = random.Random(7)
@@ -89,6 +91,7 @@ def test_a_killed_catalog_write_leaves_the_old_or_the_new_file(tmp_path: Path) -
 # --- the lock ----------------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_a_second_run_stops_with_a_clear_error_while_the_first_holds_the_folder(blog: Path) -> None:
     settings = load_settings(blog)
     with pipeline.locked(settings):
@@ -99,6 +102,8 @@ def test_a_second_run_stops_with_a_clear_error_while_the_first_holds_the_folder(
     assert not (blog / "translations").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_second_run_waits_when_configured_and_both_finish(blog: Path) -> None:
     toml = blog / "intl-pub.toml"
     toml.write_text(toml.read_text("utf-8") + "lock_wait_seconds = 60\n", "utf-8")
@@ -123,6 +128,8 @@ def test_the_lock_is_released_when_a_run_fails(blog: Path) -> None:
 # --- models ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_broken_model_is_a_clear_error_before_anything_is_written(
     blog: Path, model_files: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -234,6 +241,7 @@ def test_server_errors_are_retried_with_backoff(server: str) -> None:
     assert Handler.hits["/flaky.xml"] == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "message"),
     [("/loop", "too many redirects"), ("/big.html", "byte limit"), ("/slow", "cannot fetch"),
@@ -252,6 +260,7 @@ def test_encodings_declared_or_not(server: str) -> None:
     assert wrong.body in {"<p>Crème</p>\n", "<p>Cr\ufffdme</p>\n"}  # guessed or replaced, no crash
 
 
+@pytest.mark.slow
 def test_a_failing_source_does_not_stop_the_others(blog: Path, server: str) -> None:
     settings = replace(load_settings(blog), sources=(f"{server}/error", "examples/blog/feed.xml"))
     report = pipeline.pull(settings)
@@ -311,6 +320,7 @@ def rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
+@pytest.mark.slow
 def test_a_five_megabyte_post_with_ten_thousand_paragraphs(tmp_path: Path) -> None:
     posts = tmp_path / "posts"
     posts.mkdir()
@@ -327,6 +337,7 @@ def test_a_five_megabyte_post_with_ten_thousand_paragraphs(tmp_path: Path) -> No
     assert po is not None and len(po) == 10_001
 
 
+@pytest.mark.slow
 def test_a_thousand_posts(tmp_path: Path) -> None:
     posts = tmp_path / "posts"
     posts.mkdir()
@@ -354,6 +365,7 @@ EDITS = st.lists(st.sampled_from([
 ]), max_size=4)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), st.data())
 def test_fuzz_published_pages_hold_only_the_sources_markup(html: str, data: st.DataObject) -> None:

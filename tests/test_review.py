@@ -12,14 +12,15 @@ from pathlib import Path
 
 import polib
 import pytest
-from helpers import snapshot
-from test_catalog import AFTER_UNITS, ES, golden, reviewed_before, template
+from helpers import AFTER_UNITS, ES, reviewed_before, snapshot, template
+from helpers import golden as golden_file
 
 from intl_pub import catalog, pipeline
 from intl_pub.core.config import load_settings
 from intl_pub.core.model import Unit
 
 DATA = Path(__file__).parent / "data"
+MERGE = DATA / "merge"
 
 
 def gettext_tool(name: str) -> str:
@@ -40,6 +41,7 @@ def states(po: object) -> dict[str, set[str]]:
     }
 
 
+@pytest.mark.subprocess
 def test_merge_agrees_with_gnu_msgmerge_previous(tmp_path: Path) -> None:
     tool = gettext_tool("msgmerge")
     before, pot = tmp_path / "before.po", tmp_path / "new.pot"
@@ -52,6 +54,7 @@ def test_merge_agrees_with_gnu_msgmerge_previous(tmp_path: Path) -> None:
     assert states(ours)["fuzzy-with-previous"] == {"The clinic opens on <1>Tuesday</1>."}
 
 
+@pytest.mark.subprocess
 def test_gnu_msgcat_and_msgmerge_round_trips_keep_every_review(tmp_path: Path) -> None:
     tool = gettext_tool("msgcat")
     ours = catalog.merge(template(AFTER_UNITS), reviewed_before(), ES)
@@ -98,7 +101,7 @@ def test_only_numbers_or_punctuation_changed_keeps_the_review(new: str, msgstr: 
     [entry] = [e for e in after if e.msgid == new]
     assert (entry.msgstr, entry.fuzzy) == (msgstr, False)
     assert note in entry.comment.splitlines()
-    golden(f"carry_over_{'number' if '60' in new else 'punctuation'}.po", catalog.render(after))
+    golden_file(MERGE / f"carry_over_{'number' if '60' in new else 'punctuation'}.po", catalog.render(after))
 
 
 def test_a_changed_number_missing_from_the_translation_becomes_a_suggestion() -> None:
@@ -172,6 +175,8 @@ def test_do_not_translate_terms_come_back_exactly(blog: Path) -> None:
     assert "MyNorthbridge" in entry.msgstr and entry.msgstr.startswith("[Ļàƀöŕàţöŕý")
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_check_catches_each_defect_and_passes_clean_entries(tmp_path: Path) -> None:
     folder = tmp_path / "translations" / "ru"
     folder.mkdir(parents=True)
@@ -199,6 +204,7 @@ def test_check_catches_each_defect_and_passes_clean_entries(tmp_path: Path) -> N
     assert snapshot(tmp_path) == before  # check never writes
 
 
+@pytest.mark.subprocess
 def test_msgcat_leaves_every_catalog_the_pipeline_writes_byte_for_byte(blog: Path, tmp_path: Path) -> None:
     tool = gettext_tool("msgcat")
     settings = replace(load_settings(blog), engine="pseudo")

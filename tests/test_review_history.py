@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from intl_pub import catalog, pipeline
+from intl_pub.catalog import merge as catalog_merge
 from intl_pub.core.config import Settings, load_settings
 from intl_pub.core.locales import TARGETS
 from intl_pub.workdir import store as store_module
@@ -218,6 +219,7 @@ def test_a_work_in_progress_survives_an_english_edit(tmp_path: Path) -> None:
     assert entry.previous_msgid == "The clinic opens on Monday at nine."
 
 
+@pytest.mark.subprocess
 def test_weblate_msgmerge_update_keeps_the_review(tmp_path: Path) -> None:
     s = work_folder(tmp_path)
     post = replace(NEWS_2024, paragraphs=list(NEWS_2024.paragraphs))
@@ -276,6 +278,7 @@ def test_a_broken_catalog_keeps_the_published_page(tmp_path: Path) -> None:
     assert "A third paragraph arrives." in page_text(tmp_path, "news", "en")
 
 
+@pytest.mark.subprocess
 def test_plural_entries_are_kept(tmp_path: Path) -> None:
     s = work_folder(tmp_path)
     post = replace(NEWS_2024, paragraphs=list(NEWS_2024.paragraphs))
@@ -608,10 +611,10 @@ class ReviewHistory(RuleBasedStateMachine):
             if slug in self.broken:
                 continue  # the last published page stays until the catalog is fixed
             pot = catalog.load(self.root / "translations" / "templates" / f"{slug}.pot")
-            current = {catalog._skeleton(e.msgid)[0] for e in pot or []}
+            current = {catalog_merge._skeleton(e.msgid)[0] for e in pot or []}
             page = page_text(self.root, slug)
             for marker, what in mine.items():
-                if what.reviewed and catalog._skeleton(what.english)[0] not in current:
+                if what.reviewed and catalog_merge._skeleton(what.english)[0] not in current:
                     assert marker not in page, f"{slug}: {marker} is a review of older English"
 
 
@@ -622,3 +625,4 @@ ReviewHistory.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestReviewHistory = ReviewHistory.TestCase
+TestReviewHistory.pytestmark = [pytest.mark.slow]  # (300 examples of 12 steps: ~2-5 min)

@@ -290,6 +290,7 @@ def test_the_prefilter_never_changes_a_verdict(words: list[str], glue: str) -> N
     assert risk._reasons(text, rules) == risk._reasons(text, rules, prefilter=False)
 
 
+@pytest.mark.slow
 def test_the_prefilter_agrees_on_real_english() -> None:
     """Every paragraph of the sample blog and of the standard library's docstrings."""
     import ast

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from strategies import documents, shape
 
 from intl_pub import segment
 from intl_pub.mt.pseudo import pseudo
@@ -80,7 +78,7 @@ def test_identity_round_trip_gives_back_the_document() -> None:
 
 def test_applying_the_msgids_keeps_every_element_and_attribute() -> None:
     rebuilt = segment.apply(PAGE, lambda unit: Rendering(unit.msgid))
-    assert _shape(rebuilt) == _shape(PAGE)
+    assert shape(rebuilt) == shape(PAGE)
     assert units(rebuilt) == units(PAGE)
 
 
@@ -137,66 +135,13 @@ def test_data_l10n_context_becomes_msgctxt() -> None:
 
 # --- properties ------------------------------------------------------------------------
 
-INLINE = ["a", "em", "strong", "b", "i", "span", "abbr", "sup", "sub", "code"]
-WORDS = st.sampled_from(["clinic", "open", "the", "nurse", "Hello", "world", "today", "&amp;", "x"])
 
-
-@st.composite
-def inline_html(draw: st.DrawFn, depth: int = 0) -> str:
-    parts = []
-    for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.integers(0, 4 if depth < 3 else 1))
-        if kind <= 1:
-            parts.append(" ".join(draw(st.lists(WORDS, min_size=1, max_size=3))))
-        elif kind == 2:
-            parts.append("<br>" if draw(st.booleans()) else '<img src="i.png" alt="icon">')
-        else:
-            tag = draw(st.sampled_from(INLINE))
-            attrs = draw(
-                st.sampled_from(["", ' class="c"', ' href="/x?a=1&amp;b=2"', ' title="More"'])
-            )
-            parts.append(f"<{tag}{attrs}>{draw(inline_html(depth + 1))}</{tag}>")
-    return draw(st.sampled_from([" ", "\n  ", ""])).join(parts)
-
-
-@st.composite
-def documents(draw: st.DrawFn) -> str:
-    blocks = draw(st.lists(inline_html(), min_size=1, max_size=4))
-    tags = draw(
-        st.lists(
-            st.sampled_from(["p", "li", "h2", "td", "figcaption", "dd"]),
-            min_size=len(blocks),
-            max_size=len(blocks),
-        )
-    )
-    return (
-        "<article>"
-        + "".join(f"<{t}>{b}</{t}>" for t, b in zip(tags, blocks, strict=True))
-        + "</article>"
-    )
-
-
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_pseudo_translation_keeps_every_inline_element_and_attribute(html: str) -> None:
     rebuilt = segment.apply(html, lambda unit: Rendering(pseudo(unit.msgid)))
-    assert _shape(rebuilt) == _shape(html)
-
-
-def _shape(html: str) -> Counter[tuple[str, tuple[tuple[str, str], ...]]]:
-    """Every element with its non-translatable attributes (translated alt/title may change)."""
-    soup = BeautifulSoup(html, "html.parser")
-    return Counter(
-        (
-            el.name,
-            tuple(
-                sorted(
-                    (k, str(v)) for k, v in el.attrs.items() if k not in {"alt", "title", "content"}
-                )
-            ),
-        )
-        for el in soup.find_all(True)
-    )
+    assert shape(rebuilt) == shape(html)
 
 
 def test_text_that_looks_like_a_token_is_escaped_and_comes_back_as_written() -> None:

@@ -44,6 +44,8 @@ def test_site_matches_the_golden_tree(tmp_path: Path) -> None:
     golden(EXPECTED, build(tmp_path))
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_every_page_passes_the_nu_html_checker(tmp_path: Path) -> None:
     require("java")
     site = build(tmp_path)
@@ -104,6 +106,7 @@ return [s("header.site", "max-width"), s(".l10n-notice", "background-color"), s(
 """
 
 
+@pytest.mark.slow
 def test_a_reader_switches_from_chinese_to_russian_in_chromium(tmp_path: Path) -> None:
     """Served on a port the site was not built for: relative links work wherever it is."""
     from selenium.webdriver.common.by import By
@@ -131,6 +134,7 @@ def test_a_reader_switches_from_chinese_to_russian_in_chromium(tmp_path: Path) -
             driver.quit()
 
 
+@pytest.mark.slow
 def test_the_site_works_from_file_urls_in_chromium(tmp_path: Path) -> None:
     """Open site/ from the disk, as the end of ./run.sh suggests: styled, and the links lead on."""
     from selenium.webdriver.common.by import By

@@ -122,6 +122,8 @@ def test_tiny_and_empty_shares() -> None:
     assert "no blocks" in text and "Nothing is waiting for review." in text
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_the_page_passes_the_nu_html_checker(tmp_path: Path) -> None:
     require("java")
     (tmp_path / "status.html").write_text(page(), encoding="utf-8")
@@ -142,6 +144,7 @@ return {bars, resources: performance.getEntriesByType("resource").length,
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1200, 360])
 def test_chromium_draws_the_bars_in_proportion(tmp_path: Path, width: int) -> None:
     require("chromium")

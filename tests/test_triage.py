@@ -13,7 +13,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from test_reader_notes import HEAT, NEIGHBOURS, REVIEWED_ES, review
+import pytest
+from helpers import HEAT, NEIGHBOURS, REVIEWED_ES, review
 
 from intl_pub import catalog, pipeline
 from intl_pub.core.config import load_settings
@@ -55,6 +56,8 @@ def edit_post(workdir: Path, old: str, new: str) -> None:
     post.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_the_queue_puts_a_dose_then_a_stale_review_then_low_confidence_first(blog: Path) -> None:
     run(blog)
     review(blog, "es", "Check on neighbours", REVIEWED_ES)
@@ -94,6 +97,8 @@ def test_the_queue_puts_a_dose_then_a_stale_review_then_low_confidence_first(blo
     assert all(re.match(r"translations/es/[\w-]+\.po:\d+: priority \d ", ln) for ln in lines)
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_impact_names_the_stale_reviews_right_after_a_pull(blog: Path) -> None:
     run(blog)
     msgid = review(blog, "es", "Temperatures above", "Se esperan más de <1>30 °C</1>.")
@@ -139,6 +144,8 @@ def test_impact_names_pages_that_fall_below_their_threshold(blog: Path) -> None:
     assert drops[0].before > 0.05 > drops[0].after == 0.0
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_status_html_is_written_for_the_team_and_never_into_the_site(blog: Path) -> None:
     run(blog)
     out = blog / "review" / "status.html"
@@ -153,6 +160,8 @@ def test_status_html_is_written_for_the_team_and_never_into_the_site(blog: Path)
     assert "held" in result.stdout  # the terminal table counts them too
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_check_json_lists_findings_as_objects(blog: Path) -> None:
     run(blog)
     po = blog / "translations" / "es" / f"{HEAT}.po"
@@ -168,6 +177,7 @@ def test_check_json_lists_findings_as_objects(blog: Path) -> None:
     assert any(f["check"] == "tokens" and f["file"].endswith(f"{HEAT}.po") for f in findings)
 
 
+@pytest.mark.slow
 def test_publishing_waits_while_a_risky_unit_has_a_stale_review(blog: Path) -> None:
     """What publish_flow(gate="no-stale-risk") asks before publishing."""
     run(blog)

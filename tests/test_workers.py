@@ -79,6 +79,7 @@ def _published_in_one_process(blog: Path, monkeypatch: pytest.MonkeyPatch) -> di
     return here
 
 
+@pytest.mark.slow
 def test_languages_rendered_in_workers_beside_a_thread_publish_the_same_site_byte_for_byte(
     blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -104,6 +105,8 @@ def test_languages_rendered_in_workers_beside_a_thread_publish_the_same_site_byt
     assert any("below the publishing threshold" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 @pytest.mark.parametrize("a_worker_dies", [False, True], ids=["forked", "a-forked-worker-dies"])
 def test_languages_rendered_in_workers_forked_from_a_lone_process_publish_the_same_site(
     blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, a_worker_dies: bool
@@ -210,6 +213,8 @@ def test_locales_translated_in_workers_write_the_same_catalogs_and_report_progre
     assert set(seen) == {"es", "zh-Hans", "ru"} and all(d == t > 0 for d, t in seen.values())
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(blog: Path, tmp_path: Path) -> None:
     marker = tmp_path / "runs.txt"
     script = tmp_path / "publish_now.py"
