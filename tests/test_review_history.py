@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from intl_pub import catalog, pipeline
-from intl_pub.catalog import merge as catalog_merge
+from intl_pub.catalog.merge import _skeleton
 from intl_pub.core.config import Settings, load_settings
 from intl_pub.core.locales import TARGETS
 from intl_pub.workdir import store as store_module
@@ -611,10 +611,10 @@ class ReviewHistory(RuleBasedStateMachine):
             if slug in self.broken:
                 continue  # the last published page stays until the catalog is fixed
             pot = catalog.load(self.root / "translations" / "templates" / f"{slug}.pot")
-            current = {catalog_merge._skeleton(e.msgid)[0] for e in pot or []}
+            current = {_skeleton(e.msgid)[0] for e in pot or []}
             page = page_text(self.root, slug)
             for marker, what in mine.items():
-                if what.reviewed and catalog_merge._skeleton(what.english)[0] not in current:
+                if what.reviewed and _skeleton(what.english)[0] not in current:
                     assert marker not in page, f"{slug}: {marker} is a review of older English"
 
 
