@@ -157,11 +157,7 @@ class Entry:
     @property
     def confidence(self) -> float | None:
         """The engine's confidence, when its ``#. mt:`` note records one."""
-        for line in self.comments:
-            found = _CONFIDENCE.search(line) if line.startswith(MT_PREFIX) else None
-            if found:
-                return float(found.group(1))
-        return None
+        return _mt_confidence(self.comment)
 
 
 class Catalog:
@@ -271,11 +267,13 @@ def translations(
         if _is_stale(e):
             hit = memory.get(_key(e)) if memory is not None else None
             if hit is not None:
-                found[_key(e)] = Translation(hit[0], reviewed=False)
+                found[_key(e)] = Translation(hit[0], reviewed=False, confidence=_confidence(hit[1]))
             continue
         text = e.msgstr or (e.msgstr_plural.get(0, "") if e.msgid_plural else "")
         if text:
-            found[_key(e)] = Translation(text, reviewed="fuzzy" not in e.flags)
+            fuzzy = "fuzzy" in e.flags
+            confidence = _mt_confidence(e.comment) if fuzzy else None
+            found[_key(e)] = Translation(text, reviewed=not fuzzy, confidence=confidence)
     return found
 
 
@@ -361,6 +359,20 @@ def _without(comment: str, prefixes: tuple[str, ...]) -> str:
         if not inside:
             kept.append(line)
     return "\n".join([*source, *kept])
+
+
+def _mt_confidence(comment: str) -> float | None:
+    """The confidence an extracted comment's ``#. mt:`` line records, if any."""
+    for line in comment.split("\n") if comment else ():
+        if line.startswith(MT_PREFIX):
+            return _confidence(line)
+    return None
+
+
+def _confidence(note: str) -> float | None:
+    """``… · confidence 0.31 …`` -> 0.31."""
+    found = _CONFIDENCE.search(note)
+    return float(found.group(1)) if found else None
 
 
 def _view(e: polib.POEntry, memory: MachineMemory | None = None) -> Entry:

@@ -26,8 +26,11 @@ class MachineMemory:
     here, not in the msgstr (which keeps the translator's text): the
     publisher uses it, a reviewer can read it, and a catalog updated by
     ``msgmerge`` (Weblate) needs no new engine call for English seen before.
-    It also tells a machine's msgstr from a translator's work in progress.
-    Stored as JSON by the store (``Store.suggestions_path``).
+    It also tells a machine's msgstr from a translator's work in progress,
+    and keeps each review as it was when its English changed (``reviews``):
+    if the English comes back exactly as reviewed (two paragraphs merged, then
+    split again), the review is restored, not left fuzzy. Stored as JSON by
+    the store (``Store.suggestions_path``).
     """
 
     VERSION = 1
@@ -35,6 +38,9 @@ class MachineMemory:
     def __init__(self, by_label: dict[str, dict[str, list[str]]] | None = None) -> None:
         self.by_label: dict[str, dict[str, list[str]]] = by_label or {}
         self.latest = next(reversed(self.by_label), "") if self.by_label else ""
+        self.reviews: dict[str, str] = {}
+        """A person's reviewed translation by the English it was reviewed for, kept once
+        that English changed."""
 
     @classmethod
     def parse(cls, raw: bytes | None) -> MachineMemory:
@@ -50,10 +56,19 @@ class MachineMemory:
         labels = data.get("suggestions", {})
         memory = cls({str(k): dict(v) for k, v in labels.items() if isinstance(v, dict)})
         memory.latest = str(data.get("latest", memory.latest))
+        reviews = data.get("reviews", {})
+        if isinstance(reviews, dict):
+            memory.reviews = {str(k): str(v) for k, v in reviews.items()}
         return memory
 
     def serialize(self) -> bytes:
-        data = {"version": self.VERSION, "latest": self.latest, "suggestions": self.by_label}
+        data: dict[str, object] = {
+            "version": self.VERSION,
+            "latest": self.latest,
+            "suggestions": self.by_label,
+        }
+        if self.reviews:
+            data["reviews"] = self.reviews
         return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
     def put(self, key: tuple[str, str], label: str, text: str, note: str = "") -> None:
@@ -69,6 +84,14 @@ class MachineMemory:
             if found:
                 return found[0], found[1] if len(found) > 1 else ""
         return None
+
+    def keep_review(self, key: tuple[str, str], text: str) -> None:
+        """Remember ``text``, a person's review of the English ``key``, which has changed."""
+        self.reviews[_memory_key(key)] = text
+
+    def was_reviewed(self, key: tuple[str, str], text: str) -> bool:
+        """Was ``text`` a person's review of exactly this English, before it changed?"""
+        return bool(text) and self.reviews.get(_memory_key(key)) == text
 
     def is_machine(self, key: tuple[str, str], text: str) -> bool:
         """Did an engine write exactly ``text`` for this English? (Else a person did.)"""
@@ -88,6 +111,7 @@ class MachineMemory:
                 self.by_label[label] = texts
             else:
                 del self.by_label[label]
+        self.reviews = {k: v for k, v in self.reviews.items() if k in keep}
         if self.latest not in self.by_label:
             self.latest = next(reversed(self.by_label), "") if self.by_label else ""
 

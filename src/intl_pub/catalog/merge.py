@@ -195,6 +195,8 @@ def _suggest(
     """
     entry.tcomment = previous.tcomment
     entry.flags.insert(0, "fuzzy")
+    if memory is not None and "fuzzy" not in previous.flags and previous.msgstr:
+        memory.keep_review(_key(previous), previous.msgstr)
     if previous.previous_msgid is not None and "fuzzy" in previous.flags:
         entry.previous_msgid = previous.previous_msgid
         entry.previous_msgctxt = previous.previous_msgctxt
@@ -215,6 +217,25 @@ def _suggest(
         ):
             text = ""
     entry.msgstr = text
+    _restore_review(entry, memory)
+
+
+def _restore_review(entry: polib.POEntry, memory: MachineMemory | None) -> None:
+    """A fuzzy entry whose English is again exactly what its translator reviewed, with
+    that review still its msgstr (two paragraphs merged, then split back): reviewed again.
+
+    Only a review the memory kept when its English changed counts: work in progress
+    typed into the fuzzy entry since stays fuzzy.
+    """
+    if (
+        memory is not None
+        and "fuzzy" in entry.flags
+        and entry.previous_msgid == entry.msgid
+        and (entry.previous_msgctxt or None) == (entry.msgctxt or None)
+        and memory.was_reviewed(_key(entry), entry.msgstr)
+    ):
+        entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgctxt = None
 
 
 def _previous_key(e: polib.POEntry) -> tuple[str, str]:

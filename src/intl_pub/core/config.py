@@ -27,6 +27,11 @@ from intl_pub.core.model import Glossary, Locale
 from intl_pub.core.risk_settings import RiskSettings
 
 SETTINGS_FILE = "intl-pub.toml"
+GATES = ("verify", "hold", "open")
+"""What the publishing gate lets through unreviewed (``[site] gate``, per locale too):
+``verify`` machine translation that passes QA and verification against the English (numbers,
+units, dates, phones, negation, names) at the engine's confidence threshold; ``hold`` only what
+is not risky (a dose, a negation... waits for review); ``open`` whatever passes QA."""
 ENVIRONMENT = (
     "INTL_PUB_ENGINE", "INTL_PUB_LOCALES", "INTL_PUB_BASE_URL",  # settings (Settings)
     "INTL_PUB_DEVICE", "INTL_PUB_COMPUTE_TYPE", "ARGOS_COMPUTE_TYPE",  # this process (Environment)
@@ -96,16 +101,25 @@ class Settings:
     """``[sources."URL_OR_PATH"]`` tables: content_selector, exclude_selectors, trusted."""
     risk: RiskSettings = field(default_factory=RiskSettings)
     """``[risk]``: what makes a unit risky to publish unreviewed (see intl_pub.risk)."""
-    held_back_locales: frozenset[str] = frozenset()
-    """Locale tags whose risky units are published unreviewed (``[site.locales.ru]
-    hold_risky = false``); every other locale shows them in English until reviewed."""
+    gate: str = "verify"
+    """``[site] gate``: what the publishing gate lets through unreviewed (see GATES)."""
+    locale_gates: dict[str, str] = field(default_factory=dict)
+    """Per-locale gates: ``[site.locales.ru] gate = "hold"`` (``hold_risky = true`` is
+    ``hold``, ``hold_risky = false`` is ``open``, as before 0.2)."""
+    min_confidence: float = 0.0
+    """``[site] min_confidence``: machine translation the engine was less sure of than this
+    (``#. mt: … · confidence 0.31``) waits for review; per locale in ``[site.locales.<l>]``."""
     feedback_url: str = ""
     """``[site] feedback_url``: where readers report a translation problem; a template with
     ``{lang}``, ``{slug}``, ``{block}``, ``{url}`` (empty: no report links)."""
 
+    def gate_for(self, locale: Locale) -> str:
+        """The locale's publishing gate: ``verify``, ``hold`` or ``open``."""
+        return self.locale_gates.get(locale.tag, self.gate)
+
     def holds_risky(self, locale: Locale) -> bool:
-        """True when ``locale`` publishes a risky unit only once it is reviewed (the default)."""
-        return locale.tag not in self.held_back_locales
+        """True when ``locale`` publishes a risky unit only once it is reviewed (``hold``)."""
+        return self.gate_for(locale) == "hold"
 
     def for_source(self, source: str) -> SourceSettings:
         """How ``source`` (as named in settings or on the command line) is read."""
@@ -120,8 +134,14 @@ class Settings:
         )
 
     def threshold(self, locale: Locale, kind: str) -> float:
-        """The locale's ``publish`` or ``index`` threshold (share of reviewed blocks)."""
-        default = self.min_reviewed_to_publish if kind == "publish" else self.min_reviewed_to_index
+        """The locale's ``publish`` or ``index`` threshold (share of reviewed blocks), or its
+        ``confidence`` threshold (the engine's confidence machine translation needs)."""
+        defaults = {
+            "publish": self.min_reviewed_to_publish,
+            "index": self.min_reviewed_to_index,
+            "confidence": self.min_confidence,
+        }
+        default = defaults[kind]
         return self.locale_thresholds.get(locale.tag, {}).get(kind, default)
 
     @property
@@ -273,6 +293,8 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             "min_reviewed_to_publish",
             "locales",
             "feedback_url",
+            "gate",
+            "min_confidence",
         },
         "pipeline": {
             "sources",
@@ -303,7 +325,7 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
                 )
             if (section, key) == ("site", "locales"):
                 values["locale_thresholds"] = _thresholds(path, value)
-                values["held_back_locales"] = _unheld(path, value)
+                values["locale_gates"] = _gates(path, value)
                 continue
             if section == "mt":
                 values[f"mt_{key}" if key != "token_budget" else key] = _mt_value(path, key, value)
@@ -343,6 +365,14 @@ def _coerce(path: Path, name: str, value: Any) -> Any:
         if not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"{path}: fetch_deadline_seconds must be a positive number")
         return float(value)
+    if name == "gate":
+        if value not in GATES:
+            raise ConfigError(f"{path}: gate must be one of {', '.join(GATES)} (not {value!r})")
+        return value
+    if name == "min_confidence":
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ConfigError(f"{path}: min_confidence must be a number from 0 to 1")
+        return float(value)
     if name in {"min_reviewed_to_index", "min_reviewed_to_publish", "lock_wait_seconds"}:
         if not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"{path}: {name} must be a non-negative number")
@@ -378,29 +408,33 @@ def _thresholds(path: Path, value: Any) -> dict[str, dict[str, float]]:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [site.locales.{tag}] must be a table")
         for key, number in table.items():
-            if key == "hold_risky":
-                continue  # see _unheld
-            if key not in {"min_reviewed_to_index", "min_reviewed_to_publish"}:
+            if key in {"hold_risky", "gate"}:
+                continue  # see _gates
+            if key not in {"min_reviewed_to_index", "min_reviewed_to_publish", "min_confidence"}:
                 raise ConfigError(
                     f"{path}: unknown key {key!r} in [site.locales.{tag}]; expected "
-                    "min_reviewed_to_index, min_reviewed_to_publish or hold_risky"
+                    "min_reviewed_to_index, min_reviewed_to_publish, min_confidence or gate"
                 )
-            kind = key.removeprefix("min_reviewed_to_")
+            kind = key.removeprefix("min_reviewed_to_").removeprefix("min_")
             result.setdefault(locale.tag, {})[kind] = _coerce(path, key, number)
     return result
 
 
-def _unheld(path: Path, value: dict[str, Any]) -> frozenset[str]:
-    """``[site.locales.ru] hold_risky = false`` -> ``{"ru"}``: risky units go out unreviewed."""
-    unheld = set()
+def _gates(path: Path, value: dict[str, Any]) -> dict[str, str]:
+    """``[site.locales.ru] gate = "hold"`` -> ``{"ru": "hold"}``; the older ``hold_risky =
+    true/false`` says ``hold``/``open``."""
+    gates = {}
     for tag, table in value.items():
-        hold = table.get("hold_risky", True) if isinstance(table, dict) else True
-        if not isinstance(hold, bool):
+        if not isinstance(table, dict):
+            continue
+        hold = table.get("hold_risky")
+        if hold is not None and not isinstance(hold, bool):
             raise ConfigError(f"{path}: [site.locales.{tag}] hold_risky must be true or false")
-        if not hold:
+        gate = table.get("gate", None if hold is None else ("hold" if hold else "open"))
+        if gate is not None:
             (locale,) = parse_locales([tag])
-            unheld.add(locale.tag)
-    return frozenset(unheld)
+            gates[locale.tag] = _coerce(path, "gate", gate)
+    return gates
 
 
 def _source_tables(path: Path, value: Any) -> dict[str, dict[str, Any]]:

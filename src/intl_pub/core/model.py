@@ -81,6 +81,8 @@ class Translation:
     withdrawn: bool = False
     """A reviewed translation withdrawn because its English changed since (the text, if
     any, is fresh machine translation of today's English)."""
+    confidence: float | None = None
+    """The engine's confidence in a machine translation, when its note records one."""
 
 
 @dataclass

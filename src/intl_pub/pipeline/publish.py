@@ -350,6 +350,8 @@ def _site_settings(settings: Settings) -> tuple[object, ...]:
         settings.min_reviewed_to_publish,
         sorted((k, sorted(v.items())) for k, v in settings.locale_thresholds.items()),
         settings.risk,
-        sorted(settings.held_back_locales),
+        settings.gate,
+        sorted(settings.locale_gates.items()),
+        settings.min_confidence,
         settings.feedback_url,
     )

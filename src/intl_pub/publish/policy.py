@@ -1,8 +1,11 @@
 """The publishing policy: what each block of a page shows, decided per unit before rendering.
 
 Like translate-toolkit's po2html ``lookup``: the reviewed translation; else the
-machine translation if it passes QA (and the gate lets it through); else the
-English original, marked ``lang="en"``. The decisions are made once per unit:
+machine translation if it passes QA and the locale's gate lets it through
+(``verify``, the default: it says in the locale's form every number, unit,
+date, phone number, negation and name of the English, :mod:`intl_pub.qa.verify`,
+and the engine was sure enough of it); else the English original, marked
+``lang="en" dir="ltr"``. The decisions are made once per unit:
 :meth:`Policy.stats` counts them (so a page below its publishing threshold is
 never rebuilt, as po2html's ``should_output_store`` runs before converting),
 and :meth:`Policy.lookup` hands them to the walker that rebuilds the page.
@@ -21,20 +24,28 @@ from intl_pub.core.model import Glossary, Locale, Translation, Unit
 from intl_pub.core.risk_settings import RiskSettings
 from intl_pub.publish import reader_notes
 from intl_pub.publish.site import BlockStats
-from intl_pub.qa import checks, risk
+from intl_pub.qa import checks, risk, verify
 from intl_pub.segment import markup, tokens
 
 HELD_BACK = "held_back"
-"""A decision's state besides reader_notes' REVIEWED, MACHINE, SOURCE: risky and unreviewed."""
+"""A decision's state besides reader_notes' REVIEWED, MACHINE, SOURCE: machine translation the
+gate holds back (it failed verification, or it is risky in ``hold`` mode)."""
+LOW_CONFIDENCE = "low-confidence"
+"""The reason given for machine translation the engine was less sure of than the threshold."""
+ENGLISH_MARKS = {"lang": "en", "dir": "ltr"}
+"""An English block on a page of another language: read left to right, even in Arabic."""
 
 
 @dataclass(frozen=True)
 class Gate:
-    """The publishing gate of one locale: risky units wait for review (the default)."""
+    """The publishing gate of one locale (``[site] gate``, ``[site.locales.<l>] gate``)."""
 
-    hold_risky: bool = True
-    """False (``[site.locales.ru] hold_risky = false``): risky machine translation is shown."""
+    mode: str = "verify"
+    """``verify`` (machine translation checked against the English), ``hold`` (risky units
+    wait for review) or ``open`` (whatever passes QA)."""
     risk: RiskSettings = field(default_factory=RiskSettings)
+    min_confidence: float = 0.0
+    """Machine translation the engine was less sure of waits for review (``verify`` mode)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,9 @@ class Decision:
     rendering: segment.Rendering
     withdrawn: bool
     """The unit's review was withdrawn: its English changed since."""
+    reasons: tuple[str, ...] = ()
+    """Why machine translation was held back: verification failures' kinds, risk reasons,
+    ``low-confidence``."""
 
 
 class Policy:
@@ -114,22 +128,36 @@ class Policy:
         if hit is not None and hit.reviewed and tokens.check(unit.msgid, text) is None:
             rendering = segment.Rendering(text, mark(reader_notes.REVIEWED, {}))
             return Decision(reader_notes.REVIEWED, rendering, withdrawn)
-        held = self.gate.hold_risky and self._risky(unit.msgid)
-        if (
+        held: tuple[str, ...] = ()
+        if self.gate.mode == "hold":
+            held = tuple(sorted(self._risky(unit.msgid)))
+        usable = (
             not held
             and text
             and tokens.check(unit.msgid, text) is None
             and not checks.run(unit.msgid, text, self.locale, self.glossary, errors_only=True)
-        ):
+        )
+        if usable and self.gate.mode == "verify":
+            held = self._unverified(unit.msgid, text, hit)
+        if usable and not held:
             rendering = segment.Rendering(text, mark(reader_notes.MACHINE, {"data-mt": ""}))
             return Decision(reader_notes.MACHINE, rendering, withdrawn)
-        rendering = segment.Rendering(None, mark(reader_notes.SOURCE, {"lang": "en"}))
-        return Decision(HELD_BACK if held else reader_notes.SOURCE, rendering, withdrawn)
+        rendering = segment.Rendering(None, mark(reader_notes.SOURCE, dict(ENGLISH_MARKS)))
+        state = HELD_BACK if held else reader_notes.SOURCE
+        return Decision(state, rendering, withdrawn, held)
 
-    def _risky(self, msgid: str) -> bool:
+    def _risky(self, msgid: str) -> frozenset[str]:
         if self.risky is not None and msgid in self.risky:
-            return bool(self.risky[msgid])
-        return bool(risk.classify(msgid, self.gate.risk))
+            return self.risky[msgid]
+        return risk.classify(msgid, self.gate.risk)
+
+    def _unverified(self, msgid: str, text: str, hit: Translation | None) -> tuple[str, ...]:
+        """Why machine translation ``text`` may not go out unreviewed (empty: it may)."""
+        confidence = hit.confidence if hit is not None else None
+        if confidence is not None and confidence < self.gate.min_confidence:
+            return (LOW_CONFIDENCE,)
+        failures = verify.verify(msgid, text, self.locale, self.glossary)
+        return tuple(sorted({f.kind for f in failures}))
 
 
 @dataclass(frozen=True)
@@ -159,8 +187,13 @@ def render_document(
 
 
 def gate_for(settings: Settings, locale: Locale, glossary: Glossary) -> Gate:
-    """The locale's gate: ``[risk]`` plus the glossary's critical terms, ``hold_risky``."""
-    return Gate(settings.holds_risky(locale), risk_settings(settings, glossary))
+    """The locale's gate: its mode, ``[risk]`` with the glossary's critical terms, and the
+    engine's confidence it needs."""
+    return Gate(
+        settings.gate_for(locale),
+        risk_settings(settings, glossary),
+        settings.threshold(locale, "confidence"),
+    )
 
 
 def risk_settings(settings: Settings, glossary: Glossary) -> RiskSettings:

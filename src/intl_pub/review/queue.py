@@ -5,19 +5,25 @@ awaits review (machine-translated, or a review whose English has changed);
 :func:`build` orders them most urgent first and says why. The order is the
 one a hospital's communications team asks for:
 
-1. risk (:mod:`intl_pub.risk`: a dose, a negation, a phone number, ...);
-2. a reviewed translation whose English changed since (``stale-review``);
-3. a machine translation the engine was unsure of (``low-confidence``);
-4. newer posts before older ones.
+1. a machine translation that fails verification against the English
+   (:mod:`intl_pub.qa.verify`: a number, unit, date, phone number, negation or
+   name is not there in the locale's form; reasons ``verify:<kind>``): readers
+   see that passage in English until it is reviewed;
+2. risk (:mod:`intl_pub.qa.risk`: a dose, a negation, a phone number, ...);
+3. a reviewed translation whose English changed since (``stale-review``);
+4. a machine translation the engine was unsure of (``low-confidence``);
+5. newer posts before older ones.
 
-``priority`` is ``4 × risky + 2 × stale + 1 × low confidence`` (0–7, higher
-is more urgent); entries of equal priority come newest post first, then with
-more risk reasons, then lower confidence, then by file and line. An engine
-that reports no confidence (``pseudo``) never makes an entry low-confidence.
+``priority`` is ``8 × unverified + 4 × risky + 2 × stale + 1 × low confidence``
+(0–15, higher is more urgent); entries of equal priority come newest post
+first, then with more risk reasons, then lower confidence, then by file and
+line. An engine that reports no confidence (``pseudo``) never makes an entry
+low-confidence.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -27,9 +33,12 @@ from datetime import UTC, date, datetime
 
 from intl_pub.core.errors import ConfigError
 from intl_pub.qa import risk
+from intl_pub.qa.verify import Failure
 
 STALE_REVIEW = "stale-review"
 LOW_CONFIDENCE = "low-confidence"
+UNVERIFIED = "verify:"
+"""Prefix of a verification failure's reason: ``verify:number``, ``verify:negation``..."""
 DEFAULT_LOW_CONFIDENCE = 0.5
 
 COLUMNS = ("priority", "reasons", "where", "locale", "post", "English", "changed")
@@ -60,6 +69,8 @@ class Pending:
     """For a stale review: the English the translator reviewed (``#|`` previous msgid)."""
     confidence: float | None = None
     """The engine's confidence in its translation (0–1), None when it reported none."""
+    failures: tuple[Failure, ...] = ()
+    """What verification against the English found wrong with the machine translation."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +79,10 @@ class QueueItem:
 
     entry: Pending
     priority: int
-    """0–7, higher is more urgent (see the module's docstring)."""
+    """0–15, higher is more urgent (see the module's docstring)."""
     reasons: tuple[str, ...]
-    """Risk reasons in :data:`intl_pub.risk.REASONS` order, then ``stale-review``,
-    then ``low-confidence``."""
+    """Verification failures (``verify:<kind>``), risk reasons in
+    :data:`intl_pub.qa.risk.REASONS` order, then ``stale-review``, then ``low-confidence``."""
     diff: str = ""
     """For a stale review: :func:`word_diff` of the reviewed English and today's."""
 
@@ -111,10 +122,11 @@ def build(
 
 def _item(entry: Pending, settings: QueueSettings) -> QueueItem:
     low = entry.confidence is not None and entry.confidence < settings.low_confidence
-    reasons = risk.ordered(entry.risk)
+    reasons = list(dict.fromkeys(UNVERIFIED + f.kind for f in entry.failures))
+    reasons += risk.ordered(entry.risk)
     reasons += [STALE_REVIEW] if entry.stale else []
     reasons += [LOW_CONFIDENCE] if low else []
-    priority = 4 * bool(entry.risk) + 2 * entry.stale + low
+    priority = 8 * bool(entry.failures) + 4 * bool(entry.risk) + 2 * entry.stale + low
     diff = word_diff(entry.reviewed_english, entry.msgid) if entry.stale else ""
     return QueueItem(entry, priority, tuple(reasons), diff)
 
@@ -201,6 +213,8 @@ def _as_object(item: QueueItem) -> dict[str, object]:
     if e.stale:
         data["reviewed_msgid"] = e.reviewed_english
         data["diff"] = item.diff
+    if e.failures:
+        data["failures"] = [dataclasses.asdict(f) for f in e.failures]
     return data
 
 

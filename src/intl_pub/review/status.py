@@ -12,7 +12,8 @@ from intl_pub.catalog import Stats
 from intl_pub.catalog import files as catalog_files
 from intl_pub.core.config import Settings, load_glossary
 from intl_pub.core.errors import CatalogError
-from intl_pub.qa import checks
+from intl_pub.core.model import Glossary, Locale
+from intl_pub.qa import checks, verify
 from intl_pub.workdir.store import Store
 
 
@@ -86,7 +87,7 @@ def check(settings: Settings) -> list[Finding]:
             for entry in cat or []:
                 if not entry.translated:
                     continue
-                for problem in checks.run(entry.msgid, entry.msgstr, locale, glossary):
+                for problem in _problems(entry.msgid, entry.msgstr, locale, glossary):
                     findings.append(
                         Finding(
                             path,
@@ -99,6 +100,18 @@ def check(settings: Settings) -> list[Finding]:
                         )
                     )
     return findings
+
+
+def _problems(
+    msgid: str, msgstr: str, locale: Locale, glossary: Glossary
+) -> list[checks.Problem]:
+    """The QA checks' problems, then what verification against the English finds (warnings:
+    a machine translation that fails is shown in English until reviewed; a reviewed one may
+    say a number another way on purpose, and a person should look)."""
+    found = checks.run(msgid, msgstr, locale, glossary)
+    for failure in verify.verify(msgid, msgstr, locale, glossary):
+        found.append(checks.Problem(checks.WARNING, f"verify:{failure.kind}", failure.message))
+    return found
 
 
 def as_check_findings(findings: Sequence[Finding], relative_to: Path) -> list[checks.Finding]:

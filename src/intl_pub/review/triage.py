@@ -26,10 +26,10 @@ from intl_pub.catalog import Catalog, Entry
 from intl_pub.catalog.memory import machine_memory
 from intl_pub.core.config import Settings, load_glossary
 from intl_pub.core.errors import CatalogError
-from intl_pub.core.model import Locale, Unit
+from intl_pub.core.model import Glossary, Locale, Unit
 from intl_pub.publish import reader_notes
-from intl_pub.publish.policy import risk_settings
-from intl_pub.qa import risk
+from intl_pub.publish.policy import Gate, gate_for, risk_settings
+from intl_pub.qa import risk, verify
 from intl_pub.review import queue as review_queue
 from intl_pub.review.queue import Pending, QueueItem
 from intl_pub.review.status_page import PostProgress
@@ -47,11 +47,15 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 def pending(settings: Settings) -> list[Pending]:
     """Every catalog entry awaiting review (machine translation, or a changed review)."""
     found = []
+    glossary = load_glossary(settings)
     for locale, slug, file, cat, published, memory in _catalogs(settings):
         rules = _risk(settings)
         for e in cat:
             if not e.fuzzy or not (e.translated or e.previous_msgid is not None):
                 continue
+            stale = catalog.withdrawn(e, memory)
+            checked = e.msgstr and not stale
+            failures = verify.verify(e.msgid, e.msgstr, locale, glossary) if checked else []
             found.append(
                 Pending(
                     locale=locale.tag,
@@ -63,9 +67,10 @@ def pending(settings: Settings) -> list[Pending]:
                     risk=risk.classify(e.msgid, rules),
                     # Entry.stale is also true for machine translation of English that
                     # changed; only a person's review going stale is a stale review.
-                    stale=catalog.withdrawn(e, memory),
+                    stale=stale,
                     reviewed_english=e.previous_msgid or "",
                     confidence=e.confidence,
+                    failures=tuple(failures),
                 )
             )
     return found
@@ -84,26 +89,30 @@ def queue(
 def progress(settings: Settings) -> list[PostProgress]:
     """Per locale and post: reviewed / machine / stale / held back / English, in entries."""
     rows = []
-    rules = _risk(settings)
+    glossary = load_glossary(settings)
     for locale, slug, _file, cat, _published, memory in _catalogs(settings):
         counts = dict.fromkeys(("reviewed", "machine", "stale", "held_back", "source"), 0)
-        hold = settings.holds_risky(locale)
+        gate = gate_for(settings, locale, glossary)
         for e in cat:
-            counts[_state(e, hold, rules, memory)] += 1
+            counts[_state(e, gate, locale, glossary, memory)] += 1
         rows.append(PostProgress(locale.tag, slug, **counts))
     return rows
 
 
 def _state(
-    e: Entry, hold: bool, rules: risk.RiskSettings, memory: catalog.MachineMemory
+    e: Entry, gate: Gate, locale: Locale, glossary: Glossary, memory: catalog.MachineMemory
 ) -> str:
     if e.reviewed:
         return "reviewed"
     if catalog.withdrawn(e, memory):
         return "stale"
-    if hold and risk.classify(e.msgid, rules):
+    if not e.machine:
+        return "source"
+    if gate.mode == "hold" and risk.classify(e.msgid, gate.risk):
         return "held_back"
-    return "machine" if e.machine else "source"
+    if gate.mode == "verify" and verify.verify(e.msgid, e.msgstr, locale, glossary):
+        return "held_back"
+    return "machine"
 
 
 # --- impact ---------------------------------------------------------------------------
