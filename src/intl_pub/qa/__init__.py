@@ -1,0 +1,1 @@
+"""Quality checks of translations: rule checks, risk, verification against the English."""

@@ -1,0 +1,340 @@
+"""Verify a machine translation against its English: what a reader acts on must be there.
+
+Every number of the English in the locale's form (``1,000.5``, ``1 000,5``,
+``1.000,5``; ranges, fractions, percent, words, 万/亿), with its unit and
+magnitude (mg is no g, °C is no °F); months, weekdays and clock times; phone
+numbers digit for digit; negation; drug names and the glossary's critical terms;
+the inline markup tokens. Each failure names the English span that is not matched
+and the translated span involved, so a translator sees what does not match.
+
+A sentence with nothing checkable passes. The rules are in sibling modules
+(:mod:`numbers`, :mod:`units`, :mod:`numwords`, :mod:`dates`, :mod:`phones`,
+:mod:`negation`, :mod:`terms`); this one runs them in order, each rule taking
+out what it has read (a phone number is no count of anything, the 3 of 3月 is a
+month) before the next looks.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+
+from intl_pub import tokens
+from intl_pub.locales import cldr
+from intl_pub.model import Glossary, Locale
+from intl_pub.qa import dates, negation, numbers, phones, terms
+from intl_pub.qa.text import blank, prepare, snippet
+
+KINDS = ("token", "number", "unit", "date", "time", "phone", "negation", "term")
+"""Every kind of failure, in the order a translator should look at them."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing of the English that the translation does not carry."""
+
+    kind: str
+    """``number``, ``unit``, ``date``, ``time``, ``phone``, ``negation``, ``term`` or ``token``."""
+    english: str
+    """The English span that is not matched."""
+    translation: str
+    """The translated span involved ("" when absent)."""
+    message: str
+    """One line a translator understands: what does not match."""
+
+
+@dataclass
+class _Pair:
+    """The two prepared texts, and what the rules have read so far."""
+
+    english: str
+    translation: str
+    locale: Locale
+    taken_en: list[tuple[int, int]] = field(default_factory=list)
+    taken_tr: list[tuple[int, int]] = field(default_factory=list)
+    explained: set[Decimal] = field(default_factory=set)
+    """Numbers the translation may write that the English has as words or names (a month,
+    a clock's hour)."""
+
+    @property
+    def tag(self) -> str:
+        return self.locale.tag
+
+    def left_en(self) -> str:
+        return blank(self.english, self.taken_en)
+
+    def left_tr(self) -> str:
+        return blank(self.translation, self.taken_tr)
+
+
+def verify(
+    english: str, translation: str, locale: Locale, glossary: Glossary | None = None
+) -> list[Failure]:
+    """Everything of ``english`` that ``translation`` (into ``locale``) does not carry.
+
+    Empty when the translation carries every number, unit, date, time, phone number,
+    negation, drug name and critical term of the English, and its markup tokens.
+    """
+    if not translation.strip() or not english.strip():
+        return []
+    found = list(_tokens(english, translation))
+    pair = _Pair(prepare(english), prepare(translation), locale)
+    for rule in (_phones, _clocks, _names, _numbers, _negation):
+        found += rule(pair)
+    found += _terms(pair, glossary)
+    return sorted(found, key=lambda f: KINDS.index(f.kind))
+
+
+def _tokens(english: str, translation: str) -> Iterable[Failure]:
+    wrong = tokens.check(english, translation)
+    if wrong:
+        yield Failure(
+            "token",
+            " ".join(m.group(0) for m in tokens.TOKEN_RE.finditer(english)),
+            " ".join(m.group(0) for m in tokens.TOKEN_RE.finditer(translation)),
+            f"markup tokens do not match the English: {wrong}",
+        )
+
+
+def _phones(pair: _Pair) -> list[Failure]:
+    found = []
+    english = phones.find(pair.english, english=True)
+    candidates = phones.find(pair.translation, english=False)
+    digits_tr = phones.digit_runs(pair.translation)
+    pair.taken_tr += [(c.start, c.end) for c in candidates]
+    for phone in english:
+        pair.taken_en.append((phone.start, phone.end))
+        if not any(c.digits == phone.digits for c in candidates) and phone.digits not in digits_tr:
+            found.append(Failure(
+                "phone", snippet(pair.english, phone.start, phone.end), "",
+                f"the phone number {snippet(pair.english, phone.start, phone.end)} is not in "
+                "the translation digit for digit",
+            ))
+    return found
+
+
+def _clocks(pair: _Pair) -> list[Failure]:
+    english = dates.clocks(pair.left_en(), "en")
+    translated = dates.clocks(pair.left_tr(), pair.tag)
+    pair.taken_en += [(c.start, c.end) for c in english]
+    pair.taken_tr += [(c.start, c.end) for c in translated]
+    hours = {Decimal(m // 60) for c in english for m in c.minutes}
+    hours |= {Decimal(h) for c in english for h in (c.hour, (c.hour + 12) % 24, c.hour % 12)}
+    pair.explained |= hours | {Decimal(c.minute) for c in english}
+    plain = numbers.find(pair.left_tr(), pair.tag)
+    found = []
+    for clock in english:
+        if any(t.minutes & clock.minutes for t in translated):
+            continue
+        wanted = {Decimal(m // 60) for m in clock.minutes} | {Decimal(clock.hour)}
+        if any(q.values & wanted for q in plain) and (
+            clock.minute == 0 or any(Decimal(clock.minute) in q.values for q in plain)
+        ):
+            continue
+        said = snippet(pair.english, clock.start, clock.end)
+        found.append(Failure("time", said, _nearest(pair, translated),
+                             f"the time {said} is not in the translation"))
+    for clock in translated:
+        if not any(t.minutes & clock.minutes for t in english):
+            said = snippet(pair.translation, clock.start, clock.end)
+            found.append(Failure("time", "", said,
+                                 f"the time {said} of the translation is not in the English"))
+    return found
+
+
+def _names(pair: _Pair) -> list[Failure]:
+    """Months and weekdays of the English, in the translation (and none it lacks)."""
+    found = []
+    left_tr = pair.left_tr()
+    numeric = _numeric_date_parts(left_tr)
+    for kind, finder, wide in (
+        ("month", dates.months, _month_name), ("weekday", dates.weekdays, _weekday_name)
+    ):
+        english = finder(pair.left_en(), "en")
+        translated = finder(left_tr, pair.tag)
+        pair.taken_tr += [(n.start, n.end) for n in translated if kind == "month"]
+        if kind == "month":
+            pair.explained |= {Decimal(n.index) for n in english}
+        have = {n.index for n in translated}
+        for name in _unique(english):
+            if name.index in have or (kind == "month" and name.index in numeric):
+                continue
+            said = snippet(pair.english, name.start, name.end)
+            found.append(Failure(
+                "date", said, "",
+                f"{said} is not in the translation (expected {wide(name.index, pair.tag)})",
+            ))
+        wanted = {n.index for n in english}
+        for name in _unique(n for n in translated if n.exact and n.index not in wanted):
+            said = snippet(pair.translation, name.start, name.end)
+            found.append(Failure(
+                "date", "", said, f"{said} in the translation is no {kind} of the English"
+            ))
+    return found
+
+
+def _numbers(pair: _Pair) -> list[Failure]:
+    english = numbers.find(pair.left_en(), "en")
+    translated = numbers.find(pair.left_tr(), pair.tag)
+    found: list[Failure] = []
+    required = [q for q in english if not q.soft]
+    for values, group in _grouped(required).items():
+        matches = [t for t in translated if t.values & values]
+        quantity = group[0]
+        said = snippet(pair.english, quantity.start, quantity.end)
+        if not matches and quantity.words:
+            matches = [t for t in numbers.compounds(pair.left_tr(), pair.tag) if t.values & values]
+        if not matches:
+            found.append(Failure(
+                "number", said, _nearest_number(pair, translated, quantity),
+                f"{said} is not in the translation",
+            ))
+        elif len(matches) < len(group):
+            found.append(Failure(
+                "number", said, ", ".join(_shown(pair, t) for t in matches),
+                f"{said} is {len(group)} times in the English, {len(matches)} in the translation",
+            ))
+        found += _unit_failures(pair, group, matches)
+    known = {v for q in english for v in q.values} | pair.explained
+    for extra in translated:
+        if extra.words or extra.values & known:
+            continue
+        said = _shown(pair, extra)
+        found.append(Failure("number", "", said,
+                             f"{said} in the translation is not in the English"))
+    return found
+
+
+def _grouped(quantities: list[numbers.Quantity]) -> dict[frozenset[Decimal], list[numbers.Quantity]]:
+    """The English numbers by value (a number written twice must be there twice)."""
+    groups: dict[frozenset[Decimal], list[numbers.Quantity]] = {}
+    for quantity in quantities:
+        key = next((k for k in groups if k & quantity.values), quantity.values)
+        groups.setdefault(key, []).append(quantity)
+    return groups
+
+
+def _unit_failures(
+    pair: _Pair, english: list[numbers.Quantity], matches: list[numbers.Quantity]
+) -> list[Failure]:
+    """The English number has a unit, the translation's same number another (500 mg, 500 g);
+    or the English number has none and the translation's has one (2020, "2020 месяца")."""
+    if not matches:
+        return []
+    for quantity in english:
+        unit = quantity.unit
+        if unit is None:
+            fits = [t for t in matches if t.unit is None or t.unit.id in _FREE_UNITS]
+        else:
+            fits = [t for t in matches if t.unit is None or t.unit.same(unit)]
+        wanted = sum(1 for q in english if q.unit == unit)
+        if len(fits) >= min(wanted, len(matches)):
+            continue
+        said = _shown(pair, quantity, english=True)
+        other = _shown(pair, next(t for t in matches if t not in fits))
+        return [Failure(
+            "unit", said, other,
+            f"{said} in the English is {other} in the translation: another unit or magnitude",
+        )]
+    return []
+
+
+_FREE_UNITS = frozenset({"duration-year", "concentr-percent"})
+"""Units a translation may add to a bare English number: "in 2020" is "в 2020 году",
+"aged 65" is "65 años"."""
+
+
+def _negation(pair: _Pair) -> list[Failure]:
+    if not negation.has_markers(pair.tag):
+        return []
+    english = negation.english(pair.english)
+    translated = negation.markers(pair.translation, pair.tag)
+    found = []
+    said = ", ".join(snippet(pair.english, s, e) for s, e in english)
+    has = ", ".join(snippet(pair.translation, s, e) for s, e in translated)
+    if len(translated) < len(english):
+        found.append(Failure(
+            "negation", said, has,
+            f"the English negates {len(english)} time(s) ({said}); the translation "
+            + (f"only {len(translated)} ({has})" if translated else "not at all"),
+        ))
+    for start, end in negation.lone_concord(pair.translation, pair.tag) + negation.broken(
+        pair.translation, pair.tag
+    ):
+        word = snippet(pair.translation, start, end)
+        found.append(Failure(
+            "negation", said, word,
+            f"{word} stands without the negation it needs: a lost negation?",
+        ))
+    wanted, have = negation.not_only(pair.english, pair.translation, pair.tag)
+    if have < wanted:
+        found.append(Failure(
+            "negation", "not only", "",
+            "the English says \"not only\"; the translation does not",
+        ))
+    return found
+
+
+def _terms(pair: _Pair, glossary: Glossary | None) -> list[Failure]:
+    found = []
+    seen = set()
+    for term in terms.find(pair.english, pair.locale, glossary):
+        if term.english.casefold() in seen:
+            continue
+        seen.add(term.english.casefold())
+        if terms.present(term, pair.translation, pair.locale) is False:
+            wanted = f" (glossary: {term.required})" if term.required else ""
+            found.append(Failure(
+                "term", term.english, "",
+                f"{term.english} is not in the translation{wanted}",
+            ))
+    return found
+
+
+def _unique(names: Iterable[dates.Name]) -> list[dates.Name]:
+    seen: dict[int, dates.Name] = {}
+    for name in names:
+        seen.setdefault(name.index, name)
+    return list(seen.values())
+
+
+def _numeric_date_parts(text: str) -> set[int]:
+    """Numbers of dates written in digits (04.03.2020, 2020-03-04, 3/4/2020)."""
+    parts: set[int] = set()
+    for match in regex.finditer(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b", text):
+        parts |= {int(p) for p in regex.split(r"[./-]", match.group(0))}
+    return parts
+
+
+def _shown(pair: _Pair, quantity: numbers.Quantity, english: bool = False) -> str:
+    """The number as written, with its unit."""
+    text = pair.english if english else pair.translation
+    return snippet(text, quantity.start, max(quantity.end, quantity.reach))
+
+
+def _nearest_number(pair: _Pair, translated: list[numbers.Quantity], q: numbers.Quantity) -> str:
+    """The translation's number nearest in place to the missing one ("" when none)."""
+    if not translated:
+        return ""
+    ratio = q.start / max(1, len(pair.english))
+    best = min(translated, key=lambda t: abs(t.start / max(1, len(pair.translation)) - ratio))
+    return _shown(pair, best)
+
+
+def _nearest(pair: _Pair, clocks: list[dates.Clock]) -> str:
+    return snippet(pair.translation, clocks[0].start, clocks[0].end) if clocks else ""
+
+
+@functools.cache
+def _month_name(index: int, tag: str) -> str:
+    return str(cldr(tag).months["format"]["wide"][index])
+
+
+@functools.cache
+def _weekday_name(index: int, tag: str) -> str:
+    return str(cldr(tag).days["format"]["wide"][index])
