@@ -53,7 +53,11 @@ _SOFT_RE = regex.compile(
     + r")(?![\p{L}\d])",
     regex.IGNORECASE,
 )
-_CONNECTOR = regex.compile(r"\s*(?:[-–—~〜～至到]|(?<=\s)\p{L}{1,4}(?=\s))\s*")
+_SOFT_DIGITS = regex.compile(r"(?<![\d/])24/7(?![\d/])")
+"""Digits that are an idiom ("24/7": "круглосуточно", "todos los días")."""
+_CONNECTOR = regex.compile(
+    r"\s*(?:[-–—~〜～至到]|(?<=\s)[\p{Latin}\p{Cyrillic}\p{Greek}]{1,3}(?=\s)|(?<=\s)to(?=\s))\s*"
+)
 """What may stand between the two numbers of a range: a dash, 至, or a short word (to, a, до)."""
 
 
@@ -84,7 +88,9 @@ class Quantity:
 
 def find(text: str, tag: str) -> list[Quantity]:
     """Every number of a prepared text in locale ``tag`` (``en`` for the English)."""
-    found = _digit_quantities(text, tag)
+    idioms = _soft_quantities(text, _SOFT_DIGITS) if tag == "en" else []
+    text = _blanked(text, [(q.start, q.end) for q in idioms])
+    found = idioms + _digit_quantities(text, tag)
     if tag == "en":
         ranges = {(q.start, q.end): q for q in _year_ranges(text)}
         found = [ranges.get((q.start, q.end), q) for q in found]
@@ -282,11 +288,11 @@ def _word_quantities(text: str, tag: str) -> list[Quantity]:
     return found
 
 
-def _soft_quantities(text: str) -> list[Quantity]:
+def _soft_quantities(text: str, pattern: regex.Pattern[str] | None = None) -> list[Quantity]:
     return [
         Quantity(frozenset({Decimal(_SOFT_WORDS[m.group(0).casefold()])}), m.start(), m.end(),
                  words=True, soft=True)
-        for m in _SOFT_RE.finditer(text)
+        for m in (pattern or _SOFT_RE).finditer(text)
     ]
 
 
@@ -311,7 +317,10 @@ def _share_range_units(text: str, found: list[Quantity]) -> list[Quantity]:
     shared = list(found)
     for i in range(len(shared) - 2, -1, -1):
         first, second = shared[i], shared[i + 1]
-        if first.unit is None and second.unit is not None and first.end <= second.start:
+        if (
+            first.unit is None and second.unit is not None and first.end <= second.start
+            and not first.part_of_name and not _named_before(text, first.start)
+        ):
             if _CONNECTOR.fullmatch(text, first.end, second.start):
                 shared[i] = replace(first, unit=second.unit)
     return shared

@@ -66,6 +66,21 @@ _ENGLISH_EXTRA = {
 _DIMENSION_ORDER = ("concentr", "mass", "volume", "temperature", "length", "duration")
 """When two units share a short form (en "m": metre, minute, month), the first dimension wins."""
 
+_BETWEEN = regex.compile(
+    r"(?:[\s\u00a0\u202f]?(?:de|d['’]|of|di|da)(?=[\s'’])"  # 55 millones de años
+    r"|-\p{Ll}{1,3}(?=\s)"  # 7-го дня, 3-х недель
+    r"|[\s\u00a0]?(?:个|個|多)(?=\p{Han}))",
+    regex.IGNORECASE,
+)
+"""What may stand between a number and its unit."""
+_EXTRA_FORMS = {
+    "zh": {"岁": "duration-year", "周岁": "duration-year", "星期": "duration-week",
+           "钟头": "duration-hour", "公斤": "mass-kilogram", "度": "temperature-generic"},
+    "ja": {"歳": "duration-year", "才": "duration-year"},
+    "ko": {"세": "duration-year", "살": "duration-year"},
+    "ru": {"суток": "duration-day", "сутки": "duration-day", "сут": "duration-day"},
+}
+"""Unit words CLDR's patterns lack: ages (71 岁), Russian сутки (days of 24 hours)."""
 _NOT_UNITS = {"en": frozenset({"in", "pt", "dr", "gr", "c", "st"})}
 """Short forms that are words first ("2019 in Wuhan" is no inch)."""
 _ONE_LETTER = frozenset("glLmh")
@@ -117,9 +132,30 @@ class UnitLexicon:
     """Casefolded form -> unit."""
 
     def unit_after(self, text: str, pos: int) -> tuple[Unit, int] | None:
-        """The unit written right after ``pos`` (a number's end) and where it ends."""
+        """The unit written right after ``pos`` (a number's end) and where it ends: "500 mg",
+        "55 millones de años", "7-го дня", "14-дневный", "三个月"."""
         match = self.after.match(text, pos)
-        return (self._lookup(match.group("form")), match.end()) if match else None
+        if match:
+            return self._lookup(match.group("form")), match.end()
+        skip = _BETWEEN.match(text, pos)
+        if skip and skip.end() > pos:
+            match = self.after.match(text, skip.end())
+            if match:
+                return self._lookup(match.group("form")), match.end()
+        compound = regex.match(r"-([\p{L}]{4,})", text[pos : pos + 24])
+        if compound:
+            return self._compound(compound.group(1), pos + compound.end())
+        return None
+
+    def _compound(self, word: str, end: int) -> tuple[Unit, int] | None:
+        """"14-дневный", "71-летнего", "dreitägig": a unit's stem opening an adjective."""
+        folded = word.casefold()
+        best = max(
+            (f for f in self.units if len(f) >= 3 and f.isalpha() and folded.startswith(
+                f[: max(3, len(f) - 2)])),
+            key=len, default=None,
+        )
+        return (self.units[best], end) if best else None
 
     def unit_before(self, text: str, pos: int) -> tuple[Unit, int] | None:
         """The unit written right before ``pos`` (a number's start) and where it starts."""
@@ -151,6 +187,7 @@ def lexicon(tag: str) -> UnitLexicon:
     forms.setdefault("°F", "temperature-fahrenheit")
     forms.setdefault("℃", "temperature-celsius")
     forms.setdefault("℉", "temperature-fahrenheit")
+    forms.update(_EXTRA_FORMS.get(cldr(tag).language, {}))
     before = {"百分之": "concentr-percent"} if cldr(tag).language in ("zh", "ja") else {}
     units = {_key(f): Unit(u) for f, u in {**forms, **before}.items()}
     return UnitLexicon(

@@ -231,12 +231,18 @@ def _unit_failures(
         if unit is None:
             fits = [t for t in matches if t.unit is None or t.unit.id in _FREE_UNITS]
         else:
-            fits = [t for t in matches if t.unit is None or t.unit.same(unit)]
+            fits = [t for t in matches if t.unit is not None and t.unit.same(unit)
+                    or t.unit is None and t.words]
         wanted = sum(1 for q in english if q.unit == unit)
         if len(fits) >= min(wanted, len(matches)):
             continue
         said = _shown(pair, quantity, english=True)
         other = _shown(pair, next(t for t in matches if t not in fits))
+        if unit is not None and all(t.unit is None for t in matches if t not in fits):
+            return [Failure(
+                "unit", said, other,
+                f"{said} in the English has no {unit.label} in the translation ({other})",
+            )]
         return [Failure(
             "unit", said, other,
             f"{said} in the English is {other} in the translation: another unit or magnitude",
