@@ -193,12 +193,14 @@ def seed_digit(english: str, translation: str, tag: str, rng: random.Random) -> 
 
 
 def seed_drop_number(english: str, translation: str, tag: str, rng: random.Random) -> str | None:
-    """One number of the translation deleted, or replaced by ten times itself."""
+    """One number of the translation deleted, or (a whole number) replaced by ten times itself."""
     found = list(NUMBER.finditer(translation))
     if not found:
         return None
     match = rng.choice(found)
-    new = "" if rng.random() < 0.5 else match.group(0) + "0"
+    written = match.group(0)
+    whole = regex.fullmatch(r"\d+", written) is not None
+    new = "" if rng.random() < 0.5 or not whole else written + "0"
     return translation[: match.start()] + new + translation[match.end() :]
 
 

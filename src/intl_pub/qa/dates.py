@@ -82,6 +82,21 @@ def weekdays(text: str, tag: str) -> list[Name]:
     return list(_find(text, tag, _weekday_names(tag), english_context=tag == "en"))
 
 
+def broken(text: str, tag: str) -> list[tuple[int, int]]:
+    """Dates written with digits whose month is gone or impossible ("月 11 日", "0 月 28 日")
+    in languages that write the month as a number (3月, 3월)."""
+    suffixes = {regex.sub(r"\d+", "", name).strip()
+                for name in cldr(tag).months["format"]["abbreviated"].values()
+                if any(c.isdigit() for c in name)}
+    found = []
+    for suffix in suffixes - {""}:
+        day = regex.escape(suffix)
+        pattern = (rf"(?<![\d{_CJK_NUMERALS}]\s?){day}\s?\d{{1,2}}"
+                   rf"|(?<!\d)(?:0+|1[3-9]|[2-9]\d)\s?{day}")
+        found += [m.span() for m in regex.finditer(pattern, text)]
+    return found
+
+
 def clocks(text: str, tag: str) -> list[Clock]:
     """The clock times written in a prepared text."""
     found = []

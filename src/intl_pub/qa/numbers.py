@@ -86,6 +86,40 @@ class Quantity:
         return f"{value.normalize():f}" if value == value.to_integral() else str(value)
 
 
+@dataclass(frozen=True)
+class Identifier:
+    """A name written with digits (N95, COVID-19, B0AT1, HCoV-229E, АПФ2)."""
+
+    digits: tuple[str, ...]
+    """Its runs of digits, as written ("B0AT1": 0, 1)."""
+    start: int
+    end: int
+
+
+_ID_CHAR = r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Nd}]"
+_IDENTIFIER = regex.compile(
+    rf"(?<!{_ID_CHAR}|-)(?:{_NAME_LETTER}|\d+(?=\p{{Lu}}|-\p{{Ll}}+\p{{Lu}}))"
+    rf"{_ID_CHAR}*(?:-{_ID_CHAR}+)*(?!{_ID_CHAR})"
+)
+
+
+def identifiers(text: str, tag: str) -> list[Identifier]:
+    """Names with digits in a prepared text: letters and digits glued together (not "5mg",
+    "7th", "1990s", "14-day", nor Chinese "3月", where every number is glued to a word)."""
+    found = []
+    for match in _IDENTIFIER.finditer(text):
+        word = match.group(0)
+        if not any(c.isdigit() for c in word) or word.isdigit():
+            continue
+        if regex.fullmatch(r"\d+(?:[.,]\d+)?-?\p{L}+", word) and lexicon(tag).unit_after(
+            text, match.start() + len(regex.match(r"[\d.,]+", word).group(0))  # type: ignore[union-attr]
+        ):
+            continue
+        digits = tuple(regex.findall(r"\d+", word))
+        found.append(Identifier(digits, match.start(), match.end()))
+    return found
+
+
 def find(text: str, tag: str) -> list[Quantity]:
     """Every number of a prepared text in locale ``tag`` (``en`` for the English)."""
     idioms = _soft_quantities(text, _SOFT_DIGITS) if tag == "en" else []
@@ -281,11 +315,22 @@ def _word_quantities(text: str, tag: str) -> list[Quantity]:
         named = tag == "en" and text[start].isupper() and not regex.search(
             r"(?:^|[.!?:;\"“(]\s*)$", text[:start]
         )
+        counted = value != 1 or unit is not None or _among_numbers(text, start, end)
         found.append(
             Quantity(frozenset({value}), start, end, unit, words=True,
-                     soft=value <= 1 or named)
+                     soft=not counted or named)
         )
     return found
+
+
+def _among_numbers(text: str, start: int, end: int) -> bool:
+    """"four males and one female", "one or two doses": a "one" that counts, next to
+    another number (not "one of them", "no one")."""
+    near = text[max(0, start - 24) : start] + " " + text[end : end + 24]
+    return bool(regex.search(
+        r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", near,
+        regex.IGNORECASE,
+    ))
 
 
 def _soft_quantities(text: str, pattern: regex.Pattern[str] | None = None) -> list[Quantity]:

@@ -38,7 +38,7 @@ _EXTRA = {
         **{f: 5 for f in ("пятеро", "пятерых")}, **{f: 6 for f in ("шестеро", "шестерых")},
         **{f: 7 for f in ("семеро", "семерых")},
     },
-    "es": {"veintiún": 21, "ambos": 2, "ambas": 2},
+    "es": {"veintiún": 21, "ambos": 2, "ambas": 2, "un": 1, "una": 1, "uno": 1},
     "pt": {"ambos": 2, "ambas": 2}, "fr": {"deux": 2}, "de": {"beide": 2, "beiden": 2},
 }
 """Number words num2words does not write: Russian collective numerals (трое), "both"."""

@@ -84,7 +84,7 @@ def verify(
         return []
     found = list(_tokens(english, translation))
     pair = _Pair(prepare(english), prepare(translation), locale)
-    for rule in (_phones, _clocks, _names, _numbers, _negation):
+    for rule in (_phones, _clocks, _names, _identifiers, _numbers, _negation):
         found += rule(pair)
     found += _terms(pair, glossary)
     return sorted(found, key=lambda f: KINDS.index(f.kind))
@@ -170,11 +170,40 @@ def _names(pair: _Pair) -> list[Failure]:
                 f"{said} is not in the translation (expected {wide(name.index, pair.tag)})",
             ))
         wanted = {n.index for n in english}
+        for start, end in dates.broken(left_tr, pair.tag) if kind == "month" else []:
+            said = snippet(pair.translation, start, end)
+            found.append(Failure("date", "", said, f"{said} in the translation is no date"))
         for name in _unique(n for n in translated if n.exact and n.index not in wanted):
             said = snippet(pair.translation, name.start, name.end)
             found.append(Failure(
                 "date", "", said, f"{said} in the translation is no {kind} of the English"
             ))
+    return found
+
+
+def _identifiers(pair: _Pair) -> list[Failure]:
+    """Names with digits (COVID-19, N95, B0AT1, H1N1, HCoV-229E) are kept as written: the
+    digits of each, in order, must be those of a name of the translation."""
+    english = numbers.identifiers(pair.left_en(), "en")
+    translated = numbers.identifiers(pair.left_tr(), pair.tag)
+    pair.taken_en += [(i.start, i.end) for i in english]
+    pair.taken_tr += [(i.start, i.end) for i in translated]
+    have = Counter(i.digits for i in translated)
+    wanted = Counter(i.digits for i in english)
+    found = []
+    for name in {i.digits: i for i in english}.values():
+        said = snippet(pair.english, name.start, name.end)
+        if name.digits not in have:
+            found.append(Failure("number", said, "", f"{said} is not in the translation as written"))
+        elif have[name.digits] < wanted[name.digits]:
+            found.append(Failure(
+                "number", said, said,
+                f"{said} is {wanted[name.digits]} times in the English, "
+                f"{have[name.digits]} in the translation",
+            ))
+    for name in {i.digits: i for i in translated if i.digits not in wanted}.values():
+        said = snippet(pair.translation, name.start, name.end)
+        found.append(Failure("number", "", said, f"{said} in the translation is not in the English"))
     return found
 
 
@@ -184,7 +213,8 @@ def _numbers(pair: _Pair) -> list[Failure]:
     found: list[Failure] = []
     required = [q for q in english if not q.soft]
     for values, group in _grouped(required).items():
-        matches = [t for t in translated if t.values & values]
+        matches = [t for t in translated if t.values & values and not (
+            t.words and values == {1} and not group[0].words)]  # "un", 一 are no digit 1
         quantity = group[0]
         said = snippet(pair.english, quantity.start, quantity.end)
         if not matches and quantity.words:
