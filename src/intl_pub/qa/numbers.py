@@ -313,9 +313,9 @@ def _word_quantities(text: str, tag: str) -> list[Quantity]:
     for value, start, end in words.find(text):
         unit, _ = _unit_at(text, start, end, units)
         named = tag == "en" and text[start].isupper() and not regex.search(
-            r"(?:^|[.!?:;\"“(]\s*)$", text[:start]
+            r"(?:^|[.!?]\s*)$", text[:start]
         )
-        counted = value != 1 or unit is not None or _among_numbers(text, start, end)
+        counted = value > 1 or _among_numbers(text, start, end) and unit is None
         found.append(
             Quantity(frozenset({value}), start, end, unit, words=True,
                      soft=not counted or named)

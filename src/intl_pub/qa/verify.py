@@ -183,28 +183,44 @@ def _names(pair: _Pair) -> list[Failure]:
 
 def _identifiers(pair: _Pair) -> list[Failure]:
     """Names with digits (COVID-19, N95, B0AT1, H1N1, HCoV-229E) are kept as written: the
-    digits of each, in order, must be those of a name of the translation."""
+    digits of each, in order, must be those of a name of the translation (or, for a name
+    with one number, that number: "коронавирусной инфекцией 19 (COVID-19)")."""
     english = numbers.identifiers(pair.left_en(), "en")
     translated = numbers.identifiers(pair.left_tr(), pair.tag)
     pair.taken_en += [(i.start, i.end) for i in english]
     pair.taken_tr += [(i.start, i.end) for i in translated]
+    pair.explained |= {Decimal(d) for i in english for d in i.digits}
     have = Counter(i.digits for i in translated)
     wanted = Counter(i.digits for i in english)
     found = []
     for name in {i.digits: i for i in english}.values():
         said = snippet(pair.english, name.start, name.end)
-        if name.digits not in have:
+        short = wanted[name.digits] - have[name.digits]
+        if short > 0 and len(name.digits) == 1:
+            short -= len(_take_plain(pair, name.digits[0], short))
+        if short > 0 and not have[name.digits]:
             found.append(Failure("number", said, "", f"{said} is not in the translation as written"))
-        elif have[name.digits] < wanted[name.digits]:
+        elif short > 0:
             found.append(Failure(
                 "number", said, said,
                 f"{said} is {wanted[name.digits]} times in the English, "
                 f"{have[name.digits]} in the translation",
             ))
+    english_numbers = {v for q in numbers.find(pair.left_en(), "en") for v in q.values}
     for name in {i.digits: i for i in translated if i.digits not in wanted}.values():
+        if all(Decimal(d) in english_numbers for d in name.digits):
+            continue  # "Евро-2020" for "Euro 2020"
         said = snippet(pair.translation, name.start, name.end)
         found.append(Failure("number", "", said, f"{said} in the translation is not in the English"))
     return found
+
+
+def _take_plain(pair: _Pair, digits: str, most: int) -> list[tuple[int, int]]:
+    """Up to ``most`` numbers of the translation written as ``digits`` alone (taken)."""
+    spans = [m.span() for m in regex.finditer(rf"(?<![\d.,]){digits}(?![\d]|[.,]\d)",
+                                              pair.left_tr())][:most]
+    pair.taken_tr += spans
+    return spans
 
 
 def _numbers(pair: _Pair) -> list[Failure]:
