@@ -270,7 +270,7 @@ DRUG = regex.compile(
     r"\b(?:remdesivir|chloroquine|hydroxychloroquine|ribavirin|lopinavir|ritonavir|"
     r"favipiravir|tocilizumab|umifenovir|colchicine|heparin|enoxaparin|chlorhexidine|"
     r"chloroform|oseltamivir|ibuprofen|paracetamol|acetaminophen|azithromycin|"
-    r"dexamethasone|interferon|ivermectin|baricitinib|isopropanol)\b",
+    r"dexamethasone|ivermectin|baricitinib|isopropanol)\b",
     regex.IGNORECASE,
 )
 

@@ -107,21 +107,71 @@ def find(english: str, locale: Locale, glossary: Glossary | None) -> list[Term]:
     return found
 
 
-def present(term: Term, translation: str, locale: Locale) -> bool | None:
-    """Whether the translation names the term; None when it cannot be told (a script we
-    cannot spell out, and no glossary translation)."""
-    if term.required:
-        return _uses(translation, term.required, locale)
-    if _uses(translation, term.english, locale) or any(
-        _uses(translation, form, locale) for form in term.forms
-    ):
-        return True
+def counts(found: list[Term], translation: str, locale: Locale) -> dict[str, int | None]:
+    """How many times the translation names each term (by its English, casefolded); None
+    when it cannot be told (a script we cannot spell out, and no glossary translation)."""
+    taken: list[tuple[int, int]] = []
+    result: dict[str, int | None] = {}
+    by_length = sorted(found, key=lambda t: -len(t.required or t.english))
+    for term in by_length:
+        key = term.english.casefold()
+        if key in result:
+            continue
+        spans = _places(term, translation, locale, taken)
+        if spans is None:
+            result[key] = None
+            continue
+        taken += spans
+        result[key] = len(spans)
+    return result
+
+
+def _places(
+    term: Term, translation: str, locale: Locale, taken: list[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """Where the translation names the term (not where a longer term was found already)."""
+    free = [(s, e) for s, e in _occurrences(translation, term, locale)
+            if not any(s < te and ts < e for ts, te in taken)]
+    if free or term.required:
+        return free
     if locale.script not in _SPELLED:
         return None
+    return []
+
+
+def _occurrences(text: str, term: Term, locale: Locale) -> list[tuple[int, int]]:
+    if term.required:
+        return _spans(text, term.required, locale)
     names = {term.english, *term.forms}
+    spans = sorted({span for name in names for span in _spans(text, name, locale)})
+    if locale.script not in _SPELLED:
+        return spans
     parts = {p for n in names if "-" in n for p in n.split("-") if len(p) >= 5}
     want = {skeleton(n) for n in names | parts} - {""}
-    return any(_sounds_like(skeleton(w.group(0)), want) for w in _WORD.finditer(translation))
+    sounded = [w.span() for w in _WORD.finditer(text) if _sounds_like(skeleton(w.group(0)), want)]
+    return sorted(set(spans) | set(sounded))
+
+
+def _spans(text: str, term: str, locale: Locale) -> list[tuple[int, int]]:
+    """Where ``term`` is in ``text``: anywhere in unspaced scripts, else as words, through
+    inflection (Snowball stems, word by word)."""
+    plain, wanted = text.casefold(), term.casefold()
+    if locale.script in ("Hans", "Hant", "Jpan", "Thai", "Kore"):
+        return [m.span() for m in regex.finditer(regex.escape(wanted), plain)]
+    exact = [m.span() for m in regex.finditer(rf"(?<![\p{{L}}\d]){regex.escape(wanted)}", plain)]
+    if exact:
+        return exact
+    stem = _stemmer(cldr(locale.tag).language)
+    if stem is None:
+        return []
+    want = stem(_WORD.findall(wanted))
+    words = list(_WORD.finditer(plain))
+    have = stem([w.group(0) for w in words])
+    return [
+        (words[i].start(), words[i + len(want) - 1].end())
+        for i in range(len(have) - len(want) + 1)
+        if want and have[i : i + len(want)] == want
+    ]
 
 
 def skeleton(word: str) -> str:
@@ -166,23 +216,6 @@ def _translations(locale: Locale, glossary: Glossary | None) -> dict[str, str]:
     if glossary is None:
         return {}
     return {k.casefold(): v for k, v in glossary.for_locale(locale).items()}
-
-
-def _uses(text: str, term: str, locale: Locale) -> bool:
-    """``term`` in ``text``: anywhere in unspaced scripts, else as words, through inflection."""
-    plain, wanted = text.casefold(), term.casefold()
-    if locale.script in ("Hans", "Hant", "Jpan", "Thai", "Kore"):
-        return regex.sub(r"\s+", "", wanted) in regex.sub(r"\s+", "", plain)
-    if regex.search(rf"(?<![\p{{L}}\d]){regex.escape(wanted)}", plain):
-        return True
-    stem = _stemmer(cldr(locale.tag).language)
-    if stem is None:
-        return False
-    want = stem(_WORD.findall(wanted))
-    have = stem(_WORD.findall(plain))
-    return bool(want) and any(
-        have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1)
-    )
 
 
 @functools.cache

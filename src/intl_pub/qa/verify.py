@@ -333,18 +333,22 @@ def _negation(pair: _Pair) -> list[Failure]:
 
 
 def _terms(pair: _Pair, glossary: Glossary | None) -> list[Failure]:
+    """Drug names and critical terms, as many times as the English names them."""
+    found_terms = terms.find(pair.english, pair.locale, glossary)
+    wanted = Counter(t.english.casefold() for t in found_terms)
+    have = terms.counts(found_terms, pair.translation, pair.locale)
     found = []
-    seen = set()
-    for term in terms.find(pair.english, pair.locale, glossary):
-        if term.english.casefold() in seen:
+    for term in {t.english.casefold(): t for t in found_terms}.values():
+        count = have[term.english.casefold()]
+        if count is None or count >= wanted[term.english.casefold()]:
             continue
-        seen.add(term.english.casefold())
-        if terms.present(term, pair.translation, pair.locale) is False:
-            wanted = f" (glossary: {term.required})" if term.required else ""
-            found.append(Failure(
-                "term", term.english, "",
-                f"{term.english} is not in the translation{wanted}",
-            ))
+        glossary_form = f" (glossary: {term.required})" if term.required else ""
+        message = (
+            f"{term.english} is not in the translation{glossary_form}" if count == 0 else
+            f"{term.english} is {wanted[term.english.casefold()]} times in the English, "
+            f"{count} in the translation{glossary_form}"
+        )
+        found.append(Failure("term", term.english, "", message))
     return found
 
 
