@@ -42,24 +42,26 @@ _EN_IDIOMS = regex.compile(
     regex.IGNORECASE,
 )
 """English phrases that hold a negation word but negate nothing a reader acts on."""
-_EN_SOFT = regex.compile(
-    r"(?<![\p{L}])(?:non-?\p{L}+|un\p{L}{3,}|in(?:effective|sufficient|adequate|complete|"
-    r"correct|active|activat\p{L}*|appropriate|valid|visible|definite\p{L}*|fect\p{L}*)|"
-    r"im(?:possib\p{L}*|proper\p{L}*|mune)|ir(?:regular\p{L}*|reversib\p{L}*)|dis\p{L}+|"
-    r"a(?:symptomatic|typical|febrile)|\p{L}+less(?:ly|ness)?|lack\p{L}*|absen\p{L}+|"
-    r"fail\p{L}*|unable|prevent\p{L}*|refus\p{L}*|den(?:y|ied|ies)|free|except|unless|"
-    r"instead|rather|few|little|hardly|barely|rarely|seldom|neg\p{L}+|stop\p{L}*|"
-    r"prohibit\p{L}*|forbid\p{L}*|ban\p{L}*|against|least|less|minimum|maximum|up\s+to|"
-    r"at\s+most|beyond|exceed\p{L}*|only|yet|still|adverse|anxi\p{L}+|discomfort|"
-    r"different|differ\p{L}*|soon|recent\p{L}*|future|many|much|various|very|however|"
-    r"nevertheless|nonetheless|regardless|whether|otherwise|but|though|although|despite|"
-    r"African?|SARS|irrespective|shortage|insufficien\p{L}*|poor\p{L}*|unclear|unknown)"
-    r"(?![\p{L}])",
+_EN_AFFIXED = regex.compile(
+    r"(?<![\p{L}-])(?:"
+    r"un(?!der|i(?:t|on|que|vers|form|lateral|fied|fy|son|code)|til|less|cle|to\b|employ|anim)"
+    r"\p{L}{4,}"
+    r"|non-?(?!e\b|etheless|sense)\p{L}{3,}"
+    r"|\p{L}{3,}(?<!\bun|\bregard|\bneverthe|\bnonethe|\bb)less(?:ly|ness)?"
+    r"|a(?:symptomatic|typical|febrile)\p{L}*"
+    r"|(?:insufficient|inadequate|incomplete|inaccurate|inactive|inappropriate|invisible|"
+    r"irregular|ineffective|inconclusive|inconsistent|infrequent|incorrect|illegal|"
+    r"irreversible|immature|improper|inability|incapable|incompatible|inefficient|inevitable|"
+    r"informal|insignificant|intolerance|intolerant|invalid|irrelevant|impossible|infertile|"
+    r"incurable|inaction|imprecise|impractical|insecure|instability|immobile|imperfect)\p{L}*"
+    r")(?![\p{L}])",
     regex.IGNORECASE,
 )
-"""English words a translation may well render with a marker: negative by form
-(unknown, non-, -less), or words whose usual translation holds one (不同 different,
-非常 very, 未来 future, "al menos" least, "sin embargo" however, "тем не менее")."""
+"""English words negative by their form (unwashed, non-essential, symptomless, atypical,
+insufficient). Chinese writes them with the same 不, 无, 非, 未 as any negation (未洗手,
+非必要, 无症状, 不足), so there they count; Spanish and Russian have negative affixes of
+their own (asintomático, бессимптомный), so there they do not."""
+_AFFIXES_ARE_MARKERS = frozenset({"zh"})
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,12 @@ _NOT_ONLY = {
 }
 """"Not only ... but also" in each language: the English's must be there too."""
 _BROKEN = {
-    "es": r"(?<!\bno\s)\bobstante\b|(?:^|[.;:]\s*)embargo\s*,",
-    "pt": r"(?:^|[.;:]\s*)entanto\s*,",
-    "ru": r"(?<!не\s)\bменее\s*,|(?<!\p{L})тем\s+менее(?!\p{L})",
+    "es": r"(?<!\bno\s)\bobstante\b|(?:^|[.;:]\s*)embargo\s*,|\bo(?:\s+[,.;:)]|[.;:)]|$)",
+    "pt": r"(?:^|[.;:]\s*)entanto\s*,|\bou(?:\s+[,.;:)]|[.;:)]|$)",
+    "it": r"\bo(?:\s+[,.;:)]|[.;:)]|$)",
+    "ru": r"(?<!не\s)\bменее\s*,|(?<!\p{L})тем\s+менее(?!\p{L})"
+          r"|(?<!\p{L})или(?:\s+[,.;:)]|[.;:)]|$)",
+    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺",
 }
 """What is left of an idiom when its marker is deleted ("tem менее", "obstante", a clause
 opening with "embargo,"): a negation was cut out."""
@@ -154,8 +159,8 @@ _LANGUAGES: dict[str, dict[str, str]] = {
     "zh": {
         "markers": r"不|没|沒|无|無|未|别|別|勿|非|禁止|避免|毋|莫|甭",
         "idioms": r"不同|不久|不少|不过|不過|不断|不斷|非常|未来|未來|无论|無論|不论|不論|不管|"
-                  r"非洲|南非|北非|非典|非凡|不仅|不僅|不但|不只|不光|不得不|除非|否则|是否|能否|"
-                  r"与否|可否|毫无疑问|无疑|無疑|无数|無數|不良|不适|不適|不安|并非不|莫过于|"
+                  r"非洲|南非|北非|非典(?!型)|非凡|不仅|不僅|不但|不只|不光|不得不|除非|否则|是否|能否|"
+                  r"与否|可否|毫无疑问|无疑|無疑|不良|不适|不適|不安|并非不|莫过于|"
                   r"不禁|不妨|别人|別人|别的|别处|特别|特別|区别|區別|差别|分别|级别|类别|性别|识别|"
                   r"鉴别|告别|个别|無比|无比|无限|不一|不停|未必不",
         "concord": None,
@@ -177,9 +182,12 @@ def english(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def english_soft(text: str) -> int:
-    """How many English words may become a marker without being a negation one must keep."""
-    return len(_EN_SOFT.findall(_blank(text, _EN_IDIOMS)))
+def english_affixed(text: str, tag: str) -> list[tuple[int, int]]:
+    """English words negative by form that the language ``tag`` writes with a marker."""
+    if cldr(tag).language not in _AFFIXES_ARE_MARKERS:
+        return []
+    return [m.span() for m in _EN_AFFIXED.finditer(_blank(text, _EN_IDIOMS))
+            if not m.group(0).isupper()]  # UNICEF, UNESCO
 
 
 def has_markers(tag: str) -> bool:

@@ -304,7 +304,8 @@ _FREE_UNITS = frozenset({"duration-year", "concentr-percent"})
 def _negation(pair: _Pair) -> list[Failure]:
     if not negation.has_markers(pair.tag):
         return []
-    english = negation.english(pair.english)
+    english = sorted(negation.english(pair.english)
+                     + negation.english_affixed(pair.english, pair.tag))
     translated = negation.markers(pair.translation, pair.tag)
     found = []
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
