@@ -33,6 +33,11 @@ _EN_DATE_CONTEXT = regex.compile(
     r"next|this|on|every|each|between|and|to|or)[\s-]+$)",
     regex.IGNORECASE,
 )
+_EXTRA_WEEKDAYS = {
+    "zh": {"星期天": 6, "礼拜天": 6, "礼拜日": 6, "周天": 6,
+           **{f"礼拜{n}": i for i, n in enumerate("一二三四五六")}},
+}
+"""Weekday names CLDR lacks: spoken Chinese 星期天 and 礼拜一 (CLDR: 星期日, 星期一)."""
 _EXTRA_HOUR_WORDS = {"zh": ("点", "點"), "ja": ()}
 """Clock words CLDR's time formats lack: spoken Chinese "3点"."""
 
@@ -199,10 +204,12 @@ def _weekday_names(tag: str) -> _Names:
     return _names(tag, {
         (context, width): data[context][width]
         for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
-    }, extra={})
+    }, extra=_EXTRA_WEEKDAYS.get(cldr(tag).language, {}))
 
 
-def _names(tag: str, tables: dict[tuple[str, str], dict[int, str]], extra: dict[str, int]) -> _Names:
+def _names(
+    tag: str, tables: dict[tuple[str, str], dict[int, str]], extra: dict[str, int]
+) -> _Names:
     """A pattern that finds any of the names, and the stems of the wide ones."""
     index: dict[str, int] = dict(extra)
     wide: set[str] = set()
@@ -246,7 +253,8 @@ def _names(tag: str, tables: dict[tuple[str, str], dict[int, str]], extra: dict[
 
 def _name_regex(name: str, plural: bool = False) -> str:
     body = regex.escape(name.rstrip("."))
-    return body + (r"\.?" if name.endswith(".") or len(name) <= 4 else "") + ("s?" if plural else "")
+    dot = r"\.?" if name.endswith(".") or len(name) <= 4 else ""
+    return body + dot + ("s?" if plural else "")
 
 
 @functools.cache
@@ -264,7 +272,7 @@ def _periods(tag: str) -> dict[str, frozenset[int]]:
     for context in locale.day_periods.values():
         for width, names in context.items():
             for period, word in names.items():
-                if width == "narrow" and len(word) < 2 or period not in covers:
+                if (width == "narrow" and len(word) < 2) or period not in covers:
                     continue
                 found.setdefault(_key(word), frozenset(covers[period]))
     if locale.language == "en":

@@ -49,7 +49,8 @@ _SOFT_WORDS = {
 }  # fmt: skip
 """English words that may be written as a number in a translation but need not be."""
 _SOFT_RE = regex.compile(
-    r"(?<![\p{L}\d])(?:" + "|".join(regex.escape(w) for w in sorted(_SOFT_WORDS, key=len, reverse=True))
+    r"(?<![\p{L}\d])(?:"
+    + "|".join(regex.escape(w) for w in sorted(_SOFT_WORDS, key=len, reverse=True))
     + r")(?![\p{L}\d])",
     regex.IGNORECASE,
 )
@@ -315,7 +316,7 @@ def _word_quantities(text: str, tag: str) -> list[Quantity]:
         named = tag == "en" and text[start].isupper() and not regex.search(
             r"(?:^|[.!?]\s*)$", text[:start]
         )
-        counted = value > 1 or _among_numbers(text, start, end) and unit is None
+        counted = value > 1 or (_among_numbers(text, start, end) and unit is None)
         found.append(
             Quantity(frozenset({value}), start, end, unit, words=True,
                      soft=not counted or named)

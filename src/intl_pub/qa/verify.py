@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import regex
 
-from intl_pub import tokens
+from intl_pub import punctuation, tokens
 from intl_pub.locales import cldr
 from intl_pub.model import Glossary, Locale
 from intl_pub.qa import dates, negation, numbers, phones, terms
@@ -187,11 +187,11 @@ def _identifiers(pair: _Pair) -> list[Failure]:
     with one number, that number: "коронавирусной инфекцией 19 (COVID-19)")."""
     english = numbers.identifiers(pair.left_en(), "en")
     translated = numbers.identifiers(pair.left_tr(), pair.tag)
+    wanted = Counter(i.digits for i in english)
     pair.taken_en += [(i.start, i.end) for i in english]
-    pair.taken_tr += [(i.start, i.end) for i in translated]
+    pair.taken_tr += [(i.start, i.end) for i in translated if i.digits in wanted]
     pair.explained |= {Decimal(d) for i in english for d in i.digits}
     have = Counter(i.digits for i in translated)
-    wanted = Counter(i.digits for i in english)
     found = []
     for name in {i.digits: i for i in english}.values():
         said = snippet(pair.english, name.start, name.end)
@@ -199,19 +199,22 @@ def _identifiers(pair: _Pair) -> list[Failure]:
         if short > 0 and len(name.digits) == 1:
             short -= len(_take_plain(pair, name.digits[0], short))
         if short > 0 and not have[name.digits]:
-            found.append(Failure("number", said, "", f"{said} is not in the translation as written"))
+            found.append(Failure(
+                "number", said, "", f"{said} is not in the translation as written"
+            ))
         elif short > 0:
             found.append(Failure(
                 "number", said, said,
                 f"{said} is {wanted[name.digits]} times in the English, "
                 f"{have[name.digits]} in the translation",
             ))
-    english_numbers = {v for q in numbers.find(pair.left_en(), "en") for v in q.values}
     for name in {i.digits: i for i in translated if i.digits not in wanted}.values():
-        if all(Decimal(d) in english_numbers for d in name.digits):
-            continue  # "Евро-2020" for "Euro 2020"
+        if len(name.digits) == 1:
+            continue  # "Евро-2020" for "Euro 2020": its number is checked as a number
         said = snippet(pair.translation, name.start, name.end)
-        found.append(Failure("number", "", said, f"{said} in the translation is not in the English"))
+        found.append(Failure(
+            "number", "", said, f"{said} in the translation is not in the English"
+        ))
     return found
 
 
@@ -256,7 +259,9 @@ def _numbers(pair: _Pair) -> list[Failure]:
     return found
 
 
-def _grouped(quantities: list[numbers.Quantity]) -> dict[frozenset[Decimal], list[numbers.Quantity]]:
+def _grouped(
+    quantities: list[numbers.Quantity],
+) -> dict[frozenset[Decimal], list[numbers.Quantity]]:
     """The English numbers by value (a number written twice must be there twice)."""
     groups: dict[frozenset[Decimal], list[numbers.Quantity]] = {}
     for quantity in quantities:
@@ -277,8 +282,8 @@ def _unit_failures(
         if unit is None:
             fits = [t for t in matches if t.unit is None or t.unit.id in _FREE_UNITS]
         else:
-            fits = [t for t in matches if t.unit is not None and t.unit.same(unit)
-                    or t.unit is None and t.words]
+            fits = [t for t in matches if (t.unit is not None and t.unit.same(unit))
+                    or (t.unit is None and t.words)]
         wanted = sum(1 for q in english if q.unit == unit)
         if len(fits) >= min(wanted, len(matches)):
             continue
@@ -302,20 +307,28 @@ _FREE_UNITS = frozenset({"duration-year", "concentr-percent"})
 
 
 def _negation(pair: _Pair) -> list[Failure]:
+    """As many negations as the English: sentence by sentence when both texts have as many
+    sentences (a surplus "no" in one sentence does not stand in for a lost one in another)."""
     if not negation.has_markers(pair.tag):
         return []
     english = sorted(negation.english(pair.english)
                      + negation.english_affixed(pair.english, pair.tag))
     translated = negation.markers(pair.translation, pair.tag)
     found = []
-    said = ", ".join(snippet(pair.english, s, e) for s, e in english)
-    has = ", ".join(snippet(pair.translation, s, e) for s, e in translated)
-    if len(translated) < len(english):
+    for (en_start, en_end), (tr_start, tr_end) in _sentence_pairs(pair):
+        wanted = [(s, e) for s, e in english if en_start <= s < en_end]
+        have = [(s, e) for s, e in translated if tr_start <= s < tr_end]
+        if len(have) >= len(wanted):
+            continue
+        said = ", ".join(snippet(pair.english, s, e) for s, e in wanted)
+        has = ", ".join(snippet(pair.translation, s, e) for s, e in have)
         found.append(Failure(
             "negation", said, has,
-            f"the English negates {len(english)} time(s) ({said}); the translation "
-            + (f"only {len(translated)} ({has})" if translated else "not at all"),
+            f"the English negates {len(wanted)} time(s) ({said}); the translation "
+            + (f"only {len(have)} ({has})" if have else "not at all"),
         ))
+        break
+    said = ", ".join(snippet(pair.english, s, e) for s, e in english)
     for start, end in negation.lone_concord(pair.translation, pair.tag) + negation.broken(
         pair.translation, pair.tag
     ):
@@ -324,13 +337,34 @@ def _negation(pair: _Pair) -> list[Failure]:
             "negation", said, word,
             f"{word} stands without the negation it needs: a lost negation?",
         ))
-    wanted, have = negation.not_only(pair.english, pair.translation, pair.tag)
-    if have < wanted:
+    wanted_only, have_only = negation.not_only(pair.english, pair.translation, pair.tag)
+    if have_only < wanted_only:
         found.append(Failure(
             "negation", "not only", "",
             "the English says \"not only\"; the translation does not",
         ))
     return found
+
+
+def _sentence_pairs(pair: _Pair) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The spans of the English's sentences and the translation's, paired when both have
+    as many; else the two whole texts."""
+    english = _sentence_spans(pair.english, punctuation.ENGLISH)
+    translated = _sentence_spans(pair.translation, punctuation.marks(pair.locale.language))
+    if len(english) == len(translated) > 1:
+        return list(zip(english, translated, strict=True))
+    return [((0, len(pair.english)), (0, len(pair.translation)))]
+
+
+def _sentence_spans(text: str, marks: punctuation.Marks) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for sentence in marks.sentences(text):
+        start = text.find(sentence, pos)
+        if start < 0:
+            return [(0, len(text))]
+        spans.append((start, start + len(sentence)))
+        pos = start + len(sentence)
+    return spans or [(0, len(text))]
 
 
 def _terms(pair: _Pair, glossary: Glossary | None) -> list[Failure]:
