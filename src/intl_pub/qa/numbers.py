@@ -57,7 +57,7 @@ _SOFT_RE = regex.compile(
 _SOFT_DIGITS = regex.compile(r"(?<![\d/])24/7(?![\d/])")
 """Digits that are an idiom ("24/7": "круглосуточно", "todos los días")."""
 _CONNECTOR = regex.compile(
-    r"\s*(?:[-–—~〜～至到]|(?<=\s)[\p{Latin}\p{Cyrillic}\p{Greek}]{1,3}(?=\s)|(?<=\s)to(?=\s))\s*"
+    r"\s{0,2}(?:[-–—~〜～至到]|(?<=\s)[\p{Latin}\p{Cyrillic}\p{Greek}]{1,3}(?=\s))\s{0,2}"
 )
 """What may stand between the two numbers of a range: a dash, 至, or a short word (to, a, до)."""
 
@@ -146,6 +146,8 @@ def _digit_quantities(text: str, tag: str) -> list[Quantity]:
             end, values = _with_magnitude(text, end, values, magnitudes)
             named = _named_before(text, start)
             unit, after = (None, end) if named else _unit_at(text, start, end, units)
+            if unit is not None and unit.id == "duration-day" and _day_of_month(text, start):
+                unit, after = None, end  # 3月4日: the 4th, not four days
             if tag == "en" and unit is None:
                 suffix = _ORDINAL_EN.match(text, end)
                 after = suffix.end() if suffix else end
@@ -260,6 +262,11 @@ def _unit_at(
         return after
     before = units.unit_before(text, start)
     return (before[0], end) if before else (None, end)
+
+
+def _day_of_month(text: str, start: int) -> bool:
+    """A number right after a month written with digits (3月4日, 3월 4일)."""
+    return regex.search(r"[月월]\s?$", text[max(0, start - 3) : start]) is not None
 
 
 def _named_before(text: str, start: int) -> bool:

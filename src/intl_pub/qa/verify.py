@@ -157,7 +157,11 @@ def _names(pair: _Pair) -> list[Failure]:
     ):
         english = finder(pair.left_en(), "en")
         translated = finder(left_tr, pair.tag)
-        pair.taken_tr += [(n.start, n.end) for n in translated if kind == "month"]
+        pair.taken_tr += [  # the 3 of 3月 is a month, not a number (月 stays: 3月4日)
+            (n.start + m.start(), n.start + m.end())
+            for n in translated if kind == "month"
+            for m in regex.finditer(r"\d+", pair.translation[n.start : n.end])
+        ]
         if kind == "month":
             pair.explained |= {Decimal(n.index) for n in english}
         have = {n.index for n in translated}
