@@ -212,7 +212,7 @@ def _names(
 ) -> _Names:
     """A pattern that finds any of the names, and the stems of the wide ones."""
     index: dict[str, int] = dict(extra)
-    wide: set[str] = set()
+    wide: set[str] = set(extra)
     stems: dict[str, int] = {}
     stemmer = _stemmer(cldr(tag).language)
     digit_forms: list[str] = []
@@ -243,7 +243,7 @@ def _names(
         alternatives.append(r"(?P<n>(?!))")
     pattern = regex.compile(
         rf"(?<![\p{{L}}\p{{M}}{_CJK_NUMERALS}])(?:{'|'.join(alternatives)})(?!{_LETTER})"
-        if not _unspaced(words[0] if words else "a")
+        if cldr(tag).language not in ("zh", "ja", "ko", "th", "lo", "km", "my")
         else rf"(?<![{_CJK_NUMERALS}\d])(?:{'|'.join(alternatives)})",
         regex.IGNORECASE,
     )

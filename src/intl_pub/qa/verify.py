@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import regex
+from rapidfuzz.distance import Levenshtein
 
 from intl_pub import punctuation, tokens
 from intl_pub.locales import cldr
@@ -102,6 +103,8 @@ def _tokens(english: str, translation: str) -> Iterable[Failure]:
 
 
 def _phones(pair: _Pair) -> list[Failure]:
+    """Phone numbers digit for digit; the translation's nearest spelling of a missing one is
+    named (and read as that phone number, not as a number the English lacks)."""
     found = []
     english = phones.find(pair.english, english=True)
     candidates = phones.find(pair.translation, english=False)
@@ -109,13 +112,29 @@ def _phones(pair: _Pair) -> list[Failure]:
     pair.taken_tr += [(c.start, c.end) for c in candidates]
     for phone in english:
         pair.taken_en.append((phone.start, phone.end))
-        if not any(c.digits == phone.digits for c in candidates) and phone.digits not in digits_tr:
-            found.append(Failure(
-                "phone", snippet(pair.english, phone.start, phone.end), "",
-                f"the phone number {snippet(pair.english, phone.start, phone.end)} is not in "
-                "the translation digit for digit",
-            ))
+        if len(phone.digits) <= 6:  # "call 999": the translation's 999 is that phone number
+            _take_plain(pair, phone.digits, 99)
+        if any(c.digits == phone.digits for c in candidates) or phone.digits in digits_tr:
+            continue
+        said = snippet(pair.english, phone.start, phone.end)
+        near = _nearest_phone(pair, phone.digits)
+        found.append(Failure(
+            "phone", said, near, f"the phone number {said} is not in the translation digit for"
+            " digit" + (f" ({near})" if near else ""),
+        ))
     return found
+
+
+def _nearest_phone(pair: _Pair, digits: str) -> str:
+    """The translation's run of digits one or two edits away from ``digits`` (taken), or ""."""
+    runs = [m for m in regex.finditer(r"\+?\d(?:[\d \u00a0().\-]*\d)?", pair.left_tr())]
+    scored = [(Levenshtein.distance(regex.sub(r"\D", "", m.group(0)), digits), m) for m in runs]
+    close = [(d, m) for d, m in scored if d <= max(1, len(digits) // 4)]
+    if not close:
+        return ""
+    match = min(close, key=lambda dm: dm[0])[1]
+    pair.taken_tr.append(match.span())
+    return snippet(pair.translation, *match.span())
 
 
 def _clocks(pair: _Pair) -> list[Failure]:
