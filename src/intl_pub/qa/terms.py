@@ -161,12 +161,12 @@ def _spans(text: str, term: str, locale: Locale) -> list[tuple[int, int]]:
     exact = [m.span() for m in regex.finditer(rf"(?<![\p{{L}}\d]){regex.escape(wanted)}", plain)]
     if exact:
         return exact
-    stem = _stemmer(cldr(locale.tag).language)
-    if stem is None:
+    language = cldr(locale.tag).language
+    if _stemmer(language) is None:
         return []
-    want = stem(_WORD.findall(wanted))
+    want = _stems(wanted, language)
     words = list(_WORD.finditer(plain))
-    have = stem([w.group(0) for w in words])
+    have = _stems(plain, language)
     return [
         (words[i].start(), words[i + len(want) - 1].end())
         for i in range(len(have) - len(want) + 1)
@@ -216,6 +216,14 @@ def _translations(locale: Locale, glossary: Glossary | None) -> dict[str, str]:
     if glossary is None:
         return {}
     return {k.casefold(): v for k, v in glossary.for_locale(locale).items()}
+
+
+@functools.lru_cache(maxsize=256)
+def _stems(text: str, language: str) -> list[str]:
+    """The Snowball stems of the words of a casefolded text (the same translation is stemmed
+    once for every name of every drug it is searched for)."""
+    stem = _stemmer(language)
+    return stem([w.group(0) for w in _WORD.finditer(text)]) if stem else []
 
 
 @functools.cache

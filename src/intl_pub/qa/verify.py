@@ -145,7 +145,7 @@ def _clocks(pair: _Pair) -> list[Failure]:
     hours = {Decimal(m // 60) for c in english for m in c.minutes}
     hours |= {Decimal(h) for c in english for h in (c.hour, (c.hour + 12) % 24, c.hour % 12)}
     pair.explained |= hours | {Decimal(c.minute) for c in english}
-    plain = numbers.find(pair.left_tr(), pair.tag)
+    plain = numbers.find(pair.left_tr(), pair.tag) if english else []
     found = []
     for clock in english:
         if any(t.minutes & clock.minutes for t in translated):
