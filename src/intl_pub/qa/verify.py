@@ -347,8 +347,9 @@ def _negation(pair: _Pair) -> list[Failure]:
         has = ", ".join(snippet(pair.translation, s, e) for s, e in have)
         found.append(Failure(
             "negation", said, has,
-            f"the English negates {len(wanted)} time(s) ({said}); the translation "
-            + (f"only {len(have)} ({has})" if have else "not at all"),
+            f"the English says {said}; the translation has no negation" if not have else
+            f"the English negates {len(wanted)} times ({said}); the translation only"
+            f" {len(have)} ({has})",
         ))
         break
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
