@@ -1,0 +1,326 @@
+"""Negation: the English says "not", "never", "without", "avoid"; does the translation?
+
+A lost "not" inverts advice, and no number rule sees it. The English negations
+are counted (idioms that negate nothing left out: "not only", "last but not
+least", "whether or not"; "neither ... nor" is one); so are the translation's
+markers, per language, with the idioms that contain a marker but negate nothing
+("sin embargo", "тем не менее", 不同, 非常) left out and negative concord read as
+one negation ("no ... ningún", "никогда не"). The translation must carry at least
+as many as the English. A concord word left alone ("vemos ningún", "никто
+пришёл") is a negation whose "no"/"не" was lost.
+
+Languages fold some negations into words: "avoid" is "evitar", "избегать", 避免;
+"without" is "sin", "без", 无/没有. Those count as markers. English words that
+are negative by their form ("unknown", "non-pathogenic", "symptomless") may or
+may not become a marker, so they are never required.
+
+Markers are known for es, ru, zh (the issue's lists), fr, de, pt and it; for any
+other language there is no negation check: better no check than false holds.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from intl_pub.locales import cldr
+
+_W = r"[\p{L}\p{M}'’]"
+
+_EN_HARD = regex.compile(
+    r"(?<![\p{L}])(?:not|no(?!\.\s?\d)(?:\s+(?:one|longer))?|never|none|nobody|nothing|nowhere|"
+    r"neither|nor|cannot|without|avoid(?:s|ed|ing|ance)?)(?![\p{L}'’])"
+    r"|(?<=\p{L})n[’']t(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_EN_IDIOMS = regex.compile(
+    r"\b(?:not\s+only|not\s+just|not\s+merely|last\s+but\s+not\s+least|not\s+least|"
+    r"no\s+doubt|whether\s+or\s+not|or\s+not|no\s+matter|nothing\s+but|none\s+other|"
+    r"not\s+to\s+mention|no\s+sooner)\b",
+    regex.IGNORECASE,
+)
+"""English phrases that hold a negation word but negate nothing a reader acts on."""
+_EN_AFFIXED = regex.compile(
+    r"(?<![\p{L}-])(?:"
+    r"un(?!der|i(?:t|on|que|vers|form|lateral|fied|fy|son|code)|til|less|cle|to\b|employ|anim)"
+    r"\p{L}{4,}"
+    r"|non-?(?!e\b|etheless|sense)\p{L}{3,}"
+    r"|\p{L}{3,}(?<!\bun|\bregard|\bneverthe|\bnonethe|\bb)less(?:ly|ness)?"
+    r"|a(?:symptomatic|typical|febrile)\p{L}*"
+    r"|(?:insufficient|inadequate|incomplete|inaccurate|inactive|inappropriate|invisible|"
+    r"irregular|ineffective|inconclusive|inconsistent|infrequent|incorrect|illegal|"
+    r"irreversible|immature|improper|inability|incapable|incompatible|inefficient|inevitable|"
+    r"informal|insignificant|intolerance|intolerant|invalid|irrelevant|impossible|infertile|"
+    r"incurable|inaction|imprecise|impractical|insecure|instability|immobile|imperfect)\p{L}*"
+    r")(?![\p{L}])",
+    regex.IGNORECASE,
+)
+"""English words negative by their form (unwashed, non-essential, symptomless, atypical,
+insufficient). Chinese writes them with the same 不, 无, 非, 未 as any negation (未洗手,
+非必要, 无症状, 不足), so there they count; Spanish and Russian have negative affixes of
+their own (asintomático, бессимптомный), so there they do not."""
+_AFFIXES_ARE_MARKERS = frozenset({"zh"})
+
+
+@dataclass(frozen=True)
+class _Language:
+    """One language's negation markers."""
+
+    markers: regex.Pattern[str]
+    """Each match is one marker (a word, or a character in Chinese)."""
+    idioms: regex.Pattern[str] | None
+    """Phrases that hold a marker but negate nothing (blanked before counting)."""
+    concord: regex.Pattern[str] | None
+    """Words that negate only together with another marker (ningún, никто)."""
+    heads: regex.Pattern[str] | None
+    """The markers a concord word leans on (no, sin, не, нет, без)."""
+    lonely: regex.Pattern[str] | None
+    """Words that need a marker in their clause (concord words, and "ni": "no ... ni")."""
+
+
+_EN_NOT_ONLY = regex.compile(r"\bnot\s+(?:only|just|merely|simply)\b", regex.IGNORECASE)
+_NOT_ONLY = {
+    "es": r"\bno\s+(?:s[oó]lo|solamente|[uú]nicamente|simplemente)\b",
+    "pt": r"\bnão\s+(?:s[oó]|somente|apenas)\b",
+    "it": r"\bnon\s+(?:solo|soltanto|solamente)\b",
+    "fr": r"\bnon\s+seulement\b|\bne\b[^.;]{0,30}\bpas\s+seulement\b",
+    "de": r"\bnicht\s+nur\b",
+    "ru": r"(?<!\p{L})не\s+(?:только|просто|столько|лишь)(?!\p{L})",
+    "zh": r"不仅|不僅|不但|不只|不光|不单|不單|不止|非但|并非只|並非只",
+}
+""""Not only ... but also" in each language: the English's must be there too."""
+_BROKEN = {
+    "es": r"(?<!\bno\s)\bobstante\b|(?:^|[.;:]\s*)embargo\s*,|(?<!\()\bo(?:\s+[,.;:)]|[.;:)]|$)",
+    "pt": r"(?:^|[.;:]\s*)entanto\s*,|\bou(?:\s+[,.;:)]|[.;:)]|$)",
+    "it": r"\bo(?:\s+[,.;:)]|[.;:)]|$)",
+    "ru": r"(?<!не\s)\bменее\s*,|(?<!\p{L})тем\s+менее(?!\p{L})"
+          r"|(?<![\p{L}(])или(?:\s+[,.;:)]|[.;:)]|$)",
+    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺",
+}
+"""What is left of an idiom when its marker is deleted ("tem менее", "obstante", a clause
+opening with "embargo,"): a negation was cut out."""
+_NEEDS_NOT_ONLY = {"es": r"\bsino\b", "pt": r"\bmas\s+também\b", "ru": r"(?<!\p{L})но\s+и(?!\p{L})",
+                   "it": r"\bma\s+anche\b", "de": r"\bsondern\b"}
+"""The second half of "not only ... but also" (es "sino", ru "но и"), which needs the
+first: "no solo X sino Y", "не только X, но и Y"."""
+
+_LANGUAGES: dict[str, dict[str, str]] = {
+    "es": {
+        "markers": r"no|nunca|ni|sin|tampoco|jam[aá]s|ning[uú]n[oa]?s?|nadie|nada|"
+                   r"evit\p{L}*",
+        "idioms": r"sin\s+embargo|no\s+obstante|no\s+s[oó]lo|no\s+solamente|no\s+menos\s+"
+                  r"importante|sin\s+duda|(?:m[aá]s|antes|mejor|peor|menos)\s+que\s+"
+                  r"(?:nada|nadie|nunca)|casi\s+nada|nada\s+m[aá]s\s+que|"
+                  r"o\s+no(?=\s*[,.;:)]|$)",
+        "concord": r"nunca|tampoco|jam[aá]s|ning[uú]n[oa]?s?|nadie|nada",
+        "lonely": r"nunca|ni|tampoco|jam[aá]s|ning[uú]n[oa]?s?|nadie|nada",
+        "heads": r"no|sin|nunca|ni|tampoco|jam[aá]s|nadie|nada|ning[uú]n[oa]?s?",
+    },
+    "pt": {
+        "markers": r"não|nunca|nem|sem|jamais|nenhum[a]?s?|ningu[eé]m|nada|evit\p{L}*",
+        "idioms": r"não\s+s[oó]|no\s+entanto|sem\s+d[uú]vida|ou\s+não(?=\s*[,.;:)]|$)",
+        "concord": r"nunca|jamais|nenhum[a]?s?|ningu[eé]m|nada",
+        "lonely": r"nunca|nem|jamais|nenhum[a]?s?|ningu[eé]m|nada",
+        "heads": r"não|sem|nunca|nem|jamais|ningu[eé]m|nada|nenhum[a]?s?",
+    },
+    "it": {
+        "markers": r"non|mai|n[eé]|senza|nessun[oa]?|niente|nulla|evit\p{L}*",
+        "idioms": r"non\s+solo|senza\s+dubbio|o\s+no(?=\s*[,.;:)]|$)",
+        "concord": r"mai|nessun[oa]?|niente|nulla",
+        "lonely": r"mai|n[eé]|nessun[oa]?|niente|nulla",
+        "heads": r"non|senza|mai|n[eé]|nessun[oa]?|niente|nulla",
+    },
+    "fr": {
+        "markers": r"ne|n(?=['’]\p{L})|sans|jamais|aucun[e]?s?|personne|rien|ni|[eé]vit\p{L}*",
+        "idioms": r"non\s+seulement|sans\s+doute|ou\s+non(?=\s*[,.;:)]|$)",
+        "concord": r"jamais|aucun[e]?s?|personne|rien|ni|pas|plus",
+        "heads": r"ne|n(?=['’]\p{L})|sans|jamais|aucun[e]?s?|rien|ni",
+    },
+    "de": {
+        "markers": r"nicht|kein\p{L}*|nie|niemals|nichts|niemand\p{L}*|ohne|weder|"
+                   r"vermeid\p{L}*",
+        "idioms": r"nicht\s+nur|ohne\s+Zweifel|oder\s+nicht(?=\s*[,.;:)]|$)",
+        "concord": None,
+        "heads": None,
+    },
+    "ru": {
+        "markers": r"не|нет|ни|без|безо|никогда|нельзя|никто|ничто|ничего|никого|никому|"
+                   r"ничем|ничему|никем|ни\s?о\s?ком|ни\s?о\s?чем|нигде|никуда|ниоткуда|"
+                   r"никак\p{L}*|ничей|ничь\p{L}+|избега\p{L}*|избеж\p{L}*|отсутств\p{L}*|"
+                   r"невозможн\p{L}*|недоступн\p{L}*|недостаточн\p{L}*|неизвестн\p{L}*",
+        "idioms": r"не\s+только|тем\s+не\s+менее|не\s+менее\s+важн\p{L}*|"
+                  r"без\s+сомнения|(?:или|либо)\s+нет(?=\s*[,.;:)]|$)|как\s+никогда|"
+                  r"не\s+раз|чуть\s+ли\s+не",
+        "concord": r"ни|никогда|никто|ничто|ничего|никого|никому|ничем|ничему|никем|нигде|"
+                   r"никуда|ниоткуда|никак\p{L}*|ничей|ничь\p{L}+",
+        "heads": r"не|нет|без|безо|нельзя",
+    },
+    "zh": {
+        "markers": r"不|没|沒|无|無|未|别|別|勿|非|禁止|避免|毋|莫|甭",
+        "idioms": r"不同|不久|不少|不过|不過|不断|不斷|非常|未来|未來|无论|無論|不论|不論|不管|"
+                  r"非洲|南非|北非|非典(?!型)|非凡|不仅|不僅|不但|不只|不光|不得不|除非|否则|是否|能否|"
+                  r"与否|可否|毫无疑问|无疑|無疑|不良|不适|不適|不安|并非不|莫过于|"
+                  r"不禁|不妨|别人|別人|别的|别处|特别|特別|区别|區別|差别|分别|级别|类别|性别|识别|"
+                  r"鉴别|告别|个别|無比|无比|无限|不一|不停|未必不",
+        "concord": None,
+        "heads": None,
+    },
+}  # fmt: skip
+
+
+def english(text: str) -> list[tuple[int, int]]:
+    """The spans of the English negations that a translation must carry (idioms left out;
+    "neither ... nor" and "not ... nor" are one)."""
+    blanked = _blank(text, _EN_IDIOMS)
+    spans: list[tuple[int, int]] = []
+    for match in _EN_HARD.finditer(blanked):
+        word = match.group(0).casefold()
+        if word == "nor" and _negated_before(blanked, match.start(), spans):
+            continue
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def english_affixed(text: str, tag: str) -> list[tuple[int, int]]:
+    """English words negative by form that the language ``tag`` writes with a marker."""
+    if cldr(tag).language not in _AFFIXES_ARE_MARKERS:
+        return []
+    return [m.span() for m in _EN_AFFIXED.finditer(_blank(text, _EN_IDIOMS))
+            if not m.group(0).isupper()]  # UNICEF, UNESCO
+
+
+def has_markers(tag: str) -> bool:
+    """Whether the verifier knows the language's negation markers."""
+    return _language(tag) is not None
+
+
+def markers(text: str, tag: str) -> list[tuple[int, int]]:
+    """The spans of the translation's negations, concord counted once."""
+    language = _language(tag)
+    if language is None:
+        return []
+    blanked = _blank(text, language.idioms) if language.idioms else text
+    found: list[tuple[int, int]] = []
+    for match in language.markers.finditer(blanked):
+        if language.concord is not None and language.concord.fullmatch(match.group(0)):
+            if _leans_on_head(blanked, match, language):
+                continue
+        found.append((match.start(), match.end()))
+    return found
+
+
+def not_only(english_text: str, translation: str, tag: str) -> tuple[int, int]:
+    """How many "not only" the English has, and how many the translation has."""
+    pattern = _NOT_ONLY.get(cldr(tag).language)
+    if pattern is None:
+        return 0, 0
+    return (len(_EN_NOT_ONLY.findall(english_text)),
+            len(regex.findall(pattern, translation, regex.IGNORECASE)))
+
+
+def broken(text: str, tag: str) -> list[tuple[int, int]]:
+    """Spans where an idiom lost its marker, or a "but also" lost its "not only"."""
+    language = cldr(tag).language
+    found = [m.span() for m in regex.finditer(_BROKEN.get(language, "(?!)"), text,
+                                              regex.IGNORECASE | regex.MULTILINE)]
+    needs = _NEEDS_NOT_ONLY.get(language)
+    if needs is not None:
+        for match in regex.finditer(needs, text, regex.IGNORECASE):
+            before = text[_sentence_start(text, match.start()) : match.start()]
+            if not markers(before, tag) and not regex.search(
+                _NOT_ONLY[language], before, regex.IGNORECASE
+            ):
+                found.append(match.span())
+    return found
+
+
+def lone_concord(text: str, tag: str) -> list[tuple[int, int]]:
+    """Concord words inside a clause with no marker to lean on ("vemos ningún aumento"):
+    the sign of a "no" that was lost."""
+    language = _language(tag)
+    if language is None or language.lonely is None or language.heads is None:
+        return []
+    blanked = _blank(text, language.idioms) if language.idioms else text
+    lone = []
+    for match in language.markers.finditer(blanked):
+        word = match.group(0)
+        assert language.lonely is not None
+        if not language.lonely.fullmatch(word) or _leans_on_head(blanked, match, language):
+            continue
+        if cldr(tag).language != "ru" and _opens_clause(blanked, match.start(), tag):
+            continue  # "Nadie sabe"; but "Никто не знает" needs its "не" wherever it stands
+        lone.append((match.start(), match.end()))
+    return lone
+
+
+def _leans_on_head(text: str, match: regex.Match[str], language: _Language) -> bool:
+    """A concord word with another marker in its sentence before it ("no hay ningún"),
+    or in Russian near it in its clause, either side ("никто не пришёл", "не ... никаких")."""
+    heads = language.heads
+    assert heads is not None
+    if language is not _language("ru"):
+        return bool(heads.search(text[_sentence_start(text, match.start()) : match.start()]))
+    stops = ".;:!?,—"
+    start = max(text.rfind(c, 0, match.start()) for c in stops) + 1
+    ends = [i for i in (text.find(c, match.end()) for c in stops) if i >= 0]
+    clause = text[start : min(ends) if ends else len(text)]
+    return bool(heads.search(clause.replace(match.group(0), " " * len(match.group(0)), 1)))
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return max(text.rfind(c, 0, pos) for c in ".;:!?") + 1
+
+
+def _opens_clause(text: str, start: int, tag: str) -> bool:
+    """A concord word that opens its clause ("Nadie sabe", "…, nada cambió") needs no "no"."""
+    before = text[:start].rstrip()
+    if not before or before[-1] in ".,;:!?¡¿(\"“«—–-":
+        return True
+    last = regex.findall(rf"{_W}+", before)[-1:]
+    openers = {"es": {"y", "e", "o", "pero", "que", "porque", "si", "aunque", "cuando", "casi",
+                      "como", "donde", "pues"},
+               "pt": {"e", "ou", "mas", "que", "porque", "se", "quase", "como"},
+               "it": {"e", "o", "ma", "che", "perché", "se", "quasi", "come"},
+               "fr": {"et", "ou", "mais", "que", "car", "si"},
+               "ru": {"и", "а", "но", "что", "или", "как", "если", "когда"}}
+    return bool(last) and last[0].casefold() in openers.get(cldr(tag).language, set())
+
+
+def _negated_before(text: str, start: int, spans: list[tuple[int, int]]) -> bool:
+    sentence_start = max(text.rfind(c, 0, start) for c in ".;:!?") + 1
+    return any(sentence_start <= s < start for s, _ in spans)
+
+
+def _blank(text: str, pattern: regex.Pattern[str] | None) -> str:
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+@functools.cache
+def _language(tag: str) -> _Language | None:
+    locale = cldr(tag)
+    table = _LANGUAGES.get(locale.language)
+    if table is None:
+        return None
+    unspaced = locale.language in ("zh", "ja")
+    left, right = ("", "") if unspaced else (r"(?<![\p{L}\p{M}])", r"(?![\p{L}\p{M}])")
+
+    def word(alternatives: str | None) -> regex.Pattern[str] | None:
+        if not alternatives:
+            return None
+        return regex.compile(f"{left}(?:{alternatives}){right}", regex.IGNORECASE)
+
+    markers = word(table["markers"])
+    assert markers is not None
+    return _Language(
+        markers=markers,
+        idioms=word(table["idioms"]),
+        concord=regex.compile(f"(?:{table['concord']})", regex.IGNORECASE)
+        if table["concord"] else None,
+        heads=word(table["heads"]),
+        lonely=regex.compile(f"(?:{table.get('lonely') or table['concord']})", regex.IGNORECASE)
+        if table["concord"] else None,
+    )

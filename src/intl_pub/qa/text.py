@@ -1,0 +1,52 @@
+"""Text as the verifier reads it: tokens blanked, digits made ASCII, offsets kept.
+
+Every rule of :mod:`intl_pub.qa.verify` works on the *prepared* text, which has
+the same length as the original: a span found in it is a span of the msgid or
+msgstr, so a failure can quote exactly what the translator wrote.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from intl_pub import tokens
+
+
+def prepare(text: str) -> str:
+    """``text`` with inline tokens blanked and every decimal digit (Arabic-Indic, full-width,
+    Devanagari...) written as an ASCII digit; full-width ASCII folded; same length."""
+    blanked = tokens.TOKEN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return "".join(_fold(c) for c in blanked)
+
+
+_FULL_WIDTH = frozenset(
+    chr(c) for c in range(0xFF01, 0xFF5F) if chr(c - 0xFEE0).isalnum() or chr(c - 0xFEE0) in "%+"
+)
+
+
+def _fold(char: str) -> str:
+    if char.isascii():
+        return char
+    if char in "ёЁ":  # Russian writes е for ё more often than not
+        return "е" if char == "ё" else "Е"
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    if char in _FULL_WIDTH:  # ％ Ａ ｍｇ (not the full-width comma or stop: punctuation)
+        return chr(ord(char) - 0xFEE0)
+    if char in "\u00a0\u202f\u2009\u2007\u3000":
+        return " " if char == "\u3000" else char
+    return char
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` replaced by spaces (what one rule consumed, the next skips)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def snippet(text: str, start: int, end: int) -> str:
+    """The span as written, whitespace squeezed (for a message)."""
+    return " ".join(text[start:end].split())

@@ -1,0 +1,455 @@
+"""Verify a machine translation against its English: what a reader acts on must be there.
+
+Every number of the English in the locale's form (``1,000.5``, ``1 000,5``,
+``1.000,5``; ranges, fractions, percent, words, 万/亿), with its unit and
+magnitude (mg is no g, °C is no °F); months, weekdays and clock times; phone
+numbers digit for digit; negation; drug names and the glossary's critical terms;
+the inline markup tokens. Each failure names the English span that is not matched
+and the translated span involved, so a translator sees what does not match.
+
+A sentence with nothing checkable passes. The rules are in sibling modules
+(:mod:`numbers`, :mod:`units`, :mod:`numwords`, :mod:`dates`, :mod:`phones`,
+:mod:`negation`, :mod:`terms`); this one runs them in order, each rule taking
+out what it has read (a phone number is no count of anything, the 3 of 3月 is a
+month) before the next looks.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+from rapidfuzz.distance import Levenshtein
+
+from intl_pub import punctuation, tokens
+from intl_pub.locales import cldr
+from intl_pub.model import Glossary, Locale
+from intl_pub.qa import dates, negation, numbers, phones, terms
+from intl_pub.qa.text import blank, prepare, snippet
+
+KINDS = ("token", "number", "unit", "date", "time", "phone", "negation", "term")
+"""Every kind of failure, in the order a translator should look at them."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing of the English that the translation does not carry."""
+
+    kind: str
+    """``number``, ``unit``, ``date``, ``time``, ``phone``, ``negation``, ``term`` or ``token``."""
+    english: str
+    """The English span that is not matched."""
+    translation: str
+    """The translated span involved ("" when absent)."""
+    message: str
+    """One line a translator understands: what does not match."""
+
+
+@dataclass
+class _Pair:
+    """The two prepared texts, and what the rules have read so far."""
+
+    english: str
+    translation: str
+    locale: Locale
+    taken_en: list[tuple[int, int]] = field(default_factory=list)
+    taken_tr: list[tuple[int, int]] = field(default_factory=list)
+    explained: set[Decimal] = field(default_factory=set)
+    """Numbers the translation may write that the English has as words or names (a month,
+    a clock's hour)."""
+
+    @property
+    def tag(self) -> str:
+        return self.locale.tag
+
+    def left_en(self) -> str:
+        return blank(self.english, self.taken_en)
+
+    def left_tr(self) -> str:
+        return blank(self.translation, self.taken_tr)
+
+
+def verify(
+    english: str, translation: str, locale: Locale, glossary: Glossary | None = None
+) -> list[Failure]:
+    """Everything of ``english`` that ``translation`` (into ``locale``) does not carry.
+
+    Empty when the translation carries every number, unit, date, time, phone number,
+    negation, drug name and critical term of the English, and its markup tokens.
+    """
+    if not translation.strip() or not english.strip():
+        return []
+    found = list(_tokens(english, translation))
+    pair = _Pair(prepare(english), prepare(translation), locale)
+    for rule in (_phones, _clocks, _names, _identifiers, _numbers, _negation):
+        found += rule(pair)
+    found += _terms(pair, glossary)
+    return sorted(found, key=lambda f: KINDS.index(f.kind))
+
+
+def _tokens(english: str, translation: str) -> Iterable[Failure]:
+    wrong = tokens.check(english, translation)
+    if wrong:
+        yield Failure(
+            "token",
+            " ".join(m.group(0) for m in tokens.TOKEN_RE.finditer(english)),
+            " ".join(m.group(0) for m in tokens.TOKEN_RE.finditer(translation)),
+            f"markup tokens do not match the English: {wrong}",
+        )
+
+
+def _phones(pair: _Pair) -> list[Failure]:
+    """Phone numbers digit for digit; the translation's nearest spelling of a missing one is
+    named (and read as that phone number, not as a number the English lacks)."""
+    found = []
+    english = phones.find(pair.english, english=True)
+    candidates = phones.find(pair.translation, english=False)
+    digits_tr = phones.digit_runs(pair.translation)
+    pair.taken_tr += [(c.start, c.end) for c in candidates]
+    for phone in english:
+        pair.taken_en.append((phone.start, phone.end))
+        if len(phone.digits) <= 6:  # "call 999": the translation's 999 is that phone number
+            _take_plain(pair, phone.digits, 99)
+        if any(c.digits == phone.digits for c in candidates) or phone.digits in digits_tr:
+            continue
+        said = snippet(pair.english, phone.start, phone.end)
+        near = _nearest_phone(pair, phone.digits)
+        found.append(Failure(
+            "phone", said, near, f"the phone number {said} is not in the translation digit for"
+            " digit" + (f" ({near})" if near else ""),
+        ))
+    return found
+
+
+def _nearest_phone(pair: _Pair, digits: str) -> str:
+    """The translation's run of digits one or two edits away from ``digits`` (taken), or ""."""
+    runs = [m for m in regex.finditer(r"\+?\d(?:[\d \u00a0().\-]*\d)?", pair.left_tr())]
+    scored = [(Levenshtein.distance(regex.sub(r"\D", "", m.group(0)), digits), m) for m in runs]
+    close = [(d, m) for d, m in scored if d <= max(1, len(digits) // 4)]
+    if not close:
+        return ""
+    match = min(close, key=lambda dm: dm[0])[1]
+    pair.taken_tr.append(match.span())
+    return snippet(pair.translation, *match.span())
+
+
+def _clocks(pair: _Pair) -> list[Failure]:
+    english = dates.clocks(pair.left_en(), "en")
+    translated = dates.clocks(pair.left_tr(), pair.tag)
+    pair.taken_en += [(c.start, c.end) for c in english]
+    pair.taken_tr += [(c.start, c.end) for c in translated]
+    hours = {Decimal(m // 60) for c in english for m in c.minutes}
+    hours |= {Decimal(h) for c in english for h in (c.hour, (c.hour + 12) % 24, c.hour % 12)}
+    pair.explained |= hours | {Decimal(c.minute) for c in english}
+    plain = numbers.find(pair.left_tr(), pair.tag) if english else []
+    found = []
+    for clock in english:
+        if any(t.minutes & clock.minutes for t in translated):
+            continue
+        wanted = {Decimal(m // 60) for m in clock.minutes} | {Decimal(clock.hour)}
+        if any(q.values & wanted for q in plain) and (
+            clock.minute == 0 or any(Decimal(clock.minute) in q.values for q in plain)
+        ):
+            continue
+        said = snippet(pair.english, clock.start, clock.end)
+        found.append(Failure("time", said, _nearest(pair, translated),
+                             f"the time {said} is not in the translation"))
+    for clock in translated:
+        if not any(t.minutes & clock.minutes for t in english):
+            said = snippet(pair.translation, clock.start, clock.end)
+            found.append(Failure("time", "", said,
+                                 f"the time {said} of the translation is not in the English"))
+    return found
+
+
+def _names(pair: _Pair) -> list[Failure]:
+    """Months and weekdays of the English, in the translation (and none it lacks)."""
+    found = []
+    left_tr = pair.left_tr()
+    numeric = _numeric_date_parts(left_tr)
+    for kind, finder, wide in (
+        ("month", dates.months, _month_name), ("weekday", dates.weekdays, _weekday_name)
+    ):
+        english = finder(pair.left_en(), "en")
+        translated = finder(left_tr, pair.tag)
+        pair.taken_tr += [  # the 3 of 3月 is a month, not a number (月 stays: 3月4日)
+            (n.start + m.start(), n.start + m.end())
+            for n in translated if kind == "month"
+            for m in regex.finditer(r"\d+", pair.translation[n.start : n.end])
+        ]
+        if kind == "month":
+            pair.explained |= {Decimal(n.index) for n in english}
+        have = {n.index for n in translated}
+        for name in _unique(english):
+            if name.index in have or (kind == "month" and name.index in numeric):
+                continue
+            said = snippet(pair.english, name.start, name.end)
+            found.append(Failure(
+                "date", said, "",
+                f"{said} is not in the translation (expected {wide(name.index, pair.tag)})",
+            ))
+        wanted = {n.index for n in english}
+        for start, end in dates.broken(left_tr, pair.tag) if kind == "month" else []:
+            said = snippet(pair.translation, start, end)
+            found.append(Failure("date", "", said, f"{said} in the translation is no date"))
+        for name in _unique(n for n in translated if n.exact and n.index not in wanted):
+            said = snippet(pair.translation, name.start, name.end)
+            found.append(Failure(
+                "date", "", said, f"{said} in the translation is no {kind} of the English"
+            ))
+    return found
+
+
+def _identifiers(pair: _Pair) -> list[Failure]:
+    """Names with digits (COVID-19, N95, B0AT1, H1N1, HCoV-229E) are kept as written: the
+    digits of each, in order, must be those of a name of the translation (or, for a name
+    with one number, that number: "коронавирусной инфекцией 19 (COVID-19)")."""
+    english = numbers.identifiers(pair.left_en(), "en")
+    translated = numbers.identifiers(pair.left_tr(), pair.tag)
+    wanted = Counter(i.digits for i in english)
+    pair.taken_en += [(i.start, i.end) for i in english]
+    pair.taken_tr += [(i.start, i.end) for i in translated if i.digits in wanted]
+    pair.explained |= {Decimal(d) for i in english for d in i.digits}
+    have = Counter(i.digits for i in translated)
+    found = []
+    for name in {i.digits: i for i in english}.values():
+        said = snippet(pair.english, name.start, name.end)
+        short = wanted[name.digits] - have[name.digits]
+        if short > 0 and len(name.digits) == 1:
+            short -= len(_take_plain(pair, name.digits[0], short))
+        if short > 0 and not have[name.digits]:
+            found.append(Failure(
+                "number", said, "", f"{said} is not in the translation as written"
+            ))
+        elif short > 0:
+            found.append(Failure(
+                "number", said, said,
+                f"{said} is {wanted[name.digits]} times in the English, "
+                f"{have[name.digits]} in the translation",
+            ))
+    for name in {i.digits: i for i in translated if i.digits not in wanted}.values():
+        if len(name.digits) == 1:
+            continue  # "Евро-2020" for "Euro 2020": its number is checked as a number
+        said = snippet(pair.translation, name.start, name.end)
+        found.append(Failure(
+            "number", "", said, f"{said} in the translation is not in the English"
+        ))
+    return found
+
+
+def _take_plain(pair: _Pair, digits: str, most: int) -> list[tuple[int, int]]:
+    """Up to ``most`` numbers of the translation written as ``digits`` alone (taken)."""
+    spans = [m.span() for m in regex.finditer(rf"(?<![\d.,]){digits}(?![\d]|[.,]\d)",
+                                              pair.left_tr())][:most]
+    pair.taken_tr += spans
+    return spans
+
+
+def _numbers(pair: _Pair) -> list[Failure]:
+    english = numbers.find(pair.left_en(), "en")
+    translated = numbers.find(pair.left_tr(), pair.tag)
+    found: list[Failure] = []
+    required = [q for q in english if not q.soft]
+    for values, group in _grouped(required).items():
+        matches = [t for t in translated if t.values & values and not (
+            t.words and values == {1} and not group[0].words)]  # "un", 一 are no digit 1
+        quantity = group[0]
+        said = snippet(pair.english, quantity.start, quantity.end)
+        if not matches and quantity.words:
+            matches = [t for t in numbers.compounds(pair.left_tr(), pair.tag) if t.values & values]
+        if not matches:
+            found.append(Failure(
+                "number", said, _nearest_number(pair, translated, quantity),
+                f"{said} is not in the translation",
+            ))
+        elif len(matches) < len(group):
+            found.append(Failure(
+                "number", said, ", ".join(_shown(pair, t) for t in matches),
+                f"{said} is {len(group)} times in the English, {len(matches)} in the translation",
+            ))
+        found += _unit_failures(pair, group, matches)
+    known = {v for q in english for v in q.values} | pair.explained
+    for extra in translated:
+        if extra.words or extra.values & known:
+            continue
+        said = _shown(pair, extra)
+        found.append(Failure("number", "", said,
+                             f"{said} in the translation is not in the English"))
+    return found
+
+
+def _grouped(
+    quantities: list[numbers.Quantity],
+) -> dict[frozenset[Decimal], list[numbers.Quantity]]:
+    """The English numbers by value (a number written twice must be there twice)."""
+    groups: dict[frozenset[Decimal], list[numbers.Quantity]] = {}
+    for quantity in quantities:
+        key = next((k for k in groups if k & quantity.values), quantity.values)
+        groups.setdefault(key, []).append(quantity)
+    return groups
+
+
+def _unit_failures(
+    pair: _Pair, english: list[numbers.Quantity], matches: list[numbers.Quantity]
+) -> list[Failure]:
+    """The English number has a unit, the translation's same number another (500 mg, 500 g);
+    or the English number has none and the translation's has one (2020, "2020 месяца")."""
+    if not matches:
+        return []
+    for quantity in english:
+        unit = quantity.unit
+        if unit is None:
+            fits = [t for t in matches if t.unit is None or t.unit.id in _FREE_UNITS]
+        else:
+            fits = [t for t in matches if (t.unit is not None and t.unit.same(unit))
+                    or (t.unit is None and t.words)]
+        wanted = sum(1 for q in english if q.unit == unit)
+        if len(fits) >= min(wanted, len(matches)):
+            continue
+        said = _shown(pair, quantity, english=True)
+        other = _shown(pair, next(t for t in matches if t not in fits))
+        if unit is not None and all(t.unit is None for t in matches if t not in fits):
+            return [Failure(
+                "unit", said, other,
+                f"{said} in the English has no {unit.label} in the translation ({other})",
+            )]
+        return [Failure(
+            "unit", said, other,
+            f"{said} in the English is {other} in the translation: another unit or magnitude",
+        )]
+    return []
+
+
+_FREE_UNITS = frozenset({"duration-year", "concentr-percent"})
+"""Units a translation may add to a bare English number: "in 2020" is "в 2020 году",
+"aged 65" is "65 años"."""
+
+
+def _negation(pair: _Pair) -> list[Failure]:
+    """As many negations as the English: sentence by sentence when both texts have as many
+    sentences (a surplus "no" in one sentence does not stand in for a lost one in another)."""
+    if not negation.has_markers(pair.tag):
+        return []
+    english = sorted(negation.english(pair.english)
+                     + negation.english_affixed(pair.english, pair.tag))
+    translated = negation.markers(pair.translation, pair.tag)
+    found = []
+    for (en_start, en_end), (tr_start, tr_end) in _sentence_pairs(pair):
+        wanted = [(s, e) for s, e in english if en_start <= s < en_end]
+        have = [(s, e) for s, e in translated if tr_start <= s < tr_end]
+        if len(have) >= len(wanted):
+            continue
+        said = ", ".join(snippet(pair.english, s, e) for s, e in wanted)
+        has = ", ".join(snippet(pair.translation, s, e) for s, e in have)
+        found.append(Failure(
+            "negation", said, has,
+            f"the English says {said}; the translation has no negation" if not have else
+            f"the English negates {len(wanted)} times ({said}); the translation only"
+            f" {len(have)} ({has})",
+        ))
+        break
+    said = ", ".join(snippet(pair.english, s, e) for s, e in english)
+    for start, end in negation.lone_concord(pair.translation, pair.tag) + negation.broken(
+        pair.translation, pair.tag
+    ):
+        word = snippet(pair.translation, start, end)
+        found.append(Failure(
+            "negation", said, word,
+            f"{word} stands without the negation it needs: a lost negation?",
+        ))
+    wanted_only, have_only = negation.not_only(pair.english, pair.translation, pair.tag)
+    if have_only < wanted_only:
+        found.append(Failure(
+            "negation", "not only", "",
+            "the English says \"not only\"; the translation does not",
+        ))
+    return found
+
+
+def _sentence_pairs(pair: _Pair) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The spans of the English's sentences and the translation's, paired when both have
+    as many; else the two whole texts."""
+    english = _sentence_spans(pair.english, punctuation.ENGLISH)
+    translated = _sentence_spans(pair.translation, punctuation.marks(pair.locale.language))
+    if len(english) == len(translated) > 1:
+        return list(zip(english, translated, strict=True))
+    return [((0, len(pair.english)), (0, len(pair.translation)))]
+
+
+def _sentence_spans(text: str, marks: punctuation.Marks) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for sentence in marks.sentences(text):
+        start = text.find(sentence, pos)
+        if start < 0:
+            return [(0, len(text))]
+        spans.append((start, start + len(sentence)))
+        pos = start + len(sentence)
+    return spans or [(0, len(text))]
+
+
+def _terms(pair: _Pair, glossary: Glossary | None) -> list[Failure]:
+    """Drug names and critical terms, as many times as the English names them."""
+    found_terms = terms.find(pair.english, pair.locale, glossary)
+    wanted = Counter(t.english.casefold() for t in found_terms)
+    have = terms.counts(found_terms, pair.translation, pair.locale)
+    found = []
+    for term in {t.english.casefold(): t for t in found_terms}.values():
+        count = have[term.english.casefold()]
+        if count is None or count >= wanted[term.english.casefold()]:
+            continue
+        glossary_form = f" (glossary: {term.required})" if term.required else ""
+        message = (
+            f"{term.english} is not in the translation{glossary_form}" if count == 0 else
+            f"{term.english} is {wanted[term.english.casefold()]} times in the English, "
+            f"{count} in the translation{glossary_form}"
+        )
+        found.append(Failure("term", term.english, "", message))
+    return found
+
+
+def _unique(names: Iterable[dates.Name]) -> list[dates.Name]:
+    seen: dict[int, dates.Name] = {}
+    for name in names:
+        seen.setdefault(name.index, name)
+    return list(seen.values())
+
+
+def _numeric_date_parts(text: str) -> set[int]:
+    """Numbers of dates written in digits (04.03.2020, 2020-03-04, 3/4/2020)."""
+    parts: set[int] = set()
+    for match in regex.finditer(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b", text):
+        parts |= {int(p) for p in regex.split(r"[./-]", match.group(0))}
+    return parts
+
+
+def _shown(pair: _Pair, quantity: numbers.Quantity, english: bool = False) -> str:
+    """The number as written, with its unit."""
+    text = pair.english if english else pair.translation
+    return snippet(text, quantity.start, max(quantity.end, quantity.reach))
+
+
+def _nearest_number(pair: _Pair, translated: list[numbers.Quantity], q: numbers.Quantity) -> str:
+    """The translation's number nearest in place to the missing one ("" when none)."""
+    if not translated:
+        return ""
+    ratio = q.start / max(1, len(pair.english))
+    best = min(translated, key=lambda t: abs(t.start / max(1, len(pair.translation)) - ratio))
+    return _shown(pair, best)
+
+
+def _nearest(pair: _Pair, clocks: list[dates.Clock]) -> str:
+    return snippet(pair.translation, clocks[0].start, clocks[0].end) if clocks else ""
+
+
+@functools.cache
+def _month_name(index: int, tag: str) -> str:
+    return str(cldr(tag).months["format"]["wide"][index])
+
+
+@functools.cache
+def _weekday_name(index: int, tag: str) -> str:
+    return str(cldr(tag).days["format"]["wide"][index])
