@@ -32,10 +32,11 @@ from pathlib import Path
 
 import regex
 
-from intl_pub.locales import cldr, locale
-from intl_pub.model import Glossary, Locale
+from intl_pub.core.locales import cldr, locale
+from intl_pub.core.model import Glossary, Locale
+from intl_pub.core.risk_settings import RiskSettings
+from intl_pub.qa.risk import classify
 from intl_pub.qa.verify import KINDS, verify
-from intl_pub.risk import RiskSettings, classify
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tico19-dev"
 FALLBACK_DATA = Path("/work/shared/data/tico19-dev")

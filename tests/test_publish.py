@@ -40,22 +40,23 @@ def _without_ids(element: object) -> str:
 
 
 def test_each_block_gets_reviewed_then_qa_passing_mt_then_english() -> None:
-    gate = policy.Gate(hold_risky=False)  # the risk gate is tested in test_reader_notes
+    gate = policy.Gate(mode="open")  # the gates are tested below and in test_reader_notes
     rendered = policy.render_document(DOC, LOCALES["es"], FOUND, gate=gate)
     soup = BeautifulSoup(rendered.document, "html.parser")
     assert _without_ids(soup.find(id="reviewed")) == '<p data-l10n="reviewed" id="reviewed">Hola <b>mundo</b>.</p>'
-    assert _without_ids(soup.find(id="broken")) == '<p data-l10n="source" id="broken" lang="en">Good <b>morning</b>.</p>'
+    assert _without_ids(soup.find(id="broken")) == '<p data-l10n="source" dir="ltr" id="broken" lang="en">Good <b>morning</b>.</p>'
     assert _without_ids(soup.find(id="mt")) == '<p data-l10n="machine" data-mt="" id="mt">Llame al <a href="tel:111">111</a> hoy.</p>'
-    assert _without_ids(soup.find(id="bad-mt")) == '<p data-l10n="source" id="bad-mt" lang="en">Doses at 08:30 only.</p>'
-    assert _without_ids(soup.find(id="none")) == '<p data-l10n="source" id="none" lang="en">Nothing yet.</p>'
+    assert _without_ids(soup.find(id="bad-mt")) == '<p data-l10n="source" dir="ltr" id="bad-mt" lang="en">Doses at 08:30 only.</p>'
+    assert _without_ids(soup.find(id="none")) == '<p data-l10n="source" dir="ltr" id="none" lang="en">Nothing yet.</p>'
     assert rendered.stats == publish.BlockStats(reviewed=2, machine=1, source=4)
 
 
-def test_by_default_risky_machine_translation_is_held_back_in_english() -> None:
-    rendered = policy.render_document(DOC, LOCALES["es"], FOUND)
+def test_in_hold_mode_risky_machine_translation_is_held_back_in_english() -> None:
+    rendered = policy.render_document(DOC, LOCALES["es"], FOUND, gate=policy.Gate(mode="hold"))
     soup = BeautifulSoup(rendered.document, "html.parser")
     held = soup.find(id="mt")  # "Call 111 today.": a phone number, unreviewed
     assert held["lang"] == "en" and held["data-l10n"] == "source" and not held.has_attr("data-mt")
+    assert held["dir"] == "ltr"  # English reads left to right, in Arabic too
     assert held.get_text() == "Call 111 today."
     # held back: the phone, "08:30" (a time) and "Nothing yet." (a negation, untranslated too)
     assert rendered.stats == publish.BlockStats(reviewed=2, machine=0, source=5, held_back=3)

@@ -19,9 +19,16 @@ from helpers import HEAT, REVIEWED_ES, review
 from intl_pub import catalog, pipeline
 from intl_pub.core.config import load_settings
 from intl_pub.publish import reader_notes
+from intl_pub.review import triage
 
 DOSE = "Temperatures above <1>30 °C</1> are expected"
 FEEDBACK = "https://forms.example.org/l10n?lang={lang}&post={slug}&block={block}&page={url}"
+
+
+def hold(workdir: Path) -> None:
+    """``[site] gate = "hold"``: risky units wait for review, as before verification."""
+    settings = workdir / "intl-pub.toml"
+    settings.write_text(settings.read_text("utf-8").replace("[site]\n", '[site]\ngate = "hold"\n', 1), "utf-8")
 
 
 def run(workdir: Path, **steps: bool) -> None:
@@ -62,11 +69,12 @@ def learn_ids(workdir: Path, slug: str = HEAT) -> None:
 
 
 @pytest.mark.slow
-def test_a_dose_stays_english_until_reviewed_then_is_published(blog: Path) -> None:
+def test_in_hold_mode_a_dose_stays_english_until_reviewed_then_is_published(blog: Path) -> None:
+    hold(blog)
     run(blog)
     learn_ids(blog)
     held = block(page(blog, "es"), "Temperatures above")
-    assert held["lang"] == "en" and held["data-l10n"] == "source"
+    assert held["lang"] == "en" and held["dir"] == "ltr" and held["data-l10n"] == "source"
     assert "30 °C" in held.get_text() and not held.has_attr("data-mt")
     po = catalog.load(blog / "translations" / "es" / f"{HEAT}.po")
     assert po is not None and po.find(_english_of(held)).machine  # MT exists, yet is held back
@@ -84,6 +92,7 @@ def test_a_dose_stays_english_until_reviewed_then_is_published(blog: Path) -> No
 
 
 def test_a_locale_may_let_risky_machine_translation_through(blog: Path) -> None:
+    hold(blog)
     settings = blog / "intl-pub.toml"
     settings.write_text(
         settings.read_text() + "\n[site.locales.ru]\nhold_risky = false\n", encoding="utf-8"
@@ -94,7 +103,53 @@ def test_a_locale_may_let_risky_machine_translation_through(blog: Path) -> None:
     assert block(page(blog, "es"), "Temperatures above")["data-l10n"] == "source"
 
 
-def test_glossary_critical_terms_hold_a_unit_back(blog: Path) -> None:
+@pytest.mark.slow
+def test_verified_machine_translation_is_published_and_a_wrong_number_is_held_in_english(
+    blog: Path,
+) -> None:
+    """The default gate: a dose the engine kept whole is published as machine translation; the
+    same paragraph with a number the machine got wrong is English, explained, first in the queue."""
+    run(blog)
+    learn_ids(blog)
+    held = block(page(blog, "es"), "Temperatures above")
+    assert held["data-l10n"] == "source"  # pseudo-localization writes °Ç: not the unit
+    path = blog / "translations" / "es" / f"{HEAT}.po"
+
+    def machine(text: str) -> str:
+        """What an engine wrote for the dose paragraph (fuzzy, ``#. mt:``)."""
+        po = catalog.load(path)
+        assert po is not None
+        entry = po.find(_english_of(held))
+        assert entry is not None and entry.machine
+        catalog.set_machine_translation(entry, text, "argos translate-en_es 1.9")
+        catalog.save(po, path)
+        run(blog)
+        return entry.msgid
+
+    spanish = (
+        "Se esperan temperaturas superiores a <1>30 °C</1> esta semana. El calor es un riesgo "
+        "para todos, pero sobre todo para los bebés, las personas mayores y quienes toman "
+        "ciertos medicamentos."
+    )
+    machine(spanish)
+    shown = block(page(blog, "es"), "Temperatures above")
+    assert shown["data-l10n"] == "machine" and "30 °C" in shown.get_text()  # verified
+    msgid = machine(spanish.replace("30", "35"))
+    soup = page(blog, "es")
+    held = block(soup, "Temperatures above")
+    assert held["data-l10n"] == "source" and held["lang"] == "en" and held["dir"] == "ltr"
+    assert "30 °C" in held.get_text()
+    notice = soup.select_one(".l10n-notice").get_text()
+    assert "hasta que un traductor los revise" in notice  # why it is English, in Spanish
+    queue = triage.queue(replace(load_settings(blog), engine="pseudo"), locale="es")
+    [mine] = [i for i in queue if i.entry.msgid == msgid]
+    assert mine.reasons[0] == "verify:number"  # in the queue's first band, saying why
+    assert mine.priority >= 8 and mine.priority == queue[0].priority
+    assert any(f.kind == "number" and "30" in f.english for f in mine.entry.failures)
+
+
+def test_glossary_critical_terms_hold_a_unit_back_in_hold_mode(blog: Path) -> None:
+    hold(blog)
     run(blog)
     learn_ids(blog)
     assert block(page(blog, "es"), "Heavy sweating")["data-l10n"] == "machine"

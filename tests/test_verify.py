@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intl_pub.locales import cldr, locale
-from intl_pub.model import Glossary
+from intl_pub.core.locales import cldr, locale
+from intl_pub.core.model import Glossary
 from intl_pub.qa import numbers
 from intl_pub.qa.text import prepare
 from intl_pub.qa.verify import KINDS, Failure, verify

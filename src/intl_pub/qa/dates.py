@@ -19,7 +19,7 @@ import babel.dates
 import regex
 import snowballstemmer
 
-from intl_pub.locales import cldr
+from intl_pub.core.locales import cldr
 from intl_pub.qa import units
 
 _LETTER = r"[\p{L}\p{M}]"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import regex
 
-from intl_pub.locales import cldr
+from intl_pub.core.locales import cldr
 
 _W = r"[\p{L}\p{M}'’]"
 

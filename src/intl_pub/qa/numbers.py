@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 import babel.numbers
 import regex
 
-from intl_pub.locales import cldr
+from intl_pub.core.locales import cldr
 from intl_pub.qa import numwords
 from intl_pub.qa.units import Unit, UnitLexicon, lexicon
 

@@ -23,7 +23,7 @@ import babel
 import regex
 from num2words import CONVERTER_CLASSES
 
-from intl_pub.locales import cldr
+from intl_pub.core.locales import cldr
 
 log = logging.getLogger(__name__)
 

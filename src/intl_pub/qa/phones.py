@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from intl_pub.risk import EMERGENCY_NUMBERS
+from intl_pub.qa.risk import EMERGENCY_NUMBERS
 
 _GROUPED = regex.compile(
     r"(?<![\p{L}\d.,/+-])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\+?\d{1,5}\)[\s.-]?)?"

@@ -33,8 +33,8 @@ from pathlib import Path
 import regex
 import snowballstemmer
 
-from intl_pub.locales import cldr
-from intl_pub.model import Glossary, Locale
+from intl_pub.core.locales import cldr
+from intl_pub.core.model import Glossary, Locale
 
 log = logging.getLogger(__name__)
 

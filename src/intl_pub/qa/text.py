@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from intl_pub import tokens
+from intl_pub.segment import tokens
 
 
 def prepare(text: str) -> str:

@@ -17,7 +17,7 @@ import babel.numbers
 import babel.units
 import regex
 
-from intl_pub.locales import cldr
+from intl_pub.core.locales import cldr
 
 # CLDR unit id -> factor to the dimension's base (g, L, m, s, %); None: a scale of its own.
 _FACTORS: dict[str, float | None] = {

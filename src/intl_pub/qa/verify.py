@@ -25,11 +25,11 @@ from decimal import Decimal
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from intl_pub import punctuation, tokens
-from intl_pub.locales import cldr
-from intl_pub.model import Glossary, Locale
-from intl_pub.qa import dates, negation, numbers, phones, terms
+from intl_pub.core.locales import cldr
+from intl_pub.core.model import Glossary, Locale
+from intl_pub.qa import dates, negation, numbers, phones, punctuation, terms
 from intl_pub.qa.text import blank, prepare, snippet
+from intl_pub.segment import tokens
 
 KINDS = ("token", "number", "unit", "date", "time", "phone", "negation", "term")
 """Every kind of failure, in the order a translator should look at them."""
