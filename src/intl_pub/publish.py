@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 FEED_ENTRIES = 50
 """Entries per language feed: the newest posts, as feed readers expect (not the archive)."""
+FAVICON = "favicon.svg"
+"""The site's icon, at the root of site/ (a template: templates/favicon.svg overrides it)."""
 
 
 @dataclass(frozen=True)
@@ -222,12 +224,14 @@ class Environment:
         """The pages the feeds list (after :meth:`index_files`)."""
 
     def digest(self) -> str:
-        """What the user's templates/ folder holds (the shipped ones go with the version)."""
+        """What the templates hold: the user's templates/ folder and the shipped ones (an
+        upgrade that changes a shipped template renders the site again)."""
         digest = hashlib.sha256()
-        if self.user_templates.is_dir():
-            for path in sorted(self.user_templates.iterdir()):
-                if path.is_file():
-                    digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        for folder in (self.user_templates, _shipped_templates()):
+            if folder.is_dir():
+                for path in sorted(folder.iterdir()):
+                    if path.is_file():
+                        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()[:16]
 
     def post_files(
@@ -302,6 +306,7 @@ class Environment:
             return files
         files["robots.txt"] = env.get_template("robots.txt").render(base_url=settings.base_url)
         files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
+        files[FAVICON] = env.loader.get_source(env, FAVICON)[0]  # type: ignore[union-attr]
         files["index.html"] = _render(
             env,
             "root.html",
@@ -330,6 +335,7 @@ class Environment:
             },
             sections=_section_alternates(settings, languages),
             base_url=settings.base_url,
+            lastmod=_lastmod(settings, pages),
         )
 
 
@@ -387,11 +393,28 @@ def listings_changed(
         moved = before.get("post") != after.get("post")  # its date may take it into a feed
         if moved or (in_feed and any(before.get(k) != after.get(k) for k in _FED)):
             dirty.add(feed)
-        if _noindex(settings, page_from_record(before)) != _noindex(
-            settings, page_from_record(after)
-        ):
-            dirty.add("sitemap.xml")
+        if before.get("updated") != after.get("updated") or _noindex(
+            settings, page_from_record(before)
+        ) != _noindex(settings, page_from_record(after)):
+            dirty.add("sitemap.xml")  # its <lastmod>, or whether it is listed at all
     return dirty
+
+
+def _lastmod(settings: Settings, pages: Sequence[Page]) -> dict[str, str]:
+    """The sitemap's ``<lastmod>`` per URL: when a page's text last changed (its feed
+    ``updated``, else the post's date); a language index and the root: their newest page."""
+    lastmod: dict[str, datetime] = {}
+    for page in pages:
+        moment = page.updated or page.post.published
+        for url in (_url(settings, page.locale, page.post.slug), _url(settings, page.locale),
+                    settings.base_url):
+            if url not in lastmod or moment > lastmod[url]:
+                lastmod[url] = moment
+    return {url: moment.isoformat(timespec="seconds") for url, moment in lastmod.items()}
+
+
+def _shipped_templates() -> Path:
+    return Path(str(resources.files("intl_pub") / "templates"))
 
 
 def _environment(user_templates: Path) -> jinja2.Environment:
