@@ -344,7 +344,8 @@ def _progress_table(settings: Settings) -> None:
             }
             for r in rows
         ],
-        description="Review progress per locale and post",
+        description="Review progress per locale and post, in catalog units (entries; a block "
+        "can hold several: its title, alt texts)",
     )
 
 
@@ -387,5 +388,6 @@ def _review_artifacts(settings: Settings) -> None:
              "stale": p.stale, "held_back": p.held_back, "english": p.source}
             for p in triage.progress(settings)
         ],
-        description="Blocks per state: reviewed, machine, stale review, held back (risky)",
+        description="Published blocks per state: reviewed, machine, stale review, held back "
+        "(risky); units are counted in review-progress",
     )
