@@ -409,7 +409,7 @@ def _site_built_afresh(work: Path, tmp: Path) -> dict[str, bytes]:
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(work, fresh, ignore=shutil.ignore_patterns("site", "publish.json"))
     assert pipeline.publish_site(load_settings(fresh)).ok
-    return {k: re.sub(rb"<(updated|lastmod)>[^<]*</\1>", b"", v) for k, v in snapshot(fresh / "site").items()}
+    return {k: re.sub(rb"<updated>[^<]*</updated>", b"", v) for k, v in snapshot(fresh / "site").items()}
 
 
 def test_listings_are_rendered_again_only_when_what_they_show_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -428,7 +428,7 @@ def test_listings_are_rendered_again_only_when_what_they_show_changed(tmp_path: 
     def step() -> set[str]:
         report = pipeline.run(settings)
         assert report.ok, report.failures
-        site = {k: re.sub(rb"<(updated|lastmod)>[^<]*</\1>", b"", v) for k, v in snapshot(work / "site").items()}
+        site = {k: re.sub(rb"<updated>[^<]*</updated>", b"", v) for k, v in snapshot(work / "site").items()}
         assert site == _site_built_afresh(work, tmp_path)  # incremental == from scratch
         return {w for w in report.written if w.startswith("site/")}
 
@@ -436,17 +436,19 @@ def test_listings_are_rendered_again_only_when_what_they_show_changed(tmp_path: 
         return {f"site/{lang}/post-{i}/index.html" for lang in langs}
 
     _write_post(work, 0, "Clinic news 0", "Ward 0 moves to the west wing on Monday.")
-    assert step() == pages(0) | {"site/sitemap.xml"}  # an old post's text: its pages, and
-    # the sitemap for their <lastmod>; no index or feed
+    assert step() == pages(0)  # an old post's text: its pages only, no listing
     _write_post(work, 5, "Clinic news 5", "Ward 5 moves to the west wing on Monday.")
-    assert step() == pages(5) | feeds | {"site/sitemap.xml"}  # the newest post's text: the feeds too
+    assert step() == pages(5) | feeds  # the newest post's text: its pages and the feeds
     _write_post(work, 1, "Parking news 1", "Ward 1 moves to the east wing on Monday.")
-    assert step() == pages(1) | indexes | {"site/sitemap.xml"}  # an old post's title: the indexes too
+    assert step() == pages(1) | indexes  # an old post's title: the indexes too
     (work / "posts" / "post-5.html").unlink()  # a post gone from its source stays published,
     (work / "content" / "post-5.html").unlink()  # one gone from content/ goes
     assert step() == pages(5) | indexes | feeds | {"site/sitemap.xml"}  # post-2 enters the feeds
     _write_post(work, 7, "Clinic news 7", "Ward 7 moves to the east wing on Monday.")
     assert step() == pages(7) | indexes | feeds | {"site/sitemap.xml"}
+    post = work / "posts" / "post-0.html"  # an old post's date: the sitemap's <lastmod> too
+    post.write_text(post.read_text("utf-8").replace("2026-03-01T08:00", "2026-02-27T08:00"), "utf-8")
+    assert step() == pages(0) | indexes | {"site/sitemap.xml"}  # still too old for a feed
     assert step() == set()
 
 
@@ -497,8 +499,9 @@ def test_the_sitemap_says_when_each_page_last_changed(site: Path) -> None:
     assert all(lastmod.values()) and len(lastmod) == 21
     when = {url: datetime.fromisoformat(text) for url, text in lastmod.items() if text}
     assert all(w.tzinfo is not None for w in when.values())
-    # the English original: its date in the feed (2026-07-14T07:00 in examples/blog/feed.xml)
-    assert lastmod["http://localhost:8000/en/heat-wave-advice/"] == "2026-07-14T07:00:00+00:00"
+    # a post's pages: its date in the feed (2026-07-14T07:00 in examples/blog/feed.xml)
+    for lang in ("en", "es", "zh-hans", "ru"):
+        assert lastmod[f"http://localhost:8000/{lang}/heat-wave-advice/"] == "2026-07-14T07:00:00+00:00"
     # an index and the root: their newest page
     en_posts = [w for url, w in when.items() if url.startswith("http://localhost:8000/en/") and url.count("/") == 5]
     assert when["http://localhost:8000/en/"] == max(en_posts)
