@@ -114,10 +114,10 @@ def cmd_serve_flows(args: argparse.Namespace) -> int:
     with get_client(sync_client=True) as client:
         taken = deployments.foreign(client)
     if taken:
-        names = " ".join(f"'{line.split(' ', 1)[0]}'" for line in taken)
+        names = " ".join(f"'{name}'" for name, _ in taken)
         raise IntlPubError(
             "serve-flows would replace deployment(s) it did not create: "
-            + "; ".join(taken)
+            + "; ".join(f"{name} ({what})" for name, what in taken)
             + ". Run them with their worker (prefect worker start --pool "
             + f"{deployments.WORK_POOL}), or delete them first to serve from this process: "
             + f"prefect deployment delete {names}"
@@ -160,7 +160,7 @@ def _one_server(runner: str | None) -> Iterator[None]:
     started by this process, so they inherit PREFECT_API_URL set here. The server
     is stopped at exit (Prefect's atexit), after the last logs were sent to it.
     """
-    if not runner or runner == "threads" or os.environ.get("PREFECT_API_URL"):
+    if runner != "dask" or os.environ.get("PREFECT_API_URL"):  # not a local cluster
         yield
         return
     from prefect.server.api.server import SubprocessASGIServer

@@ -184,9 +184,9 @@ def served(
 
 def foreign(
     client: SyncPrefectClient, deployments: Sequence[Deployment] = DEPLOYMENTS
-) -> list[str]:
-    """The deployments on the server that ``serve-flows`` would replace but did not create,
-    one line each, saying what they are."""
+) -> list[tuple[str, str]]:
+    """The deployments on the server that ``serve-flows`` would replace but did not create:
+    (``flow/deployment``, what it is)."""
     from prefect.exceptions import ObjectNotFound
 
     found = []
@@ -198,7 +198,7 @@ def foreign(
         if SERVED_TAG in (existing.tags or []):
             continue
         pool = f"work pool {existing.work_pool_name!r}" if existing.work_pool_name else "no pool"
-        found.append(f"{deployment.full_name} ({pool}, entrypoint {existing.entrypoint})")
+        found.append((deployment.full_name, f"{pool}, entrypoint {existing.entrypoint}"))
     return found
 
 

@@ -82,7 +82,9 @@ def run_step(
         report = RunReport(failures=[f"{step.name}: {exc}"])
     logger.info("%s", step_line(report))  # the record names the task
     if report.failures:
-        return Failed(message="; ".join(report.failures), data=StepOutcome(report))
+        first, more = report.failures[0], len(report.failures) - 1
+        message = f"{first} (and {more} more)" if more else first
+        return Failed(message=message, data=StepOutcome(report))
     return report
 
 
