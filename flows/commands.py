@@ -8,9 +8,11 @@ plug-ins, and this module adds its two commands to the parser.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,11 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     # The temporary local server needs ~20 s on a cold start here.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
+}
+DEBUG_LOGGING = {
+    # `--debug`: the tracebacks of expected failures, which the flows log at DEBUG.
+    "PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL": "DEBUG",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "DEBUG",
 }
 
 
@@ -39,12 +46,10 @@ def add_commands(pipeline_command: Callable[..., argparse.ArgumentParser]) -> No
         sources=False,
     )
     served.add_argument(
-        "--translate-cron", default="0 * * * *", help="pull + translate schedule (default: hourly)"
+        "--translate-cron", help="pull + translate schedule (default: hourly, as prefect.yaml)"
     )
     served.add_argument(
-        "--publish-cron",
-        default="30 6 * * *",
-        help="publish schedule (default: daily at 06:30 UTC)",
+        "--publish-cron", help="publish schedule (default: daily at 06:30 UTC, as prefect.yaml)"
     )
 
 
@@ -52,20 +57,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     """The whole pipeline as one Prefect flow; each failure one line (tracebacks: --debug)."""
     from intl_pub import pipeline
     from intl_pub.cli import settings_from_args
+    from intl_pub.workdir.store import Store
 
     settings = settings_from_args(args)
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    pipeline.engine_for(settings).check(settings.locales)  # fail fast, before Prefect starts
+    Store(settings.workdir).require()  # fail fast, before Prefect starts: one line
+    pipeline.engine_for(settings).check(settings.locales)
+    _prefect_environment(args)
     from intl_pub_flows.pipeline_flow import run_flow, with_task_runner
 
-    state: Any = with_task_runner(run_flow, args.task_runner)(
-        workdir=str(settings.workdir),
-        sources=args.source or None,
-        locales=[loc.tag for loc in settings.locales],
-        engine=settings.engine,
-        return_state=True,
-    )
+    with _one_server(args.task_runner):
+        state: Any = with_task_runner(run_flow, args.task_runner)(
+            workdir=str(settings.workdir),
+            sources=args.source or None,
+            locales=[loc.tag for loc in settings.locales],
+            engine=settings.engine,
+            return_state=True,
+        )
     if not state.is_completed():  # failed, crashed or cancelled
         message = state.message or state.name
         for line in message.removeprefix("failed:\n").splitlines():
@@ -82,19 +89,88 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_flows(args: argparse.Namespace) -> int:
-    """Serve the deployments from this process: schedules without a work pool."""
+    """Serve prefect.yaml's deployments from this process: schedules without a work pool.
+
+    Refuses (one line, exit 1) when the server holds a deployment of the same name
+    that it did not create, e.g. one from ``prefect deploy``: serving would replace
+    its entrypoint, pull step and work pool, and break its worker's runs.
+    """
     from intl_pub.cli import settings_from_args
     from intl_pub.core.errors import IntlPubError
+    from intl_pub.workdir.store import Store
 
     settings = settings_from_args(args)
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+    Store(settings.workdir).require()
+    _prefect_environment(args)
     if not os.environ.get("PREFECT_API_URL"):
         raise IntlPubError(
             "schedules need a running Prefect server: start one with `prefect server start` and "
             "set PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
         )
-    from intl_pub_flows.pipeline_flow import serve_deployments
+    from intl_pub_flows import deployments
+    from prefect import serve
+    from prefect.client.orchestration import get_client
 
-    serve_deployments(settings, args.translate_cron, args.publish_cron)
+    with get_client(sync_client=True) as client:
+        taken = deployments.foreign(client)
+    if taken:
+        names = " ".join(f"'{name}'" for name, _ in taken)
+        raise IntlPubError(
+            "serve-flows would replace deployment(s) it did not create: "
+            + "; ".join(f"{name} ({what})" for name, what in taken)
+            + ". Run them with their worker (prefect worker start --pool "
+            + f"{deployments.WORK_POOL}), or delete them first to serve from this process: "
+            + f"prefect deployment delete {names}"
+        )
+    crons = {"pull-translate": args.translate_cron, "publish": args.publish_cron}
+    serve(
+        *deployments.served(
+            str(settings.workdir),
+            {"locales": args.locales and [loc.tag for loc in settings.locales],
+             "engine": getattr(args, "engine", None)},
+            {name: cron for name, cron in crons.items() if cron},
+        )
+    )
     return 0
+
+
+def _prefect_environment(args: argparse.Namespace) -> None:
+    """Before Prefect is imported: no telemetry, time for a cold start, run names in log
+    lines, Dask's chatter at WARNING; ``--debug``: the tracebacks the flows log at DEBUG."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    debug = getattr(args, "debug", False)
+    if debug:
+        os.environ.update(DEBUG_LOGGING)
+    from intl_pub_flows.logs import RunFormatter
+
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RunFormatter())
+    if not debug:  # read when Dask is imported, here and in the workers it starts
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+
+
+@contextlib.contextmanager
+def _one_server(runner: str | None) -> Iterator[None]:
+    """A local Dask cluster's workers report task runs to the run's own temporary server.
+
+    Without a configured server (PREFECT_API_URL), Prefect starts a temporary one
+    per process that runs a task: each Dask worker started its own (~5 s each),
+    and the shards' task runs went to servers nobody could see. The workers are
+    started by this process, so they inherit PREFECT_API_URL set here. The server
+    is stopped at exit (Prefect's atexit), after the last logs were sent to it.
+    """
+    if runner != "dask" or os.environ.get("PREFECT_API_URL"):  # not a local cluster
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = SubprocessASGIServer()  # Prefect's own temporary server, stopped at exit
+    server.start(timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        del os.environ["PREFECT_API_URL"]

@@ -11,18 +11,23 @@ translate step (``translate-es``) merges and writes its catalogs in the
 flow's own process and sends the sentences no memory holds to pure shard
 tasks (``translate-es-shard-1``, ...: sentences in, translations and scores
 out, split by token budget), so Dask workers on other machines need the
-models, not the work folder. Retries only on the network (pull) and the
-engine (shards). A failed post or locale is reported and the others go on;
-the flow then fails with a summary naming each failure. Models are loaded
-once per worker process (intl_pub.mt keeps them).
+models, not the work folder. Retries (``[pipeline] retries``) by default only
+on the network (pull) and the engine (shards). A failed post or locale is
+reported and the others go on; its step's task ends Failed (so Prefect's
+retries, graph and alerts point at it) and the flow then fails with a summary
+naming each failure. An expected failure (IntlPubError: a missing work folder
+or model, a broken catalog) is one ERROR line; its traceback is logged at
+DEBUG (``intl-pub run --debug`` shows it). Models are loaded once per worker
+process (intl_pub.mt keeps them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from intl_pub_flows.logs import quiet_expected_failures, step_line
 from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import (
     create_markdown_artifact,
@@ -32,7 +37,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import pause_flow_run
-from prefect.states import Failed
+from prefect.states import Failed, State
 
 from intl_pub import pipeline
 from intl_pub.core.config import Settings, load_settings
@@ -43,9 +48,18 @@ from intl_pub.mt import MTSettings, SentenceTranslation, shards
 from intl_pub.review import queue as review_queue
 from intl_pub.review import status as review_status
 from intl_pub.review import triage
+from intl_pub.workdir.store import Store
 
-RETRIES = {"pull": (2, [2, 10]), "translate": (1, [5])}
-"""Retries only where a retry can help: the network (pull) and the engine (translate)."""
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """A failed step's report, carried by its task's Failed state (the files it did write,
+    and one line per failure); its repr is short because Prefect logs the state."""
+
+    report: RunReport
+
+    def __repr__(self) -> str:
+        return f"{len(self.report.written)} written, {len(self.report.failures)} failed"
 
 
 @task(cache_policy=NO_CACHE)
@@ -57,9 +71,24 @@ def translate_shard(
 
 
 @task(cache_policy=NO_CACHE)
-def run_step(step: pipeline.Step, settings: Settings, sources: Sequence[str] | None) -> RunReport:
-    """One step of intl_pub.pipeline (pull, extract, publish)."""
-    return pipeline.run_step(step, settings, sources)
+def run_step(
+    step: pipeline.Step, settings: Settings, sources: Sequence[str] | None
+) -> RunReport | State[StepOutcome]:
+    """One step of intl_pub.pipeline (pull, extract, publish): Failed when any part failed
+    (retried as ``[pipeline] retries`` says), with what the step did."""
+    quiet_expected_failures()  # here too: a Dask worker is another process
+    logger = get_run_logger()
+    try:
+        report = pipeline.run_step(step, settings, sources)
+    except IntlPubError as exc:  # the whole step failed, for a reason the user can fix
+        logger.debug("%s failed", step.name, exc_info=exc)
+        report = RunReport(failures=[f"{step.name}: {exc}"])
+    logger.info("%s", step_line(report))  # the record names the task
+    if report.failures:
+        first, more = report.failures[0], len(report.failures) - 1
+        message = f"{first} (and {more} more)" if more else first
+        return Failed(message=message, data=StepOutcome(report))
+    return report
 
 
 @flow(name="intl-pub", log_prints=True)
@@ -70,7 +99,10 @@ def run_flow(
     engine: str | None = None,
 ) -> dict[str, Any]:
     """Pull, translate into every locale, publish; fail with a summary if any part failed."""
-    return _run(workdir, sources, locales, engine, publish=True)
+    try:
+        return _run(workdir, sources, locales, engine, publish=True)
+    except IntlPubError as exc:
+        return _failed(exc)
 
 
 @flow(name="intl-pub-translate", log_prints=True)
@@ -81,7 +113,10 @@ def translate_flow(
     engine: str | None = None,
 ) -> dict[str, Any]:
     """Pull the sources and bring every catalog up to date (no publishing)."""
-    return _run(workdir, sources, locales, engine, publish=False)
+    try:
+        return _run(workdir, sources, locales, engine, publish=False)
+    except IntlPubError as exc:
+        return _failed(exc)
 
 
 @flow(name="intl-pub-publish", log_prints=True)
@@ -101,7 +136,21 @@ def publish_flow(
     publish only when no risky unit (a dose, a negation, a phone number...) has a
     review whose English changed since, merged or just pulled.
     """
+    try:
+        return _publish(workdir, locales, gate, min_reviewed, approval_timeout_hours)
+    except IntlPubError as exc:
+        return _failed(exc)
+
+
+def _publish(
+    workdir: str,
+    locales: list[str] | None,
+    gate: str,
+    min_reviewed: float,
+    approval_timeout_hours: float,
+) -> dict[str, Any]:
     logger = get_run_logger()
+    quiet_expected_failures()
     settings = _settings(workdir, locales, None)
     if gate == "no-stale-risk":
         risky = triage.stale_risk(settings)
@@ -150,21 +199,6 @@ def with_task_runner(chosen: Flow[Any, Any], runner: str | None) -> Flow[Any, An
     return chosen.with_options(task_runner=DaskTaskRunner(address=address))
 
 
-def serve_deployments(settings: Settings, translate_cron: str, publish_cron: str) -> None:
-    """Serve pull+translate and publish on their schedules from this process (no work pool)."""
-    from prefect import serve
-
-    common = {"workdir": str(settings.workdir), "locales": [loc.tag for loc in settings.locales]}
-    serve(
-        translate_flow.to_deployment(
-            name="pull-translate",
-            cron=translate_cron,
-            parameters={**common, "engine": settings.engine},
-        ),
-        publish_flow.to_deployment(name="publish", cron=publish_cron, parameters=common),
-    )
-
-
 # --- helpers --------------------------------------------------------------------------
 
 
@@ -175,6 +209,7 @@ def _run(
     engine: str | None,
     publish: bool,
 ) -> dict[str, Any]:
+    quiet_expected_failures()
     settings = _settings(workdir, locales, engine)
     pipeline.engine_for(settings).check(settings.locales)  # before anything is written
     report = RunReport()
@@ -197,18 +232,20 @@ def _run_plan(
         if step.action == "translate":
             _translate_here(step, settings, report)
             continue
-        retries, delays = RETRIES.get(step.action, (0, [0]))
         future = run_step.with_options(
             name=step.name,
             task_run_name=step.name,
-            retries=retries,
-            retry_delay_seconds=delays,
+            retries=settings.retries.get(step.action, 0),
+            retry_delay_seconds=list(settings.retry_delay_seconds),
         ).submit(step, settings, sources)
         future.wait()
-        if future.state.is_failed():
+        done = future.state.result(raise_on_failure=False)
+        if isinstance(done, StepOutcome):  # failed, with what it did
+            report.merge(done.report)
+        elif future.state.is_failed() or not isinstance(done, RunReport):  # crashed
             report.failures.append(f"{step.name}: {future.state.message}")
-            continue
-        report.merge(future.result())
+        else:
+            report.merge(done)
 
 
 def _translate_here(step: pipeline.Step, settings: Settings, report: RunReport) -> None:
@@ -219,7 +256,7 @@ def _translate_here(step: pipeline.Step, settings: Settings, report: RunReport) 
     """
     assert step.locale is not None
     mt = pipeline.mt_settings(settings)
-    retries, delays = RETRIES["translate"]
+    retries, delays = settings.retries.get("translate", 0), list(settings.retry_delay_seconds)
     artifact = create_progress_artifact(
         0.0, key=f"mt-{step.locale.path}", description=f"Machine translation into {step.locale.tag}"
     )
@@ -243,15 +280,28 @@ def _translate_here(step: pipeline.Step, settings: Settings, report: RunReport) 
                 logger.info("%s: %d of %d shards translated", step.name, done, len(futures))
         return results
 
+    logger = get_run_logger()
     try:
-        report.merge(pipeline.run_step(step, settings, run_shards=run_shards))
+        done = pipeline.run_step(step, settings, run_shards=run_shards)
     except Exception as exc:  # a failed shard, a broken model: this locale fails, not the run
-        report.failures.append(f"{step.name}: {exc}")
+        logger.debug("%s failed", step.name, exc_info=exc)
+        done = RunReport(failures=[f"{step.name}: {exc}"])
+    logger.info("%s: %s", step.name, step_line(done))
+    report.merge(done)
     update_progress_artifact(artifact, 100.0)
+
+
+def _failed(exc: IntlPubError) -> State[Any]:
+    """An expected failure: one ERROR line, the traceback at DEBUG, the flow Failed."""
+    logger = get_run_logger()
+    logger.error("%s", exc)
+    logger.debug("traceback", exc_info=exc)
+    return Failed(message=f"failed:\n{exc}")
 
 
 def _settings(workdir: str, locales: list[str] | None, engine: str | None) -> Settings:
     settings = load_settings(workdir)
+    Store(settings.workdir).require()  # a missing work folder: one line, before any step
     if locales:
         settings = replace(settings, locales=parse_locales(locales))
     if engine:
@@ -299,7 +349,8 @@ def _progress_table(settings: Settings) -> None:
             }
             for r in rows
         ],
-        description="Review progress per locale and post",
+        description="Review progress per locale and post, in catalog units (entries; a block "
+        "can hold several: its title, alt texts)",
     )
 
 
@@ -342,5 +393,6 @@ def _review_artifacts(settings: Settings) -> None:
              "stale": p.stale, "held_back": p.held_back, "english": p.source}
             for p in triage.progress(settings)
         ],
-        description="Blocks per state: reviewed, machine, stale review, held back (risky)",
+        description="Published blocks per state: reviewed, machine, stale review, held back "
+        "(risky); units are counted in review-progress",
     )

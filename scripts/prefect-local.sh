@@ -18,6 +18,7 @@ if ! healthy; then
 fi
 echo "==> work pool intl-pub (process)"
 prefect work-pool inspect intl-pub >/dev/null 2>&1 || prefect work-pool create intl-pub --type process >/dev/null
+python -m intl_pub_flows.deployments --check prefect.yaml  # what serve-flows serves too
 echo "==> prefect deploy --all"
 INTL_PUB_ROOT="$PWD" prefect --no-prompt deploy --all >/dev/null
 python - <<'PY'

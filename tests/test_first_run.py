@@ -94,7 +94,7 @@ def test_run_sh_on_a_fresh_clone_without_models_or_network_builds_a_pseudo_site(
         assert (site / lang / "index.html").is_file() and (site / lang / "feed.xml").is_file()
         for slug in SLUGS:
             assert (site / lang / slug / "index.html").is_file(), (lang, slug)
-    for name in ("index.html", "sitemap.xml", "robots.txt", "assets/site.css"):
+    for name in ("index.html", "sitemap.xml", "robots.txt", "assets/site.css", "favicon.svg"):
         assert (site / name).is_file(), name
     page = BeautifulSoup((site / "es" / "heat-wave-advice" / "index.html").read_text("utf-8"), "html.parser")
     heading = page.find("h1")

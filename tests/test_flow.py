@@ -172,3 +172,47 @@ def test_publish_waits_while_a_risky_review_is_stale_and_leaves_the_queue(
     found = asyncio.run(artifacts())
     assert {"review-queue", "review-status", "review-impact"} <= set(found)
     assert "heat-wave-advice.po" in str(found["review-queue"])
+
+
+def test_a_source_that_is_down_fails_the_pull_task_after_its_retries(
+    prefect_server: None, blog: Path
+) -> None:
+    import socket
+
+    from intl_pub_flows.pipeline_flow import translate_flow
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with socket.socket() as sock:  # a port nobody listens on: the source is down
+        sock.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{sock.getsockname()[1]}/feed.xml"
+    settings = blog / "intl-pub.toml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "[pipeline]\n", '[pipeline]\nallowed_hosts = ["127.0.0.1"]\nretries = { pull = 1 }\n'
+        "retry_delay_seconds = 0\n"), "utf-8")
+    state = translate_flow(workdir=str(blog), engine="pseudo", return_state=True,
+                           sources=["examples/blog/feed.xml", down])
+    assert state.is_failed() and f"source {down}: " in state.message
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+    pull = next(r for r in runs if r.name == "pull")
+    assert pull.state is not None and pull.state.is_failed()
+    assert f"source {down}: " in (pull.state.message or "")
+    assert pull.run_count == 2  # retried once, as the settings say
+    assert {r.name: r.state.name for r in runs if r.state}["extract"] == "Completed"
+    # the other source's posts went on: pulled, extracted, translated
+    assert (blog / "translations" / "es" / "heat-wave-advice.po").exists()
+
+
+def test_a_missing_work_folder_fails_the_flow_with_one_line(
+    prefect_server: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from intl_pub_flows.pipeline_flow import publish_flow
+
+    state = publish_flow(workdir=str(tmp_path / "gone"), return_state=True)
+    assert state.is_failed()
+    assert state.message == f"failed:\n{tmp_path / 'gone'}: no such work folder; pass --workdir with the folder that holds content/ and translations/"
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.getMessage() for r in errors] == [state.message.removeprefix("failed:\n")]
+    assert all(r.exc_info is None for r in errors)  # no traceback at ERROR

@@ -453,4 +453,63 @@ def test_listings_are_rendered_again_only_when_what_they_show_changed(tmp_path: 
     assert step() == pages(5) | indexes | feeds | {"site/sitemap.xml"}  # post-2 enters the feeds
     _write_post(work, 7, "Clinic news 7", "Ward 7 moves to the east wing on Monday.")
     assert step() == pages(7) | indexes | feeds | {"site/sitemap.xml"}
+    post = work / "posts" / "post-0.html"  # an old post's date: the sitemap's <lastmod> too
+    post.write_text(post.read_text("utf-8").replace("2026-03-01T08:00", "2026-02-27T08:00"), "utf-8")
+    assert step() == pages(0) | indexes | {"site/sitemap.xml"}  # still too old for a feed
     assert step() == set()
+
+
+def test_every_page_links_the_favicon_that_is_there(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) == 16 + 4 + 1
+    for page in pages:
+        icon = BeautifulSoup(page.read_text("utf-8"), "html.parser").find("link", rel="icon")
+        assert icon is not None and icon["type"] == "image/svg+xml", page
+        target = (page.parent / icon["href"]).resolve()
+        assert target == (site / "favicon.svg").resolve(), page
+    svg = ET.parse(site / "favicon.svg").getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("en", "The latest posts from Northbridge"), ("es", "Las últimas publicaciones de Northbridge"),
+    ("ru", "Последние публикации сайта «Northbridge"), ("zh-hans", "的最新文章"), ("", "The latest posts"),
+])
+def test_index_pages_describe_themselves_in_their_language(site: Path, path: str, words: str) -> None:
+    soup = BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
+    description = soup.find("meta", attrs={"name": "description"})
+    assert description is not None and words in description["content"]
+
+
+def test_an_index_description_is_the_tagline_when_there_is_one(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "blog"
+    shutil.copytree(Path(__file__).parent.parent / "examples", root / "examples")
+    settings_file = (Path(__file__).parent.parent / "intl-pub.toml").read_text("utf-8")
+    (root / "intl-pub.toml").write_text(settings_file.replace(
+        "[site]\n", '[site]\ntagline = "News and advice for our patients"\n'), "utf-8")
+    from dataclasses import replace
+
+    assert pipeline.run(replace(load_settings(root), engine="pseudo")).ok
+    soup = BeautifulSoup((root / "site" / "es" / "index.html").read_text("utf-8"), "html.parser")
+    assert soup.find("meta", attrs={"name": "description"})["content"] == "News and advice for our patients"
+
+
+def test_the_sitemap_says_when_each_page_last_changed(site: Path) -> None:
+    from datetime import datetime
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.parse(site / "sitemap.xml").getroot()
+    lastmod = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
+               for u in root.findall("s:url", ns)}
+    assert all(lastmod.values()) and len(lastmod) == 21
+    when = {url: datetime.fromisoformat(text) for url, text in lastmod.items() if text}
+    assert all(w.tzinfo is not None for w in when.values())
+    # a post's pages: its date in the feed (2026-07-14T07:00 in examples/blog/feed.xml)
+    for lang in ("en", "es", "zh-hans", "ru"):
+        assert lastmod[f"http://localhost:8000/{lang}/heat-wave-advice/"] == "2026-07-14T07:00:00+00:00"
+    # an index and the root: their newest page
+    en_posts = [w for url, w in when.items() if url.startswith("http://localhost:8000/en/") and url.count("/") == 5]
+    assert when["http://localhost:8000/en/"] == max(en_posts)
+    assert when["http://localhost:8000/"] == max(when.values())

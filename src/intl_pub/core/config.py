@@ -41,6 +41,9 @@ ENVIRONMENT = (
 )
 """Every variable intl-pub reads (the flows add INTL_PUB_TASK_RUNNER and INTL_PUB_ROOT)."""
 GLOSSARY_FILE = "glossary.toml"
+DEFAULT_RETRIES = {"pull": 2, "translate": 1}
+"""Retries only where a retry can help: the network (pull) and the engine (translate)."""
+STEP_ACTIONS = ("pull", "extract", "translate", "publish")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,11 @@ class Settings:
     """``[pipeline] allowed_hosts``: internal hosts a source may lead to (see SOURCES.md)."""
     fetch_deadline_seconds: float = 60.0
     """``[pipeline] fetch_deadline_seconds``: total time one fetch may take."""
+    retries: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RETRIES))
+    """``[pipeline] retries``: how often a failed step is tried again, per step (pull,
+    extract, translate: its shards, publish); only where a retry can help, by default."""
+    retry_delay_seconds: tuple[float, ...] = (2.0, 10.0)
+    """``[pipeline] retry_delay_seconds``: the wait before each retry (the last repeats)."""
     source_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``[sources."URL_OR_PATH"]`` tables: content_selector, exclude_selectors, trusted."""
     risk: RiskSettings = field(default_factory=RiskSettings)
@@ -303,6 +311,8 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             "lock_wait_seconds",
             "allowed_hosts",
             "fetch_deadline_seconds",
+            "retries",
+            "retry_delay_seconds",
         },
         "mt": {"device", "compute_type", "inter_threads", "intra_threads", "token_budget"},
     }
@@ -327,6 +337,9 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
                 values["locale_thresholds"] = _thresholds(path, value)
                 values["locale_gates"] = _gates(path, value)
                 continue
+            if key in {"retries", "retry_delay_seconds"}:
+                values[key] = _retry_value(path, key, value)
+                continue
             if section == "mt":
                 values[f"mt_{key}" if key != "token_budget" else key] = _mt_value(path, key, value)
                 continue
@@ -348,6 +361,32 @@ def _mt_value(path: Path, key: str, value: Any) -> Any:
             f"{path}: [mt] {key} must be a whole number of at least {int(key == 'token_budget')}"
         )
     return value
+
+
+def _retry_value(path: Path, key: str, value: Any) -> Any:
+    """``retries = {pull = 2}`` (steps not named keep their default) and
+    ``retry_delay_seconds = 10`` or ``[2, 10]``."""
+    if key == "retry_delay_seconds":
+        delays = value if isinstance(value, list) else [value]
+        if not delays or not all(
+            isinstance(d, (int, float)) and not isinstance(d, bool) and d >= 0 for d in delays
+        ):
+            raise ConfigError(
+                f"{path}: retry_delay_seconds must be a number of seconds or a list of them"
+            )
+        return tuple(float(d) for d in delays)
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: retries must be a table, e.g. retries = {{ pull = 2 }}")
+    retries = dict(DEFAULT_RETRIES)
+    for step, count in value.items():
+        if step not in STEP_ACTIONS:
+            raise ConfigError(
+                f"{path}: retries: unknown step {step!r}; expected " + ", ".join(STEP_ACTIONS)
+            )
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ConfigError(f"{path}: retries.{step} must be a whole number of at least 0")
+        retries[step] = count
+    return retries
 
 
 def _coerce(path: Path, name: str, value: Any) -> Any:
