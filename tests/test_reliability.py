@@ -385,7 +385,7 @@ def test_fuzz_published_pages_hold_only_the_sources_markup(html: str, data: st.D
         soup = BeautifulSoup(document, "html.parser")
         return {(el.name, attr) for el in soup.find_all(True) for attr in [*el.attrs, ""]}
 
-    marks = ("lang", "data-mt", "data-l10n", "data-l10n-id")  # the gate's, see test_reader_notes
+    marks = ("lang", "dir", "data-mt", "data-l10n", "data-l10n-id")  # the gate's, see test_reader_notes
     ours = {("span", ""), *(("span", mark) for mark in marks)}
     allowed = markup(html) | ours | {(name, mark) for name, _ in markup(html) for mark in marks}
     assert markup(rendered.document) <= allowed
