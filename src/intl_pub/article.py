@@ -22,11 +22,9 @@ author from meta and JSON-LD; the summary from the description.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,13 +35,11 @@ import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup, Tag
 
-from intl_pub import markup
+from intl_pub import article_body, markup
 from intl_pub.errors import SourceError
 
 log = logging.getLogger(__name__)
 
-MIN_SHARE = 0.4
-"""readability's text must hold at least this share of trafilatura's words, else trafilatura's."""
 _SEPARATORS = re.compile(r"\s+(?:--|[|\-–—:·•»«/~])\s+|\s+[|–—·•»]|[|–—·•»]\s+")
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -92,7 +88,8 @@ def extract(
             )
         body = "\n".join(markup.inner(el) for el in chosen)
     else:
-        body = _guess_body(soup, url)
+        structured = meta.ld_value("articleBody")
+        body = _guess_body(soup, url, structured if isinstance(structured, str) else "")
     return Article(
         title=title,
         body=_finish(body, url, title),
@@ -124,87 +121,75 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
         raise SourceError(f"CSS selector {selector!r} is not valid: {exc}") from exc
 
 
-def _guess_body(soup: BeautifulSoup, url: str) -> str:
-    """readability's article, or trafilatura's when readability kept far less text.
+def _guess_body(soup: BeautifulSoup, url: str, structured: str = "") -> str:
+    """The article's blocks in the page's own markup, chosen on the evidence of
+    readability, trafilatura and the page's structured data (intl_pub.article_body).
 
-    ``soup`` is the page, cleaned. trafilatura (the slower of the two) is asked only
-    when readability's text could fall short of its share: it cannot find more words
-    than the whole page has.
+    ``soup`` is the page, cleaned; ``structured`` its JSON-LD ``articleBody``, if any.
     """
-    import trafilatura
+    html = markup.outer(soup)
+    readable = _readability(soup, html, url)
+    root = _parse(html)
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return readable
+    blocks = article_body.units(body)
+    if len(blocks) > article_body.MAX_UNITS:
+        log.info("%s: %d blocks; readability alone", url or "page", len(blocks))
+        return readable
+    found = _trafilatura(html, url)
+    sides = (
+        article_body.Evidence(found),
+        article_body.Evidence("\n".join(article_body.iter_text(readable))),
+        article_body.Evidence(structured if len(structured.split()) >= 50 else ""),
+    )
+    votes = [article_body.Votes(*(side.coverage(b.words) for side in sides)) for b in blocks]
+    keep = article_body.choose(blocks, votes, article_body.in_element(blocks, root))
+    top = article_body.prune(body, blocks, keep, article_body.media_sources(readable))
+    if top is None:
+        return readable
+    if any(b.element is top for b, k in zip(blocks, keep, strict=True) if k):
+        return lxml.html.tostring(top, encoding="unicode", method="html")
+    inner = [top.text or ""] + [lxml.html.tostring(c, encoding="unicode", method="html")
+                                for c in top]
+    return "".join(inner)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _readability(soup: BeautifulSoup, html: str, url: str) -> str:
+    """readability-lxml's article; the page's <article>, <main> or <body> when it finds none."""
     from readability import Document
 
-    html = markup.outer(soup)
     try:
         readable = Document(html, url=url or None).summary(html_partial=True)
     except Exception as exc:  # readability raises its own Unparseable and lxml errors
-        log.warning("%s: readability failed (%s); using trafilatura", url or "page", exc)
+        log.warning("%s: readability failed (%s)", url or "page", exc)
         readable = ""
     if not readable.strip() or re.match(r"\s*<html", readable):
-        # readability found no candidate (a short page) and handed back the whole document:
-        # the page's own <article>, else <main>, else <body>.
+        # readability found no candidate (a short page) and handed back the whole document
         container = soup.find("article") or soup.find("main") or soup.body or soup
         readable = markup.inner(container)
-    articles = _tags(soup, ("article",))
-    if len(articles) == 1:
-        # A page with one <article>: when readability agrees with it, or took more than it
-        # (short pages make it fall back to the whole body, navigation and footer included),
-        # the article's own markup is kept as the author wrote it (readability drops
-        # attributes such as width and height).
-        own = markup.inner(articles[0])
-        inside, taken = _words(own), _words(readable)
-        if (inside < taken and inside >= 0.5 * taken) or _agree(own, readable) >= 0.995:
-            readable = own
-    ours = _words(readable)
-    if ours >= MIN_SHARE * len(soup.get_text(" ").split()):
-        return readable
-    try:
-        found = trafilatura.extract(
-            html, url=url or None, output_format="html", include_formatting=True,
-            include_links=True, include_images=True, include_tables=True, include_comments=False,
-        ) or ""
-    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
-        log.warning("%s: trafilatura failed (%s); readability's result stands", url or "page", exc)
-        found = ""
-    theirs = _words(found)
-    if theirs and ours < MIN_SHARE * theirs:
-        log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",
-                 url or "page", ours, theirs)
-        body = BeautifulSoup(found, "lxml").body
-        return markup.inner(body) if body else found
     return readable
 
 
-def _texts(html: str) -> list[str]:
-    """The text nodes of a fragment, as BeautifulSoup's get_text sees them (no comments),
-    read with lxml alone: a fragment is weighed several times, and a tree of BeautifulSoup
-    objects costs 50 times the parse."""
-    if not html.strip():
-        return []
+def _trafilatura(html: str, url: str) -> str:
+    """trafilatura's text of the article (its precision is what readability lacks)."""
+    import trafilatura
+
     try:
-        root = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return [BeautifulSoup(html, "lxml").get_text(" ")]
-    return [str(t) for t in root.xpath("//text()[not(parent::script or parent::style)]")]
-
-
-def _agree(one: str, other: str) -> float:
-    """Word-F1 between two fragments' texts."""
-    a, b = _bag(one), _bag(other)
-    overlap = sum((a & b).values())
-    return 2 * overlap / (sum(a.values()) + sum(b.values())) if overlap else 0.0
-
-
-def _words(html: str) -> int:
-    """Words of a fragment."""
-    return sum(_bag(html).values())
-
-
-@functools.lru_cache(maxsize=8)
-def _bag(html: str) -> Counter[str]:
-    """A fragment's words, lowercased, with their counts (cached: the same fragments are
-    weighed several times, and reading one costs a parse)."""
-    return Counter(w for t in _texts(html) for w in t.lower().split())
+        return trafilatura.extract(
+            html, url=url or None, include_tables=True, include_comments=False,
+            include_formatting=False, include_links=False, include_images=False,
+        ) or ""
+    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
+        log.warning("%s: trafilatura failed (%s); readability alone", url or "page", exc)
+        return ""
 
 
 def _finish(body: str, url: str, title: str) -> str:
@@ -254,7 +239,8 @@ def _drop_debris(soup: BeautifulSoup) -> None:
     for text in texts:
         counts[text] = counts.get(text, 0) + 1
     for element, raw_text, text in zip(blocks, raws, texts, strict=True):
-        if _holds(element, _MEDIA) or any(p.name == "table" for p in element.parents):
+        if _holds(element, _MEDIA) or any(p.name in ("table", "pre", "code")
+                                           for p in element.parents):
             continue
         raw = raw_text.strip()
         if not raw:
