@@ -35,12 +35,14 @@ import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup, Tag
 
-from intl_pub import article_body, markup
+from intl_pub import article_body, article_images, article_lead, article_title, markup
 from intl_pub.errors import SourceError
 
 log = logging.getLogger(__name__)
 
-_SEPARATORS = re.compile(r"\s+(?:--|[|\-–—:·•»«/~])\s+|\s+[|–—·•»]|[|–—·•»]\s+")
+_SEPARATORS = re.compile(
+    r"\s+(?:--|::|[|\-–—:·•»«/~✩★☆›‹])\s+|\s+[|–—·•»✩★☆]|[|–—·•»«✩★☆]\s+"
+)
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "report", "scholarlyarticle", "techarticle", "webpage", "opinionnewsarticle", "posting",
@@ -74,6 +76,8 @@ def extract(
     soup = BeautifulSoup(html, "lxml")
     meta = _Meta(soup, url)
     title = meta.title()
+    article_images.resolve(soup)  # before <noscript> goes: it may hold the real image
+    _drop_hidden(soup)
     for element in _tags(soup, ("base", "script", "style", "noscript", "template")):
         element.decompose()  # a <base> would re-point every link; scripts are never content
     for selector in exclude_selectors:
@@ -90,15 +94,34 @@ def extract(
     else:
         structured = meta.ld_value("articleBody")
         body = _guess_body(soup, url, structured if isinstance(structured, str) else "")
+    author = meta.author()
     return Article(
         title=title,
-        body=_finish(body, url, title),
+        body=_finish(body, url, title, author),
         published=meta.date("published"),
         updated=meta.date("updated"),
-        author=meta.author(),
+        author=author,
         summary=meta.summary(),
         canonical=meta.canonical(),
     )
+
+
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+
+
+def _drop_hidden(soup: BeautifulSoup) -> None:
+    """What a browser does not show is not the article: ``hidden``, ``aria-hidden="true"``,
+    ``display: none`` (a reader's view drops them too; a template's hidden copy of the
+    text would be read twice)."""
+    for element in [d for d in soup.descendants if isinstance(d, Tag)]:
+        if element.name in ("html", "head", "body", "main", "article"):
+            continue
+        if vars(element).get("_decomposed"):  # inside one dropped already
+            continue
+        if (element.has_attr("hidden")
+                or str(element.get("aria-hidden", "")).lower() == "true"
+                or _HIDDEN_STYLE.search(str(element.get("style", "")))):
+            element.decompose()
 
 
 def _unhide_headings(soup: BeautifulSoup) -> None:
@@ -192,9 +215,9 @@ def _trafilatura(html: str, url: str) -> str:
         return ""
 
 
-def _finish(body: str, url: str, title: str) -> str:
-    """Resolve relative URLs; drop a leading heading that repeats the title (the page
-    template shows the title)."""
+def _finish(body: str, url: str, title: str, author: str = "") -> str:
+    """Resolve relative URLs; drop the lead's title heading, byline and dateline, and
+    share bars (the page template shows title and date: intl_pub.article_lead)."""
     soup = BeautifulSoup(body, "html.parser")
     for wrapper in _tags(soup, ("html", "head", "body")):
         wrapper.unwrap()  # readability wraps its result in <body id="readabilityBody">
@@ -215,12 +238,8 @@ def _finish(body: str, url: str, title: str) -> str:
                     " ".join([urljoin(url, part.split()[0]), *part.split()[1:]])
                     for part in str(element["srcset"]).split(",") if part.split()
                 )
+    article_lead.strip_lead(soup, title, author)
     _drop_debris(soup)
-    heading = soup.find(["h1", "h2"])
-    if heading is not None and _norm(heading.get_text()) == _norm(title):
-        first_text = next((s for s in soup.strings if s.strip()), None)
-        if first_text is not None and heading in first_text.parents:
-            heading.decompose()
     return markup.outer(soup).strip()
 
 
@@ -330,14 +349,15 @@ class _Meta:
             headline if isinstance(headline, str) else "",
         ]
         sites = self.site_names()
+        keys = {_compact(s) for s in sites if s}
         for candidate in candidates:
-            candidate = _text(candidate)
+            candidate = article_title.cut_byline(_text(candidate))
             if not candidate:
                 continue
-            stripped = strip_site_name(candidate, sites, heading)
-            if stripped:
+            stripped = article_title.once(strip_site_name(candidate, sites, heading), _SEPARATORS)
+            if stripped and not _is_site(stripped, keys):  # "V8" on v8.dev is no title
                 return stripped
-        return heading
+        return "" if _is_site(heading, keys) else heading
 
     def date(self, which: str) -> datetime | None:
         if which == "published":
@@ -451,6 +471,7 @@ def _is_site(part: str, keys: set[str]) -> bool:
             or compact.startswith(key)
             or key.startswith(compact)
             or (len(key) >= 5 and key in compact and len(compact) <= len(key) + 6)
+            or (len(compact) >= 8 and compact in key)  # "the Web developer blog" of a longer name
         )
         for key in keys
     )
