@@ -35,7 +35,14 @@ import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup, Tag
 
-from intl_pub import article_body, article_images, article_lead, article_title, markup
+from intl_pub import (
+    article_body,
+    article_images,
+    article_language,
+    article_lead,
+    article_title,
+    markup,
+)
 from intl_pub.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -64,6 +71,9 @@ class Article:
     summary: str = ""
     canonical: str = ""
     """``<link rel=canonical>`` or ``og:url``, absolute; empty when the page names none."""
+    language: str = ""
+    """What the article is written in (``pt``): its text's language when clear, else what
+    the page declares; empty when neither says (intl_pub.article_language)."""
 
 
 def extract(
@@ -76,6 +86,7 @@ def extract(
     soup = BeautifulSoup(html, "lxml")
     meta = _Meta(soup, url)
     title = meta.title()
+    stated = article_language.declared(soup)
     article_images.resolve(soup)  # before <noscript> goes: it may hold the real image
     _drop_hidden(soup)
     for element in _tags(soup, ("base", "script", "style", "noscript", "template")):
@@ -93,16 +104,20 @@ def extract(
         body = "\n".join(markup.inner(el) for el in chosen)
     else:
         structured = meta.ld_value("articleBody")
-        body = _guess_body(soup, url, structured if isinstance(structured, str) else "")
+        body = _guess_body(soup, url, structured if isinstance(structured, str) else "",
+                           meta.first("og:image", "twitter:image"))
     author = meta.author()
+    body = _finish(body, url, title, author)
+    text = " ".join(article_body.iter_text(body))
     return Article(
         title=title,
-        body=_finish(body, url, title, author),
+        body=body,
         published=meta.date("published"),
         updated=meta.date("updated"),
         author=author,
         summary=meta.summary(),
         canonical=meta.canonical(),
+        language=article_language.language_of(text, stated),
     )
 
 
@@ -144,11 +159,12 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
         raise SourceError(f"CSS selector {selector!r} is not valid: {exc}") from exc
 
 
-def _guess_body(soup: BeautifulSoup, url: str, structured: str = "") -> str:
+def _guess_body(soup: BeautifulSoup, url: str, structured: str = "", lead_image: str = "") -> str:
     """The article's blocks in the page's own markup, chosen on the evidence of
     readability, trafilatura and the page's structured data (intl_pub.article_body).
 
-    ``soup`` is the page, cleaned; ``structured`` its JSON-LD ``articleBody``, if any.
+    ``soup`` is the page, cleaned; ``structured`` its JSON-LD ``articleBody``, if any;
+    ``lead_image`` its ``og:image`` (shown above the article when the article has none).
     """
     html = markup.outer(soup)
     readable = _readability(soup, html, url)
@@ -171,10 +187,12 @@ def _guess_body(soup: BeautifulSoup, url: str, structured: str = "") -> str:
     top = article_body.prune(body, blocks, keep, article_body.media_sources(readable))
     if top is None:
         return readable
+    picture = article_body.lead_picture(root, top, lead_image)
+    before = lxml.html.tostring(picture, encoding="unicode", method="html") if picture else ""
     if any(b.element is top for b, k in zip(blocks, keep, strict=True) if k):
-        return lxml.html.tostring(top, encoding="unicode", method="html")
-    inner = [top.text or ""] + [lxml.html.tostring(c, encoding="unicode", method="html")
-                                for c in top]
+        return before + lxml.html.tostring(top, encoding="unicode", method="html")
+    inner = [before, top.text or ""] + [lxml.html.tostring(c, encoding="unicode", method="html")
+                                        for c in top]
     return "".join(inner)
 
 

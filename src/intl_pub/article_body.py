@@ -23,6 +23,7 @@ blocks taken out: links, emphasis, lists, tables and figures stay the author's.
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import re
@@ -129,12 +130,13 @@ class Evidence:
 def units(root: lxml.html.HtmlElement) -> list[Unit]:
     """Every run of text in ``root``, in document order (see :class:`Unit`)."""
     order: list[Unit] = []
-    current: dict[int, Unit] = {}  # block -> its open run
+    current: dict[lxml.html.HtmlElement, Unit] = {}  # block -> its open run (elements as keys
+    # keep their lxml proxies alive: an id() of a freed proxy is reused)
 
     def run_of(block: lxml.html.HtmlElement) -> Unit:
-        unit = current.get(id(block))
+        unit = current.get(block)
         if unit is None:
-            unit = current[id(block)] = Unit(block)
+            unit = current[block] = Unit(block)
             order.append(unit)
         return unit
 
@@ -160,7 +162,7 @@ def units(root: lxml.html.HtmlElement) -> list[Unit]:
         if not tag:
             continue
         if not atomic and tag not in INLINE:
-            current.pop(id(block), None)  # a block ends the run of the block around it
+            current.pop(block, None)  # a block ends the run of the block around it
             block = element
         elif element is not block and element.text and not atomic:
             run_of(block).inlines.append(element)
@@ -190,7 +192,7 @@ def choose(blocks: list[Unit], votes: list[Votes], in_article: list[bool]) -> li
     if _weak(blocks, votes, agreed):
         return _dedupe(blocks, _one_side(blocks, votes))
     first, last = agreed[0], agreed[-1]
-    around = {id(e) for e in _with_ancestors(lowest_common_ancestor(
+    around = {e for e in _with_ancestors(lowest_common_ancestor(
         [blocks[i].element for i in agreed]))}
     chrome = [_in_chrome(b.element, around) for b in blocks]
     keep = [False] * len(blocks)
@@ -246,17 +248,18 @@ def _edge(block: Unit, vote: Votes, count: int, chrome: bool, in_article: bool,
 
 
 _CHROME_NAMES = re.compile(
-    r"comment|related|share|sharing|social|newsletter|subscri|sidebar|widget|promo|advert|"
-    r"cookie|popup|modal|breadcrumb|recommend|signup|paywall|disqus|\bads?\b|banner|footer",
+    r"comment|related|share|sharing|social|newsletter|subscri|sidebar|widget|promo|"
+    r"cookie|popup|modal|breadcrumb|recommend|signup|paywall|disqus|banner|footer|"
+    r"(?:^|\s)(?:ads?|advert\w*|ad[-_]\w+)(?:\s|$)",
     re.I,
 )
 
 
-def _in_chrome(element: lxml.html.HtmlElement, around: set[int]) -> bool:
+def _in_chrome(element: lxml.html.HtmlElement, around: set[lxml.html.HtmlElement]) -> bool:
     """Inside navigation, a form, an aside or a box named like page furniture (comments,
     related posts, share bars), below whatever holds the whole article."""
     for node in _with_ancestors(element):
-        if id(node) in around:
+        if node in around:
             return False
         if node.tag in CHROME:
             return True
@@ -305,7 +308,7 @@ def lowest_common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.H
     paths = [list(reversed([e, *e.iterancestors()])) for e in elements]
     common = paths[0][0]
     for depth in range(min(len(p) for p in paths)):
-        step = {id(p[depth]) for p in paths}
+        step = {p[depth] for p in paths}
         if len(step) != 1:
             break
         common = paths[0][depth]
@@ -319,27 +322,63 @@ def prune(root: lxml.html.HtmlElement, blocks: list[Unit], keep: list[bool],
     if not kept:
         return None
     top = lowest_common_ancestor(kept)
-    kept_ids = {id(e) for e in kept}
-    holders = kept_ids | {id(a) for e in kept for a in e.iterancestors()}
-    order = {id(e): i for i, e in enumerate(top.iter())}
-    first, last = order[id(kept[0])], order[id(kept[-1])]
-    dropped = [b for b, k in zip(blocks, keep, strict=True) if not k and id(b.element) in order]
+    kept_ids = set(kept)
+    holders = kept_ids | {a for e in kept for a in e.iterancestors()}
+    order = {e: i for i, e in enumerate(top.iter())}
+    first, last = order[kept[0]], order[kept[-1]]
+    dropped = [b for b, k in zip(blocks, keep, strict=True) if not k and b.element in order]
     for unit in dropped:
         unit.clear()
     for unit in dropped:  # a block none of whose text is kept goes whole, media and all
         element = unit.element
-        if (id(element) not in holders and element.getparent() is not None
+        if (element not in holders and element.getparent() is not None
                 and not (_sources(element) & kept_media)):
             element.drop_tree()
     for element in list(top.iter(*MEDIA)):
-        if element.getparent() is None or id(element) in holders:
+        if element.getparent() is None or element in holders:
             continue
-        position = order.get(id(element), -1)
+        if element.tag == "img" and _FURNITURE.search(_names(element)):
+            element.drop_tree()
+            continue
+        position = order.get(element, -1)
         inside = first < position < last and not any(
             a.tag in CHROME for a in element.iterancestors() if a is not top)
         if not inside and not (_sources(element) & kept_media):
             element.drop_tree()
     return top
+
+
+_FURNITURE = re.compile(r"avatar|gravatar|\blogo|badge|sprite", re.I)
+"""Images of the page, not of the article: the author's face, the site's logo."""
+
+
+def _names(element: lxml.html.HtmlElement) -> str:
+    return " ".join(str(element.get(a) or "") for a in ("class", "id", "src", "alt"))
+
+
+def lead_picture(root: lxml.html.HtmlElement, top: lxml.html.HtmlElement,
+                 picture: str) -> lxml.html.HtmlElement | None:
+    """The page's main picture (``og:image``) when the article kept no image and the
+    picture stands before it on the page (a featured image above the headline)."""
+    if not picture or next(top.iter("img"), None) is not None:
+        return None
+    wanted = _stem(picture)
+    order = {e: i for i, e in enumerate(root.iter())}
+    start = order.get(top, 0)
+    for img in root.iter("img"):
+        if order.get(img, start) >= start or _stem(str(img.get("src") or "")) != wanted:
+            continue
+        figure = next((a for a in img.iterancestors("figure")), None)
+        small = figure is not None and len(" ".join(figure.itertext()).split()) < 60
+        chosen = figure if small else img
+        return copy.deepcopy(chosen)
+    return None
+
+
+def _stem(url: str) -> str:
+    """An image's name without its size (``photo-1024x576.jpg`` and ``photo.jpg`` match)."""
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    return re.sub(r"-\d+x\d+(?=\.\w+$)", "", name).lower()
 
 
 def _sources(element: lxml.html.HtmlElement) -> set[str]:
@@ -356,8 +395,8 @@ def in_element(blocks: list[Unit], root: lxml.html.HtmlElement) -> list[bool]:
     marked = root.xpath('//*[@itemprop="articleBody"]') or root.xpath("//article")
     if len(marked) != 1:
         return [False] * len(blocks)
-    inside = {id(e) for e in marked[0].iter()}
-    return [id(b.element) in inside for b in blocks]
+    inside = {e for e in marked[0].iter()}
+    return [b.element in inside for b in blocks]
 
 
 def iter_text(html: str) -> Iterator[str]:

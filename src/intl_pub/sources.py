@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from intl_pub import article, markup, sanitize
+from intl_pub import article, article_language, markup, sanitize
 from intl_pub.config import SourceSettings
 from intl_pub.encoding import decode
 from intl_pub.errors import IntlPubError, SourceError
@@ -108,6 +108,9 @@ def parse_page(
     """A post from a whole HTML page: its article, title and metadata, sanitized."""
     settings = settings or SourceSettings()
     found = article.extract(text, url, settings.content_selector, settings.exclude_selectors)
+    wanted = article_language.primary(settings.source_language)
+    if wanted and found.language and found.language != wanted:
+        raise SourceError(article_language.refusal(found.language, wanted, url or slug))
     return Post(
         slug=slug,
         title=found.title or slug,
