@@ -188,7 +188,8 @@ def _guess_body(soup: BeautifulSoup, url: str, structured: str = "", lead_image:
     if top is None:
         return readable
     picture = article_body.lead_picture(root, top, lead_image)
-    before = lxml.html.tostring(picture, encoding="unicode", method="html") if picture else ""
+    before = ("" if picture is None
+              else lxml.html.tostring(picture, encoding="unicode", method="html"))
     if any(b.element is top for b, k in zip(blocks, keep, strict=True) if k):
         return before + lxml.html.tostring(top, encoding="unicode", method="html")
     inner = [before, top.text or ""] + [lxml.html.tostring(c, encoding="unicode", method="html")
@@ -369,13 +370,13 @@ class _Meta:
         sites = self.site_names()
         keys = {_compact(s) for s in sites if s}
         for candidate in candidates:
-            candidate = article_title.cut_byline(_text(candidate))
+            candidate = article_title.once(article_title.cut_byline(_text(candidate)), _SEPARATORS)
             if not candidate:
                 continue
             stripped = article_title.once(strip_site_name(candidate, sites, heading), _SEPARATORS)
-            if stripped and not _is_site(stripped, keys):  # "V8" on v8.dev is no title
+            if stripped and not _only_site(stripped, keys):  # "V8" on v8.dev is no title
                 return stripped
-        return "" if _is_site(heading, keys) else heading
+        return "" if _only_site(heading, keys) else heading
 
     def date(self, which: str) -> datetime | None:
         if which == "published":
@@ -456,7 +457,7 @@ def strip_site_name(title: str, sites: list[str], heading: str = "") -> str:
     kept = list(parts)
     while len(kept) > 1 and _is_site(kept[-1], keys):
         kept.pop()
-    while len(kept) > 1 and _is_site(kept[0], keys):
+    while len(kept) > 1 and _compact(kept[0]) in keys:  # a leading part: the name exactly
         kept.pop(0)
     if len(kept) > 1 and len(kept[0].split()) >= 4 and all(len(p.split()) <= 3 for p in kept[1:]):
         kept = kept[:1]  # "Headline | Section | Site": the sections go too
@@ -493,6 +494,13 @@ def _is_site(part: str, keys: set[str]) -> bool:
         )
         for key in keys
     )
+
+
+def _only_site(text: str, keys: set[str]) -> bool:
+    """The text is the site's name and nothing more (``V8``, ``The GitHub Blog``)."""
+    compact = _compact(text)
+    return bool(compact) and any(compact == k or (len(compact) >= 4 and k.startswith(compact))
+                                 for k in keys if k)
 
 
 def _compact(text: str) -> str:

@@ -18,9 +18,9 @@ LEAD_BLOCKS = 10
 """Blocks looked at before the first real paragraph."""
 PARAGRAPH_WORDS = 25
 """A block this long is the article's text: the lead ends there."""
-_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "span", "li", "ul", "ol", "time",
-           "address", "header", "figcaption", "section", "a", "small", "strong", "em")
-_HEADINGS = ("h1", "h2", "h3")
+_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "address",
+           "header", "figcaption", "section", "dl", "dt", "dd", "blockquote")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _BYLINE = re.compile(r"^(?:by|written by|words by|story by|posted by|reported by)\s+\S", re.I)
@@ -50,17 +50,21 @@ def strip_lead(soup: BeautifulSoup, title: str, author: str = "") -> None:
     lead = _lead(soup)
     heading_at = next((i for i, b in enumerate(lead) if b.name in _HEADINGS
                        and title_key and _same(_key(b.get_text(" ")), title_key)), None)
+    navigation = True  # the leading run of short link-only blocks: breadcrumbs
     for index, block in enumerate(lead):
         text = _text(block)
         words = text.split()
+        pictured = block.find("img") is not None  # a figure stays; a byline's icon does not
+        navigation = navigation and len(words) <= 6 and _all_links(block) and not pictured
         drop = (
             index == heading_at
-            or (heading_at is not None and index < heading_at and len(words) <= 4)  # kicker
+            or (heading_at is not None and index < heading_at and len(words) <= 4
+                and not pictured)  # kicker
             or (_BYLINE.match(text) is not None and len(words) <= 14)
             or (_DATELINE.match(text) is not None and len(words) <= 14)
             or _DATE.match(text) is not None
             or (bool(author_key) and _key(text) in (author_key, f"by{author_key}"))
-            or (block.name == "time")
+            or navigation
         )
         if drop and not vars(block).get("_decomposed"):
             block.decompose()
@@ -73,12 +77,11 @@ def _lead(soup: BeautifulSoup) -> list[Tag]:
         if not isinstance(element, Tag) or element.name not in _BLOCKS:
             continue
         if any(isinstance(d, Tag) and d.name in _BLOCKS and _text(d) for d in element.descendants):
-            if element.name not in ("a", "strong", "em", "span", "time", "small"):
-                continue  # a container: its blocks are looked at one by one
+            continue  # a container: its blocks are looked at one by one
         text = _text(element)
         if not text or any(element in f.descendants for f in found):
             continue
-        if element.find(["img", "picture", "video", "iframe", "table"]) is not None:
+        if element.find(["picture", "video", "iframe", "table"]) is not None:
             continue
         if len(text.split()) >= PARAGRAPH_WORDS and element.name not in _HEADINGS:
             break
@@ -86,6 +89,13 @@ def _lead(soup: BeautifulSoup) -> list[Tag]:
         if len(found) >= LEAD_BLOCKS:
             break
     return found
+
+
+def _all_links(block: Tag) -> bool:
+    """Every word of the block is inside a link (or the block is one)."""
+    links = [a for a in block.find_all("a") if not str(a.get("href", "")).startswith("#")]
+    linked = " ".join(a.get_text(" ") for a in links)  # a table of contents is content
+    return bool(linked.split()) and len(linked.split()) >= len(_text(block).split())
 
 
 def _share_bars(soup: BeautifulSoup) -> list[Tag]:

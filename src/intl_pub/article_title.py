@@ -20,6 +20,12 @@ def cut_byline(title: str) -> str:
 
 def once(title: str, separators: re.Pattern[str]) -> str:
     """A title whose parts repeat (``A - B - A - B``, ``A | A``) said once."""
+    while (shorter := _halve(title, separators)) != title:
+        title = shorter
+    return title
+
+
+def _halve(title: str, separators: re.Pattern[str]) -> str:
     parts = [p.strip() for p in separators.split(title) if p and p.strip()]
     keys = [_key(p) for p in parts]
     n = len(parts)
