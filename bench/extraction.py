@@ -33,6 +33,7 @@ import statistics
 import sys
 import tarfile
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,6 +110,8 @@ def shingle_pr(extracted: str, reference: str) -> tuple[float | None, float | No
 
 
 def _tokens(text: str) -> str:
+    """Lower-cased words, NFC (a page may write ü as u + combining diaeresis)."""
+    text = unicodedata.normalize("NFC", text)
     return " " + " ".join(_TOKEN.findall(text.lower())) + " "
 
 

@@ -108,7 +108,7 @@ def extract(
                            meta.first("og:image", "twitter:image"))
     author = meta.author()
     body = _finish(body, url, title, author)
-    text = " ".join(article_body.iter_text(body))
+    text = re.sub(r"<[^>]*>", " ", body[: article_language.SAMPLE_CHARS * 4])  # enough to tell
     return Article(
         title=title,
         body=body,
@@ -172,10 +172,12 @@ def _guess_body(soup: BeautifulSoup, url: str, structured: str = "", lead_image:
     body = root.find("body") if root is not None else None
     if body is None:
         return readable
+    elements = sum(1 for _ in body.iter())
+    if elements > article_body.MAX_ELEMENTS:
+        log.info("%s: %d elements; readability alone", url or "page", elements)
+        articles = _tags(soup, ("article",))  # the page's one <article>, as its author wrote it
+        return markup.inner(articles[0]) if len(articles) == 1 else readable
     blocks = article_body.units(body)
-    if len(blocks) > article_body.MAX_UNITS:
-        log.info("%s: %d blocks; readability alone", url or "page", len(blocks))
-        return readable
     found = _trafilatura(html, url)
     sides = (
         article_body.Evidence(found),
@@ -237,15 +239,7 @@ def _trafilatura(html: str, url: str) -> str:
 def _finish(body: str, url: str, title: str, author: str = "") -> str:
     """Resolve relative URLs; drop the lead's title heading, byline and dateline, and
     share bars (the page template shows title and date: intl_pub.article_lead)."""
-    soup = BeautifulSoup(body, "html.parser")
-    for wrapper in _tags(soup, ("html", "head", "body")):
-        wrapper.unwrap()  # readability wraps its result in <body id="readabilityBody">
-    while True:  # ... and in <div>s of its own: one outer <div> around everything goes
-        top = [n for n in soup.contents if not (isinstance(n, str) and not n.strip())]
-        if len(top) == 1 and isinstance(top[0], Tag) and top[0].name == "div":
-            top[0].unwrap()
-            continue
-        break
+    soup = BeautifulSoup(_unwrapped(body), "html.parser")
     if url:
         for element in soup.find_all(True):
             for attr in ("href", "src", "poster", "cite"):
@@ -260,6 +254,25 @@ def _finish(body: str, url: str, title: str, author: str = "") -> str:
     article_lead.strip_lead(soup, title, author)
     _drop_debris(soup)
     return markup.outer(soup).strip()
+
+
+def _unwrapped(body: str) -> str:
+    """``body`` without the wrappers extraction puts around it: readability's ``<body
+    id="readabilityBody">`` and one outer ``<div>`` around everything, as often as there is
+    one (unwrapped with lxml: BeautifulSoup moves children one by one, quadratic in their
+    number -- minutes for a 100,000-paragraph post)."""
+    try:
+        root = lxml.html.fragment_fromstring(body, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return body
+    for wrapper in list(root.iter("html", "head", "body")):
+        if wrapper is not root:
+            wrapper.drop_tag()
+    while (len(root) == 1 and root[0].tag == "div" and not (root.text or "").strip()
+           and not (root[0].tail or "").strip()):
+        root[0].drop_tag()
+    return (root.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode", method="html") for child in root)
 
 
 _LEAF_BLOCKS = ("p", "li", "div", "span", "figcaption", "h2", "h3", "h4", "h5", "h6")

@@ -45,8 +45,8 @@ ATOMIC = frozenset({"table", "pre", "math", "svg"})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MEDIA = frozenset({"img", "picture", "video", "audio", "iframe", "figure", "table", "pre", "svg"})
 CHROME = frozenset({"nav", "aside", "footer", "form", "button", "select", "header", "menu"})
-MAX_UNITS = 20_000
-"""Past this many blocks only readability is asked (trafilatura on a 100,000-paragraph page
+MAX_ELEMENTS = 40_000
+"""Past this many elements only readability is asked (trafilatura on a 100,000-paragraph page
 takes minutes)."""
 EDGE_GAP = 30
 """Words (outside links) passed over at the article's edge before no more is taken: a box

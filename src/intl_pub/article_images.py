@@ -28,13 +28,20 @@ _PLACEHOLDER = re.compile(
 
 def resolve(soup: BeautifulSoup) -> None:
     """Point every image at its real picture, in place; drop placeholders and pixels."""
-    for noscript in [n for n in soup.find_all("noscript") if isinstance(n, Tag)]:
+    found: dict[str, list[Tag]] = {"noscript": [], "source": [], "img": []}
+    for element in soup.descendants:  # one walk (find_all builds a filter per call)
+        if isinstance(element, Tag) and element.name in found:
+            found[element.name].append(element)
+    for noscript in found["noscript"]:
         _noscript_twin(noscript)
-    for source in [s for s in soup.find_all("source") if isinstance(s, Tag)]:
+    for source in found["source"]:
         lazy = next((source.get(a) for a in LAZY_SRCSET if source.get(a)), None)
         if isinstance(lazy, str) and lazy.strip():
             source["srcset"] = lazy.strip()
-    for img in [i for i in soup.find_all("img") if isinstance(i, Tag)]:
+    twins = [i for n in found["noscript"] for i in n.find_all("img") if isinstance(i, Tag)]
+    for img in found["img"] + [t for t in twins if t.parent is not None]:
+        if vars(img).get("_decomposed") or img.parent is None:
+            continue
         _resolve_img(img)
         if is_placeholder(img) or is_pixel(img):
             img.decompose()

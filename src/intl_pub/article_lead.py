@@ -101,8 +101,11 @@ def _all_links(block: Tag) -> bool:
 def _share_bars(soup: BeautifulSoup) -> list[Tag]:
     """Lists and blocks made only of share words (``Share Tweet Email``)."""
     bars = []
-    for element in soup.find_all(["ul", "ol", "div", "p", "span", "section"]):
-        if not isinstance(element, Tag):
+    names = ("ul", "ol", "div", "p", "span", "section")
+    for element in soup.descendants:
+        if not isinstance(element, Tag) or element.name not in names:
+            continue
+        if len(element.get_text()) > 200:  # a share bar is short
             continue
         words = re.findall(r"[^\W\d_]+", _text(element).lower())
         if 2 <= len(words) <= 20 and all(w in SHARE_WORDS for w in words) and (
