@@ -9,8 +9,9 @@ gives a probability. lingua is more accurate on single sentences but its models 
 times larger; an article is long enough for langid's n-grams.
 
 Detection decides when the text is long (``MIN_WORDS``) and the model sure
-(``MIN_CONFIDENCE``); otherwise the declared language does; a short page that declares
-nothing is let through.
+(``MIN_CONFIDENCE``); otherwise the declared language does; on a long page that declares
+nothing, the model's likely guess (``UNDECLARED_CONFIDENCE``); a short page that declares
+nothing and reads unclearly is let through.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bs4 import BeautifulSoup, Tag
 
 MIN_WORDS = 30
 MIN_CONFIDENCE = 0.9
+UNDECLARED_CONFIDENCE = 0.5
 SAMPLE_CHARS = 4000
 """The body's first characters that are weighed (the model's time grows with the text)."""
 
@@ -74,7 +76,11 @@ def language_of(text: str, stated: str) -> str:
     found, probability = detect(text) if words >= 5 else ("", 0.0)
     if found and words >= MIN_WORDS and probability >= MIN_CONFIDENCE:
         return found
-    return stated or (found if probability >= MIN_CONFIDENCE else "")
+    if stated:
+        return stated
+    if found and words >= MIN_WORDS and probability >= UNDECLARED_CONFIDENCE:
+        return found  # nothing declared: a likely guess on a long text is the best there is
+    return found if probability >= MIN_CONFIDENCE else ""
 
 
 def name(tag: str) -> str:

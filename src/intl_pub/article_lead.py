@@ -50,6 +50,8 @@ def strip_lead(soup: BeautifulSoup, title: str, author: str = "") -> None:
     lead = _lead(soup)
     heading_at = next((i for i, b in enumerate(lead) if b.name in _HEADINGS
                        and title_key and _same(_key(b.get_text(" ")), title_key)), None)
+    if heading_at is None and lead and lead[0].name == "h1" and _first(soup, lead[0]):
+        heading_at = 0  # the body opens with its headline, worded unlike <title>
     navigation = True  # the leading run of short link-only blocks: breadcrumbs
     for index, block in enumerate(lead):
         text = _text(block)
@@ -63,7 +65,7 @@ def strip_lead(soup: BeautifulSoup, title: str, author: str = "") -> None:
             or (_BYLINE.match(text) is not None and len(words) <= 14)
             or (_DATELINE.match(text) is not None and len(words) <= 14)
             or _DATE.match(text) is not None
-            or (bool(author_key) and _key(text) in (author_key, f"by{author_key}"))
+            or (bool(author_key) and author_key in _key(text) and len(words) <= 14)
             or navigation
         )
         if drop and not vars(block).get("_decomposed"):
@@ -89,6 +91,12 @@ def _lead(soup: BeautifulSoup) -> list[Tag]:
         if len(found) >= LEAD_BLOCKS:
             break
     return found
+
+
+def _first(soup: BeautifulSoup, block: Tag) -> bool:
+    """No text comes before ``block`` in the body."""
+    first_text = next((s for s in soup.strings if s.strip()), None)
+    return first_text is not None and block in first_text.parents
 
 
 def _all_links(block: Tag) -> bool:
