@@ -275,6 +275,7 @@ def _unwrapped(body: str) -> str:
         lxml.html.tostring(child, encoding="unicode", method="html") for child in root)
 
 
+_EMPTY_INLINE = ("a", "span", "strong", "em", "b", "i", "u", "small", "font")
 _LEAF_BLOCKS = ("p", "li", "div", "span", "figcaption", "h2", "h3", "h4", "h5", "h6")
 _MEDIA = ("img", "picture", "video", "audio", "iframe", "table", "pre", "br", "hr")
 
@@ -300,7 +301,12 @@ def _drop_debris(soup: BeautifulSoup) -> None:
             element.decompose()
         elif len(raw) <= 3 and not re.search(r"[^\W\d_]", raw):
             element.decompose()
-    for element in _tags(soup, ("div", "section", "p", "ul", "ol")):
+    for element in _tags(soup, _EMPTY_INLINE):  # a link whose text was dropped as page furniture
+        if not vars(element).get("_decomposed") and not _has_text(element) and not _holds(
+            element, _MEDIA
+        ):
+            element.decompose()
+    for element in _tags(soup, ("div", "section", "p", "ul", "ol", "header")):
         if vars(element).get("_decomposed"):  # not .decomposed: on a live tag that reads
             continue  # tag._decomposed, which bs4 takes for find("_decomposed"): a subtree search
         if _has_text(element) or _holds(element, _MEDIA):
