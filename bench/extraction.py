@@ -39,12 +39,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 
-from bs4 import BeautifulSoup
-
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import extraction_corpus as corpus
 
 Extractor = Callable[[str, str], tuple[str, str]]
+
+
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|figure|figcaption|"
+    r"section|article|header|footer|aside|nav|br|hr|main|address|caption)\b[^>]*>",
+    re.I,
+)
+
+
+def text_of(html: str) -> str:
+    """An HTML fragment's text as a reader sees it: blocks apart, inline markup joined
+    (``<span>E</span>xercice`` is one word, as on the screen)."""
+    import html as html_module
+
+    text = _BLOCK_TAG.sub("\n", html)
+    text = re.sub(r"<[^>]*>", "", re.sub(r"(?is)<(script|style)\b.*?</\1>", "", text))
+    return html_module.unescape(text)
 
 
 def intl_pub(html: str, url: str) -> tuple[str, str]:
@@ -52,7 +67,7 @@ def intl_pub(html: str, url: str) -> tuple[str, str]:
 
     found = article.extract(html, url)
     body = sanitize.clean(found.body, where=url)
-    return BeautifulSoup(body, "html.parser").get_text(" "), found.title
+    return text_of(body), found.title
 
 
 def trafilatura_alone(html: str, url: str) -> tuple[str, str]:
@@ -67,8 +82,7 @@ def readability_alone(html: str, url: str) -> tuple[str, str]:
     from readability import Document
 
     doc = Document(html, url=url or None)
-    text = BeautifulSoup(doc.summary(html_partial=True), "lxml").get_text(" ")
-    return text, doc.short_title()
+    return text_of(doc.summary(html_partial=True)), doc.short_title()
 
 
 EXTRACTORS: dict[str, tuple[Extractor, str]] = {
@@ -149,7 +163,7 @@ class Row:
 
 # --- running -----------------------------------------------------------------------------
 
-ANCHORS = corpus.CACHE / "anchors.json"
+ANCHORS = corpus.CACHE / "anchors-2.json"  # 2: text_of joins inline markup
 
 
 def run(name: str, pages: list[corpus.Page], cache: dict[str, list[str]]) -> list[Row]:

