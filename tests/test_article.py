@@ -8,12 +8,13 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intl_pub import article, article_title, sources
+from intl_pub import article, article_body, article_title, sources
 from intl_pub.config import SourceSettings
 from intl_pub.errors import SourceError
 
@@ -229,3 +230,25 @@ def test_lazy_images_placeholders_and_pixels() -> None:
     assert srcs == ["https://blog.example/uploads/photo.jpg", "https://blog.example/uploads/b.jpg",
                     "https://blog.example/uploads/c-800.jpg"]
     assert "srcset" in post.body  # nh3 keeps the resolved srcset with the src
+
+
+def test_the_pages_articlebody_wins_over_a_teaser_list_both_extractors_took() -> None:
+    # Teasers: the opening paragraphs of newspaper4k's real news pages; the article: another.
+    teasers = []
+    for name in ("cnn_article", "yna_co_kr"):
+        text = (REAL / f"{name}.txt").read_text("utf-8")
+        teasers += [p for p in text.split("\n") if len(p.split()) > 20][:4]
+    story = [p for p in (REAL / "video_article_02.txt").read_text("utf-8").split("\n")
+             if len(p.split()) > 15][:3]
+    root = lxml.html.fromstring("<div><div>" + "".join(f"<p>{p}</p>" for p in story)
+                                + "</div><div>" + "".join(f"<p>{p}</p>" for p in teasers)
+                                + "</div></div>")
+    blocks = article_body.units(root)
+    sides = [article_body.Evidence("\n".join(teasers)), article_body.Evidence("\n".join(teasers)),
+             article_body.Evidence("\n".join(story))]  # both extractors took the teasers
+    votes = [article_body.Votes(*(s.coverage(b.words) for s in sides)) for b in blocks]
+    keep = article_body.choose(blocks, votes, [False] * len(blocks), has_body=True)
+    assert [b.text for b, k in zip(blocks, keep, strict=True) if k] == story
+    unnamed = [article_body.Votes(v.trafilatura, v.readability, 0.0) for v in votes]
+    without = article_body.choose(blocks, unnamed, [False] * len(blocks))
+    assert [b.text for b, k in zip(blocks, without, strict=True) if k] == teasers  # no evidence

@@ -105,7 +105,7 @@ def extract(
     else:
         structured = meta.ld_value("articleBody")
         body = _guess_body(soup, url, structured if isinstance(structured, str) else "",
-                           meta.first("og:image", "twitter:image"))
+                           meta.first("og:image", "twitter:image"), meta.summary())
     author = meta.author()
     body = _finish(body, url, title, author)
     text = re.sub(r"<[^>]*>", " ", body[: article_language.SAMPLE_CHARS * 4])  # enough to tell
@@ -159,12 +159,15 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
         raise SourceError(f"CSS selector {selector!r} is not valid: {exc}") from exc
 
 
-def _guess_body(soup: BeautifulSoup, url: str, structured: str = "", lead_image: str = "") -> str:
+def _guess_body(
+    soup: BeautifulSoup, url: str, structured: str = "", lead_image: str = "", description: str = ""
+) -> str:
     """The article's blocks in the page's own markup, chosen on the evidence of
     readability, trafilatura and the page's structured data (intl_pub.article_body).
 
     ``soup`` is the page, cleaned; ``structured`` its JSON-LD ``articleBody``, if any;
-    ``lead_image`` its ``og:image`` (shown above the article when the article has none).
+    ``lead_image`` its ``og:image`` (shown above the article when the article has none);
+    ``description`` its meta description (often the article's standfirst, word for word).
     """
     html = markup.outer(soup)
     readable = _readability(soup, html, url)
@@ -182,10 +185,13 @@ def _guess_body(soup: BeautifulSoup, url: str, structured: str = "", lead_image:
     sides = (
         article_body.Evidence(found),
         article_body.Evidence("\n".join(article_body.iter_text(readable))),
-        article_body.Evidence(structured if len(structured.split()) >= 50 else ""),
+        article_body.Evidence("\n".join(
+            [structured if len(structured.split()) >= 50 else "",
+             description if len(description.split()) >= 12 else ""])),
     )
     votes = [article_body.Votes(*(side.coverage(b.words) for side in sides)) for b in blocks]
-    keep = article_body.choose(blocks, votes, article_body.in_element(blocks, root))
+    keep = article_body.choose(blocks, votes, article_body.in_element(blocks, root),
+                               len(structured.split()) >= 50)
     top = article_body.prune(body, blocks, keep, article_body.media_sources(readable))
     if top is None:
         return readable

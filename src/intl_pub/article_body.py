@@ -12,8 +12,12 @@ is kept when the evidence says it belongs to the article:
 * one has it, and it lies between blocks both agree on (an interior block), unless it is
   mostly links (a "read more" box one of them swallowed);
 * one has it at the article's edge, and it reads like prose (enough words, few links),
-  or the page's own structured data says so (JSON-LD ``articleBody``, the one
-  ``<article>`` or ``itemprop=articleBody`` element).
+  or the page's own structured data says so (JSON-LD ``articleBody``, the meta
+  description that is often the standfirst word for word, the one ``<article>`` or
+  ``itemprop=articleBody`` element).
+
+When both took the same wrong thing (a list of teasers) and the page's ``articleBody``
+lies elsewhere, the blocks it names are the agreed part.
 
 When the two do not agree on any block (a listing, a page neither reads well), the one
 whose text the structured data supports wins, else the one that found more prose.
@@ -184,11 +188,19 @@ class Votes:
     structured: float
 
 
-def choose(blocks: list[Unit], votes: list[Votes], in_article: list[bool]) -> list[bool]:
-    """Which blocks are the article's (see the module's docstring)."""
+def choose(blocks: list[Unit], votes: list[Votes], in_article: list[bool],
+           has_body: bool = False) -> list[bool]:
+    """Which blocks are the article's (see the module's docstring); ``has_body``: the page's
+    structured data holds the article's text (JSON-LD ``articleBody``)."""
     counts = [sum(x >= COVERED for x in (v.trafilatura, v.readability, v.structured))
               for v in votes]
     agreed = [i for i, c in enumerate(counts) if c >= 2]
+    backed = [i for i, v in enumerate(votes) if v.structured >= COVERED]
+    if has_body and sum(len(blocks[i].words) for i in backed) >= 50 and sum(
+        len(blocks[i].words) for i in set(backed) & set(agreed)
+    ) < 0.3 * sum(len(blocks[i].words) for i in backed):
+        agreed = backed  # both took a teaser list; the page's articleBody is elsewhere
+        counts = [c if i in backed else min(c, 1) for i, c in enumerate(counts)]
     if _weak(blocks, votes, agreed):
         return _dedupe(blocks, _one_side(blocks, votes))
     first, last = agreed[0], agreed[-1]
@@ -203,6 +215,8 @@ def choose(blocks: list[Unit], votes: list[Votes], in_article: list[bool]) -> li
         elif counts[i] == 1:
             keep[i] = not chrome[i] and not (block.link_density > 0.5 and len(block.words) < 40)
     edges = ((range(first - 1, -1, -1), True), (range(last + 1, len(blocks)), False))
+    if agreed is backed:  # what both took lies outside the article the page names
+        edges = ()
     for indexes, leading in edges:
         gap = 0.0  # words passed over since the last block kept: the article's edge is near
         for i in indexes:
@@ -297,9 +311,10 @@ def _one_side(blocks: list[Unit], votes: list[Votes]) -> list[bool]:
                    if getattr(v, pick) >= COVERED and v.structured >= COVERED)
 
     picks = ("trafilatura", "readability")
-    if any(v.structured >= COVERED for v in votes):
-        best = max(picks, key=support)
-    else:
+    backed = [support(p) for p in picks]
+    if backed[0] != backed[1]:
+        best = picks[backed.index(max(backed))]
+    else:  # the structured data says nothing between them
         best = max(picks, key=prose)
     return [getattr(v, best) >= COVERED for v in votes]
 
