@@ -252,3 +252,15 @@ def test_the_pages_articlebody_wins_over_a_teaser_list_both_extractors_took() ->
     unnamed = [article_body.Votes(v.trafilatura, v.readability, 0.0) for v in votes]
     without = article_body.choose(blocks, unnamed, [False] * len(blocks))
     assert [b.text for b, k in zip(blocks, without, strict=True) if k] == teasers  # no evidence
+
+
+def test_source_language_is_read_from_pipeline_and_a_source_table(tmp_path: Path) -> None:
+    from intl_pub.config import load_settings
+
+    (tmp_path / "intl-pub.toml").write_text(
+        '[pipeline]\nsource_language = "lv"\n[sources."https://news.example/feed"]\n'
+        'source_language = "de"\n', "utf-8")
+    settings = load_settings(tmp_path, env={})
+    assert settings.for_source("https://other.example/").source_language == "lv"
+    assert settings.for_source("https://news.example/feed").source_language == "de"
+    assert load_settings(tmp_path / "none", env={}).for_source("x").source_language == "en"
