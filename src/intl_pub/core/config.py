@@ -60,6 +60,8 @@ class SourceSettings:
     """Hosts a source may lead to even when they resolve to internal addresses."""
     fetch_deadline_seconds: float = 60.0
     """Total time one fetch may take, besides the per-read timeout."""
+    source_language: str = "en"
+    """The language the source's pages are written in; a page in another is not pulled."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class Settings:
     extract, translate: its shards, publish); only where a retry can help, by default."""
     retry_delay_seconds: tuple[float, ...] = (2.0, 10.0)
     """``[pipeline] retry_delay_seconds``: the wait before each retry (the last repeats)."""
+    source_language: str = "en"
+    """``[pipeline] source_language``: what the sources are written in (a page in another
+    language is reported, not translated); a ``[sources."…"]`` table may say otherwise."""
     source_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``[sources."URL_OR_PATH"]`` tables: content_selector, exclude_selectors, trusted."""
     risk: RiskSettings = field(default_factory=RiskSettings)
@@ -135,11 +140,12 @@ class Settings:
         table = next(
             (t for key, t in self.source_tables.items() if resolve_source(self, key) == wanted), {}
         )
-        return SourceSettings(
-            allowed_hosts=self.allowed_hosts,
-            fetch_deadline_seconds=self.fetch_deadline_seconds,
+        return SourceSettings(**{
+            "allowed_hosts": self.allowed_hosts,
+            "fetch_deadline_seconds": self.fetch_deadline_seconds,
+            "source_language": self.source_language,
             **table,
-        )
+        })
 
     def threshold(self, locale: Locale, kind: str) -> float:
         """The locale's ``publish`` or ``index`` threshold (share of reviewed blocks), or its
@@ -313,6 +319,7 @@ def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             "fetch_deadline_seconds",
             "retries",
             "retry_delay_seconds",
+            "source_language",
         },
         "mt": {"device", "compute_type", "inter_threads", "intra_threads", "token_budget"},
     }
@@ -478,7 +485,7 @@ def _gates(path: Path, value: dict[str, Any]) -> dict[str, str]:
 
 def _source_tables(path: Path, value: Any) -> dict[str, dict[str, Any]]:
     """``[sources."https://host/feed.xml"] content_selector = "main .post"`` -> per-source keys."""
-    known = {"content_selector", "exclude_selectors", "trusted"}
+    known = {"content_selector", "exclude_selectors", "trusted", "source_language"}
     if not isinstance(value, dict) or not all(isinstance(t, dict) for t in value.values()):
         raise ConfigError(f'{path}: [sources."URL_OR_PATH"] must hold one table per source')
     tables: dict[str, dict[str, Any]] = {}

@@ -22,11 +22,9 @@ author from meta and JSON-LD; the summary from the description.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,12 +37,19 @@ from bs4 import BeautifulSoup, Tag
 
 from intl_pub.core.errors import SourceError
 from intl_pub.segment import markup
+from intl_pub.sources import (
+    article_body,
+    article_images,
+    article_language,
+    article_lead,
+    article_title,
+)
 
 log = logging.getLogger(__name__)
 
-MIN_SHARE = 0.4
-"""readability's text must hold at least this share of trafilatura's words, else trafilatura's."""
-_SEPARATORS = re.compile(r"\s+(?:--|[|\-–—:·•»«/~])\s+|\s+[|–—·•»]|[|–—·•»]\s+")
+_SEPARATORS = re.compile(
+    r"\s+(?:--|::|[|\-–—:·•»«/~✩★☆›‹])\s+|\s+[|–—·•»✩★☆]|[|–—·•»«✩★☆]\s+"
+)
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "report", "scholarlyarticle", "techarticle", "webpage", "opinionnewsarticle", "posting",
@@ -66,6 +71,9 @@ class Article:
     summary: str = ""
     canonical: str = ""
     """``<link rel=canonical>`` or ``og:url``, absolute; empty when the page names none."""
+    language: str = ""
+    """What the article is written in (``pt``): its text's language when clear, else what
+    the page declares; empty when neither says (intl_pub.sources.article_language)."""
 
 
 def extract(
@@ -78,6 +86,9 @@ def extract(
     soup = BeautifulSoup(html, "lxml")
     meta = _Meta(soup, url)
     title = meta.title()
+    stated = article_language.declared(soup)
+    article_images.resolve(soup)  # before <noscript> goes: it may hold the real image
+    _drop_hidden(soup)
     for element in _tags(soup, ("base", "script", "style", "noscript", "template")):
         element.decompose()  # a <base> would re-point every link; scripts are never content
     for selector in exclude_selectors:
@@ -92,16 +103,40 @@ def extract(
             )
         body = "\n".join(markup.inner(el) for el in chosen)
     else:
-        body = _guess_body(soup, url)
+        structured = meta.ld_value("articleBody")
+        body = _guess_body(soup, url, structured if isinstance(structured, str) else "",
+                           meta.first("og:image", "twitter:image"), meta.summary())
+    author = meta.author()
+    body = _finish(body, url, title, author)
+    text = re.sub(r"<[^>]*>", " ", body[: article_language.SAMPLE_CHARS * 4])  # enough to tell
     return Article(
         title=title,
-        body=_finish(body, url, title),
+        body=body,
         published=meta.date("published"),
         updated=meta.date("updated"),
-        author=meta.author(),
+        author=author,
         summary=meta.summary(),
         canonical=meta.canonical(),
+        language=article_language.language_of(text, stated),
     )
+
+
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+
+
+def _drop_hidden(soup: BeautifulSoup) -> None:
+    """What a browser does not show is not the article: ``hidden``, ``aria-hidden="true"``,
+    ``display: none`` (a reader's view drops them too; a template's hidden copy of the
+    text would be read twice)."""
+    for element in [d for d in soup.descendants if isinstance(d, Tag)]:
+        if element.name in ("html", "head", "body", "main", "article"):
+            continue
+        if vars(element).get("_decomposed"):  # inside one dropped already
+            continue
+        if (element.has_attr("hidden")
+                or str(element.get("aria-hidden", "")).lower() == "true"
+                or _HIDDEN_STYLE.search(str(element.get("style", "")))):
+            element.decompose()
 
 
 def _unhide_headings(soup: BeautifulSoup) -> None:
@@ -124,101 +159,93 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
         raise SourceError(f"CSS selector {selector!r} is not valid: {exc}") from exc
 
 
-def _guess_body(soup: BeautifulSoup, url: str) -> str:
-    """readability's article, or trafilatura's when readability kept far less text.
+def _guess_body(
+    soup: BeautifulSoup, url: str, structured: str = "", lead_image: str = "", description: str = ""
+) -> str:
+    """The article's blocks in the page's own markup, chosen on the evidence of
+    readability, trafilatura and the page's structured data (intl_pub.sources.article_body).
 
-    ``soup`` is the page, cleaned. trafilatura (the slower of the two) is asked only
-    when readability's text could fall short of its share: it cannot find more words
-    than the whole page has.
+    ``soup`` is the page, cleaned; ``structured`` its JSON-LD ``articleBody``, if any;
+    ``lead_image`` its ``og:image`` (shown above the article when the article has none);
+    ``description`` its meta description (often the article's standfirst, word for word).
     """
-    import trafilatura
+    html = markup.outer(soup)
+    readable = _readability(soup, html, url)
+    root = _parse(html)
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return readable
+    elements = sum(1 for _ in body.iter())
+    if elements > article_body.MAX_ELEMENTS:
+        log.info("%s: %d elements; readability alone", url or "page", elements)
+        articles = _tags(soup, ("article",))  # the page's one <article>, as its author wrote it
+        return markup.inner(articles[0]) if len(articles) == 1 else readable
+    blocks = article_body.units(body)
+    found = _trafilatura(html, url)
+    sides = (
+        article_body.Evidence(found),
+        article_body.Evidence("\n".join(article_body.iter_text(readable))),
+        article_body.Evidence("\n".join(
+            [structured if len(structured.split()) >= 50 else "",
+             description if len(description.split()) >= 12 else ""])),
+    )
+    votes = [article_body.Votes(*(side.coverage(b.words) for side in sides)) for b in blocks]
+    keep = article_body.choose(blocks, votes, article_body.in_element(blocks, root),
+                               len(structured.split()) >= 50)
+    top = article_body.prune(body, blocks, keep, article_body.media_sources(readable))
+    if top is None:
+        return readable
+    picture = article_body.lead_picture(root, top, lead_image)
+    before = ("" if picture is None
+              else lxml.html.tostring(picture, encoding="unicode", method="html"))
+    if any(b.element is top for b, k in zip(blocks, keep, strict=True) if k):
+        return before + lxml.html.tostring(top, encoding="unicode", method="html")
+    inner = [before, top.text or ""] + [lxml.html.tostring(c, encoding="unicode", method="html")
+                                        for c in top]
+    return "".join(inner)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _readability(soup: BeautifulSoup, html: str, url: str) -> str:
+    """readability-lxml's article; the page's <article>, <main> or <body> when it finds none."""
     from readability import Document
 
-    html = markup.outer(soup)
     try:
         readable = Document(html, url=url or None).summary(html_partial=True)
     except Exception as exc:  # readability raises its own Unparseable and lxml errors
-        log.warning("%s: readability failed (%s); using trafilatura", url or "page", exc)
+        log.warning("%s: readability failed (%s)", url or "page", exc)
         readable = ""
     if not readable.strip() or re.match(r"\s*<html", readable):
-        # readability found no candidate (a short page) and handed back the whole document:
-        # the page's own <article>, else <main>, else <body>.
+        # readability found no candidate (a short page) and handed back the whole document
         container = soup.find("article") or soup.find("main") or soup.body or soup
         readable = markup.inner(container)
-    articles = _tags(soup, ("article",))
-    if len(articles) == 1:
-        # A page with one <article>: when readability agrees with it, or took more than it
-        # (short pages make it fall back to the whole body, navigation and footer included),
-        # the article's own markup is kept as the author wrote it (readability drops
-        # attributes such as width and height).
-        own = markup.inner(articles[0])
-        inside, taken = _words(own), _words(readable)
-        if (inside < taken and inside >= 0.5 * taken) or _agree(own, readable) >= 0.995:
-            readable = own
-    ours = _words(readable)
-    if ours >= MIN_SHARE * len(soup.get_text(" ").split()):
-        return readable
-    try:
-        found = trafilatura.extract(
-            html, url=url or None, output_format="html", include_formatting=True,
-            include_links=True, include_images=True, include_tables=True, include_comments=False,
-        ) or ""
-    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
-        log.warning("%s: trafilatura failed (%s); readability's result stands", url or "page", exc)
-        found = ""
-    theirs = _words(found)
-    if theirs and ours < MIN_SHARE * theirs:
-        log.info("%s: readability kept %d words, trafilatura %d; using trafilatura",
-                 url or "page", ours, theirs)
-        body = BeautifulSoup(found, "lxml").body
-        return markup.inner(body) if body else found
     return readable
 
 
-def _texts(html: str) -> list[str]:
-    """The text nodes of a fragment, as BeautifulSoup's get_text sees them (no comments),
-    read with lxml alone: a fragment is weighed several times, and a tree of BeautifulSoup
-    objects costs 50 times the parse."""
-    if not html.strip():
-        return []
+def _trafilatura(html: str, url: str) -> str:
+    """trafilatura's text of the article (its precision is what readability lacks)."""
+    import trafilatura
+
     try:
-        root = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return [BeautifulSoup(html, "lxml").get_text(" ")]
-    return [str(t) for t in root.xpath("//text()[not(parent::script or parent::style)]")]
+        return trafilatura.extract(
+            html, url=url or None, include_tables=True, include_comments=False,
+            include_formatting=False, include_links=False, include_images=False,
+        ) or ""
+    except Exception as exc:  # e.g. a KeyError on an unknown rend="uppercase" in 2.3
+        log.warning("%s: trafilatura failed (%s); readability alone", url or "page", exc)
+        return ""
 
 
-def _agree(one: str, other: str) -> float:
-    """Word-F1 between two fragments' texts."""
-    a, b = _bag(one), _bag(other)
-    overlap = sum((a & b).values())
-    return 2 * overlap / (sum(a.values()) + sum(b.values())) if overlap else 0.0
-
-
-def _words(html: str) -> int:
-    """Words of a fragment."""
-    return sum(_bag(html).values())
-
-
-@functools.lru_cache(maxsize=8)
-def _bag(html: str) -> Counter[str]:
-    """A fragment's words, lowercased, with their counts (cached: the same fragments are
-    weighed several times, and reading one costs a parse)."""
-    return Counter(w for t in _texts(html) for w in t.lower().split())
-
-
-def _finish(body: str, url: str, title: str) -> str:
-    """Resolve relative URLs; drop a leading heading that repeats the title (the page
-    template shows the title)."""
-    soup = BeautifulSoup(body, "html.parser")
-    for wrapper in _tags(soup, ("html", "head", "body")):
-        wrapper.unwrap()  # readability wraps its result in <body id="readabilityBody">
-    while True:  # ... and in <div>s of its own: one outer <div> around everything goes
-        top = [n for n in soup.contents if not (isinstance(n, str) and not n.strip())]
-        if len(top) == 1 and isinstance(top[0], Tag) and top[0].name == "div":
-            top[0].unwrap()
-            continue
-        break
+def _finish(body: str, url: str, title: str, author: str = "") -> str:
+    """Resolve relative URLs; drop the lead's title heading, byline and dateline, and
+    share bars (the page template shows title and date: intl_pub.sources.article_lead)."""
+    soup = BeautifulSoup(_unwrapped(body), "html.parser")
     if url:
         for element in soup.find_all(True):
             for attr in ("href", "src", "poster", "cite"):
@@ -230,15 +257,31 @@ def _finish(body: str, url: str, title: str) -> str:
                     " ".join([urljoin(url, part.split()[0]), *part.split()[1:]])
                     for part in str(element["srcset"]).split(",") if part.split()
                 )
+    article_lead.strip_lead(soup, title, author)
     _drop_debris(soup)
-    heading = soup.find(["h1", "h2"])
-    if heading is not None and _norm(heading.get_text()) == _norm(title):
-        first_text = next((s for s in soup.strings if s.strip()), None)
-        if first_text is not None and heading in first_text.parents:
-            heading.decompose()
     return markup.outer(soup).strip()
 
 
+def _unwrapped(body: str) -> str:
+    """``body`` without the wrappers extraction puts around it: readability's ``<body
+    id="readabilityBody">`` and one outer ``<div>`` around everything, as often as there is
+    one (unwrapped with lxml: BeautifulSoup moves children one by one, quadratic in their
+    number -- minutes for a 100,000-paragraph post)."""
+    try:
+        root = lxml.html.fragment_fromstring(body, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return body
+    for wrapper in list(root.iter("html", "head", "body")):
+        if wrapper is not root:
+            wrapper.drop_tag()
+    while (len(root) == 1 and root[0].tag == "div" and not (root.text or "").strip()
+           and not (root[0].tail or "").strip()):
+        root[0].drop_tag()
+    return (root.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode", method="html") for child in root)
+
+
+_EMPTY_INLINE = ("a", "span", "strong", "em", "b", "i", "u", "small", "font")
 _LEAF_BLOCKS = ("p", "li", "div", "span", "figcaption", "h2", "h3", "h4", "h5", "h6")
 _MEDIA = ("img", "picture", "video", "audio", "iframe", "table", "pre", "br", "hr")
 
@@ -254,7 +297,8 @@ def _drop_debris(soup: BeautifulSoup) -> None:
     for text in texts:
         counts[text] = counts.get(text, 0) + 1
     for element, raw_text, text in zip(blocks, raws, texts, strict=True):
-        if _holds(element, _MEDIA) or any(p.name == "table" for p in element.parents):
+        if _holds(element, _MEDIA) or any(p.name in ("table", "pre", "code")
+                                           for p in element.parents):
             continue
         raw = raw_text.strip()
         if not raw:
@@ -263,7 +307,12 @@ def _drop_debris(soup: BeautifulSoup) -> None:
             element.decompose()
         elif len(raw) <= 3 and not re.search(r"[^\W\d_]", raw):
             element.decompose()
-    for element in _tags(soup, ("div", "section", "p", "ul", "ol")):
+    for element in _tags(soup, _EMPTY_INLINE):  # a link whose text was dropped as page furniture
+        if not vars(element).get("_decomposed") and not _has_text(element) and not _holds(
+            element, _MEDIA
+        ):
+            element.decompose()
+    for element in _tags(soup, ("div", "section", "p", "ul", "ol", "header")):
         if vars(element).get("_decomposed"):  # not .decomposed: on a live tag that reads
             continue  # tag._decomposed, which bs4 takes for find("_decomposed"): a subtree search
         if _has_text(element) or _holds(element, _MEDIA):
@@ -344,14 +393,15 @@ class _Meta:
             headline if isinstance(headline, str) else "",
         ]
         sites = self.site_names()
+        keys = {_compact(s) for s in sites if s}
         for candidate in candidates:
-            candidate = _text(candidate)
+            candidate = article_title.once(article_title.cut_byline(_text(candidate)), _SEPARATORS)
             if not candidate:
                 continue
-            stripped = strip_site_name(candidate, sites, heading)
-            if stripped:
+            stripped = article_title.once(strip_site_name(candidate, sites, heading), _SEPARATORS)
+            if stripped and not _only_site(stripped, keys):  # "V8" on v8.dev is no title
                 return stripped
-        return heading
+        return "" if _only_site(heading, keys) else heading
 
     def date(self, which: str) -> datetime | None:
         if which == "published":
@@ -432,7 +482,7 @@ def strip_site_name(title: str, sites: list[str], heading: str = "") -> str:
     kept = list(parts)
     while len(kept) > 1 and _is_site(kept[-1], keys):
         kept.pop()
-    while len(kept) > 1 and _is_site(kept[0], keys):
+    while len(kept) > 1 and _compact(kept[0]) in keys:  # a leading part: the name exactly
         kept.pop(0)
     if len(kept) > 1 and len(kept[0].split()) >= 4 and all(len(p.split()) <= 3 for p in kept[1:]):
         kept = kept[:1]  # "Headline | Section | Site": the sections go too
@@ -465,9 +515,17 @@ def _is_site(part: str, keys: set[str]) -> bool:
             or compact.startswith(key)
             or key.startswith(compact)
             or (len(key) >= 5 and key in compact and len(compact) <= len(key) + 6)
+            or (len(compact) >= 8 and compact in key)  # "the Web developer blog" of a longer name
         )
         for key in keys
     )
+
+
+def _only_site(text: str, keys: set[str]) -> bool:
+    """The text is the site's name and nothing more (``V8``, ``The GitHub Blog``)."""
+    compact = _compact(text)
+    return bool(compact) and any(compact == k or (len(compact) >= 4 and k.startswith(compact))
+                                 for k in keys if k)
 
 
 def _compact(text: str) -> str:

@@ -7,7 +7,7 @@ a small standalone English document that the segmenter and publisher both read.
 
 What a source may be, what is extracted and what is kept: docs/SOURCES.md.
 The network and its safety rules live in :mod:`intl_pub.fetch`, article
-extraction in :mod:`intl_pub.article`, the allow-list in :mod:`intl_pub.sanitize`.
+extraction in :mod:`intl_pub.sources.article`, the allow-list in :mod:`intl_pub.sources.sanitize`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from intl_pub.core.config import SourceSettings
 from intl_pub.core.errors import IntlPubError, SourceError
 from intl_pub.core.model import Post
 from intl_pub.segment import markup
-from intl_pub.sources import article, sanitize
+from intl_pub.sources import article, article_language, sanitize
 from intl_pub.sources.encoding import decode
 from intl_pub.sources.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
 from intl_pub.workdir.identities import RESERVED_SLUGS
@@ -115,6 +115,9 @@ def parse_page(
     """A post from a whole HTML page: its article, title and metadata, sanitized."""
     settings = settings or SourceSettings()
     found = article.extract(text, url, settings.content_selector, settings.exclude_selectors)
+    wanted = article_language.primary(settings.source_language)
+    if wanted and found.language and found.language != wanted:
+        raise SourceError(article_language.refusal(found.language, wanted, url or slug))
     return Post(
         slug=slug,
         title=found.title or slug,
