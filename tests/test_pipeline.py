@@ -234,34 +234,25 @@ def test_gnu_msgfmt_accepts_every_generated_catalog(blog: Path, argos_models: Pa
     run(blog, engine="argos")
     catalogs = sorted((blog / "translations").rglob("*.po"))
     assert len(catalogs) == 15  # 4 posts x 3 locales, and each locale's site.po
-    for path in catalogs:
+    for path in [*catalogs, *sorted((blog / "translations").rglob("*.pot"))]:
         result = subprocess.run(["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
                                 capture_output=True, text=True)
-        assert result.returncode == 0, f"{path}: {result.stderr}"
+        assert (result.returncode, result.stderr) == (0, ""), path  # not even a warning
 
 
-def test_a_catalog_is_checked_for_gnu_syntax_unless_it_is_the_file_the_run_wrote(blog: Path, monkeypatch) -> None:
-    from intl_pub.catalog import poformat
+def test_a_templates_creation_date_is_its_posts_date_from_the_feed(blog: Path) -> None:
+    """POT-Creation-Date: the entry's <updated> when later than <published>, else <published>."""
+    import feedparser
 
-    settings = replace(load_settings(blog), engine="pseudo")
-    assert pipeline.run(settings).ok
-    linted: list[str] = []
-    real_lint = poformat.lint
-
-    def lint(text: str) -> tuple[int, str] | None:
-        linted.append(text)
-        return real_lint(text)
-
-    monkeypatch.setattr(poformat, "lint", lint)
-    post = next(p for p in (blog / "translations" / "es").glob("*.po") if p.stem != "site")
-    (blog / "content" / f"{post.stem}.html").write_text(
-        (blog / "content" / f"{post.stem}.html").read_text("utf-8").replace("</article>", "<p>New.</p></article>"),
-        "utf-8",
-    )
-    assert pipeline.run(settings, pull=False).ok  # (a pull would bring the feed's text back)
-    assert 'msgid "New."' in post.read_text("utf-8")  # the catalog was read, merged, written
-    # ... template and catalogs read by translate, then publish, as the run's own bytes
-    assert not [t for t in linted if f"#: content/{post.stem}.html" in t]
-    post.write_text(post.read_text("utf-8").replace('msgid "New."', '# checked by a person\nmsgid "New."'), "utf-8")
-    assert pipeline.run(settings, pull=False).ok
-    assert [t for t in linted if "# checked by a person" in t]  # a translator's save is checked
+    assert run(blog).ok
+    feed = feedparser.parse((blog / "examples" / "blog" / "feed.xml").read_bytes())
+    expected = {}
+    for entry in feed.entries:
+        moment = max(entry.published_parsed, entry.get("updated_parsed") or entry.published_parsed)
+        slug = entry.link.rsplit("/", 1)[-1].removesuffix(".html")
+        expected[slug] = "{:04}-{:02}-{:02} {:02}:{:02}+0000".format(*moment[:5])
+    assert len(set(expected.values())) == 4
+    for slug, date in expected.items():
+        pot = polib.pofile(str(blog / "translations" / "templates" / f"{slug}.pot"))
+        po = polib.pofile(str(blog / "translations" / "es" / f"{slug}.po"))
+        assert pot.metadata["POT-Creation-Date"] == po.metadata["POT-Creation-Date"] == date
