@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -159,6 +160,24 @@ def load_settings(workdir: Path | str = ".", env: dict[str, str] | None = None) 
     if not settings.base_url.endswith("/"):
         settings = replace(settings, base_url=settings.base_url + "/")
     return settings
+
+
+def settings_line(settings: Settings, section: str, key: str) -> int:
+    """The line of ``key = ...`` in ``[section]`` of the settings file, 0 when not there
+    (what a catalog's ``#:`` reference to a setting, such as the site's title, names)."""
+    path = settings.workdir / SETTINGS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    current = ""
+    for number, line in enumerate(lines, 1):
+        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1)
+        elif current == section and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return 0
 
 
 @dataclass(frozen=True)

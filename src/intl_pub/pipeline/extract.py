@@ -7,7 +7,7 @@ from intl_pub.catalog import files as catalog_files
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import IntlPubError, describe
 from intl_pub.core.model import RunReport
-from intl_pub.publish import reader_notes
+from intl_pub.publish import interface, reader_notes
 from intl_pub.workdir.store import Store
 
 
@@ -51,4 +51,7 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
     for gone in set(manifest.records) - set(slugs):
         del manifest.records[gone]
     manifest.save()
+    # the site's own words: interface strings, title and tagline (translate-<l> takes them)
+    if interface.write_template(store, settings):
+        report.written.append(store.rel(store.ui_template_path()))
     return report
