@@ -105,6 +105,10 @@ def _work_commands(commands: Subparsers, common: argparse.ArgumentParser) -> Non
         "--html", metavar="FILE", help="also write a self-contained page for the team "
         "(never deployed: refused inside site/)"
     )
+    status.add_argument(
+        "--json", action="store_true", help="print per locale and catalog: reviewed, machine, "
+        "untranslated, held back, stale, QA errors, as JSON"
+    )
     check = pipeline_command(
         "check",
         cmd.cmd_check,
