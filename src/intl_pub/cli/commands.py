@@ -22,6 +22,45 @@ from intl_pub.review import status
 log = logging.getLogger("intl_pub")
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """A new work folder, and the commands that come next."""
+    from intl_pub.pipeline.init import init_workdir
+
+    created = init_workdir(
+        Path(args.folder), args.source, args.title, args.base_url, args.locales, args.engine
+    )
+    settings = created.settings
+    print(f"created {settings.workdir}:")
+    for name in created.written:
+        print(f"  {name}")
+    others = [loc.tag for loc in settings.locales if loc.tag not in created.shipped]
+    if others:
+        print(f"interface words for {', '.join(others)}: machine-translated by the first "
+              "`intl-pub translate`, then yours to review in translations/<l>/site.po")
+    print("next:")
+    for line in _next_steps(args, settings):
+        print(f"  {line}")
+    return 0
+
+
+def _next_steps(args: argparse.Namespace, settings: Settings) -> list[str]:
+    here = Path(args.folder).resolve() == Path.cwd().resolve()
+    steps = [] if here else [f"cd {args.folder}"]
+    if not settings.sources:
+        steps.append("# add your feed to [pipeline] sources in intl-pub.toml, then:")
+    if settings.engine == "argos":
+        tags = ",".join(loc.tag for loc in settings.locales)
+        which = "" if tags == ",".join(DEFAULT_TARGETS) else f" --locales {tags}"
+        steps.append(f"intl-pub models install{which}   # the Argos models (or: --engine pseudo)")
+    return [
+        *steps,
+        "intl-pub translate   # pull the posts, machine-translate them into translations/",
+        "intl-pub status      # what awaits review; review in Poedit, Weblate or an editor",
+        "intl-pub publish     # build site/",
+        "intl-pub serve       # preview it at http://127.0.0.1:8000/",
+    ]
+
+
 def cmd_pull(args: argparse.Namespace) -> int:
     from intl_pub import pipeline
 

@@ -71,13 +71,13 @@ def shipped(locale: Locale) -> Catalog | None:
     return catalog.load(path) if path is not None else None
 
 
-def install(store: Store, settings: Settings, locale: Locale) -> None:
+def install(store: Store, settings: Settings, locale: Locale, warn: bool = True) -> None:
     """Keep the interface catalog where translators work up to date with the site's words.
 
     The template is written; translations/<l>/site.po starts from the shipped
     translation (or from nothing) and is merged with it -- no engine here:
     what is new waits for the translate step, and its page shows the English
-    words (``lang="en"``) until then.
+    words (``lang="en"``) until then (``warn``: say so).
     """
     pot = template(store, settings)
     catalog_files.write(store, pot, store.ui_template_path())
@@ -85,7 +85,7 @@ def install(store: Store, settings: Settings, locale: Locale) -> None:
     old = catalog_files.read(store, own) if own.exists() else shipped(locale)
     merged = catalog.merge(pot, old, locale, machine_memory(store, locale, UI_CATALOG))
     waiting = len(catalog.pending(merged))
-    if waiting:
+    if waiting and warn:
         log.warning(
             "%s: %d interface word(s) not translated yet: shown in English until "
             "`intl-pub translate` machine-translates them (or a translator fills them in)",
