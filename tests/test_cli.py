@@ -11,6 +11,7 @@ import pytest
 from helpers import snapshot
 
 COMMANDS = [
+    "init",
     "run",
     "pull",
     "translate",

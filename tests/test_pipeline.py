@@ -234,10 +234,57 @@ def test_gnu_msgfmt_accepts_every_generated_catalog(blog: Path, argos_models: Pa
     run(blog, engine="argos")
     catalogs = sorted((blog / "translations").rglob("*.po"))
     assert len(catalogs) == 15  # 4 posts x 3 locales, and each locale's site.po
-    for path in catalogs:
+    for path in [*catalogs, *sorted((blog / "translations").rglob("*.pot"))]:
         result = subprocess.run(["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
                                 capture_output=True, text=True)
-        assert result.returncode == 0, f"{path}: {result.stderr}"
+        assert (result.returncode, result.stderr) == (0, ""), path  # not even a warning
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_msgfmt_is_silent_and_msgcat_changes_no_byte_of_any_catalog_or_template(blog: Path) -> None:
+    """Every file under translations/, for shipped and configured languages alike."""
+    import os
+    import shutil
+    import subprocess
+
+    from intl_pub.core.locales import parse_locales
+
+    if shutil.which("msgfmt") is None:
+        if os.environ.get("CI"):
+            pytest.fail("msgfmt missing: .ci/run must install gettext")
+        pytest.skip("GNU gettext not installed")
+    settings = replace(load_settings(blog), engine="pseudo",
+                       locales=parse_locales("es,zh-Hans,ru,ar,ja"))
+    assert pipeline.run(settings).ok
+    files = sorted((blog / "translations").rglob("*.po*"))
+    assert len(files) == 5 * 5 + 5  # (4 posts + site) x 5 locales, and the 5 templates
+    for path in files:
+        result = subprocess.run(["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
+                                capture_output=True, text=True)
+        assert (result.returncode, result.stderr) == (0, ""), path
+        again = subprocess.run(["msgcat", str(path)], capture_output=True, check=True)
+        assert again.stdout == path.read_bytes(), path
+
+
+def test_every_source_reference_opens_from_the_catalog_as_poedit_resolves_it(blog: Path) -> None:
+    """Poedit opens a `#: file:line` reference at X-Poedit-Basepath, relative to the catalog."""
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    opened = 0
+    for path in sorted((blog / "translations").rglob("*.po*")):
+        po = polib.pofile(str(path))
+        base = path.parent / po.metadata["X-Poedit-Basepath"]
+        assert base.resolve() == blog.resolve(), path
+        for entry in po:
+            for name, line in entry.occurrences:
+                lines = (base / name).read_text("utf-8").splitlines()
+                assert not line or 1 <= int(line) <= len(lines), (path, name, line)
+                opened += 1
+    assert opened > 100
+    site = polib.pofile(str(blog / "translations" / "es" / "site.po"))
+    [(name, line)] = site.find("Northbridge General Hospital — News").occurrences
+    assert (blog / name).read_text("utf-8").splitlines()[int(line) - 1].startswith("title = ")
 
 
 def test_a_catalog_is_checked_for_gnu_syntax_unless_it_is_the_file_the_run_wrote(blog: Path, monkeypatch) -> None:
@@ -265,3 +312,21 @@ def test_a_catalog_is_checked_for_gnu_syntax_unless_it_is_the_file_the_run_wrote
     post.write_text(post.read_text("utf-8").replace('msgid "New."', '# checked by a person\nmsgid "New."'), "utf-8")
     assert pipeline.run(settings, pull=False).ok
     assert [t for t in linted if "# checked by a person" in t]  # a translator's save is checked
+
+
+def test_a_templates_creation_date_is_its_posts_date_from_the_feed(blog: Path) -> None:
+    """POT-Creation-Date: the entry's <updated> when later than <published>, else <published>."""
+    import feedparser
+
+    assert run(blog).ok
+    feed = feedparser.parse((blog / "examples" / "blog" / "feed.xml").read_bytes())
+    expected = {}
+    for entry in feed.entries:
+        moment = max(entry.published_parsed, entry.get("updated_parsed") or entry.published_parsed)
+        slug = entry.link.rsplit("/", 1)[-1].removesuffix(".html")
+        expected[slug] = "{:04}-{:02}-{:02} {:02}:{:02}+0000".format(*moment[:5])
+    assert len(set(expected.values())) == 4
+    for slug, date in expected.items():
+        pot = polib.pofile(str(blog / "translations" / "templates" / f"{slug}.pot"))
+        po = polib.pofile(str(blog / "translations" / "es" / f"{slug}.po"))
+        assert pot.metadata["POT-Creation-Date"] == po.metadata["POT-Creation-Date"] == date

@@ -56,6 +56,21 @@ def test_atom_entries_become_posts() -> None:
     assert xhtml.slug == "xhtml" and xhtml.body == '<p>Hello <a href="https://example.org/x">world</a>.</p>\n'
 
 
+def test_a_feed_entrys_later_update_is_kept_with_the_stored_post() -> None:
+    feed = ATOM.replace(b"<published>2026-03-01T10:00:00Z</published>",
+                        b"<published>2026-03-01T10:00:00Z</published><updated>2026-03-04T08:15:00Z</updated>", 1)
+    assert feed != ATOM
+    clinic = sources.parse_feed(feed, "https://example.org/feed.xml").posts[0]
+    assert clinic.updated == datetime(2026, 3, 4, 8, 15, tzinfo=UTC)
+    stored = sources.to_document(clinic)
+    assert sources.from_document(stored, clinic.slug) == clinic
+    assert sources.stored_date(stored) == clinic.updated
+    # the same date again is no update; a post without dates has none
+    assert sources.parse_feed(ATOM, "https://example.org/feed.xml").posts[0].updated is None
+    undated = Post("x", "X", "<p>x</p>\n", sources.EPOCH)
+    assert sources.stored_date(sources.to_document(undated)) is None
+
+
 def test_rss_items_become_posts_with_unique_slugs() -> None:
     first, second = sources.parse_feed(RSS, "https://example.org/rss").posts
     assert (first.slug, first.summary, first.body) == ("first", "Summary", "<p>Body <strong>text</strong>.</p>\n")

@@ -35,7 +35,7 @@ from intl_pub.catalog.entry import (
     _without,
 )
 from intl_pub.catalog.memory import MachineMemory
-from intl_pub.catalog.pofile import _LEGACY_HEADERS, GENERATOR, _header
+from intl_pub.catalog.pofile import _LEGACY_HEADERS, BASEPATH, GENERATOR, _header
 from intl_pub.core.model import Locale
 
 OWN_FIELDS = frozenset(
@@ -47,6 +47,7 @@ OWN_FIELDS = frozenset(
         "MIME-Version",
         "Content-Type",
         "Content-Transfer-Encoding",
+        BASEPATH,
     }
 )
 
@@ -72,20 +73,23 @@ def merge(
         locale,
         tpl.metadata.get("POT-Creation-Date", ""),
     )
+    if BASEPATH in tpl.metadata:  # the layout's, like the references it resolves
+        po.metadata[BASEPATH] = tpl.metadata[BASEPATH]
     old_entries = list(old._po) if old is not None else []
     if old is not None:
         # Keep what the translator's tool wrote (Last-Translator, X-Generator, ...);
         # only the fields that must be right for gettext are ours.
         po.header = old._po.header
+        fresh = po.metadata
         po.metadata = {
             **old._po.metadata,
-            **{k: v for k, v in po.metadata.items() if k in OWN_FIELDS},
+            **{k: v for k, v in fresh.items() if k in OWN_FIELDS},
         }
         for name in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
             value = old._po.metadata.get(name, "")
             if value in _LEGACY_HEADERS:
                 value = ""
-            po.metadata[name] = value or po.metadata.get(name, "")
+            po.metadata[name] = value or fresh.get(name, "")
         po.metadata.setdefault("X-Generator", GENERATOR)
     exact = {_key(e): e for e in old_entries if not e.obsolete}
     for e in old_entries:

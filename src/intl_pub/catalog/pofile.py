@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import polib
 from intl_pub import __version__
 from intl_pub.catalog import poformat
 from intl_pub.catalog.entry import EARLIER_PREFIX, MT_PREFIX, WRAP, Catalog, _without
+from intl_pub.catalog.formats import flags_for
 from intl_pub.core.errors import CatalogError
 from intl_pub.core.files import build_time, write_atomic
 from intl_pub.core.model import Locale, Unit
@@ -20,11 +21,18 @@ from intl_pub.core.model import Locale, Unit
 GENERATOR = f"intl-pub {__version__}"
 
 
-NOBODY = "FULL NAME <EMAIL@ADDRESS>"
-"""Last-Translator until a translator's tool fills it (GNU's placeholder, which Poedit replaces)."""
+NOBODY = ""
+"""Last-Translator until a translator's tool fills it: empty, as Poedit leaves it. GNU's
+placeholder (``FULL NAME <EMAIL@ADDRESS>``) makes ``msgfmt -c`` warn; an absent field too."""
 
 
-NO_TEAM = "LANGUAGE <LL@li.org>"
+NO_TEAM = ""
+"""Language-Team until a translator's tool (Weblate) fills it; empty for the same reason."""
+
+
+SOURCE_LANGUAGE = "en"
+"""A template's ``Language``: the language of its msgids. xgettext leaves it empty, which
+``msgfmt -c`` reports; msginit, Poedit and Weblate set the translation's own."""
 
 
 _CREATION_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -34,19 +42,32 @@ _DATE_LINE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"$', r
 
 
 def build_template(
-    units: Iterable[Unit], reference: str, project: str, created: datetime | None = None
+    units: Iterable[Unit],
+    reference: str,
+    project: str,
+    created: datetime | None = None,
+    *,
+    basepath: str = "",
+    references: Sequence[str] | None = None,
 ) -> Catalog:
     """A POT in document order; a repeated text is one entry with several locations.
 
     ``POT-Creation-Date`` comes from the content, never the clock, so the same
     post gives the same bytes: ``created`` (the post's updated or published
     date) when given, else a date derived from a digest of the units.
+    ``reference`` is the file every ``#:`` names (``references``: one per unit,
+    when they differ; "" for a unit that comes from no file); a unit on line 0
+    names the file alone. ``basepath``: where the references are, relative to
+    the catalog's folder (``X-Poedit-Basepath``: Poedit opens them from there).
     """
     units = list(units)
+    files = list(references) if references is not None else [reference] * len(units)
     pot = polib.POFile(wrapwidth=WRAP)
     pot.metadata = _header(project, None, _format_date(created or _content_date(units)))
+    if basepath:
+        pot.metadata[BASEPATH] = basepath
     by_key: dict[tuple[str, str], polib.POEntry] = {}
-    for unit in units:
+    for unit, where in zip(units, files, strict=True):
         key = (unit.context, unit.msgid)
         entry = by_key.get(key)
         if entry is None:
@@ -55,11 +76,12 @@ def build_template(
                 msgctxt=unit.context or None,
                 comment=unit.note,
                 occurrences=[],
-                flags=["no-c-format"] if "%" in unit.msgid else [],
+                flags=flags_for(unit.msgid),
             )
             by_key[key] = entry
             pot.append(entry)
-        entry.occurrences.append((reference, str(unit.line)))
+        if where:
+            entry.occurrences.append((where, str(unit.line) if unit.line else ""))
     return Catalog(pot)
 
 
@@ -183,8 +205,15 @@ def save(cat: Catalog, path: Path, now: datetime | None = None) -> bool:
     return True
 
 
-_LEGACY_HEADERS = frozenset({"intl-pub machine translation", "none"})
-"""What intl-pub 0.1 wrote as Last-Translator / Language-Team: not ``NAME <EMAIL>``."""
+BASEPATH = "X-Poedit-Basepath"
+"""Where Poedit resolves the ``#:`` references from, relative to the catalog's folder."""
+
+
+_LEGACY_HEADERS = frozenset(
+    {"intl-pub machine translation", "none", "FULL NAME <EMAIL@ADDRESS>", "LANGUAGE <LL@li.org>"}
+)
+"""What earlier intl-pub wrote as Last-Translator / Language-Team: 0.1's words, then GNU's
+placeholders (which ``msgfmt -c`` reports). A merge empties them; a person's name stays."""
 
 
 def _header(project: str, locale: Locale | None, created: str) -> dict[str, str]:
@@ -203,8 +232,9 @@ def _header(project: str, locale: Locale | None, created: str) -> dict[str, str]
         "Plural-Forms": locale.plural_forms if locale is not None else "",
         "X-Generator": GENERATOR,
     }
-    if locale is None:
-        del header["PO-Revision-Date"], header["Language"], header["Plural-Forms"]
+    if locale is None:  # a template: every field msgfmt -c asks for, none of them a placeholder
+        header["Language"] = SOURCE_LANGUAGE
+        del header["Plural-Forms"]
     return header
 
 

@@ -8,7 +8,7 @@ import http.server
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +20,45 @@ from intl_pub.core.model import RunReport
 from intl_pub.review import status
 
 log = logging.getLogger("intl_pub")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """A new work folder, and the commands that come next."""
+    from intl_pub.pipeline.init import init_workdir
+
+    created = init_workdir(
+        Path(args.folder), args.source, args.title, args.base_url, args.locales, args.engine
+    )
+    settings = created.settings
+    print(f"created {settings.workdir}:")
+    for name in created.written:
+        print(f"  {name}")
+    others = [loc.tag for loc in settings.locales if loc.tag not in created.shipped]
+    if others:
+        print(f"interface words for {', '.join(others)}: machine-translated by the first "
+              "`intl-pub translate`, then yours to review in translations/<l>/site.po")
+    print("next:")
+    for line in _next_steps(args, settings):
+        print(f"  {line}")
+    return 0
+
+
+def _next_steps(args: argparse.Namespace, settings: Settings) -> list[str]:
+    here = Path(args.folder).resolve() == Path.cwd().resolve()
+    steps = [] if here else [f"cd {args.folder}"]
+    if not settings.sources:
+        steps.append("# add your feed to [pipeline] sources in intl-pub.toml, then:")
+    if settings.engine == "argos":
+        tags = ",".join(loc.tag for loc in settings.locales)
+        which = "" if tags == ",".join(DEFAULT_TARGETS) else f" --locales {tags}"
+        steps.append(f"intl-pub models install{which}   # the Argos models (or: --engine pseudo)")
+    return [
+        *steps,
+        "intl-pub translate   # pull the posts, machine-translate them into translations/",
+        "intl-pub status      # what awaits review; review in Poedit, Weblate or an editor",
+        "intl-pub publish     # build site/",
+        "intl-pub serve       # preview it at http://127.0.0.1:8000/",
+    ]
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
@@ -49,59 +88,41 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
+    """Review progress per locale and catalog: a table (plain text when not on a terminal,
+    so a log keeps every column), or JSON."""
+    from intl_pub.review import overview
 
     settings = settings_from_args(args)
-    rows = status.status(settings)
-    if not rows:
+    found = overview.rows(settings)
+    locales = [loc.tag for loc in settings.locales]
+    if args.json:
+        print(overview.as_json(found, locales))
+    elif not found:
         print("no posts yet: run `intl-pub pull` first")
         return 0
-    from intl_pub.review import triage
-
-    progress = {(p.locale, p.post): p for p in triage.progress(settings)}
-    table = Table(title="Review progress")
-    columns = ("locale", "post", "reviewed", "machine (fuzzy)", "untranslated", "QA errors",
-               "held back", "stale")
-    for column in columns:
-        table.add_column(column, justify="left" if column in {"locale", "post"} else "right")
-    for locale in settings.locales:
-        mine = [r for r in rows if r.locale == locale.tag]
-        for row in mine:
-            shown = progress.get((row.locale, row.slug))
-            table.add_row(
-                row.locale,
-                row.slug,
-                *_counts(
-                    row.stats.reviewed, row.stats.machine, row.stats.untranslated, row.stats.total
-                ),
-                "unreadable" if row.error else str(row.qa_errors),
-                str(shown.held_back) if shown else "",
-                str(shown.stale) if shown else "",
-            )
-        total = sum(r.stats.total for r in mine)
-        table.add_row(
-            locale.tag,
-            "[b]all posts[/b]",
-            *_counts(
-                sum(r.stats.reviewed for r in mine),
-                sum(r.stats.machine for r in mine),
-                sum(r.stats.untranslated for r in mine),
-                total,
-            ),
-            str(sum(r.qa_errors for r in mine)),
-            str(sum(p.held_back for k, p in progress.items() if k[0] == locale.tag)),
-            str(sum(p.stale for k, p in progress.items() if k[0] == locale.tag)),
-            end_section=True,
-        )
-    Console().print(table)
+    elif sys.stdout.isatty():
+        _print_rich_table(overview.HEADERS, overview.table(found, locales))
+    else:
+        print(overview.plain(found, locales))
     if args.html:
         _write_status_page(settings, Path(args.html))
-    broken = [row.error for row in rows if row.error]
+    broken = [row.error for row in found if row.error]
     for error in broken:
         print(f"error: {error}", file=sys.stderr)
     return 1 if broken else 0
+
+
+def _print_rich_table(headers: Sequence[str], sections: Sequence[Sequence[list[str]]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Review progress")
+    for column in headers:
+        table.add_column(column, justify="left" if column in {"locale", "post"} else "right")
+    for section in sections:
+        for number, cells in enumerate(section, 1):
+            table.add_row(*cells, end_section=number == len(section))
+    Console().print(table)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -253,13 +274,6 @@ def _finish(report: RunReport) -> int:
     for failure in report.failures:
         print(f"error: {failure}", file=sys.stderr)
     return 0 if report.ok else 1
-
-
-def _counts(reviewed: int, machine: int, untranslated: int, total: int) -> list[str]:
-    def cell(n: int) -> str:
-        return f"{n} ({100 * n / total:.0f}%)" if total else "0"
-
-    return [cell(reviewed), cell(machine), cell(untranslated)]
 
 
 class _progress_bar:

@@ -35,6 +35,7 @@ def build() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _init_command(commands, common)
     _work_commands(commands, common)
     _models_commands(commands, common)
     return parser
@@ -79,6 +80,25 @@ def _pipeline_command(
     return sub
 
 
+def _init_command(commands: Subparsers, common: argparse.ArgumentParser) -> None:
+    """``init [DIR] --source URL``: a work folder for one's own blog."""
+    text = "create a work folder: intl-pub.toml, content/, translations/ with the interface words"
+    init = commands.add_parser("init", help=text, description=text, parents=[common])
+    init.add_argument("folder", nargs="?", default=".", metavar="DIR",
+                      help="the work folder to create (default: the current folder)")
+    init.add_argument("--source", action="append", default=[], metavar="URL_OR_PATH",
+                      help="your blog's feed URL (or a post URL, a feed file, a folder of "
+                      "HTML files); repeatable")
+    init.add_argument("--title", default="Blog", help="the blog's name (default: Blog)")
+    init.add_argument("--base-url", default="http://localhost:8000/", metavar="URL",
+                      help="where site/ will be served from (default: http://localhost:8000/)")
+    init.add_argument("--locales", default="es,zh-Hans,ru", metavar="LIST",
+                      help="comma-separated target languages (default: es,zh-Hans,ru)")
+    init.add_argument("--engine", choices=["argos", "pseudo"], default="argos",
+                      help="machine translation: argos (models needed) or pseudo (none)")
+    init.set_defaults(handler=cmd.cmd_init)
+
+
 def _work_commands(commands: Subparsers, common: argparse.ArgumentParser) -> None:
     """The commands that work on a work folder (``run`` and ``serve-flows`` among them)."""
 
@@ -104,6 +124,10 @@ def _work_commands(commands: Subparsers, common: argparse.ArgumentParser) -> Non
     status.add_argument(
         "--html", metavar="FILE", help="also write a self-contained page for the team "
         "(never deployed: refused inside site/)"
+    )
+    status.add_argument(
+        "--json", action="store_true", help="print per locale and catalog: reviewed, machine, "
+        "untranslated, held back, stale, QA errors, as JSON"
     )
     check = pipeline_command(
         "check",

@@ -13,10 +13,12 @@ which a Dask worker or a worker process reads in its own environment.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -193,6 +195,72 @@ def load_settings(workdir: Path | str = ".", env: dict[str, str] | None = None) 
     if not settings.base_url.endswith("/"):
         settings = replace(settings, base_url=settings.base_url + "/")
     return settings
+
+
+STARTER_SETTINGS = """\
+# intl-pub settings for this work folder, written by `intl-pub init`. Every key is optional;
+# the command line (--source, --locales, --engine) and INTL_PUB_ENGINE, INTL_PUB_LOCALES,
+# INTL_PUB_BASE_URL override them. intl-pub's README lists every setting.
+
+[site]
+title = {title}   # the blog's name: translated in translations/<l>/site.po
+# tagline = "A line under the title"   # translated there too
+base_url = {base_url}   # where site/ is served from: canonical links, feeds, sitemap
+# min_reviewed_to_publish = 0.0   # share of reviewed blocks a translated page needs
+# min_reviewed_to_index = 0.0     # below it: <meta name="robots" content="noindex">
+# feedback_url = "https://example.org/report?lang={{lang}}&post={{slug}}&block={{block}}&page={{url}}"
+
+[pipeline]
+sources = {sources}   # feeds (URL or file), post URLs, folders of HTML files
+locales = {locales}   # any language Argos translates into: fr, de, pt-BR, ar, ja...
+engine = {engine}   # argos (`intl-pub models install` first) | pseudo (no model: to try things)
+# allowed_hosts = []   # private hosts a feed may link to (docs/SOURCES.md)
+
+# [sources."https://blog.example/feed.xml"]   # where the article is on a source's pages
+# content_selector = "div.post-body"
+# exclude_selectors = [".share", ".related"]
+
+# [mt]   # where the engine runs (docs/MT.md)
+# device = "auto"   # auto | cpu | cuda
+"""
+"""The settings file ``intl-pub init`` writes: the values it was given, the rest commented."""
+
+
+def starter_settings(
+    title: str, base_url: str, sources: Sequence[str], locales: Sequence[str], engine: str
+) -> str:
+    """:data:`STARTER_SETTINGS` with these values, as TOML."""
+    return STARTER_SETTINGS.format(
+        title=_toml(title),
+        base_url=_toml(base_url),
+        sources=_toml(list(sources)),
+        locales=_toml(list(locales)),
+        engine=_toml(engine),
+    )
+
+
+def _toml(value: str | list[str]) -> str:
+    """A TOML string or array of strings: JSON's escapes are TOML's, but for DEL, which
+    JSON leaves as it is and TOML refuses in a string."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def settings_line(settings: Settings, section: str, key: str) -> int:
+    """The line of ``key = ...`` in ``[section]`` of the settings file, 0 when not there
+    (what a catalog's ``#:`` reference to a setting, such as the site's title, names)."""
+    path = settings.workdir / SETTINGS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    current = ""
+    for number, line in enumerate(lines, 1):
+        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1)
+        elif current == section and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return 0
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,9 @@ class Post:
     identity: str = ""
     """What names the post for good: its feed entry id (Atom ``id``, RSS ``guid``), else its
     canonical URL; empty for a file on disk (then the file name names it)."""
+    updated: datetime | None = None
+    """When the source says the post last changed (a feed entry's ``updated``), if later
+    than ``published``."""
 
 
 @dataclass(frozen=True)

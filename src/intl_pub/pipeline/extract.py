@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from intl_pub import catalog, segment
+from intl_pub import catalog, segment, sources
 from intl_pub.catalog import files as catalog_files
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import IntlPubError, describe
 from intl_pub.core.model import RunReport
-from intl_pub.publish import reader_notes
+from intl_pub.publish import interface, reader_notes
 from intl_pub.workdir.store import Store
 
 
@@ -32,9 +32,16 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
         if manifest.records.get(slug) == [content, manifest.digest(target)]:
             continue
         try:
-            units = [reader_notes.with_block_id(u) for u in segment.extract(store.read_post(slug))]
+            document = store.read_post(slug)
+            units = [reader_notes.with_block_id(u) for u in segment.extract(document)]
             project = f"{settings.site_title} {slug}"
-            pot = catalog.build_template(units, store.rel(store.content_path(slug)), project)
+            pot = catalog.build_template(
+                units,
+                store.rel(store.content_path(slug)),
+                project,
+                sources.stored_date(document) or sources.EPOCH,
+                basepath=store.basepath(target),
+            )
             if catalog_files.write(store, pot, target):
                 report.written.append(store.rel(target))
         except (IntlPubError, RecursionError) as exc:
@@ -44,4 +51,7 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
     for gone in set(manifest.records) - set(slugs):
         del manifest.records[gone]
     manifest.save()
+    # the site's own words: interface strings, title and tagline (translate-<l> takes them)
+    if interface.write_template(store, settings):
+        report.written.append(store.rel(store.ui_template_path()))
     return report

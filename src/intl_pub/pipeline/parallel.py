@@ -33,7 +33,7 @@ import sys
 import threading
 import types
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from queue import Empty
 from typing import Any, NamedTuple
@@ -129,7 +129,7 @@ def _in_workers(
         initargs=(gc.get_threshold(), level, queue, environ_snapshot()),
     ) as pool, _shared_memory(method):
         with _main_left_alone():  # the workers start here, one per job
-            futures = [pool.submit(_remote, job, args, events is not None) for args in arguments]
+            futures = [_submit(pool, _remote, job, args, events is not None) for args in arguments]
         finished = 0
         while finished < len(futures):  # every job ends its messages with "done"
             try:
@@ -150,6 +150,18 @@ def _in_workers(
             Outcome(*f.result()) if f.exception() is None else Outcome(None, f.exception())
             for f in futures
         ]
+
+
+def _submit(pool: ProcessPoolExecutor, *call: Any) -> Future[Any]:
+    """``pool.submit(*call)``; a worker that died while the jobs were being handed out
+    breaks the pool at once, and the jobs not handed out yet come back as BrokenProcessPool
+    too (redone in this process, as the dead worker's are), not as the step's failure."""
+    try:
+        return pool.submit(*call)
+    except BrokenProcessPool as exc:
+        broken: Future[Any] = Future()
+        broken.set_exception(exc)
+        return broken
 
 
 def start_method(inherit: bool) -> str:

@@ -25,11 +25,11 @@ from intl_pub.core.locales import ENGLISH, cldr
 from intl_pub.core.model import Locale, Post, RunReport
 from intl_pub.pipeline import parallel
 from intl_pub.pipeline.translate import written_digest
-from intl_pub.publish import interface, reader_notes, urls
+from intl_pub.publish import interface, reader_notes, urls, words
 from intl_pub.publish.policy import Policy, gate_for, risk_settings
 from intl_pub.qa import risk
 from intl_pub.workdir.manifest import Manifest, text_digest
-from intl_pub.workdir.store import Store
+from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,7 @@ def _start(settings: Settings, store: Store, report: RunReport) -> _Run:
         repr(_site_settings(settings)),
         env.digest(),
         *(manifest.digest(store.ui_catalog_path(loc)) for loc in settings.locales),
+        *(manifest.digest(store.suggestions_path(loc, UI_CATALOG)) for loc in settings.locales),
         load_glossary(settings).version,
     )
     return _Run(settings, store, report, manifest, env, site_key)
@@ -320,6 +321,7 @@ def _reader_notes(run: _Run, locale: Locale, english: publish.Page) -> reader_no
         page_url=urls.page_url(base, locale, slug),
         original_url=urls.page_url(base, ENGLISH, slug),
         strings=run.ui.get(locale.tag, {}),
+        machine=words.machine_of(run.ui.get(locale.tag, {})),
         feedback_url=run.settings.feedback_url,
         english_updated=babel.dates.format_date(updated, format="long", locale=cldr(locale.tag)),
     )

@@ -17,6 +17,7 @@ from typing import Any
 from intl_pub import catalog
 from intl_pub.catalog import Catalog, Entry
 from intl_pub.catalog import files as catalog_files
+from intl_pub.catalog.formats import placeholders
 from intl_pub.catalog.memory import machine_memory, save_machine_memory
 from intl_pub.core.config import Settings, load_glossary
 from intl_pub.core.errors import CatalogError, IntlPubError, describe
@@ -25,8 +26,9 @@ from intl_pub.mt import Engine, MTStats, typography
 from intl_pub.mt.masking import MachineText, MTOptions, machine_translate
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
+from intl_pub.publish import interface
 from intl_pub.workdir.manifest import Manifest
-from intl_pub.workdir.store import Store
+from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,8 @@ def translate(
     glossary = load_glossary(settings)
     manifest = store.manifest(f"translate-{locale.path}")
     slugs = store.slugs()
+    if store.ui_template_path().exists():  # the site's own words: one more catalog
+        slugs = [*slugs, UI_CATALOG]
     # gather: every post whose template or catalog changed, merged
     work = _merged(store, locale, manifest, slugs, glossary.version, templates, report)
     # fill: reviewed translations of the same English, then the engine's memory, then the engine
@@ -77,8 +81,9 @@ def translate(
     if label:
         todo = _from_machine_memory(work, label)
         if todo:
+            keep = [*glossary.do_not_translate, *_placeholders(todo)]
             machine = _engine_fill(settings, locale, engine, todo, label, progress, run_shards,
-                                   store, glossary.do_not_translate, report)
+                                   store, keep, report)
             if machine is None:  # the engine failed: catalogs still waiting are not written
                 machine = {}
                 work = [w for w in work if not catalog.pending(w.catalog)]
@@ -131,6 +136,8 @@ def _merged(
                 raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
             memory = machine_memory(store, locale, slug)
             old = catalog_files.read(store, path, written_digest(manifest.records.get(slug)))
+            if old is None and slug == UI_CATALOG:  # starts from intl-pub's reviewed words
+                old = interface.shipped(locale)
             merged = catalog.merge(pot, old, locale, memory)
         except (IntlPubError, OSError) as exc:
             report.failures.append(f"{slug} [{locale.tag}]: {describe(exc)}")
@@ -238,6 +245,12 @@ def _from_machine_memory(work: Sequence[_Work], label: str) -> list[tuple[_Work,
             elif not entry.msgstr:
                 catalog.set_machine_translation(entry, hit[0], label, hit[1])
     return rest
+
+
+def _placeholders(todo: Sequence[tuple[_Work, Entry]]) -> list[str]:
+    """The ``{date}`` placeholders of the English to translate: they pass the engine untouched
+    (as do-not-translate terms do), so that the page can still fill them in."""
+    return sorted({p for _, entry in todo for p in placeholders(entry.msgid)})
 
 
 def _lacks_suggestion(item: _Work) -> bool:

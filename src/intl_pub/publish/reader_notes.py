@@ -69,7 +69,9 @@ class ReaderNotes:
     original_url: str
     """The English original's absolute URL."""
     strings: Mapping[str, str] = field(default_factory=dict)
-    """Reviewed interface translations (msgid -> msgstr); a missing one stays English."""
+    """Interface translations (msgid -> msgstr); a missing one stays English."""
+    machine: frozenset[str] = frozenset()
+    """The msgids of ``strings`` that are machine translation no person reviewed yet."""
     feedback_url: str = ""
     """``[site] feedback_url``; empty: no report links."""
     english_updated: str = ""
@@ -108,7 +110,7 @@ def _label(tree: BeautifulSoup, notes: ReaderNotes) -> Tag:
     label = tree.new_tag(
         "span", attrs={"class": "l10n-sr"}, string=notes.text(MACHINE_LABEL) + " "
     )  # (setting .string afterwards costs 60 µs a block: a page can have 100,000)
-    _english_if_untranslated(label, notes, MACHINE_LABEL)
+    _mark(label, notes, MACHINE_LABEL, hidden=True)
     return label
 
 
@@ -129,7 +131,7 @@ def _add_report_link(tree: BeautifulSoup, element: Tag, notes: ReaderNotes, bid:
         },
     )
     link.string = notes.text(REPORT_LINK)
-    _english_if_untranslated(link, notes, REPORT_LINK)
+    _mark(link, notes, REPORT_LINK)
     if element.name in _STANDALONE:
         holder = tree.new_tag("p", attrs={"class": "l10n-report"})
         holder.append(link)
@@ -145,17 +147,21 @@ def _stale_notice(tree: BeautifulSoup, notes: ReaderNotes) -> Tag:
     notice = tree.new_tag("p", attrs={"class": "l10n-stale", "role": "note"})
     text = notes.text(STALE_NOTICE, date=notes.english_updated)
     notice.append(text + " ")
-    _english_if_untranslated(notice, notes, STALE_NOTICE)
+    _mark(notice, notes, STALE_NOTICE)
     link = tree.new_tag("a", attrs={"href": notes.original_url, "hreflang": "en"})
     link.string = notes.text(READ_ORIGINAL)
-    _english_if_untranslated(link, notes, READ_ORIGINAL)
+    _mark(link, notes, READ_ORIGINAL)
     notice.append(link)
     return notice
 
 
-def _english_if_untranslated(element: Tag, notes: ReaderNotes, msgid: str) -> None:
+def _mark(element: Tag, notes: ReaderNotes, msgid: str, hidden: bool = False) -> None:
+    """English left untranslated gets ``lang="en"``; machine translation ``data-mt`` (not
+    on a label only screen readers read: the underline would be drawn for nobody)."""
     if not notes.is_translated(msgid):
         element["lang"] = "en"
+    elif msgid in notes.machine and not hidden:
+        element["data-mt"] = ""
 
 
 def with_block_id(unit: Unit) -> Unit:

@@ -29,7 +29,7 @@ from intl_pub.core.files import build_time
 from intl_pub.core.locales import ENGLISH, cldr
 from intl_pub.core.locales import locale as locale_for
 from intl_pub.core.model import Locale, Post
-from intl_pub.publish import urls
+from intl_pub.publish import urls, words
 from intl_pub.segment import markup
 
 if TYPE_CHECKING:
@@ -451,9 +451,7 @@ def _render(
 ) -> str:
     tag = locale.tag
     strings = {} if locale.is_source else ui.get(tag, {})
-
-    def gettext(msgid: str, **values: str) -> str:
-        return strings.get(msgid, msgid).format(**values) if values else strings.get(msgid, msgid)
+    gettext, mark = words.gettext(strings), words.marked(strings, locale)
 
     def date(moment: Any) -> str:
         return babel.dates.format_date(
@@ -467,8 +465,16 @@ def _render(
         lang=tag,
         dir=locale.direction,
         base_url=settings.base_url,
+        t=mark,  # the words as page content: machine translation and English marked
+        # the interface's own words machine-translated (the site's title alone is not: it is
+        # marked where it stands, and a reviewed post's page must not say it was not reviewed)
+        interface_machine=bool(
+            words.machine_of(strings) - {settings.site_title, settings.site_tagline}
+        ),
         site_title=gettext(settings.site_title),
         site_tagline=gettext(settings.site_tagline) if settings.site_tagline else "",
+        site_title_marked=mark(settings.site_title),
+        site_tagline_marked=mark(settings.site_tagline) if settings.site_tagline else "",
         lang_path=locale.path,
         og_locale=og_locale(tag),
         switcher=[

@@ -14,7 +14,7 @@ from intl_pub.core.config import Settings, load_glossary
 from intl_pub.core.errors import CatalogError
 from intl_pub.core.model import Glossary, Locale
 from intl_pub.qa import checks, verify
-from intl_pub.workdir.store import Store
+from intl_pub.workdir.store import UI_CATALOG, Store
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,20 @@ class StatusRow:
     """Why the catalog could not be read, when it could not."""
 
 
-def status(settings: Settings) -> list[StatusRow]:
-    """Per locale and post: reviewed / machine / untranslated / failing-QA counts."""
+def status(settings: Settings, interface: bool = False) -> list[StatusRow]:
+    """Per locale and post: reviewed / machine / untranslated / failing-QA counts.
+
+    ``interface``: also the locale's interface words (``site``, translations/<l>/site.po),
+    when the file is there.
+    """
     store = Store(settings.workdir)
     store.require()
     rows = []
     glossary = load_glossary(settings)
     slugs = store.slugs()
     for locale in settings.locales:
-        for slug in slugs:
+        own = [UI_CATALOG] if interface and store.ui_catalog_path(locale).exists() else []
+        for slug in [*slugs, *own]:
             try:
                 cat = catalog_files.read(store, store.catalog_path(locale, slug))
                 if cat is None:

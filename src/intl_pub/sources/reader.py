@@ -42,11 +42,12 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "EPOCH", "IDENTITY_META", "MAX_BYTES", "MAX_SITEMAP_URLS", "PUBLISHED_META", "RESERVED_SLUGS",
-    "SourceResult", "from_document", "page_files", "parse_feed", "parse_page", "read_source",
-    "sitemap_entries", "slugify", "to_document", "unique_slugs",
+    "UPDATED_META", "SourceResult", "from_document", "page_files", "parse_feed", "parse_page",
+    "read_source", "sitemap_entries", "slugify", "stored_date", "to_document", "unique_slugs",
 ]
 
 PUBLISHED_META = "intl-pub:published"
+UPDATED_META = "intl-pub:updated"
 IDENTITY_META = "intl-pub:identity"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_SITEMAP_URLS = 1000
@@ -136,12 +137,17 @@ def to_document(post: Post) -> str:
     identity = (
         f'<meta name="{IDENTITY_META}" content="{esc(post.identity)}">\n' if post.identity else ""
     )
+    updated = (
+        f'<meta name="{UPDATED_META}" content="{post.updated.isoformat()}">\n'
+        if post.updated
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(post.title, quote=False)}</title>\n"
         f'<meta name="description" content="{esc(post.summary)}">\n'
         f'<meta name="{PUBLISHED_META}" content="{post.published.isoformat()}">\n'
-        f"{identity}{canonical}</head>\n<body>\n<article>\n{post.body.strip()}\n</article>\n"
+        f"{updated}{identity}{canonical}</head>\n<body>\n<article>\n{post.body.strip()}\n</article>\n"
         "</body>\n</html>\n"
     )
 
@@ -156,6 +162,7 @@ def from_document(text: str, slug: str) -> Post:
     description = soup.find("meta", attrs={"name": "description"})
     published = soup.find("meta", attrs={"name": PUBLISHED_META})
     identity = soup.find("meta", attrs={"name": IDENTITY_META})
+    updated = soup.find("meta", attrs={"name": UPDATED_META})
     return Post(
         slug=slug,
         title=soup.title.get_text(),
@@ -165,7 +172,20 @@ def from_document(text: str, slug: str) -> Post:
         url=str(canonical.get("href", "")) if canonical else "",
         summary=str(description.get("content", "")) if description else "",
         identity=str(identity.get("content", "")) if identity else "",
+        updated=article.parse_date(str(updated.get("content", ""))) if updated else None,
     )
+
+
+def stored_date(document: str) -> datetime | None:
+    """A stored post's date, read from its head without parsing it: when it was last updated,
+    else published; None for a post its source gave no date."""
+    head = document[: document.find("<body")]
+    for name in (UPDATED_META, PUBLISHED_META):
+        found = re.search(rf'<meta name="{re.escape(name)}" content="([^"]*)">', head)
+        moment = article.parse_date(html.unescape(found.group(1))) if found else None
+        if moment is not None and moment != EPOCH:
+            return moment
+    return None
 
 
 def page_files(folder: Path) -> list[Path]:
@@ -331,6 +351,7 @@ class _Reader:
         title = _plain(entry.get("title", ""), entry.get("title_detail"))
         summary = _plain(entry.get("summary", ""), entry.get("summary_detail"))
         published = _feed_date(entry)
+        updated = _feed_updated(entry, published)
         identity = str(entry.get("id") or link)
         body = _entry_body(entry)
         if not body.strip() and not link:
@@ -338,7 +359,8 @@ class _Reader:
         slug = _slug_from_url(link) if link else slugify(title)
         if body.strip():
             body = sanitize.clean(body, self.settings.trusted, link or title)
-            return Post(slug, title or slug, body, published or EPOCH, link, summary, identity)
+            return Post(slug, title or slug, body, published or EPOCH, link, summary, identity,
+                        updated)
         if not link:
             raise SourceError("neither content nor a link")
         if link.startswith("file:"):
@@ -352,7 +374,7 @@ class _Reader:
                 raise SourceError(f"links to a feed or sitemap ({link}), not to a post page")
             page, url = self.page(fetched, slug), link
         return Post(slug, title or page.title, page.body, published or page.published, url,
-                    summary or page.summary, identity or page.identity)
+                    summary or page.summary, identity or page.identity, updated)
 
     def linked_file(self, link: str, base: str) -> Post:
         """Only a feed on disk may point at files, and only beside or below itself."""
@@ -502,6 +524,13 @@ def _feed_date(entry: Any) -> datetime | None:
         if moment:
             return datetime(*moment[:6], tzinfo=UTC)
     return None
+
+
+def _feed_updated(entry: Any, published: datetime | None) -> datetime | None:
+    """The entry's ``updated`` when it is later than the date the post goes by."""
+    moment = entry.get("updated_parsed")
+    found = datetime(*moment[:6], tzinfo=UTC) if moment else None
+    return found if found and published and found > published else None
 
 
 def _read_limited(path: Path) -> bytes:

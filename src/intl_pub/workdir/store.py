@@ -100,6 +100,11 @@ class Store:
     def ui_template_path(self) -> Path:
         return self.template_path(UI_CATALOG)
 
+    def basepath(self, catalog: Path) -> str:
+        """The work folder seen from a catalog's folder (``../..``): the ``#:`` references
+        name files relative to the work folder, and Poedit resolves them from here."""
+        return Path(os.path.relpath(self.root, catalog.parent)).as_posix()
+
     def site_path(self, name: str) -> Path:
         return self.site_dir / name
 

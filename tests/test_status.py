@@ -1,0 +1,99 @@
+"""``intl-pub status``: JSON for scripts, and a table that a log keeps whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import polib
+import pytest
+
+from intl_pub import catalog, pipeline
+from intl_pub.core.config import load_settings
+from intl_pub.core.locales import parse_locales
+from intl_pub.review import overview
+
+LOCALES = "es,ar"
+
+
+def status(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a cron job or CI step runs it: stdout a pipe, not a terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "intl_pub.cli", "status", "--workdir", str(workdir),
+         "--locales", LOCALES, *args],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ),
+    )
+
+
+@pytest.fixture
+def reviewed_blog(blog: Path) -> Path:
+    """The sample blog translated (pseudo) into es and ar; in es one entry reviewed as a
+    translator would, and one reviewed with a token lost (a QA error)."""
+    settings = replace(load_settings(blog), engine="pseudo", locales=parse_locales(LOCALES))
+    assert pipeline.run(settings).ok
+    path = blog / "translations" / "es" / "new-pediatric-clinic.po"
+    po = catalog.load(path)
+    assert po is not None
+    plain = next(e for e in po if e.machine and "<1>" not in e.msgid)
+    tokens = next(e for e in po if e.machine and "<1>" in e.msgid)
+    catalog.review(plain, "Una traducción revisada.")
+    catalog.review(tokens, "Sin etiquetas.")
+    catalog.save(po, path)
+    return blog
+
+
+def counts(path: Path) -> dict[str, int]:
+    """What a catalog holds, read with polib here (not through intl-pub)."""
+    live = [e for e in polib.pofile(str(path)) if not e.obsolete]
+    reviewed = sum(1 for e in live if e.msgstr and "fuzzy" not in e.flags)
+    machine = sum(1 for e in live if e.msgstr and "fuzzy" in e.flags)
+    return {"reviewed": reviewed, "machine": machine, "untranslated": len(live) - reviewed - machine}
+
+
+@pytest.mark.subprocess
+def test_status_json_counts_every_catalog_per_locale_and_post(reviewed_blog: Path) -> None:
+    result = status(reviewed_blog, "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)["locales"]
+    assert [loc["locale"] for loc in found] == ["es", "ar"]
+    for loc in found:
+        folder = reviewed_blog / "translations" / ("es" if loc["locale"] == "es" else "ar")
+        files = {p.stem: p for p in folder.glob("*.po")}
+        assert {row["post"] for row in loc["posts"]} == set(files)
+        for row in loc["posts"]:
+            assert {k: row[k] for k in ("reviewed", "machine", "untranslated")} == counts(
+                files[row["post"]])
+            assert row["total"] == sum(counts(files[row["post"]]).values())
+            assert row["interface"] == (row["post"] == "site")
+        for name in overview.COUNTS:
+            assert loc[name] == sum(row[name] for row in loc["posts"])
+    es = {row["post"]: row for row in found[0]["posts"]}
+    assert es["new-pediatric-clinic"]["reviewed"] == 2
+    assert es["new-pediatric-clinic"]["qa_errors"] == 1  # the lost token
+    assert es["heat-wave-advice"]["held_back"] > 0  # "30 °C", "999": risky, unreviewed
+    assert es["site"]["reviewed"] >= 11  # the shipped interface words; the title is machine
+    ar_site = next(row for row in found[1]["posts"] if row["post"] == "site")
+    assert ar_site["reviewed"] == 0 and ar_site["machine"] == ar_site["total"] >= 12
+
+
+@pytest.mark.subprocess
+def test_status_in_a_log_is_plain_aligned_text_with_every_column(reviewed_blog: Path) -> None:
+    result = status(reviewed_blog)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert not any(ch in result.stdout for ch in "┃│━─┏┡└")  # no box drawn for a terminal
+    assert lines[0].split() == ["locale", "post", "reviewed", "machine", "(fuzzy)",
+                                "untranslated", "held", "back", "stale", "QA", "errors"]
+    assert max(len(line) for line in lines) > 80  # wider than rich's default: kept whole
+    rows = [line.split() for line in lines[1:]]
+    assert len(rows) == 2 * (4 + 1 + 1)  # per locale: 4 posts, site, all
+    for row in rows:
+        assert len(row) == 8 + 3  # three "n (p%)" cells take two words each
+    posts = {row[1] for row in rows}
+    assert {"new-pediatric-clinic", "site", "all"} <= posts
+    ends = {len(line) for line in lines[1:]}
+    assert len(ends) == 1  # right-aligned counts: every row ends in the same column
