@@ -114,6 +114,8 @@ def _problems(
     a machine translation that fails is shown in English until reviewed; a reviewed one may
     say a number another way on purpose, and a person should look)."""
     found = checks.run(msgid, msgstr, locale, glossary)
+    if any(p.severity == checks.ERROR for p in found):
+        return found  # (verification would say the same again: a token, a number, a name)
     for failure in verify.verify(msgid, msgstr, locale, glossary):
         found.append(checks.Problem(checks.WARNING, f"verify:{failure.kind}", failure.message))
     return found
