@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from intl_pub import article, markup, sanitize
+from intl_pub import article, encoding, markup, sanitize
 from intl_pub.config import SourceSettings
 from intl_pub.encoding import decode
 from intl_pub.errors import IntlPubError, SourceError
@@ -503,7 +503,7 @@ def _read_limited(path: Path) -> bytes:
 
 def _kind(data: bytes, content_type: str) -> str:
     """``feed``, ``sitemap`` or ``page``, from the content type and the first bytes."""
-    head = decode(data[:4096], "", "").lstrip().lower()
+    head = encoding.peek(data).lstrip().lower()
     head = re.sub(
         r"^(<\?xml[^>]*>\s*|<!--.*?-->\s*|<!doctype\s+(?!html)[^\[>]*(\[.*?\])?\s*>\s*)+",
         "", head, flags=re.S,
