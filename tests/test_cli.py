@@ -111,3 +111,27 @@ def test_check_fails_on_errors_and_names_file_and_line(blog: Path, tmp_path: Pat
         in result.stdout
     )
     assert "1 error(s)" in result.stderr
+
+
+@pytest.mark.subprocess
+def test_check_fails_on_a_token_the_english_lacks_and_on_raw_markup(blog: Path, tmp_path: Path) -> None:
+    """Both are escaped on the page, so readers would see literal tags: errors, exit 1."""
+    po = blog / "translations" / "es" / "post.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n\n'
+        'msgid "Read the <1>full report</1>."\nmsgstr "Lea el <1>informe</1> <3>completo</3>."\n\n'
+        'msgid "Stay in the shade."\nmsgstr "Quédese a la sombra.</p><script>alert(1)</script>"\n\n'
+        'msgid "Use the <p> element, not <br>."\nmsgstr "Use el elemento <p>, no <br>."\n\n'
+        'msgid "Señales de calor"\nmsgstr "Señales de\u2028calor"\n',
+        encoding="utf-8",
+    )
+    result = intl_pub(["check", "--locales", "es"], tmp_path / "home", blog)
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "[markup]" in line]
+    assert [line.split(": ")[0] for line in lines] == ["translations/es/post.po:6",
+                                                      "translations/es/post.po:9"], result.stdout
+    assert "<3>" in lines[0] and "</3>" in lines[0]
+    assert "</p>" in lines[1] and "<script>" in lines[1] and "</script>" in lines[1]
+    assert "translations/es/post.po:15: warning: [line-separator] U+2028" in result.stdout
+    assert "2 error(s)" in result.stderr

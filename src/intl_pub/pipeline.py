@@ -1108,8 +1108,8 @@ def _locale_page(
     cat = _load(store, store.catalog_path(locale, post.slug), written)
     memory = machine_memory(store, locale, post.slug)
     found = publishable(cat, memory)
-    for key, hit in found.items():  # characters XML forbids would make the page ill-formed
-        text = tokens.strip_xml_forbidden(hit.text)
+    for key, hit in found.items():  # no line separator; nothing XML forbids (ill-formed)
+        text = tokens.as_published(hit.text)
         if text != hit.text:
             found[key] = replace(hit, text=text)
     gate = gate_for(settings, locale, glossary)
