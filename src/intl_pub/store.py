@@ -36,6 +36,8 @@ from typing import Any
 
 from intl_pub.errors import LockError, StoreError
 from intl_pub.files import read_json, write_atomic, write_temporary
+from intl_pub.identity import key as identity_key
+from intl_pub.identity import migrate as migrate_identities
 from intl_pub.model import Locale
 
 log = logging.getLogger(__name__)
@@ -329,10 +331,15 @@ class Store:
 
 
 class Identities:
-    """identity -> slug: chosen once, recorded, never given to another post."""
+    """identity -> slug: chosen once, recorded, never given to another post.
+
+    Identities are compared in :func:`intl_pub.identity.key`'s form (a link's
+    trivial variants are one post); one recorded in an older form is migrated
+    as it is read, so every post keeps its slug.
+    """
 
     def __init__(self, slugs: dict[str, str]) -> None:
-        self.slugs = slugs
+        self.slugs = migrate_identities(slugs)
         self.taken = set(slugs.values())
 
     def __bool__(self) -> bool:
@@ -344,6 +351,7 @@ class Identities:
         A new post whose natural slug is taken gets ``<slug>-<year>``, else
         ``<slug>-2``, ``<slug>-3``, ...
         """
+        identity = identity_key(identity)
         known = self.slugs.get(identity)
         if known is not None:
             return known
