@@ -135,3 +135,31 @@ def test_check_fails_on_a_token_the_english_lacks_and_on_raw_markup(blog: Path, 
     assert "</p>" in lines[1] and "<script>" in lines[1] and "</script>" in lines[1]
     assert "translations/es/post.po:15: warning: [line-separator] U+2028" in result.stdout
     assert "2 error(s)" in result.stderr
+
+
+@pytest.mark.subprocess
+def test_publish_with_a_base_url_that_is_not_http_with_a_host_is_a_clear_error(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It would be published into canonical links, hreflang, feeds and the sitemap."""
+    from intl_pub.config import load_settings
+    from intl_pub.errors import ConfigError
+
+    for bad in ["javascript:alert(1)//", "/news/", "https://", "ftp://news.example/",
+                "https://news.example/?x=1", "https://news example/", "https://news.example:99999/"]:
+        with pytest.raises(ConfigError, match="INTL_PUB_BASE_URL: .*https://news.example.org/"):
+            load_settings(blog, env={"INTL_PUB_BASE_URL": bad})
+    assert load_settings(blog, env={"INTL_PUB_BASE_URL": "https://news.example/x"}).base_url == "https://news.example/x/"
+    before = snapshot(blog)
+    monkeypatch.setenv("INTL_PUB_BASE_URL", "javascript:alert(1)//")
+    result = intl_pub(["publish"], tmp_path / "home", blog)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: INTL_PUB_BASE_URL: 'javascript:alert(1)//' is not an http(s) URL with a host; "
+        'give the site\'s address, e.g. "https://news.example.org/"']
+    assert snapshot(blog) == before
+    monkeypatch.delenv("INTL_PUB_BASE_URL")
+    toml = blog / "intl-pub.toml"
+    toml.write_text(toml.read_text("utf-8").replace('base_url = "', 'base_url = "javascript:x//" #', 1), "utf-8")
+    result = intl_pub(["publish"], tmp_path / "home", blog)
+    assert result.returncode == 1 and "intl-pub.toml: [site] base_url: 'javascript:x//'" in result.stderr
