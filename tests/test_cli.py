@@ -147,7 +147,7 @@ def test_publish_with_a_base_url_that_is_not_http_with_a_host_is_a_clear_error(
 
     for bad in ["javascript:alert(1)//", "/news/", "https://", "ftp://news.example/",
                 "https://news.example/?x=1", "https://news example/", "https://news.example:99999/"]:
-        with pytest.raises(ConfigError, match="INTL_PUB_BASE_URL: .*https://news.example.org/"):
+        with pytest.raises(ConfigError, match=r"INTL_PUB_BASE_URL: .*https://news\.example\.org/"):
             load_settings(blog, env={"INTL_PUB_BASE_URL": bad})
     assert load_settings(blog, env={"INTL_PUB_BASE_URL": "https://news.example/x"}).base_url == "https://news.example/x/"
     before = snapshot(blog)
@@ -163,3 +163,34 @@ def test_publish_with_a_base_url_that_is_not_http_with_a_host_is_a_clear_error(
     toml.write_text(toml.read_text("utf-8").replace('base_url = "', 'base_url = "javascript:x//" #', 1), "utf-8")
     result = intl_pub(["publish"], tmp_path / "home", blog)
     assert result.returncode == 1 and "intl-pub.toml: [site] base_url: 'javascript:x//'" in result.stderr
+
+
+@pytest.mark.subprocess
+def test_a_catalog_linked_to_a_file_outside_the_work_folder_is_refused_unread(
+    blog: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """translations/es/<post>.po -> /etc/passwd (or any file outside): every command that reads
+    catalogs refuses it with a clear error and never quotes a byte of it."""
+    from dataclasses import replace
+
+    from intl_pub import pipeline
+    from intl_pub.config import load_settings
+
+    assert pipeline.run(replace(load_settings(blog), engine="pseudo")).ok
+    tmp_path = tmp_path_factory.mktemp("elsewhere")
+    secret = tmp_path / "secret.po"
+    secret.write_text("SECRETWORD and the rest of a private file\n", "utf-8")
+    for target in (secret, Path("/etc/passwd")):
+        if not target.exists():
+            continue
+        first = target.read_text("utf-8").split(":")[0].split()[0]
+        link = blog / "translations" / "es" / "heat-wave-advice.po"
+        link.unlink()
+        link.symlink_to(target)
+        for command, status in (["check"], 1), (["status"], 1), (["queue"], 0), (["publish"], 1):
+            result = intl_pub(command, tmp_path / "home", blog)
+            said = result.stdout + result.stderr
+            assert result.returncode == status, (command, said)
+            assert "translations/es/heat-wave-advice.po is a symbolic link to a file outside the work folder" in said
+            assert f"{first}:" not in said and "SECRETWORD" not in said, (command, said)
+        assert (blog / "site" / "es" / "heat-wave-advice" / "index.html").exists()  # the last page stays

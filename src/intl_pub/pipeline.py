@@ -48,7 +48,7 @@ from intl_pub import (
 )
 from intl_pub.catalog import Catalog, Entry, Stats
 from intl_pub.config import Settings, load_glossary, resolve_source
-from intl_pub.errors import CatalogError, IntlPubError, SourceError
+from intl_pub.errors import CatalogError, IntlPubError, SourceError, StoreError
 from intl_pub.files import read_json
 from intl_pub.locales import ENGLISH, cldr
 from intl_pub.model import Glossary, Locale, Post, RunReport, Translation, Unit
@@ -1410,9 +1410,11 @@ def _load_template(store: Store, path: Path, written: str = "") -> Catalog | Non
 def _read_catalog(store: Store, path: Path) -> bytes | None:
     """A catalog's bytes, None when the file does not exist, CatalogError when unreadable."""
     try:
-        return path.read_bytes()
+        return store.readable(path).read_bytes()
     except FileNotFoundError:
         return None
+    except StoreError as exc:  # a link out of the work folder
+        raise CatalogError(str(exc)) from exc
     except OSError as exc:
         raise CatalogError(f"{store.rel(path)}: cannot read ({exc.strerror or exc})") from exc
 

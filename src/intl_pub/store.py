@@ -277,12 +277,26 @@ class Store:
             return path
         target = path.resolve()
         if not target.is_relative_to(self.root):
-            raise StoreError(
-                f"{self.rel(path)} is a symbolic link to a file outside the work folder; "
-                "intl-pub does not write there: replace the link with the file, or link "
-                "to a file inside the work folder"
-            )
+            raise StoreError(self._outside(path))
         return target
+
+    def readable(self, path: Path) -> Path:
+        """The file to read for ``path``: itself, or its symlink's target inside the work folder.
+
+        A link leading outside (a catalog linked to /etc/passwd) is refused before a
+        byte is read, so no error can quote the file; a translator's checkout linked
+        from inside the work folder is read as usual.
+        """
+        if path.is_symlink() and not path.resolve().is_relative_to(self.root):
+            raise StoreError(self._outside(path))
+        return path
+
+    def _outside(self, path: Path) -> str:
+        return (
+            f"{self.rel(path)} is a symbolic link to a file outside the work folder; "
+            "intl-pub does not read or write there: replace the link with the file, or link "
+            "to a file inside the work folder"
+        )
 
     # --- the lock ---------------------------------------------------------------------
 

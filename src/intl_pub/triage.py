@@ -24,7 +24,7 @@ from pathlib import Path
 from intl_pub import catalog, pipeline, review_queue, risk, segment, sources, tokens
 from intl_pub.catalog import Catalog, Entry
 from intl_pub.config import Settings, load_glossary
-from intl_pub.errors import CatalogError
+from intl_pub.errors import CatalogError, StoreError
 from intl_pub.model import Locale, Unit
 from intl_pub.review_queue import Pending, QueueItem
 from intl_pub.status_page import PostProgress
@@ -298,9 +298,9 @@ def _read(store: Store, path: Path) -> Catalog | None:
     """A catalog, or None when it does not exist or cannot be read (then a warning says so:
     ``intl-pub check`` names the problem)."""
     try:
-        return catalog.parse(path.read_bytes(), store.rel(path))
+        return catalog.parse(store.readable(path).read_bytes(), store.rel(path))
     except FileNotFoundError:
         return None
-    except (OSError, CatalogError) as exc:
+    except (OSError, CatalogError, StoreError) as exc:
         log.warning("%s: left out (%s); run `intl-pub check`", store.rel(path), exc)
         return None
