@@ -550,7 +550,8 @@ def _save_merged(
     Then their version is merged again (nothing of theirs is lost) and filled
     from this run's machine translations.
     """
-    if store.file_digest(item.path) != item.loaded_digest:
+    current = store.file_digest(item.path)
+    if current != item.loaded_digest:
         log.warning("%s changed during the run: merging the translator's version", item.path)
         pot = _load_template(store, store.template_path(item.slug))
         if pot is None:
@@ -560,7 +561,7 @@ def _save_merged(
             if entry.key in machine:
                 text, note = machine[entry.key]
                 catalog.set_machine_translation(entry, text, label, note)
-    return _save_catalog(store, item.catalog, item.path)
+    return _save_catalog(store, item.catalog, item.path, current)  # unless saved again
 
 
 # --- where machine translations are kept (catalog.MachineMemory per post) --------------
@@ -1429,7 +1430,7 @@ def _parsed_template(raw: bytes, where: str, lint: bool) -> Catalog:
     return catalog.parse(raw, where, lint)
 
 
-def _save_catalog(store: Store, cat: Catalog, path: Path) -> bool:
+def _save_catalog(store: Store, cat: Catalog, path: Path, expect: str | None = None) -> bool:
     try:
         old = path.read_text(encoding="utf-8") if path.exists() else None
     except (OSError, UnicodeDecodeError):
@@ -1437,7 +1438,7 @@ def _save_catalog(store: Store, cat: Catalog, path: Path) -> bool:
     text = catalog.serialize(cat, old, path.suffix == ".pot")
     if text is None:
         return False
-    store.write_new(path, text.encode("utf-8"))
+    store.write_new(path, text.encode("utf-8"), expect)
     return True
 
 

@@ -27,13 +27,16 @@ import hashlib
 import json
 import logging
 import os
+import re
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from intl_pub import journal
 from intl_pub.errors import LockError, StoreError
 from intl_pub.files import read_json, write_atomic, write_temporary
 from intl_pub.identity import key as identity_key
@@ -50,6 +53,8 @@ RESERVED_SLUGS = frozenset({UI_CATALOG, TEMPLATES, "glossary", "assets"})
 STATE_DIR = ".intl-pub"
 LOCK_FILE = ".intl-pub.lock"
 STATE_VERSION = 1
+JOURNAL_DIR = "journal"
+""".intl-pub/journal/: the renames of a step being committed (see intl_pub.journal)."""
 
 
 class Store:
@@ -65,6 +70,7 @@ class Store:
         self.glossary_path = self.translations_dir / "glossary.toml"
         self._batch: dict[Path, Path] | None = None
         self._pending_digests: dict[Path, str] = {}
+        self._expected: dict[Path, str] = {}
         self._after_commit: list[Callable[[], None]] = []
 
     # --- paths ------------------------------------------------------------------------
@@ -199,13 +205,24 @@ class Store:
         self.write_new(path, data)
         return True
 
-    def write_new(self, path: Path, data: bytes) -> None:
-        """Write atomically, whatever is there (the caller has compared already)."""
+    def write_new(self, path: Path, data: bytes, expect: str | None = None) -> None:
+        """Write atomically, whatever is there (the caller has compared already).
+
+        ``expect``: the digest (:meth:`file_digest`) the file had when the caller read
+        it. If someone writes the file before this write reaches the disk (a translator
+        saves the catalog the run merged), theirs is kept and the write dropped, with a
+        warning: the next run merges their version.
+        """
         target = self._writable(path)
         try:
             if self._batch is None:
+                if expect is not None and self.file_digest(target) != expect:
+                    log.warning("%s changed during the run: kept as it is", self.rel(path))
+                    return
                 write_atomic(target, data)
                 return
+            if expect is not None:
+                self._expected[target] = expect
             tmp = write_temporary(target, data, sync=False)
             self._pending_digests[target] = bytes_digest(data)
             old = self._batch.pop(target, None)
@@ -225,7 +242,9 @@ class Store:
         Inside, writes go to temporary files; at the end one ``os.sync()``
         makes them durable and each is renamed over its target, so a crash at
         any moment leaves every file as it was or as it should be (as with one
-        fsync per file, at a fraction of the cost for thousands of files).
+        fsync per file, at a fraction of the cost for thousands of files). The
+        renames are journalled (:mod:`intl_pub.journal`): after a crash the next
+        run finishes them, so a step's files end all old or all new.
         """
         if self._batch is not None:
             yield
@@ -235,14 +254,29 @@ class Store:
             yield
         finally:
             pending, self._batch = self._batch, None
+            expected, self._expected = self._expected, {}
             self._pending_digests = {}
             if pending:
-                os.sync()
-                for target, tmp in pending.items():
-                    os.replace(tmp, target)
+                self._commit(pending, expected)
             callbacks, self._after_commit = self._after_commit, []
             for callback in callbacks:
                 callback()
+
+    def _commit(self, pending: dict[Path, Path], expected: dict[Path, str]) -> None:
+        try:
+            kept = journal.commit(pending, self.state_dir / JOURNAL_DIR, expected, self.file_digest)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.rel(self.state_dir / JOURNAL_DIR)}: cannot record this step's "
+                f"{len(pending)} file(s) ({exc.strerror or exc}); none was changed: free disk "
+                "space and run again"
+            ) from exc
+        for target in kept:
+            log.warning(
+                "%s was saved by someone else during the run: their version is kept, and "
+                "the next run merges it",
+                self.rel(target),
+            )
 
     def after_batch(self, callback: Callable[[], None]) -> bool:
         """Call ``callback`` once the current batch is on disk; False when there is none."""
@@ -302,7 +336,13 @@ class Store:
 
     @contextmanager
     def locked(self, wait_seconds: float = 0.0) -> Iterator[None]:
-        """Hold the work folder for one run, so two runs never write the same catalogs."""
+        """Hold the work folder for one run, so two runs never write the same catalogs.
+
+        While a run works, the lock file says who it is (pid, host, since when): a
+        second run that waits or gives up names it. The file is emptied when the run
+        ends, so a run that finds it filled knows the last one was killed and removes
+        the temporary files it left (a file is written as a temporary, then renamed).
+        """
         if not self.root.is_dir():
             raise StoreError(
                 f"{self.root}: no such work folder; create it, or pass --workdir with the "
@@ -310,30 +350,64 @@ class Store:
             )
         path = self.root / LOCK_FILE
         with path.open("a+") as handle:
-            deadline = time.monotonic() + wait_seconds
-            announced = False
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError as exc:
-                    if time.monotonic() >= deadline:
-                        raise LockError(
-                            f"{self.root}: another intl-pub run is working here; wait for it "
-                            "to finish (or set lock_wait_seconds in intl-pub.toml to wait)"
-                        ) from exc
-                    if not announced:
-                        log.info("waiting for another run to release %s", path)
-                        announced = True
-                    time.sleep(0.2)
+            self._acquire(handle, wait_seconds)
             try:
                 handle.seek(0)
+                last = handle.read().strip()
+                finished = journal.replay(self.state_dir / JOURNAL_DIR, self.file_digest)
+                if last:
+                    removed = self.remove_temporaries()
+                    log.warning(
+                        "the last run here (%s) did not finish: %d rename(s) of its last "
+                        "step finished now, %d temporary file(s) removed; every file is as "
+                        "that step found it or as it left it",
+                        _holder(last),
+                        finished,
+                        removed,
+                    )
+                handle.seek(0)
                 handle.truncate()
-                handle.write(f"{os.getpid()}\n")
+                since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": since}
+                handle.write(json.dumps(holder) + "\n")
                 handle.flush()
                 yield
             finally:
+                handle.seek(0)
+                handle.truncate()
+                handle.flush()
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _acquire(self, handle: IO[str], wait_seconds: float) -> None:
+        deadline = time.monotonic() + wait_seconds
+        announced = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError as exc:
+                handle.seek(0)
+                holder = _holder(handle.read().strip())
+                if time.monotonic() >= deadline:
+                    raise LockError(
+                        f"{self.root}: another intl-pub run is working here ({holder}); wait "
+                        "for it to finish (or set lock_wait_seconds in intl-pub.toml to wait)"
+                    ) from exc
+                if not announced:
+                    log.info("waiting for another run (%s) to finish in %s", holder, self.root)
+                    announced = True
+                time.sleep(0.2)
+
+    def remove_temporaries(self) -> int:
+        """Remove the temporary files a killed run left (never read: their names are hidden)."""
+        removed = 0
+        for folder in (self.content_dir, self.translations_dir, self.site_dir, self.state_dir):
+            for parent, _dirs, names in os.walk(folder):
+                for name in names:
+                    if _TEMPORARY.fullmatch(name):
+                        Path(parent, name).unlink(missing_ok=True)
+                        removed += 1
+        return removed
 
     def require(self) -> None:
         """A missing work folder is an error, not an empty blog."""
@@ -342,6 +416,19 @@ class Store:
                 f"{self.root}: no such work folder; pass --workdir with the folder that holds "
                 "content/ and translations/"
             )
+
+
+def _holder(text: str) -> str:
+    """Who holds (or held) the lock, from the lock file: ``pid 4242 on build-1, since …``."""
+    try:
+        info = json.loads(text)
+        return f"pid {info['pid']} on {info['host']}, since {info['since']}"
+    except (ValueError, TypeError, KeyError):
+        return f"pid {text}" if text.isdigit() else "another process"  # intl-pub 0.1 wrote a pid
+
+
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+"""files.write_temporary's names: ``.<name>.<8 random characters>.tmp``."""
 
 
 class Identities:
