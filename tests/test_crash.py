@@ -305,3 +305,68 @@ def test_a_translators_save_during_translate_is_kept_even_when_the_run_is_killed
             assert {k: v for k, v in old_reviews.items() if now.get(k) != v} == {}, (at, kill)
             page = (work / "site" / "es" / "heat-wave-advice" / "index.html").read_text("utf-8")
             assert SAVED in page
+
+
+# --- a full disk --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MB tmpfs of our own, where the test may mount one (root); else skipped."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a full disk needs a tmpfs of its own: run as root (mount -t tmpfs)")
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.strip()})")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill the disk but ``leave`` bytes."""
+    filler = disk / "filler"
+    free = shutil.disk_usage(disk).free
+    with filler.open("wb") as out:
+        out.truncate(0)
+        block = b"\0" * (1 << 20)
+        remaining = free - leave
+        while remaining > 0:
+            try:
+                out.write(block[: min(len(block), remaining)])
+                out.flush()
+            except OSError:
+                break
+            remaining -= min(len(block), remaining)
+    return filler
+
+
+@pytest.mark.parametrize("command", ["translate", "publish"])
+def test_a_full_disk_is_a_clear_error_and_loses_nothing(stages: Stages, small_disk: Path, command: str) -> None:
+    start, end = {"translate": (stages.before, stages.translated),
+                  "publish": (stages.translated, stages.published)}[command]
+    old_reviews = reviewed(start)
+    rng = random.Random(f"{SEED}-{command}-disk")
+    refused = []
+    for leave in sorted({0, 4096, *(rng.randint(1, 120) * 1024 for _ in range(6 if LONG else 2))}):
+        work = small_disk / "work"
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(start, work, symlinks=True)
+        filler = fill(small_disk, leave)
+        done = run(work, command)
+        filler.unlink()
+        if done.returncode == 0:
+            continue  # what was left was enough
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error:") or "cannot" in line]
+        assert errors and any("disk space" in line or "No space left" in line for line in errors), done.stderr[-3000:]
+        assert "Traceback" not in done.stderr, done.stderr[-3000:]
+        refused.append(errors[0])
+        current = reviewed(work)
+        assert {k: v for k, v in old_reviews.items() if current.get(k) != v} == {}, leave
+        assert_old_or_new(work, files(start), files(end))
+        assert_restart_reaches(work, stages)
+    assert refused, "the disk was never full enough"  # 0 bytes left at least is

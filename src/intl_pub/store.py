@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from intl_pub import journal
 from intl_pub.errors import LockError, StoreError
@@ -349,11 +349,11 @@ class Store:
                 "folder that holds intl-pub.toml"
             )
         path = self.root / LOCK_FILE
-        with path.open("a+") as handle:
-            self._acquire(handle, wait_seconds)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self._acquire(fd, wait_seconds)
             try:
-                handle.seek(0)
-                last = handle.read().strip()
+                last = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
                 finished = journal.replay(self.state_dir / JOURNAL_DIR, self.file_digest)
                 if last:
                     removed = self.remove_temporaries()
@@ -365,29 +365,32 @@ class Store:
                         finished,
                         removed,
                     )
-                handle.seek(0)
-                handle.truncate()
                 since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
                 holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": since}
-                handle.write(json.dumps(holder) + "\n")
-                handle.flush()
+                os.ftruncate(fd, 0)
+                try:
+                    os.pwrite(fd, (json.dumps(holder) + "\n").encode(), 0)
+                except OSError as exc:
+                    raise StoreError(
+                        f"{self.rel(path)}: cannot write ({exc.strerror or exc}); free disk "
+                        "space and run again (nothing was changed)"
+                    ) from exc
                 yield
             finally:
-                handle.seek(0)
-                handle.truncate()
-                handle.flush()
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
-    def _acquire(self, handle: IO[str], wait_seconds: float) -> None:
+    def _acquire(self, fd: int, wait_seconds: float) -> None:
         deadline = time.monotonic() + wait_seconds
         announced = False
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return
             except BlockingIOError as exc:
-                handle.seek(0)
-                holder = _holder(handle.read().strip())
+                holder = _holder(os.pread(fd, 4096, 0).decode("utf-8", "replace").strip())
                 if time.monotonic() >= deadline:
                     raise LockError(
                         f"{self.root}: another intl-pub run is working here ({holder}); wait "

@@ -7,6 +7,8 @@ files are new and the others old. Set by the test, never by users:
 * ``INTL_PUB_CRASH_COUNT=FILE``: count the run's renames and ``os.sync`` calls; write
   ``{"replace": N, "sync": M}`` to FILE at exit.
 * ``INTL_PUB_CRASH_AT=N``: SIGKILL this process just before its Nth rename.
+* ``INTL_PUB_CRASH_LOG=FILE``: append ``<time.time()> <target>`` to FILE after each rename
+  (two runs' logs show whether their writes interleaved).
 * ``INTL_PUB_SAVE_AT=N``, ``INTL_PUB_SAVE_FROM=A``, ``INTL_PUB_SAVE_TO=B``: just before the
   Nth rename, a translator's editor saves: A's bytes replace B, by a rename of its own.
   ``INTL_PUB_SAVE_AT=commit``: as the run records the renames of the step that replaces B
@@ -20,6 +22,7 @@ import json
 import os
 import shutil
 import signal
+import time
 
 _real_replace = os.replace
 _real_sync = os.sync
@@ -37,6 +40,9 @@ def _replace(src: object, dst: object, *args: object, **kwargs: object) -> None:
     if _counts["replace"] == _kill_at:
         os.kill(os.getpid(), signal.SIGKILL)
     _real_replace(src, dst, *args, **kwargs)  # type: ignore[arg-type]
+    if "INTL_PUB_CRASH_LOG" in os.environ:
+        with open(os.environ["INTL_PUB_CRASH_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{time.time()} {os.fspath(dst)}\n")  # type: ignore[call-overload]
 
 
 def _commits(src: object, dst: object, target: str) -> bool:
@@ -57,7 +63,7 @@ def _report() -> None:
         json.dump(_counts, out)
 
 
-if "INTL_PUB_CRASH_COUNT" in os.environ or _kill_at or _save_at:
+if {"INTL_PUB_CRASH_COUNT", "INTL_PUB_CRASH_LOG"} & set(os.environ) or _kill_at or _save_at:
     os.replace = _replace  # type: ignore[assignment]
     os.sync = _sync
     if "INTL_PUB_CRASH_COUNT" in os.environ:
