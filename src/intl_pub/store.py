@@ -355,7 +355,9 @@ class Store:
             try:
                 last = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
                 finished = journal.replay(self.state_dir / JOURNAL_DIR, self.file_digest)
-                if last:
+                if last.isdigit():  # intl-pub 0.1 wrote its pid and never emptied the file
+                    self.remove_temporaries()
+                elif last:
                     removed = self.remove_temporaries()
                     log.warning(
                         "the last run here (%s) did not finish: %d rename(s) of its last "
