@@ -305,6 +305,9 @@ def test_a_translators_save_during_translate_is_kept_even_when_the_run_is_killed
             assert {k: v for k, v in old_reviews.items() if now.get(k) != v} == {}, (at, kill)
             page = (work / "site" / "es" / "heat-wave-advice" / "index.html").read_text("utf-8")
             assert SAVED in page
+            merged = [catalog.parse(path.read_bytes(), str(path)) for path in
+                      (work / catalog_path.relative_to(work), stages.published / catalog_path.relative_to(work))]
+            assert [e.msgid for e in merged[0]] == [e.msgid for e in merged[1]], (at, kill)  # merged
 
 
 # --- a full disk --------------------------------------------------------------------------

@@ -29,9 +29,10 @@ def commit(
     folder: Path,
     expected: Mapping[Path, str] | None = None,
     digest: Callable[[Path], str] | None = None,
-) -> list[Path]:
+) -> dict[Path, list[int] | None]:
     """Rename each temporary over its target (``pending``: target -> temporary), recorded
-    in ``folder`` until done; the targets left as they were.
+    in ``folder`` until done. Returns each target's signature (size, mtime, inode) right
+    after its rename, or None for a target left as it was.
 
     ``expected``: the digest (by ``digest``) a target must still have when its turn
     comes, else someone wrote it while the step worked (a translator's save) and it is
@@ -44,7 +45,7 @@ def commit(
         {
             "tmp": str(tmp),
             "target": str(target),
-            "before": _signature(target),
+            "before": signature(target),
             "expect": expected.get(target),
         }
         for target, tmp in pending.items()
@@ -56,15 +57,16 @@ def commit(
         for tmp in pending.values():
             tmp.unlink(missing_ok=True)
         raise
-    kept = []
+    done: dict[Path, list[int] | None] = {}
     for target, tmp in pending.items():
         if target in expected and digest is not None and digest(target) != expected[target]:
             tmp.unlink()
-            kept.append(target)
+            done[target] = None
             continue
         os.replace(tmp, target)
+        done[target] = signature(target)
     record.unlink()
-    return kept
+    return done
 
 
 def replay(folder: Path, digest: Callable[[Path], str] | None = None) -> int:
@@ -78,7 +80,7 @@ def replay(folder: Path, digest: Callable[[Path], str] | None = None) -> int:
             tmp, target = Path(rename["tmp"]), Path(rename["target"])
             if not tmp.exists():
                 continue  # renamed before the kill
-            unchanged = _signature(target) == rename["before"] and (
+            unchanged = signature(target) == rename["before"] and (
                 rename.get("expect") is None or digest is None or digest(target) == rename["expect"]
             )
             if unchanged:
@@ -90,7 +92,8 @@ def replay(folder: Path, digest: Callable[[Path], str] | None = None) -> int:
     return done
 
 
-def _signature(path: Path) -> list[int] | None:
+def signature(path: Path) -> list[int] | None:
+    """A file's (size, mtime_ns, inode): another write, or a rename over it, changes it."""
     try:
         st = path.stat()
     except FileNotFoundError:

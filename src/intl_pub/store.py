@@ -71,6 +71,7 @@ class Store:
         self._batch: dict[Path, Path] | None = None
         self._pending_digests: dict[Path, str] = {}
         self._expected: dict[Path, str] = {}
+        self._committed: dict[Path, list[int] | None] = {}
         self._after_commit: list[Callable[[], None]] = []
 
     # --- paths ------------------------------------------------------------------------
@@ -264,19 +265,27 @@ class Store:
 
     def _commit(self, pending: dict[Path, Path], expected: dict[Path, str]) -> None:
         try:
-            kept = journal.commit(pending, self.state_dir / JOURNAL_DIR, expected, self.file_digest)
+            done = journal.commit(pending, self.state_dir / JOURNAL_DIR, expected, self.file_digest)
         except OSError as exc:
             raise StoreError(
                 f"{self.rel(self.state_dir / JOURNAL_DIR)}: cannot record this step's "
                 f"{len(pending)} file(s) ({exc.strerror or exc}); none was changed: free disk "
                 "space and run again"
             ) from exc
-        for target in kept:
+        self._committed.update(done)
+        for target in [t for t, written in done.items() if written is None]:
             log.warning(
                 "%s was saved by someone else during the run: their version is kept, and "
                 "the next run merges it",
                 self.rel(target),
             )
+
+    def still_ours(self, path: Path, signature: list[int]) -> bool:
+        """Whether ``path`` (of that size, mtime, ctime and inode) is still what this run's
+        last batch renamed there: not dropped for someone's save, nor saved over since."""
+        target = path if path in self._committed else path.resolve()
+        written = self._committed.get(target, signature[:2] + signature[3:])
+        return written == signature[:2] + signature[3:]
 
     def after_batch(self, callback: Callable[[], None]) -> bool:
         """Call ``callback`` once the current batch is on disk; False when there is none."""
@@ -537,7 +546,11 @@ class Manifest:
                 st = path.stat()
             except FileNotFoundError:
                 continue
-            self._hashes[key] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest]
+            signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            if not self.store.still_ours(path, signature):  # someone saved it: hash it next run
+                self._hashes.pop(key, None)
+                continue
+            self._hashes[key] = [*signature, digest]
         self._fill = {}
         data = {"version": STATE_VERSION, "records": self.records, "hashes": self._hashes}
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
