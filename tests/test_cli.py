@@ -115,3 +115,86 @@ def test_check_fails_on_errors_and_names_file_and_line(blog: Path, tmp_path: Pat
         in result.stdout
     )
     assert "1 error(s)" in result.stderr
+
+
+@pytest.mark.subprocess
+def test_check_fails_on_a_token_the_english_lacks_and_on_raw_markup(blog: Path, tmp_path: Path) -> None:
+    """Both are escaped on the page, so readers would see literal tags: errors, exit 1."""
+    po = blog / "translations" / "es" / "post.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n\n'
+        'msgid "Read the <1>full report</1>."\nmsgstr "Lea el <1>informe</1> <3>completo</3>."\n\n'
+        'msgid "Stay in the shade."\nmsgstr "Quédese a la sombra.</p><script>alert(1)</script>"\n\n'
+        'msgid "Use the <p> element, not <br>."\nmsgstr "Use el elemento <p>, no <br>."\n\n'
+        'msgid "Señales de calor"\nmsgstr "Señales de\u2028calor"\n',
+        encoding="utf-8",
+    )
+    result = intl_pub(["check", "--locales", "es"], tmp_path / "home", blog)
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "[markup]" in line]
+    assert [line.split(": ")[0] for line in lines] == ["translations/es/post.po:6",
+                                                      "translations/es/post.po:9"], result.stdout
+    assert "<3>" in lines[0] and "</3>" in lines[0]
+    assert "</p>" in lines[1] and "<script>" in lines[1] and "</script>" in lines[1]
+    assert "translations/es/post.po:15: warning: [line-separator] U+2028" in result.stdout
+    assert "2 error(s)" in result.stderr
+
+
+@pytest.mark.subprocess
+def test_publish_with_a_base_url_that_is_not_http_with_a_host_is_a_clear_error(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It would be published into canonical links, hreflang, feeds and the sitemap."""
+    from intl_pub.core.config import load_settings
+    from intl_pub.core.errors import ConfigError
+
+    for bad in ["javascript:alert(1)//", "/news/", "https://", "ftp://news.example/",
+                "https://news.example/?x=1", "https://news example/", "https://news.example:99999/"]:
+        with pytest.raises(ConfigError, match=r"INTL_PUB_BASE_URL: .*https://news\.example\.org/"):
+            load_settings(blog, env={"INTL_PUB_BASE_URL": bad})
+    assert load_settings(blog, env={"INTL_PUB_BASE_URL": "https://news.example/x"}).base_url == "https://news.example/x/"
+    before = snapshot(blog)
+    monkeypatch.setenv("INTL_PUB_BASE_URL", "javascript:alert(1)//")
+    result = intl_pub(["publish"], tmp_path / "home", blog)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: INTL_PUB_BASE_URL: 'javascript:alert(1)//' is not an http(s) URL with a host; "
+        'give the site\'s address, e.g. "https://news.example.org/"']
+    assert snapshot(blog) == before
+    monkeypatch.delenv("INTL_PUB_BASE_URL")
+    toml = blog / "intl-pub.toml"
+    toml.write_text(toml.read_text("utf-8").replace('base_url = "', 'base_url = "javascript:x//" #', 1), "utf-8")
+    result = intl_pub(["publish"], tmp_path / "home", blog)
+    assert result.returncode == 1 and "intl-pub.toml: [site] base_url: 'javascript:x//'" in result.stderr
+
+
+@pytest.mark.subprocess
+def test_a_catalog_linked_to_a_file_outside_the_work_folder_is_refused_unread(
+    blog: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """translations/es/<post>.po -> /etc/passwd (or any file outside): every command that reads
+    catalogs refuses it with a clear error and never quotes a byte of it."""
+    from dataclasses import replace
+
+    from intl_pub import pipeline
+    from intl_pub.core.config import load_settings
+
+    assert pipeline.run(replace(load_settings(blog), engine="pseudo")).ok
+    tmp_path = tmp_path_factory.mktemp("elsewhere")
+    secret = tmp_path / "secret.po"
+    secret.write_text("SECRETWORD and the rest of a private file\n", "utf-8")
+    for target in (secret, Path("/etc/passwd")):
+        if not target.exists():
+            continue
+        first = target.read_text("utf-8").split(":")[0].split()[0]
+        link = blog / "translations" / "es" / "heat-wave-advice.po"
+        link.unlink()
+        link.symlink_to(target)
+        for command, status in (["check"], 1), (["status"], 1), (["queue"], 0), (["publish"], 1):
+            result = intl_pub(command, tmp_path / "home", blog)
+            said = result.stdout + result.stderr
+            assert result.returncode == status, (command, said)
+            assert "translations/es/heat-wave-advice.po is a symbolic link to a file outside the work folder" in said
+            assert f"{first}:" not in said and "SECRETWORD" not in said, (command, said)
+        assert (blog / "site" / "es" / "heat-wave-advice" / "index.html").exists()  # the last page stays

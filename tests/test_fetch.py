@@ -7,6 +7,8 @@ returned.
 from __future__ import annotations
 
 import http.server
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ import pytest
 from intl_pub import sources
 from intl_pub.core.config import SourceSettings
 from intl_pub.sources import fetch
+from intl_pub.workdir.store import Store
 
 Route = Callable[[http.server.BaseHTTPRequestHandler], tuple[int, bytes, dict[str, str]]]
 
@@ -128,6 +131,51 @@ def test_a_server_dripping_one_byte_at_a_time_is_cut_at_the_deadline(site: Site)
     result = sources.read_source(f"{site.url}/drip", None, SourceSettings(fetch_deadline_seconds=1))
     assert time.monotonic() - started < 4
     assert result.posts == [] and "deadline" in result.failures[0]
+
+
+def drip_headers(every: float) -> Route:
+    """A server that answers with one header line every ``every`` seconds, for ten minutes."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler) -> tuple[int, bytes, dict[str, str]]:
+        try:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for line in range(int(600 / every)):
+                handler.wfile.write(f"X-Drip-{line}: {line}\r\n".encode())
+                handler.wfile.flush()
+                time.sleep(every)
+        except OSError:  # the client hung up: what the deadline must make it do
+            pass
+        return -1, b"", {}
+
+    return route
+
+
+def test_a_server_dripping_its_headers_is_cut_at_the_deadline(site: Site) -> None:
+    site.routes["/drip-headers"] = drip_headers(0.3)  # each line well within the 2 s read timeout
+    started = time.monotonic()
+    result = sources.read_source(f"{site.url}/drip-headers", None,
+                                 SourceSettings(fetch_deadline_seconds=1))
+    assert time.monotonic() - started < 5
+    [failure] = result.failures
+    assert result.posts == [] and "1 s deadline" in failure and "headers" in failure
+
+
+@pytest.mark.subprocess
+def test_pull_of_a_server_that_drips_headers_ends_at_the_deadline(site: Site, tmp_path: Path) -> None:
+    """``intl-pub pull`` as a cron job runs it: the drip ends at the deadline with one line
+    naming the source, exit 1, and the work folder's lock is free for the next run."""
+    site.routes["/feed.xml"] = drip_headers(1.0)  # the real read timeout (20 s) never trips
+    (tmp_path / "intl-pub.toml").write_text("[pipeline]\nfetch_deadline_seconds = 3\n", "utf-8")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "intl_pub.cli", "pull", "--workdir", str(tmp_path),
+                          "--source", f"{site.url}/feed.xml"], capture_output=True, text=True,
+                         timeout=120)
+    assert time.monotonic() - started < 60  # the server would have dripped for ten minutes
+    assert run.returncode == 1
+    [line] = [x for x in run.stderr.splitlines() if x.startswith("error:") or "failed" in x]
+    assert f"{site.url}/feed.xml" in line and "3 s deadline" in line and "headers" in line, run.stderr
+    with Store(tmp_path).locked(0):  # released: a second run gets the folder at once
+        pass
 
 
 def test_entries_linking_to_feeds_fail_alone(site: Site) -> None:

@@ -554,3 +554,31 @@ def test_the_sitemap_says_when_each_page_last_changed(site: Path) -> None:
     en_posts = [w for url, w in when.items() if url.startswith("http://localhost:8000/en/") and url.count("/") == 5]
     assert when["http://localhost:8000/en/"] == max(en_posts)
     assert when["http://localhost:8000/"] == max(when.values())
+
+
+def test_a_reviewed_translation_with_line_separators_is_published_whole(blog: Path) -> None:
+    """A translator's U+2028 / NEL used to cut the msgstr at read (polib split lines there) and
+    the character before each was lost ("Señales dcalofin"). The catalog keeps them; the page
+    shows each as a space, as HTML shows a line break typed in the text."""
+    from dataclasses import replace
+
+    from bs4 import BeautifulSoup
+
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    path = blog / "translations" / "es" / "heat-wave-advice.po"
+    po = catalog.load(path)
+    assert po is not None
+    entry = next(e for e in po if e.msgid == "Signs of heat exhaustion")
+    catalog.review(entry, "Señales de\u2028calor\u2028fin\x85ya\u2029hoy")
+    catalog.save(po, path)
+    saved = path.read_bytes()
+    assert "de\u2028calor\u2028fin\x85ya".encode() in saved  # as an editor saves it, unescaped
+    assert pipeline.run(settings).ok
+    assert path.read_bytes() == saved  # the reviewed entry is kept exactly
+    again = catalog.load(path)
+    assert again is not None and again.find(entry.msgid).msgstr == "Señales de\u2028calor\u2028fin\x85ya\u2029hoy"
+    page = BeautifulSoup((blog / "site" / "es" / "heat-wave-advice" / "index.html").read_text("utf-8"),
+                         "html.parser")
+    [block] = [p for p in page.find_all(attrs={"data-l10n": "reviewed"}) if "Señales" in p.get_text()]
+    assert block.get_text() == "Señales de calor fin ya hoy"

@@ -225,3 +225,51 @@ def test_a_feed_in_utf16_or_utf32_reads_like_utf8(codec: str) -> None:
     data = ATOM.decode("utf-8").replace('encoding="utf-8"', f'encoding="{codec}"').encode(codec)
     result = sources.parse_feed(data, "https://example.org/feed.xml")
     assert [p.title for p in result.posts] == ["Clinic opens", "XHTML post"] and not result.failures
+
+
+CONTENT_ONLY = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title><id>urn:n</id>
+  <entry><title>Heat wave advice</title><id>urn:n:heat</id><link href="https://news.example/heat-wave-advice"/><updated>2026-07-14T07:00:00Z</updated>
+    <content type="html">&lt;p&gt;Drink &lt;b&gt;water&lt;/b&gt; often.&lt;/p&gt;&lt;p&gt;Stay in the shade.&lt;/p&gt;</content></entry>
+  <entry><title>Long news</title><id>urn:n:long</id><link href="https://news.example/long-news"/><updated>2026-07-13T07:00:00Z</updated>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>{long}</p></div></content></entry>
+</feed>""".format(long="The ward moves to the new wing on Monday. " * 20)
+
+
+def test_an_entry_with_content_and_no_summary_shows_text_on_indexes_and_meta(tmp_path: Path) -> None:
+    """feedparser hands such an entry its content as summary: the raw HTML was shown as text on
+    every language's index and in meta/og descriptions. Summaries are text (the content's,
+    cut at about 300 characters)."""
+    from dataclasses import replace
+
+    from bs4 import BeautifulSoup
+
+    from intl_pub import pipeline
+    from intl_pub.core.config import load_settings
+
+    (tmp_path / "feed.xml").write_text(CONTENT_ONLY, "utf-8")
+    (tmp_path / "intl-pub.toml").write_text('[pipeline]\nsources = ["feed.xml"]\nlocales = ["es"]\n', "utf-8")
+    assert pipeline.run(replace(load_settings(tmp_path, env={}), engine="pseudo")).ok
+    site = tmp_path / "site"
+    english = BeautifulSoup((site / "en" / "index.html").read_text("utf-8"), "html.parser").get_text()
+    assert "Drink water often. Stay in the shade." in english
+    for page in [site / lang / slug / "index.html" for lang in ("en", "es")
+                 for slug in ("heat-wave-advice", "long-news")] + [site / "es" / "index.html"]:
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        shown = [soup.get_text()] + [m.get("content", "") for m in soup.find_all(
+            "meta", attrs={"name": "description"}) + soup.find_all("meta", property="og:description")]
+        assert not any(re.search(r"</?(p|b|div)\b", text) for text in shown), page
+    long = BeautifulSoup((site / "en" / "long-news" / "index.html").read_text("utf-8"), "html.parser")
+    description = long.find("meta", attrs={"name": "description"})["content"]
+    assert description.startswith("The ward moves") and description.endswith("…")
+    assert 200 < len(description) <= 301
+
+
+def test_a_failure_names_a_local_link_as_a_whole_file_url(tmp_path: Path) -> None:
+    """feedparser drops a slash of file:///etc/passwd; the failure line printed the result."""
+    feed = tmp_path / "feed.xml"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+                    "<title>P</title><link>file:///etc/passwd</link></item></channel></rss>")
+    [failure] = sources.read_source(str(feed)).failures
+    assert "entry 1 (file:///etc/passwd)" in failure and not re.search(r"file://(?!/)", failure)
+    assert "outside the feed's folder" in failure and "root:" not in failure

@@ -70,11 +70,13 @@ def needs_lint(raw: bytes, written: str) -> bool:
     return not (written and bytes_digest(raw) == written)
 
 
-def write(store: Store, cat: Catalog, path: Path) -> bool:
+def write(store: Store, cat: Catalog, path: Path, expect: str | None = None) -> bool:
     """Write a catalog or template through the store when its content changed.
 
     A file whose entries are unchanged is left byte for byte as it is, whatever
     wrapping the translator's editor used (see :func:`~intl_pub.catalog.pofile.serialize`).
+    ``expect``: the file's digest when the caller read it; a file saved since (a
+    translator's save) is not replaced (see :meth:`Store.write_new`).
     """
     try:
         raw = store.read(path)
@@ -84,5 +86,5 @@ def write(store: Store, cat: Catalog, path: Path) -> bool:
     text = serialize(cat, old, path.suffix == ".pot")
     if text is None:
         return False
-    store.write_new(path, text.encode("utf-8"))
+    store.write_new(path, text.encode("utf-8"), expect)
     return True

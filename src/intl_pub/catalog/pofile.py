@@ -143,7 +143,9 @@ def parse(raw: bytes, where: str, lint: bool = True) -> Catalog:
         line, message = problem
         raise CatalogError(f"{where}:{line}: {message}; fix the file (the run left it untouched)")
     try:
-        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False, encoding="utf-8")
+        po = polib.pofile(
+            _PoText(text), wrapwidth=WRAP, check_for_duplicates=False, encoding="utf-8"
+        )
     except (OSError, ValueError) as exc:
         raise CatalogError(f"{where}:{_error_line(str(exc), text)}: {exc}") from exc
     seen: set[tuple[str, str, bool]] = set()
@@ -247,6 +249,25 @@ def _content_date(units: list[Unit]) -> datetime:
     return _CREATION_EPOCH + timedelta(minutes=minutes)
 
 
+class _PoText(str):
+    """The text of a PO file, whose lines end at LF only, as GNU gettext reads them.
+
+    polib splits a text it is given with ``str.splitlines``, which also breaks at
+    U+2028, U+2029, U+0085, VT, FF and U+001C-U+001E: a translator's line
+    separator inside a msgstr cut the string in two there (and the character
+    before it was lost with the "closing quote"). A CR before the LF is
+    whitespace to polib, as to GNU gettext.
+    """
+
+    __slots__ = ()
+
+    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+        lines = self.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return [line + "\n" for line in lines] if keepends else lines
+
+
 def _error_line(message: str, text: str) -> int:
     found = re.search(r"line (\d+)", message)
     if found:
@@ -276,7 +297,7 @@ def _rerender(text: str) -> str:
     left alone; the note goes the next time the file is written anyway.
     """
     try:
-        po = polib.pofile(text, wrapwidth=WRAP, encoding="utf-8")
+        po = polib.pofile(_PoText(text), wrapwidth=WRAP, encoding="utf-8")
     except (OSError, ValueError):
         return text
     for e in po:

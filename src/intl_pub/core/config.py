@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from intl_pub.core.errors import ConfigError
 from intl_pub.core.locales import DEFAULT_TARGETS, parse_locales
@@ -191,6 +192,9 @@ def load_settings(workdir: Path | str = ".", env: dict[str, str] | None = None) 
         values["locales"] = parse_locales(env["INTL_PUB_LOCALES"])
     if "INTL_PUB_BASE_URL" in env:
         values["base_url"] = env["INTL_PUB_BASE_URL"]
+    if "base_url" in values:
+        named = "INTL_PUB_BASE_URL" if "INTL_PUB_BASE_URL" in env else f"{path}: [site] base_url"
+        _check_base_url(named, values["base_url"])
     settings = Settings(workdir=root, **values)
     if not settings.base_url.endswith("/"):
         settings = replace(settings, base_url=settings.base_url + "/")
@@ -496,6 +500,31 @@ def _coerce(path: Path, name: str, value: Any) -> Any:
     if name == "feedback_url":
         _check_feedback_url(path, value)
     return value
+
+
+def _check_base_url(named: str, value: str) -> None:
+    """An absolute http(s) URL with a host: it goes into canonical links, hreflang
+    alternates, feeds and the sitemap, where ``javascript:…`` or a bare path would be
+    published as it is."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a malformed port)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{named}: {value!r} is not a URL ({exc}); give the site's address, "
+            'e.g. "https://news.example.org/"'
+        ) from exc
+    bad = re.search(r"[\s\x00-\x1f\x7f<>\"']", value)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or bad:
+        raise ConfigError(
+            f"{named}: {value!r} is not an http(s) URL with a host; give the site's address, "
+            'e.g. "https://news.example.org/"'
+        )
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise ConfigError(
+            f"{named}: {value!r} has a ?query or #fragment, which page paths cannot follow; "
+            'give the address of the site\'s folder, e.g. "https://news.example.org/"'
+        )
 
 
 def _check_feedback_url(path: Path, value: str) -> None:

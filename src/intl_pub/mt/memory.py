@@ -139,8 +139,10 @@ class SentenceMemory:
         try:
             yield
         except sqlite3.Error as exc:
+            full = "full" in str(exc)  # SQLITE_FULL: "database or disk is full"
+            advice = "; free disk space and run again (the memory is as it was)" if full else ""
             raise EngineError(
-                f"{self.path or 'memory'}: machine-translation memory: {exc}"
+                f"{self.path or 'memory'}: machine-translation memory: {exc}{advice}"
             ) from exc
 
     def __len__(self) -> int:

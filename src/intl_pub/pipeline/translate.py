@@ -214,7 +214,8 @@ def _save_merged(
     Then their version is merged again (nothing of theirs is lost) and filled
     from this run's machine translations.
     """
-    if store.file_digest(item.path) != item.loaded_digest:
+    current = store.file_digest(item.path)
+    if current != item.loaded_digest:
         log.warning("%s changed during the run: merging the translator's version", item.path)
         pot = templates.read(store, store.template_path(item.slug))
         if pot is None:
@@ -225,7 +226,7 @@ def _save_merged(
             if entry.key in machine:
                 text, note = machine[entry.key]
                 catalog.set_machine_translation(entry, text, label, note)
-    return catalog_files.write(store, item.catalog, item.path)
+    return catalog_files.write(store, item.catalog, item.path, current)  # unless saved again
 
 
 

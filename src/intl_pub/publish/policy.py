@@ -123,8 +123,8 @@ class Policy:
 
         hit = self.found.get((unit.context, unit.msgid))
         withdrawn = hit is not None and hit.withdrawn
-        text = tokens.strip_xml_forbidden(hit.text) if hit is not None else ""
-        # (characters XML forbids would make the page ill-formed)
+        text = tokens.as_published(hit.text) if hit is not None else ""
+        # (no line separator; nothing XML forbids: the page would be ill-formed)
         if hit is not None and hit.reviewed and tokens.check(unit.msgid, text) is None:
             rendering = segment.Rendering(text, mark(reader_notes.REVIEWED, {}))
             return Decision(reader_notes.REVIEWED, rendering, withdrawn)

@@ -18,6 +18,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _SCRIPTS = {"Hans": ("Han", _HAN), "Hant": ("Han", _HAN), "Cyrl": ("Cyrillic", _CYRILLIC)}
 _HAN_SCRIPTS = frozenset({"Hans", "Hant", "Jpan"})
+_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--|-->|<!\[CDATA\[|<![A-Za-z]")
+"""What an HTML parser would take for a tag, a comment or a declaration."""
 
 
 @dataclass(frozen=True)
@@ -232,8 +235,49 @@ def check_bidi_controls(source: str, translation: str, locale: Locale) -> Iterab
         yield Problem(ERROR, "bidi", "invisible bidirectional control(s): " + names)
 
 
+def check_markup(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """Only the msgid's own tokens are markup: anything else that looks like it is an error.
+
+    A token the English lacks (``<3>…</3>``) or an HTML tag (``</p><script>``) is
+    escaped on the page, so readers would see it as literal text; a tag that the
+    English itself writes as text (a post about HTML) may stay.
+    """
+    known = tokens.signature(source)
+    foreign = [
+        m.group(0)
+        for m in tokens.TOKEN_RE.finditer(translation)
+        if int(m.group(2)) not in known or (m.group(1) and m.group(3))
+    ]
+    if foreign:
+        yield Problem(
+            ERROR, "markup",
+            f"token(s) the source lacks: {', '.join(dict.fromkeys(foreign))}; readers would "
+            "see them as text: keep only the source's numbered tokens",
+        )
+    extra = Counter(_TAG.findall(translation)) - Counter(_TAG.findall(source))
+    if extra:
+        yield Problem(
+            ERROR, "markup",
+            f"raw markup {', '.join(extra)}: readers would see it as text; write plain text "
+            "and use the source's numbered tokens for links and emphasis",
+        )
+
+
+def check_line_separators(source: str, translation: str, locale: Locale) -> Iterable[Problem]:
+    """A line separator (U+2028, U+2029, NEL) is published as a space: say so."""
+    found = sorted({c for c in tokens.LINE_SEPARATORS_RE.findall(translation) if c not in source})
+    shown = [f"U+{ord(c):04X}" for c in found if not _XML_FORBIDDEN.match(c)]
+    if shown:
+        yield Problem(
+            WARNING, "line-separator",
+            f"{', '.join(shown)} is shown as a space on the page; for a line break keep "
+            "the source's line-break token",
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     check_tokens,
+    check_markup,
     check_numbers,
     check_urls,
     check_repetition,
@@ -246,6 +290,7 @@ CHECKS: tuple[Check, ...] = (
     check_brackets,
     check_xml_characters,
     check_bidi_controls,
+    check_line_separators,
 )
 
 
@@ -289,6 +334,7 @@ GLOSSARY_CHECKS = (check_do_not_translate, check_glossary)
 
 ERROR_CHECKS: tuple[Check, ...] = (
     check_tokens,
+    check_markup,
     check_numbers,
     check_urls,
     check_repetition,

@@ -25,7 +25,7 @@ from intl_pub import catalog, segment, sources
 from intl_pub.catalog import Catalog, Entry
 from intl_pub.catalog.memory import machine_memory
 from intl_pub.core.config import Settings, load_glossary
-from intl_pub.core.errors import CatalogError
+from intl_pub.core.errors import CatalogError, StoreError
 from intl_pub.core.model import Glossary, Locale, Unit
 from intl_pub.publish import reader_notes
 from intl_pub.publish.policy import Gate, gate_for, risk_settings
@@ -313,9 +313,9 @@ def _read(store: Store, path: Path) -> Catalog | None:
     """A catalog, or None when it does not exist or cannot be read (then a warning says so:
     ``intl-pub check`` names the problem)."""
     try:
-        return catalog.parse(path.read_bytes(), store.rel(path))
+        return catalog.parse(store.readable(path).read_bytes(), store.rel(path))
     except FileNotFoundError:
         return None
-    except (OSError, CatalogError) as exc:
+    except (OSError, CatalogError, StoreError) as exc:
         log.warning("%s: left out (%s); run `intl-pub check`", store.rel(path), exc)
         return None

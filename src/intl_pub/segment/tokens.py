@@ -15,6 +15,9 @@ TOKEN_RE = re.compile(r"<(/?)(\d+)(/?)>")
 XML_FORBIDDEN_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 does not allow: C0 controls but tab/LF/CR, NUL, lone surrogates,
 U+FFFE and U+FFFF."""
+LINE_SEPARATORS_RE = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""Line breaks other than CR and LF (those ``str.splitlines`` knows): VT, FF, the
+information separators, NEL, LINE and PARAGRAPH SEPARATOR."""
 
 
 class TokenMismatch(ValueError):
@@ -114,6 +117,20 @@ def strip_xml_forbidden(text: str) -> str:
     Sources drop them at pull time; the publisher calls this on translations.
     """
     return XML_FORBIDDEN_RE.sub("", text)
+
+
+def as_published(text: str) -> str:
+    """A translation as a page shows it: each line separator a space, as HTML shows a line
+    break typed in the text, and nothing XML 1.0 forbids.
+
+    A msgid never holds a line break (the segmenter collapses whitespace; a ``<br>``
+    is a token), so a separator in a msgstr is a translator's or an editor's, not
+    the layout's: NEL is a control character HTML does not allow, U+2028/U+2029 are
+    drawn as breaks by some browsers and feed readers and as nothing by others, and
+    VT, FF and U+001C-U+001E are forbidden in XML (dropped, they would join two words).
+    The catalog keeps the translator's text as it is.
+    """
+    return strip_xml_forbidden(LINE_SEPARATORS_RE.sub(" ", text))
 
 
 def _append_text(children: list[str | Node], text: str) -> None:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from collections.abc import Callable
 
 from intl_pub.segment.tokens import strip_xml_forbidden
 
 log = logging.getLogger(__name__)
+Say = Callable[..., None]
+"""Where a decode reports: ``log.log`` (level, message, args), or nowhere for a peek."""
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -33,6 +36,7 @@ _NO_BOM = (
     (b"<\x00h\x00", "utf-16-le"),
     (b"\x00<\x00h", "utf-16-be"),
 )
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _HTTP_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _DOC_CHARSET = re.compile(
     rb"""<\?xml[^>]*encoding=["']([\w.:-]+)|<meta[^>]+charset=["']?([\w.:-]+)""", re.I
@@ -41,30 +45,102 @@ _DOC_CHARSET = re.compile(
 
 def decode(data: bytes, content_type: str = "", where: str = "") -> str:
     """The text of ``data``: BOM, then the HTTP charset, then the document's own
-    declaration, then UTF-8, then charset-normalizer's best guess."""
+    declaration, then UTF-8 (with its few bad bytes replaced), then charset-normalizer's
+    best guess."""
+    return _decode(data, content_type, where or "source", log.log)
+
+
+def peek(data: bytes, size: int = 4096) -> str:
+    """The text of the first bytes, to recognise the markup (what kind of document it is):
+    decoded as :func:`decode` does, with nothing logged."""
+    return _decode(head(data, size), "", "", _nothing)
+
+
+def _nothing(*_args: object) -> None:
+    pass
+
+
+def _decode(data: bytes, content_type: str, where: str, say: Say) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return _clean(data[len(bom) :].decode(name, errors="replace"))
-    for head, name in _NO_BOM:
-        if data.startswith(head):
+    for head_bytes, name in _NO_BOM:
+        if data.startswith(head_bytes):
             return _clean(data.decode(name, errors="replace"))
     for name in _declared(data, content_type):
+        if _is_utf8(name) and (text := _as_utf8(data, where, say)) is not None:
+            return text
         try:
             return _clean(data.decode(name))
         except (LookupError, UnicodeDecodeError):
-            log.warning("%s: not valid %s as declared; trying others", where or "source", name)
-    try:
-        return _clean(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+            say(logging.WARNING, "%s: not valid %s as declared; trying others", where, name)
+    text = _as_utf8(data, where, say)
+    if text is not None:
+        return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 1024 * 1024]).best()
     if best is not None and best.encoding:
-        log.info("%s: no usable charset declared; decoded as %s", where or "source", best.encoding)
+        say(logging.INFO, "%s: no usable charset declared; decoded as %s", where, best.encoding)
         return _clean(data.decode(best.encoding, errors="replace"))
-    log.warning("%s: undecodable bytes replaced", where or "source")
+    say(logging.WARNING, "%s: undecodable bytes replaced", where)
     return _clean(data.decode("utf-8", errors="replace"))
+
+
+def head(data: bytes, size: int = 4096) -> bytes:
+    """The first ``size`` bytes, less a UTF-8 character the cut would split (a peek at the
+    markup must not look like a damaged page)."""
+    if len(data) <= size:
+        return data
+    cut = data[:size]
+    for back in range(1, 4):  # a lead byte and the continuation bytes after it, if incomplete
+        byte = cut[-back]
+        if byte >= 0xC0:
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return cut[:-back] if needed > back else cut
+        if byte < 0x80:
+            return cut
+    return cut
+
+
+def _as_utf8(data: bytes, where: str, say: Say) -> str | None:
+    """The text when ``data`` is UTF-8, perhaps with a few bad bytes (replaced, and said)."""
+    damaged = _damaged_utf8(data)
+    if damaged is None:
+        return None
+    text, bad = damaged
+    if bad:
+        say(
+            logging.WARNING,
+            "%s: UTF-8 with %d invalid byte sequence(s), each replaced by U+FFFD", where, bad
+        )
+    return _clean(text)
+
+
+def _damaged_utf8(data: bytes) -> tuple[str, int] | None:
+    """``data`` as UTF-8 and how many invalid sequences were replaced, when it is UTF-8.
+
+    A page is taken as UTF-8 when it has valid multi-byte sequences and no fewer
+    of them than invalid ones: text in a single-byte code page (Latin-1,
+    cp1251...) almost never forms valid UTF-8 sequences, while a UTF-8 page
+    with one stray byte has many. Guessing a code page for such a page would
+    garble every other non-ASCII character ("38 °C" -> "38 ¬įC"); replacing
+    the bad bytes loses only them. A page with no valid sequence at all is left
+    to charset-normalizer: a guess there changes only the bytes that are bad.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad == 0:
+        return text, 0
+    multibyte = len(_ASCII_RUNS.sub("", text)) - bad
+    return (text, bad) if multibyte >= bad and multibyte else None
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        return codecs.lookup(name).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _declared(data: bytes, content_type: str) -> list[str]:

@@ -1,7 +1,8 @@
 """The network, with its safety rules: the only module that opens a connection (httpx).
 
-Every GET has a read timeout *and* a total deadline (a server that drips one
-byte every few seconds cannot hold a pull), bounded redirects, a size limit,
+Every GET has a read timeout *and* a total deadline over the whole exchange
+(connect, headers, body: a server that drips one header line or one byte every
+few seconds cannot hold a pull), bounded redirects, a size limit,
 retries with backoff on network and 5xx errors, and a conditional request
 from the URL's own ETag/Last-Modified.
 
@@ -14,11 +15,15 @@ intl-pub fetch, store and publish a page from the team's internal network.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import socket
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
@@ -37,6 +42,7 @@ BACKOFF = 1.0
 """Seconds before the first retry; doubled each time."""
 MAX_REDIRECTS = 5
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # CGNAT; Alibaba's metadata is 100.100.100.200
+_T = TypeVar("_T")
 _METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
 
 
@@ -163,16 +169,79 @@ def _remaining(policy: FetchPolicy, started: float) -> float:
 def _get(
     url: str, headers: dict[str, str], policy: FetchPolicy, started: float
 ) -> tuple[httpx.Response, bytes] | None:
-    """One attempt: follow redirects by hand, checking every hop against the policy."""
+    """One attempt, every redirect hop of it, within what is left of the deadline.
+
+    httpx's timeouts bound each connect and each read, not their sum: a server
+    that sends one header line every few seconds never trips them. So the whole
+    exchange runs as one asyncio task under ``asyncio.timeout``; at the deadline
+    the task is cancelled wherever it is (connecting, waiting for headers,
+    reading the body), which closes the connection.
+    """
+    remaining = _remaining(policy, started)
+    if remaining <= 0:
+        raise SourceError(f"{url}: no answer within the {policy.deadline:g} s deadline")
+    stage = _Stage()
+    try:
+        return _run_async(_within(_exchange(url, headers, policy, started, stage), remaining))
+    except _DeadlinePassed as exc:
+        raise SourceError(
+            f"{url}: no complete answer within the {policy.deadline:g} s deadline ({stage}); "
+            "set fetch_deadline_seconds to wait longer"
+        ) from exc
+
+
+@dataclass
+class _Stage:
+    """How far an exchange got, for the message when the deadline cuts it."""
+
+    doing: str = "connecting"
+    received: int = 0
+
+    def __str__(self) -> str:
+        if self.doing == "body":
+            return f"still sending the body, {self.received} bytes so far"
+        return "still sending its headers" if self.doing == "headers" else "still connecting"
+
+
+class _DeadlinePassed(Exception):
+    """The exchange was cancelled at the fetch deadline."""
+
+
+async def _within(work: Coroutine[Any, Any, _T], seconds: float) -> _T:
+    try:
+        async with asyncio.timeout(seconds) as limit:
+            return await work
+    except TimeoutError:
+        if limit.expired():
+            raise _DeadlinePassed from None
+        raise
+
+
+def _run_async(work: Coroutine[Any, Any, _T]) -> _T:
+    """Run a coroutine to the end from sync code, in this thread when it has no event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(1) as pool:  # called from a thread that runs a loop already
+        return pool.submit(asyncio.run, work).result()
+
+
+async def _exchange(
+    url: str, headers: dict[str, str], policy: FetchPolicy, started: float, stage: _Stage
+) -> tuple[httpx.Response, bytes] | None:
+    """Follow redirects by hand, checking every hop against the policy."""
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         check_address(current, policy)
-        remaining = _remaining(policy, started)
-        if remaining <= 0:
-            raise SourceError(f"{url}: no answer within the {policy.deadline:g} s deadline")
-        timeout = httpx.Timeout(min(policy.timeout or TIMEOUT, remaining))
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            with client.stream("GET", current, headers=headers) as resp:
+        left = max(_remaining(policy, started), 0.1)
+        timeout = httpx.Timeout(min(policy.timeout or TIMEOUT, left))
+        stage.doing = "connecting"
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+            request = client.build_request("GET", current, headers=headers)
+            stage.doing = "headers"
+            resp = await client.send(request, stream=True)
+            try:
                 if resp.is_redirect and "location" in resp.headers:
                     current = urljoin(current, resp.headers["location"])
                     continue
@@ -184,20 +253,18 @@ def _get(
                     )
                 if resp.status_code >= 400:
                     raise SourceError(f"{url}: HTTP {resp.status_code}")
-                return resp, _read_body(url, resp, policy, started)
+                stage.doing = "body"
+                return resp, await _read_body(url, resp, policy, stage)
+            finally:
+                await resp.aclose()
     raise SourceError(f"{url}: too many redirects (more than {MAX_REDIRECTS})")
 
 
-def _read_body(url: str, resp: httpx.Response, policy: FetchPolicy, started: float) -> bytes:
-    chunks, size = [], 0
-    for chunk in resp.iter_bytes():
-        size += len(chunk)
-        if size > policy.max_bytes:
+async def _read_body(url: str, resp: httpx.Response, policy: FetchPolicy, stage: _Stage) -> bytes:
+    chunks = []
+    async for chunk in resp.aiter_bytes():
+        stage.received += len(chunk)
+        if stage.received > policy.max_bytes:
             raise SourceError(f"{url}: larger than the {policy.max_bytes}-byte limit")
-        if _remaining(policy, started) <= 0:
-            raise SourceError(
-                f"{url}: still sending after the {policy.deadline:g} s deadline "
-                f"({size} bytes so far); set fetch_deadline_seconds to wait longer"
-            )
         chunks.append(chunk)
     return b"".join(chunks)

@@ -33,7 +33,7 @@ from intl_pub.core.config import SourceSettings
 from intl_pub.core.errors import IntlPubError, SourceError
 from intl_pub.core.model import Post
 from intl_pub.segment import markup
-from intl_pub.sources import article, article_language, sanitize
+from intl_pub.sources import article, article_language, encoding, sanitize
 from intl_pub.sources.encoding import decode
 from intl_pub.sources.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
 from intl_pub.workdir.identities import RESERVED_SLUGS
@@ -50,6 +50,10 @@ PUBLISHED_META = "intl-pub:published"
 UPDATED_META = "intl-pub:updated"
 IDENTITY_META = "intl-pub:identity"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SUMMARY_CHARS = 300
+"""The longest summary made from an entry's content (a feed that gives no summary)."""
+_TEXT_BREAKS = ["p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt",
+                "dd", "blockquote", "figcaption", "pre", "tr", "section", "article"]
 MAX_SITEMAP_URLS = 1000
 """Pages read from one sitemap (its newest by lastmod); the rest wait for the next pull."""
 PAGES_KEY = "pages"
@@ -345,11 +349,9 @@ class _Reader:
         return posts
 
     def entry(self, entry: Any, base: str, pages: list[str]) -> Post | None:
-        link = str(entry.get("link") or "")
-        if link.startswith("file://") and not link.startswith("file:///"):
-            link = "file:///" + link.removeprefix("file://")  # feedparser's join drops a slash
+        link = _entry_link(entry)
         title = _plain(entry.get("title", ""), entry.get("title_detail"))
-        summary = _plain(entry.get("summary", ""), entry.get("summary_detail"))
+        summary = _summary(entry)
         published = _feed_date(entry)
         updated = _feed_updated(entry, published)
         identity = str(entry.get("id") or link)
@@ -508,14 +510,49 @@ def _entry_body(entry: Any) -> str:
     return ""
 
 
+def _entry_link(entry: Any) -> str:
+    link = str(entry.get("link") or "")
+    if link.startswith("file://") and not link.startswith("file:///"):
+        link = "file:///" + link.removeprefix("file://")  # feedparser's join drops a slash
+    return link
+
+
 def _entry_label(entry: Any) -> str:
-    return str(entry.get("link") or entry.get("id") or entry.get("title") or "untitled")[:120]
+    """The entry as failures name it: its link as :meth:`_Reader.entry` reads it, else..."""
+    return (_entry_link(entry) or str(entry.get("id") or entry.get("title") or "untitled"))[:120]
 
 
 def _plain(value: str, detail: Any) -> str:
     if detail is not None and "html" in str(detail.get("type", "")):
         value = BeautifulSoup(value, "html.parser").get_text()
     return _text(value)
+
+
+def _summary(entry: Any) -> str:
+    """The entry's summary, as text: what indexes and meta descriptions show.
+
+    An entry with content and no summary gets its content as ``summary`` from
+    feedparser, with no ``summary_detail``: that is the post's HTML, whole. Its
+    text, cut at about :data:`SUMMARY_CHARS`, is the summary then.
+    """
+    value = str(entry.get("summary") or "")
+    detail = entry.get("summary_detail")
+    if detail is not None:
+        return _plain(value, detail)
+    soup = BeautifulSoup(value, "html.parser")
+    for block in soup.find_all(_TEXT_BREAKS):
+        block.append(" ")  # "<p>a</p><p>b</p>" reads "a b"; "<b>w</b>ord" stays "word"
+    return _excerpt(_text(soup.get_text()))
+
+
+def _excerpt(text: str, limit: int = 0) -> str:
+    """The text, or its start cut at a space (any character in unspaced scripts) and "…"."""
+    limit = limit or SUMMARY_CHARS
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.") + "…"
 
 
 def _feed_date(entry: Any) -> datetime | None:
@@ -542,7 +579,7 @@ def _read_limited(path: Path) -> bytes:
 
 def _kind(data: bytes, content_type: str) -> str:
     """``feed``, ``sitemap`` or ``page``, from the content type and the first bytes."""
-    head = decode(data[:4096], "", "").lstrip().lower()
+    head = encoding.peek(data).lstrip().lower()
     head = re.sub(
         r"^(<\?xml[^>]*>\s*|<!--.*?-->\s*|<!doctype\s+(?!html)[^\[>]*(\[.*?\])?\s*>\s*)+",
         "", head, flags=re.S,

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from intl_pub.workdir.identity import key as identity_key
+from intl_pub.workdir.identity import migrate as migrate_identities
+
 RESERVED_SLUGS = frozenset({"site", "templates", "glossary", "assets"})
 """Names a post may not take: they would collide with the work folder's own files."""
 
 
 class Identities:
-    """identity -> slug: chosen once, recorded, never given to another post."""
+    """identity -> slug: chosen once, recorded, never given to another post.
+
+    Identities are compared in :func:`intl_pub.workdir.identity.key`'s form (a link's
+    trivial variants are one post); one recorded in an older form is migrated
+    as it is read, so every post keeps its slug.
+    """
 
     def __init__(self, slugs: dict[str, str]) -> None:
-        self.slugs = slugs
+        self.slugs = migrate_identities(slugs)
         self.taken = set(slugs.values())
 
     def __bool__(self) -> bool:
@@ -24,6 +32,7 @@ class Identities:
         A new post whose natural slug is taken gets ``<slug>-<year>``, else
         ``<slug>-2``, ``<slug>-3``, ...
         """
+        identity = identity_key(identity)
         known = self.slugs.get(identity)
         if known is not None:
             return known

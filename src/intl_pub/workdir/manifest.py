@@ -79,7 +79,11 @@ class Manifest:
                 st = path.stat()
             except FileNotFoundError:
                 continue
-            self._hashes[key] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest]
+            signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            if not self.store.still_ours(path, signature):  # someone saved it: hash it next run
+                self._hashes.pop(key, None)
+                continue
+            self._hashes[key] = [*signature, digest]
         self._fill = {}
         data = {"version": STATE_VERSION, "records": self.records, "hashes": self._hashes}
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"

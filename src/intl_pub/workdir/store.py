@@ -26,15 +26,19 @@ import fcntl
 import json
 import logging
 import os
+import re
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from intl_pub.core.errors import LockError, StoreError
 from intl_pub.core.files import read_json, write_atomic, write_temporary
 from intl_pub.core.model import Locale
+from intl_pub.workdir import journal
 from intl_pub.workdir.identities import RESERVED_SLUGS, Identities
 from intl_pub.workdir.manifest import STATE_VERSION, Manifest, bytes_digest
 
@@ -45,6 +49,8 @@ UI_CATALOG = "site"
 TEMPLATES = "templates"
 STATE_DIR = ".intl-pub"
 LOCK_FILE = ".intl-pub.lock"
+JOURNAL_DIR = "journal"
+""".intl-pub/journal/: the renames of a step being committed (see intl_pub.workdir.journal)."""
 
 
 class Store:
@@ -60,6 +66,8 @@ class Store:
         self.glossary_path = self.translations_dir / "glossary.toml"
         self._batch: dict[Path, Path] | None = None
         self._pending_digests: dict[Path, str] = {}
+        self._expected: dict[Path, str] = {}
+        self._committed: dict[Path, list[int] | None] = {}
         self._after_commit: list[Callable[[], None]] = []
 
     # --- paths ------------------------------------------------------------------------
@@ -187,9 +195,10 @@ class Store:
     # --- reading and writing ----------------------------------------------------------
 
     def read(self, path: Path) -> bytes | None:
-        """A file's bytes, None when it does not exist; StoreError when it cannot be read."""
+        """A file's bytes, None when it does not exist; StoreError when it cannot be read
+        (a symbolic link out of the work folder included: see :meth:`readable`)."""
         try:
-            return path.read_bytes()
+            return self.readable(path).read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -212,13 +221,24 @@ class Store:
         self.write_new(path, data)
         return True
 
-    def write_new(self, path: Path, data: bytes) -> None:
-        """Write atomically, whatever is there (the caller has compared already)."""
+    def write_new(self, path: Path, data: bytes, expect: str | None = None) -> None:
+        """Write atomically, whatever is there (the caller has compared already).
+
+        ``expect``: the digest (:meth:`file_digest`) the file had when the caller read
+        it. If someone writes the file before this write reaches the disk (a translator
+        saves the catalog the run merged), theirs is kept and the write dropped, with a
+        warning: the next run merges their version.
+        """
         target = self._writable(path)
         try:
             if self._batch is None:
+                if expect is not None and self.file_digest(target) != expect:
+                    log.warning("%s changed during the run: kept as it is", self.rel(path))
+                    return
                 write_atomic(target, data)
                 return
+            if expect is not None:
+                self._expected[target] = expect
             tmp = write_temporary(target, data, sync=False)
             self._pending_digests[target] = bytes_digest(data)
             old = self._batch.pop(target, None)
@@ -238,7 +258,9 @@ class Store:
         Inside, writes go to temporary files; at the end one ``os.sync()``
         makes them durable and each is renamed over its target, so a crash at
         any moment leaves every file as it was or as it should be (as with one
-        fsync per file, at a fraction of the cost for thousands of files).
+        fsync per file, at a fraction of the cost for thousands of files). The
+        renames are journalled (:mod:`intl_pub.workdir.journal`): after a crash the next
+        run finishes them, so a step's files end all old or all new.
         """
         if self._batch is not None:
             yield
@@ -248,14 +270,37 @@ class Store:
             yield
         finally:
             pending, self._batch = self._batch, None
+            expected, self._expected = self._expected, {}
             self._pending_digests = {}
             if pending:
-                os.sync()
-                for target, tmp in pending.items():
-                    os.replace(tmp, target)
+                self._commit(pending, expected)
             callbacks, self._after_commit = self._after_commit, []
             for callback in callbacks:
                 callback()
+
+    def _commit(self, pending: dict[Path, Path], expected: dict[Path, str]) -> None:
+        try:
+            done = journal.commit(pending, self.state_dir / JOURNAL_DIR, expected, self.file_digest)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.rel(self.state_dir / JOURNAL_DIR)}: cannot record this step's "
+                f"{len(pending)} file(s) ({exc.strerror or exc}); none was changed: free disk "
+                "space and run again"
+            ) from exc
+        self._committed.update(done)
+        for target in [t for t, written in done.items() if written is None]:
+            log.warning(
+                "%s was saved by someone else during the run: their version is kept, and "
+                "the next run merges it",
+                self.rel(target),
+            )
+
+    def still_ours(self, path: Path, signature: list[int]) -> bool:
+        """Whether ``path`` (of that size, mtime, ctime and inode) is still what this run's
+        last batch renamed there: not dropped for someone's save, nor saved over since."""
+        target = path if path in self._committed else path.resolve()
+        written = self._committed.get(target, signature[:2] + signature[3:])
+        return written == signature[:2] + signature[3:]
 
     def after_batch(self, callback: Callable[[], None]) -> bool:
         """Call ``callback`` once the current batch is on disk; False when there is none."""
@@ -290,49 +335,108 @@ class Store:
             return path
         target = path.resolve()
         if not target.is_relative_to(self.root):
-            raise StoreError(
-                f"{self.rel(path)} is a symbolic link to a file outside the work folder; "
-                "intl-pub does not write there: replace the link with the file, or link "
-                "to a file inside the work folder"
-            )
+            raise StoreError(self._outside(path))
         return target
+
+    def readable(self, path: Path) -> Path:
+        """The file to read for ``path``: itself, or its symlink's target inside the work folder.
+
+        A link leading outside (a catalog linked to /etc/passwd) is refused before a
+        byte is read, so no error can quote the file; a translator's checkout linked
+        from inside the work folder is read as usual.
+        """
+        if path.is_symlink() and not path.resolve().is_relative_to(self.root):
+            raise StoreError(self._outside(path))
+        return path
+
+    def _outside(self, path: Path) -> str:
+        return (
+            f"{self.rel(path)} is a symbolic link to a file outside the work folder; "
+            "intl-pub does not read or write there: replace the link with the file, or link "
+            "to a file inside the work folder"
+        )
 
     # --- the lock ---------------------------------------------------------------------
 
     @contextmanager
     def locked(self, wait_seconds: float = 0.0) -> Iterator[None]:
-        """Hold the work folder for one run, so two runs never write the same catalogs."""
+        """Hold the work folder for one run, so two runs never write the same catalogs.
+
+        While a run works, the lock file says who it is (pid, host, since when): a
+        second run that waits or gives up names it. The file is emptied when the run
+        ends, so a run that finds it filled knows the last one was killed and removes
+        the temporary files it left (a file is written as a temporary, then renamed).
+        """
         if not self.root.is_dir():
             raise StoreError(
                 f"{self.root}: no such work folder; create it, or pass --workdir with the "
                 "folder that holds intl-pub.toml"
             )
         path = self.root / LOCK_FILE
-        with path.open("a+") as handle:
-            deadline = time.monotonic() + wait_seconds
-            announced = False
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError as exc:
-                    if time.monotonic() >= deadline:
-                        raise LockError(
-                            f"{self.root}: another intl-pub run is working here; wait for it "
-                            "to finish (or set lock_wait_seconds in intl-pub.toml to wait)"
-                        ) from exc
-                    if not announced:
-                        log.info("waiting for another run to release %s", path)
-                        announced = True
-                    time.sleep(0.2)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self._acquire(fd, wait_seconds)
             try:
-                handle.seek(0)
-                handle.truncate()
-                handle.write(f"{os.getpid()}\n")
-                handle.flush()
+                last = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
+                finished = journal.replay(self.state_dir / JOURNAL_DIR, self.file_digest)
+                if last.isdigit():  # intl-pub 0.1 wrote its pid and never emptied the file
+                    self.remove_temporaries()
+                elif last:
+                    removed = self.remove_temporaries()
+                    log.warning(
+                        "the last run here (%s) did not finish: %d rename(s) of its last "
+                        "step finished now, %d temporary file(s) removed; every file is as "
+                        "that step found it or as it left it",
+                        _holder(last),
+                        finished,
+                        removed,
+                    )
+                since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": since}
+                os.ftruncate(fd, 0)
+                try:
+                    os.pwrite(fd, (json.dumps(holder) + "\n").encode(), 0)
+                except OSError as exc:
+                    raise StoreError(
+                        f"{self.rel(path)}: cannot write ({exc.strerror or exc}); free disk "
+                        "space and run again (nothing was changed)"
+                    ) from exc
                 yield
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _acquire(self, fd: int, wait_seconds: float) -> None:
+        deadline = time.monotonic() + wait_seconds
+        announced = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError as exc:
+                holder = _holder(os.pread(fd, 4096, 0).decode("utf-8", "replace").strip())
+                if time.monotonic() >= deadline:
+                    raise LockError(
+                        f"{self.root}: another intl-pub run is working here ({holder}); wait "
+                        "for it to finish (or set lock_wait_seconds in intl-pub.toml to wait)"
+                    ) from exc
+                if not announced:
+                    log.info("waiting for another run (%s) to finish in %s", holder, self.root)
+                    announced = True
+                time.sleep(0.2)
+
+    def remove_temporaries(self) -> int:
+        """Remove the temporary files a killed run left (never read: their names are hidden)."""
+        removed = 0
+        for folder in (self.content_dir, self.translations_dir, self.site_dir, self.state_dir):
+            for parent, _dirs, names in os.walk(folder):
+                for name in names:
+                    if _TEMPORARY.fullmatch(name):
+                        Path(parent, name).unlink(missing_ok=True)
+                        removed += 1
+        return removed
 
     def require(self) -> None:
         """A missing work folder is an error, not an empty blog."""
@@ -341,3 +445,16 @@ class Store:
                 f"{self.root}: no such work folder; pass --workdir with the folder that holds "
                 "content/ and translations/"
             )
+
+
+def _holder(text: str) -> str:
+    """Who holds (or held) the lock, from the lock file: ``pid 4242 on build-1, since …``."""
+    try:
+        info = json.loads(text)
+        return f"pid {info['pid']} on {info['host']}, since {info['since']}"
+    except (ValueError, TypeError, KeyError):
+        return f"pid {text}" if text.isdigit() else "another process"  # intl-pub 0.1 wrote a pid
+
+
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+"""files.write_temporary's names: ``.<name>.<8 random characters>.tmp``."""
