@@ -319,6 +319,9 @@ def test_percent_in_the_locales_form(tag: str) -> None:
 
 # (locale, English, correct translation, the translation with one marker deleted, the marker)
 SLOTS = [
+    ("es", "There is no vaccine or specific treatment for the novel coronavirus.",
+     "No hay ninguna vacuna ni tratamiento específico para el nuevo coronavirus.",
+     "No hay ninguna vacuna tratamiento específico para el nuevo coronavirus.", "or"),
     ("es", "Don't stand or sit near people who might be sick.",
      "No se pare ni se siente cerca de otras personas que podrían estar enfermas.",
      "No se pare se siente cerca de otras personas que podrían estar enfermas.", "or"),
@@ -452,7 +455,6 @@ def test_the_cli_measure_publishes_correct_pairs_and_holds_seeded_errors(tmp_pat
               for i, (english, translation) in enumerate(pairs)
               for style, _, source, _, seeded in direct.seeds(english, translation, "es", i)
               if style == "marker"]
-    # digits, numbers, a unit, negations, a link's token; the lost "ni" beside "ninguna" is
-    # the one verify() misses, and the published page shows it as machine text too
-    assert len(caught) == 7 and sum(caught) == 6
+    # digits, numbers, a unit, negations (the lost "ni" beside "ninguna" too), a link's token
+    assert len(caught) == 7 and all(caught)
     assert shares["marker"] == (sum(caught), len(caught))

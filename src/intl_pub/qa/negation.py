@@ -223,6 +223,17 @@ def has_markers(tag: str) -> bool:
     return _language(tag) is not None
 
 
+def leaning(text: str, tag: str) -> list[tuple[int, int]]:
+    """The concord words that lean on another marker ("no ... ningún"): not counted by
+    :func:`markers`."""
+    language = _language(tag)
+    if language is None or language.concord is None:
+        return []
+    blanked = _blank(text, language.idioms) if language.idioms else text
+    return [m.span() for m in language.markers.finditer(blanked)
+            if language.concord.fullmatch(m.group(0)) and _leans_on_head(blanked, m, language)]
+
+
 def markers(text: str, tag: str) -> list[tuple[int, int]]:
     """The spans of the translation's negations, concord counted once."""
     language = _language(tag)

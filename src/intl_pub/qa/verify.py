@@ -388,10 +388,15 @@ def _negation_slots(pair: _Pair, english: list[tuple[int, int]]) -> list[Failure
     if not slots:
         return []
     translated = negation_slots.markers(pair.translation, pair.tag)
+    leaning = negation.leaning(pair.translation, pair.tag)
     for (en_start, en_end), (tr_start, tr_end) in _sentence_pairs(pair):
         wanted = [(s, e) for s, e in english if en_start <= s < en_end]
         places = [s for s in slots if en_start <= s.start < en_end]
         have = [(s, e) for s, e in translated if tr_start <= s < tr_end]
+        polarity = sum(1 for s in places if s.kind == "polarity")
+        concord = [(s, e) for s, e in leaning if tr_start <= s < tr_end]
+        if len(concord) > polarity:  # "no hay ninguna vacuna": one negation, unless for "any"
+            have = [x for x in have if x not in concord[polarity:]]
         if not places or len(have) >= len(wanted) + len(places):
             continue
         said = ", ".join(snippet(pair.english, s, e) for s, e in wanted)
