@@ -24,7 +24,18 @@ in either language ("sin embargo", "тем не менее", 不同).
 
 When the translation has at least the English's negations but fewer markers than
 the negations and carried slots together, the count cannot tell a translator's
-choice ("no X o Y") from a lost marker: the sentence goes to a person.
+choice ("no X o Y") from a lost marker: the sentence goes to a person. So does a
+text whose negations and slots of any kind number :data:`TANGLED` or more.
+
+Measured (bench/verify.py, half A then B, correct pairs held more / removed negations
+caught more, both seeder styles): es coordination +2/+4 held, +6/+5 caught; polarity
+and idiom ~0 held, +3/+2; tangled (3) +3/+2 held, +2/+0 caught. Dropped: coordination
+for ru (+6/+6 held, +2/+2) and zh (+7/+7, +3/+4): "не X или Y", 不X或Y are correct;
+affixed words for es/ru (+17..26 held per half), even with Russian's не-/без- words
+counted as answers (+5 held, +1 caught); lexical negatives (unable, lack, fail to:
++4..9 held, 0..4 caught); Russian "no X" as "ни один X не" (+7/+11 held, +1/+2); and
+holding every translation with more markers than the English (a lost marker leaves
+it with as many, so that catches nothing).
 """
 
 from __future__ import annotations
