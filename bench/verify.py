@@ -1,6 +1,6 @@
 """Verified publishing on real medical text: false holds and seeded critical errors caught.
 
-    python bench/verify.py [--data DIR] [--locales es,ru,zh-Hans] [--examples 10]
+    python bench/verify.py [--data DIR] [--locales es,ru,zh-Hans] [--examples 10] [--cli]
 
 On the TICO-19 development pairs (professional translations standing in for machine
 translation), per locale and per half of the pairs (the halves are fixed by a hash of
@@ -15,6 +15,11 @@ the English: "A" is the half the rules were tuned on, "B" the other):
   text unchanged is not counted. The old rule catches a seeded error when it holds the
   sentence, whatever the translation says.
 
+``--cli`` measures the same pairs and seeds through the CLI as users run it
+(bench/verify_cli.py: translate with the pseudo engine, the catalogs' machine entries
+replaced by the translations, publish, the published pages read) and prints the
+figures beside the direct ones.
+
 Targets (issue 23): false holds <= 5% of correct sentences, caught >= 99.5%.
 """
 
@@ -26,7 +31,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,19 +121,57 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DATA if DATA.exists() else FALLBACK_DATA)
     parser.add_argument("--locales", default="es,ru,zh-Hans")
     parser.add_argument("--examples", type=int, default=10)
+    parser.add_argument("--cli", action="store_true",
+                        help="also measure through intl-pub translate/publish (a few minutes)")
     args = parser.parse_args()
     started = time.perf_counter()
     calls = 0
-    for tag in args.locales.split(","):
+    tags = args.locales.split(",")
+    halves: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    direct: dict[str, dict[str, Tally]] = {}
+    for tag in tags:
         pairs = read_pairs(args.data / f"en-{tag}.tsv")
-        tallies = {name: measure([p for p in pairs if half(p[0]) == name], locale(tag))
-                   for name in ("A", "B")}
-        calls += sum(t.calls for t in tallies.values())
-        report(tag, tallies, args.examples)
+        halves[tag] = {name: [p for p in pairs if half(p[0]) == name] for name in ("A", "B")}
+        direct[tag] = {name: measure(halves[tag][name], locale(tag)) for name in ("A", "B")}
+        calls += sum(t.calls for t in direct[tag].values())
+        report(tag, direct[tag], args.examples)
     elapsed = time.perf_counter() - started
     each = elapsed / max(1, calls) * 1e3
     print(f"\n{calls} verifications in {elapsed:.1f} s ({each:.2f} ms each)")
+    if args.cli:
+        report_cli(tags, halves, direct)
     return 0
+
+
+def report_cli(tags: list[str], halves: dict[str, dict[str, list[tuple[str, str]]]],
+               direct: dict[str, dict[str, Tally]]) -> None:
+    """The same pairs and seeds through the CLI (bench/verify_cli.py), beside the direct
+    figures: false holds, and seeded errors caught per style."""
+    import verify_cli
+
+    glossaries = {t: GLOSSARY.terms.get(t, {}) for t in tags}
+    started = time.perf_counter()
+    cli = verify_cli.measure(tags, halves, glossaries)
+    print(f"\n=== through the CLI (translate --engine pseudo, catalogs' machine entries replaced,"
+          f" publish; {time.perf_counter() - started:.0f} s) ===")
+    print("locale  half  false holds: direct / cli      caught (marker): direct / cli"
+          "      caught (word): direct / cli")
+    for tag in tags:
+        for name in ("A", "B"):
+            tally, shares = direct[tag][name], verify_cli.shares(cli[tag], name)
+            cells = [_cell(tally.held, tally.pairs), _cell(*shares.get("correct", (0, 0)))]
+            for style in SEEDERS:
+                rows = [c for k, c in tally.seeded.items() if k.startswith(style + ":")]
+                cells += [_cell(sum(c["caught"] for c in rows), sum(c["seeded"] for c in rows)),
+                          _cell(*shares.get(style, (0, 0)))]
+            print(f"{tag:7s} {name:4s}  {cells[0]:>15s} / {cells[1]:<15s} {cells[2]:>15s} /"
+                  f" {cells[3]:<15s} {cells[4]:>15s} / {cells[5]:<15s}")
+        if cli[tag].lost:
+            print(f"  {tag}: {cli[tag].lost} paragraphs did not come back as one block")
+
+
+def _cell(part: int, whole: int) -> str:
+    return f"{part}/{whole} {part / max(1, whole):.1%}"
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
@@ -157,26 +200,35 @@ def measure(pairs: list[tuple[str, str]], target: Locale) -> Tally:
             tally.held += 1
             tally.kinds.update({f.kind for f in failures})
             tally.examples.append((english, translation, failures[0].message))
-        for style, seeders in SEEDERS.items():
-            for kind, seeder in seeders.items():
-                if kind == "token" and index % 5:
-                    continue  # every fifth pair is given a link: tokens need no thousand seeds
-                rng = random.Random(f"{target.tag}/{style}/{kind}/{index}")
-                seeded = seeder(english, translation, target.tag, rng)
-                source, correct = english, translation
-                if kind == "token":  # both texts were given a link: compare with the English's
-                    source, correct = wrap(english) or english, wrap(translation) or translation
-                if seeded is None or seeded == correct:
-                    continue
-                caught = bool(verify(source, seeded, target, GLOSSARY))
-                tally.calls += 1
-                counts = tally.seeded[f"{style}:{kind}"]
-                counts["seeded"] += 1
-                counts["caught"] += caught
-                counts["caught_old"] += old
-                if not caught:
-                    tally.missed[f"{style}:{kind}"].append((source, correct, seeded))
+        for style, kind, source, correct, seeded in seeds(english, translation, target.tag, index):
+            caught = bool(verify(source, seeded, target, GLOSSARY))
+            tally.calls += 1
+            counts = tally.seeded[f"{style}:{kind}"]
+            counts["seeded"] += 1
+            counts["caught"] += caught
+            counts["caught_old"] += old
+            if not caught:
+                tally.missed[f"{style}:{kind}"].append((source, correct, seeded))
     return tally
+
+
+def seeds(
+    english: str, translation: str, tag: str, index: int
+) -> Iterator[tuple[str, str, str, str, str]]:
+    """Every seeded error of the pair at ``index`` of its half: (style, kind, English,
+    correct translation, seeded translation); the same in the direct and the CLI measure."""
+    for style, seeders in SEEDERS.items():
+        for kind, seeder in seeders.items():
+            if kind == "token" and index % 5:
+                continue  # every fifth pair is given a link: tokens need no thousand seeds
+            rng = random.Random(f"{tag}/{style}/{kind}/{index}")
+            seeded = seeder(english, translation, tag, rng)
+            source, correct = english, translation
+            if kind == "token":  # both texts were given a link: compare with the English's
+                source, correct = wrap(english) or english, wrap(translation) or translation
+            if seeded is None or seeded == correct:
+                continue
+            yield style, kind, source, correct, seeded
 
 
 # --- seeders, style "marker" --------------------------------------------------------------

@@ -313,3 +313,148 @@ def test_percent_in_the_locales_form(tag: str) -> None:
     percent = babel.numbers.format_percent(Decimal("0.376"), "#,##0.0%", locale=cldr(tag))
     assert verify("at least 37.6% of cases", f"— {percent} —", locale(tag)) == []
     assert verify("at least 37.6% of cases", f"— {percent.replace('37', '73')} —", locale(tag))
+
+
+# --- negation slots: the markers a language adds for "no X or Y", "not any", idioms ---------
+
+# (locale, English, correct translation, the translation with one marker deleted, the marker)
+SLOTS = [
+    ("es", "There is no vaccine or specific treatment for the novel coronavirus.",
+     "No hay ninguna vacuna ni tratamiento específico para el nuevo coronavirus.",
+     "No hay ninguna vacuna tratamiento específico para el nuevo coronavirus.", "or"),
+    ("es", "Don't stand or sit near people who might be sick.",
+     "No se pare ni se siente cerca de otras personas que podrían estar enfermas.",
+     "No se pare se siente cerca de otras personas que podrían estar enfermas.", "or"),
+    ("es", "If school closures occur late relative to an outbreak, they are less effective and may"
+     " not have any impact at all.",
+     "Si el cierre de escuelas se establece tarde con relación al brote, es menos eficaz y puede"
+     " que no genere ningún impacto.",
+     "Si el cierre de escuelas se establece tarde con relación al brote, es menos eficaz y puede"
+     " que no genere impacto.", "any"),
+    ("es", "Last but not least, the evolution of novel HCoVs is also driven by the selection"
+     " pressure in their reservoir hosts.",
+     "En último lugar, aunque no menos importante, la evolución de los nuevos coronavirus de"
+     " humanos también está impulsada por la presión de selección en sus huéspedes de reservorio.",
+     "En último lugar, aunque menos importante, la evolución de los nuevos coronavirus de"
+     " humanos también está impulsada por la presión de selección en sus huéspedes de reservorio.",
+     "not least"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", SLOTS, ids=lambda c: f"{c[0]}-{c[4]}")
+def test_a_marker_the_language_adds_for_the_english_is_required(case: tuple) -> None:
+    """The translation has more markers than the English has negations ("no ... ni" for
+    "no ... or"): a lost "ni" leaves as many as the English's, and is still caught."""
+    tag, english, correct, broken, slot = case
+    assert verify(english, correct, locale(tag)) == []
+    failures = [f for f in verify(english, broken, locale(tag)) if f.kind == "negation"]
+    assert failures and slot in failures[0].english, failures
+
+
+@pytest.mark.parametrize(("tag", "english", "translation"), [
+    # Russian keeps "или" under one negation; Chinese keeps 或: no marker is missing
+    ("ru", "Although questions remain, there is no evidence that SARS-CoV-2 is man-made either"
+     " deliberately or accidentally.",
+     "Несмотря на остающиеся вопросы, нет свидетельств того, что SARS-CoV-2 был намеренно или"
+     " случайно создан человеком."),
+    ("zh-Hans", "Don't stand or sit near people who might be sick.", "不要站在或坐在可能患者旁边。"),
+    # "sin embargo" is "however": its "sin" answers nothing of the English
+    ("es", "However, the transmission of SARS-CoV was considered to occur when the patients are"
+     " severely ill, while most transmission did not happen at the early phase.",
+     "Sin embargo, se consideraba que la transmisión del SARS-CoV ocurría cuando los pacientes"
+     " estaban gravemente enfermos, mientras que la transmisión mayormente no ocurría en la fase"
+     " temprana."),
+])  # fmt: skip
+def test_a_language_that_does_not_mark_a_slot_is_not_held(
+    tag: str, english: str, translation: str
+) -> None:
+    assert verify(english, translation, locale(tag)) == []
+
+
+def test_a_lost_marker_is_caught_when_the_idioms_marker_does_not_count() -> None:
+    """The "sin" of "sin embargo" does not stand in for the lost "no"."""
+    english = ("However, the transmission of SARS-CoV was considered to occur when the patients"
+               " are severely ill, while most transmission did not happen at the early phase.")
+    broken = ("Sin embargo, se consideraba que la transmisión del SARS-CoV ocurría cuando los"
+              " pacientes estaban gravemente enfermos, mientras que la transmisión mayormente"
+              " ocurría en la fase temprana.")
+    assert [f.kind for f in verify(english, broken, locale("es"))] == ["negation"]
+
+
+def test_unless_without_its_negation_in_chinese_is_a_lost_negation() -> None:
+    english = ("That is to say, bats might not be the immediate reservoir host(s) of SARS-CoV-2"
+               " unless almost identical bat CoVs are found in future.")
+    correct = "换言之，除非未来发现几乎相同的蝙蝠冠状病毒，否则蝙蝠可能不是 SARS-CoV-2 的直接贮存宿主。"
+    assert verify(english, correct, locale("zh-Hans")) == []
+    failures = verify(english, correct.replace("除非", "除"), locale("zh-Hans"))
+    assert [(f.kind, f.translation[:1]) for f in failures] == [("negation", "除")]
+
+
+def test_three_negations_and_negation_like_words_go_to_a_person() -> None:
+    """Too many to pair by count ("not", "any", "or" in one sentence): the translation goes
+    to a person whatever its markers ("ningún" lost or not), naming the English's words."""
+    english = ("We do not see any increased risk to practices or practitioners taking part in"
+               " this surveillance.")
+    spanish = ("No vemos ningún aumento del riesgo para los consultorios o los médicos que"
+               " participan en esta vigilancia.")
+    for translation in (spanish, spanish.replace("ningún ", "")):
+        failures = verify(english, translation, locale("es"))
+        assert [f.kind for f in failures] == ["negation"]
+        assert "any (polarity)" in failures[0].english and "too many" in failures[0].message
+    one = "Pakistan has said that it will not be evacuating any citizens from China."
+    assert verify(one, "Pakistán ha dicho que no evacuará a ningún ciudadano de China.",
+                  locale("es")) == []
+
+
+def test_verify_mode_publishes_a_number_qa_reads_digit_for_digit_as_missing() -> None:
+    """QA's number check wants 39,768 written 39768; the verifier reads Spanish 39 768. In
+    ``verify`` mode the verifier decides; in ``open`` mode QA's check still holds it."""
+    from intl_pub.core.model import Translation, Unit
+    from intl_pub.publish import policy
+
+    english = ("Between 31 December 2019 and that date included, 39,768 cases and 1,727 deaths"
+               " had been reported.")
+    spanish = ("Entre el 31 de diciembre de 2019 y esa fecha inclusive, se habían registrado"
+               " 39 768 casos y 1727 muertes.")
+    found = {("", english): Translation(spanish, reviewed=False)}
+    verified = policy.Policy(locale("es"), found, gate=policy.Gate(mode="verify"))
+    assert verified.decide(Unit(english, 1, note="p")).state == "machine"
+    opened = policy.Policy(locale("es"), found, gate=policy.Gate(mode="open"))
+    assert opened.decide(Unit(english, 1, note="p")).state == "source"
+    wrong = {("", english): Translation(spanish.replace("39 768", "39 786"), reviewed=False)}
+    held = policy.Policy(locale("es"), wrong, gate=policy.Gate(mode="verify"))
+    assert held.decide(Unit(english, 1, note="p")).reasons == ("number",)
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_the_cli_measure_publishes_correct_pairs_and_holds_seeded_errors(tmp_path: Path) -> None:
+    """bench/verify_cli.py through intl-pub translate and publish, on four dev pairs: the
+    correct translations come out as machine text, the seeded errors in English."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    import verify_cli
+
+    pairs = [
+        ("Don't stand or sit near people who might be sick.",
+         "No se pare ni se siente cerca de otras personas que podrían estar enfermas."),
+        ("Scrub for at least 20 seconds.", "Restregar durante al menos 20 segundos."),
+        ("There is no vaccine or specific treatment for the novel coronavirus.",
+         "No hay ninguna vacuna ni tratamiento específico para el nuevo coronavirus."),
+        ("Pakistan has said that it will not be evacuating any citizens from China.",
+         "Pakistán ha dicho que no evacuará a ningún ciudadano de China."),
+    ]  # fmt: skip
+    tally = verify_cli.measure_locale("es", {"A": pairs}, {})
+    shares = verify_cli.shares(tally, "A")
+    assert tally.lost == 0
+    assert shares["correct"] == (0, 4)
+    import verify as direct
+
+    caught = [bool(verify(source, seeded, locale("es")))
+              for i, (english, translation) in enumerate(pairs)
+              for style, _, source, _, seeded in direct.seeds(english, translation, "es", i)
+              if style == "marker"]
+    # digits, numbers, a unit, negations (the lost "ni" beside "ninguna" too), a link's token
+    assert len(caught) == 7 and all(caught)
+    assert shares["marker"] == (sum(caught), len(caught))

@@ -97,7 +97,8 @@ _BROKEN = {
     "it": r"\bo(?:\s+[,.;:)]|[.;:)]|$)",
     "ru": r"(?<!не\s)\bменее\s*,|(?<!\p{L})тем\s+менее(?!\p{L})"
           r"|(?<![\p{L}(])или(?:\s+[,.;:)]|[.;:)]|$)",
-    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺",
+    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺|"
+          r"除(?![非了外此去夕草湿臭尘])[^，。；,;]{1,40}[，,]?\s*否则",
 }
 """What is left of an idiom when its marker is deleted ("tem менее", "obstante", a clause
 opening with "embargo,"): a negation was cut out."""
@@ -183,17 +184,54 @@ def english(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def english_affixed(text: str, tag: str) -> list[tuple[int, int]]:
-    """English words negative by form that the language ``tag`` writes with a marker."""
-    if cldr(tag).language not in _AFFIXES_ARE_MARKERS:
+def english_idioms(text: str) -> list[tuple[int, int]]:
+    """The spans of the English idioms that hold a negation word ("not only", "whether or
+    not"): not negations to count, but places a translation may mark."""
+    return [m.span() for m in _EN_IDIOMS.finditer(text)]
+
+
+def blank_idioms(text: str) -> str:
+    """The English with its negation idioms blanked (same length)."""
+    return _blank(text, _EN_IDIOMS)
+
+
+def raw_markers(text: str, tag: str) -> list[tuple[int, int]]:
+    """Every marker of the translation as written: concord words and markers inside idioms
+    each count."""
+    language = _language(tag)
+    if language is None:
+        return []
+    return [m.span() for m in language.markers.finditer(text)]
+
+
+def english_affixed(text: str, tag: str | None = None) -> list[tuple[int, int]]:
+    """English words negative by form that the language ``tag`` writes with a marker (every
+    one when ``tag`` is None)."""
+    if tag is not None and cldr(tag).language not in _AFFIXES_ARE_MARKERS:
         return []
     return [m.span() for m in _EN_AFFIXED.finditer(_blank(text, _EN_IDIOMS))
             if not m.group(0).isupper()]  # UNICEF, UNESCO
 
 
+def affixes_are_markers(tag: str) -> bool:
+    """Whether the language writes English words negative by form with its markers."""
+    return cldr(tag).language in _AFFIXES_ARE_MARKERS
+
+
 def has_markers(tag: str) -> bool:
     """Whether the verifier knows the language's negation markers."""
     return _language(tag) is not None
+
+
+def leaning(text: str, tag: str) -> list[tuple[int, int]]:
+    """The concord words that lean on another marker ("no ... ningún"): not counted by
+    :func:`markers`."""
+    language = _language(tag)
+    if language is None or language.concord is None:
+        return []
+    blanked = _blank(text, language.idioms) if language.idioms else text
+    return [m.span() for m in language.markers.finditer(blanked)
+            if language.concord.fullmatch(m.group(0)) and _leans_on_head(blanked, m, language)]
 
 
 def markers(text: str, tag: str) -> list[tuple[int, int]]:

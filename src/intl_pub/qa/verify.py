@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
-from intl_pub.qa import dates, negation, numbers, phones, punctuation, terms
+from intl_pub.qa import dates, negation, negation_slots, numbers, phones, punctuation, terms
 from intl_pub.qa.text import blank, prepare, snippet
 from intl_pub.segment import tokens
 
@@ -352,6 +352,8 @@ def _negation(pair: _Pair) -> list[Failure]:
             f" {len(have)} ({has})",
         ))
         break
+    if not found:
+        found += _negation_slots(pair, english)
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
     for start, end in negation.lone_concord(pair.translation, pair.tag) + negation.broken(
         pair.translation, pair.tag
@@ -368,6 +370,46 @@ def _negation(pair: _Pair) -> list[Failure]:
             "the English says \"not only\"; the translation does not",
         ))
     return found
+
+
+def _negation_slots(pair: _Pair, english: list[tuple[int, int]]) -> list[Failure]:
+    """Fewer markers than the English's negations and the places the language marks too
+    ("no X or Y" is "no X ni Y"): a translator's choice or a lost marker; a person decides."""
+    tangled = negation_slots.tangled(pair.english, pair.tag, len(english))
+    if tangled:
+        said = ", ".join(snippet(pair.english, s, e) for s, e in english)
+        also = ", ".join(f"{snippet(pair.english, s.start, s.end)} ({s.kind})" for s in tangled)
+        return [Failure(
+            "negation", f"{said}; {also}", "",
+            f"the English has {len(english)} negations ({said}) and {len(tangled)} negation-like"
+            f" words ({also}): too many to pair with the translation's markers by count",
+        )]
+    slots = negation_slots.english_slots(pair.english, pair.tag)
+    if not slots:
+        return []
+    translated = negation_slots.markers(pair.translation, pair.tag)
+    leaning = negation.leaning(pair.translation, pair.tag)
+    for (en_start, en_end), (tr_start, tr_end) in _sentence_pairs(pair):
+        wanted = [(s, e) for s, e in english if en_start <= s < en_end]
+        places = [s for s in slots if en_start <= s.start < en_end]
+        have = [(s, e) for s, e in translated if tr_start <= s < tr_end]
+        polarity = sum(1 for s in places if s.kind == "polarity")
+        concord = [(s, e) for s, e in leaning if tr_start <= s < tr_end]
+        if len(concord) > polarity:  # "no hay ninguna vacuna": one negation, unless for "any"
+            have = [x for x in have if x not in concord[polarity:]]
+        if not places or len(have) >= len(wanted) + len(places):
+            continue
+        said = ", ".join(snippet(pair.english, s, e) for s, e in wanted)
+        slot_said = ", ".join(f"{snippet(pair.english, s.start, s.end)} ({s.kind})"
+                              for s in places)
+        has = ", ".join(snippet(pair.translation, s, e) for s, e in have)
+        return [Failure(
+            "negation", ", ".join(x for x in (said, slot_said) if x), has,
+            f"the English has {len(wanted)} negations ({said or '-'}) and"
+            f" {len(places)} places {pair.locale.language} usually marks too ({slot_said});"
+            f" the translation has {len(have)} markers ({has or '-'}): a marker may be lost",
+        )]
+    return []
 
 
 def _sentence_pairs(pair: _Pair) -> list[tuple[tuple[int, int], tuple[int, int]]]:
