@@ -140,3 +140,68 @@ def test_migrating_keeps_every_slug_taken() -> None:
     new = migrate(old)
     assert new[key("https://a.example/x")] == "x" and new["urn:y"] == "y"
     assert set(new.values()) == set(old.values())
+
+
+def test_a_feed_that_moves_from_rss_guids_to_atom_ids_keeps_its_posts() -> None:
+    from datetime import UTC, datetime
+
+    from intl_pub.workdir.identities import Identities
+
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    ids = Identities({})
+    slug = ids.slug_for("urn:blog:rss:1", "news", when, "https://blog.example/2026/news/")
+    # the blog's new software: Atom ids, and the link written a little differently
+    again = ids.slug_for("tag:blog.example,2026:news", "news", when, "http://Blog.example/2026/news")
+    assert again == slug == "news"
+    # a second copy from a folder of pages, known by its canonical link
+    assert ids.slug_for("https://blog.example/2026/news/", "news-page", when) == slug
+    assert ids.slug_for("https://blog.example/2026/news/", "x", when, "https://blog.example/2026/news/") == slug
+
+
+def test_a_link_several_posts_share_names_none_of_them() -> None:
+    from datetime import UTC, datetime
+
+    from intl_pub.workdir.identities import Identities
+
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    ids = Identities({})
+    a = ids.slug_for("urn:a", "a", when, "https://blog.example/")
+    b = ids.slug_for("urn:b", "b", when, "https://blog.example/")
+    c = ids.slug_for("urn:c", "c", when, "https://blog.example/")
+    assert len({a, b, c}) == 3  # three posts, though every entry links to the home page
+
+
+def test_the_same_post_from_a_feed_and_a_folder_of_pages_is_one_post(tmp_path: Path) -> None:
+    """A newsroom adds its page folder as a second source: the post the feed brought stays
+    one post (one slug, one copy), and so do its reviews."""
+    from intl_pub import pipeline
+    from intl_pub.core.config import load_settings
+
+    link = "https://blog.example/2026/heat/"
+    body = "<p>Drink water often during the heat wave.</p>"
+    (tmp_path / "feed.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<id>https://blog.example/</id><title>Blog</title><updated>2026-07-01T00:00:00Z</updated>"
+        f'<entry><id>tag:blog.example,2026:heat</id><title>Heat</title><link href="{link}"/>'
+        "<updated>2026-07-01T09:00:00Z</updated>"
+        f'<content type="html">{body.replace("<", "&lt;")}</content></entry></feed>',
+        "utf-8",
+    )
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "heat-wave.html").write_text(
+        f'<!DOCTYPE html><html lang="en"><head><title>Heat</title><link rel="canonical" href="{link}">'
+        f"</head><body><article><h1>Heat</h1>{body}<p>Check on your neighbours.</p></article></body></html>",
+        "utf-8",
+    )
+    (tmp_path / "intl-pub.toml").write_text(
+        '[pipeline]\nsources = ["feed.xml", "pages"]\nengine = "pseudo"\n', "utf-8"
+    )
+    settings = load_settings(tmp_path)
+    assert pipeline.run(settings, translate=False, publish=False).ok
+    assert sorted(p.name for p in (tmp_path / "content").glob("*.html")) == ["heat.html"]
+    (pages / "heat-wave.html").write_text(  # the page is edited: still the same post
+        (pages / "heat-wave.html").read_text("utf-8").replace("neighbours", "neighbors"), "utf-8"
+    )
+    assert pipeline.run(settings, translate=False, publish=False).ok
+    assert sorted(p.name for p in (tmp_path / "content").glob("*.html")) == ["heat.html"]

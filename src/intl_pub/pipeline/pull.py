@@ -44,8 +44,14 @@ def pull(
     identities = store.identities()
     if not identities:
         identities = _identities_of(store)
+    identities.pulling(_identity(post) for post in posts)
+    pulled: dict[str, str] = {}  # slug -> the identity whose copy this pull stored
     for post in posts:
-        slug = identities.slug_for(_identity(post), post.slug, post.published)
+        slug = identities.slug_for(_identity(post), post.slug, post.published, post.url)
+        if slug in pulled:  # the same post from a second source (its link): one copy
+            log.info("%s: also in another source (%s); the first copy is kept", slug, post.url)
+            continue
+        pulled[slug] = _identity(post)
         if store.write_post(slug, sources.to_document(replace(post, slug=slug))):
             report.written.append(store.rel(store.content_path(slug)))
     store.save_identities(identities)

@@ -436,7 +436,9 @@ class _Reader:
     def page_file(self, path: Path) -> Post:
         text = decode(_read_limited(path), "", str(path))
         post = parse_page(text, "", slugify(path.stem), self.settings)
-        return replace(post, identity="")
+        # known by its file name (file:<slug>); the URL the page names as its own is its
+        # link, so a post a feed also brings is one post (workdir.identities)
+        return replace(post, identity=f"file:{post.slug}", url=post.url or post.identity)
 
 
 def _parse_feed(data: bytes, base: str, content_type: str, trusted: bool) -> Any:

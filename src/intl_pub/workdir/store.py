@@ -150,13 +150,14 @@ class Store:
     def identities(self) -> Identities:
         """Which slug each post was given, by its identity (feed id or canonical URL)."""
         data = read_json(self.state_dir / "posts.json")
-        posts = data.get("posts", {})
+        posts, links = data.get("posts", {}), data.get("links", {})
         return Identities(
-            {str(k): str(v) for k, v in posts.items()} if isinstance(posts, dict) else {}
+            {str(k): str(v) for k, v in posts.items()} if isinstance(posts, dict) else {},
+            {str(k): str(v) for k, v in links.items()} if isinstance(links, dict) else {},
         )
 
     def save_identities(self, identities: Identities) -> bool:
-        data = {"version": STATE_VERSION, "posts": identities.slugs}
+        data = {"version": STATE_VERSION, "posts": identities.slugs, "links": identities.links}
         return self._save_state("posts.json", data)
 
     # --- state files ------------------------------------------------------------------
