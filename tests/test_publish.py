@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from intl_pub import catalog, pipeline, publish
 from intl_pub.core.config import load_settings
+from intl_pub.core.errors import ConfigError
 from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.locales import locale
 from intl_pub.core.model import Translation
@@ -582,3 +583,31 @@ def test_a_reviewed_translation_with_line_separators_is_published_whole(blog: Pa
                          "html.parser")
     [block] = [p for p in page.find_all(attrs={"data-l10n": "reviewed"}) if "Señales" in p.get_text()]
     assert block.get_text() == "Señales de calor fin ya hoy"
+
+
+def test_machine_translation_the_engine_was_unsure_of_waits_below_the_locales_threshold() -> None:
+    doc = "<article><p>Call the ward today.</p></article>"
+    key = ("", "Call the ward today.")
+    unsure = {key: Translation("Llame a la planta hoy.", reviewed=False, confidence=0.31)}
+    sure = {key: Translation("Llame a la planta hoy.", reviewed=False, confidence=0.93)}
+    gate = policy.Gate(mode="verify", min_confidence=0.5)
+    held = policy.render_document(doc, LOCALES["es"], unsure, gate=gate)
+    assert held.stats.held_back == 1 and held.stats.machine == 0
+    shown = policy.render_document(doc, LOCALES["es"], sure, gate=gate)
+    assert shown.stats.machine == 1
+    assert policy.render_document(doc, LOCALES["es"], unsure).stats.machine == 1  # no threshold
+
+
+def test_the_gate_and_confidence_threshold_are_read_per_locale(tmp_path: Path) -> None:
+    (tmp_path / "intl-pub.toml").write_text(
+        '[site]\ngate = "verify"\nmin_confidence = 0.4\n\n[site.locales.ru]\ngate = "hold"\n'
+        "min_confidence = 0.6\n\n[site.locales.es]\nhold_risky = false\n",
+        "utf-8",
+    )
+    settings = load_settings(tmp_path)
+    assert [settings.gate_for(LOCALES[t]) for t in ("es", "ru", "zh-Hans")] == ["open", "hold", "verify"]
+    assert settings.threshold(LOCALES["ru"], "confidence") == 0.6
+    assert settings.threshold(LOCALES["es"], "confidence") == 0.4
+    (tmp_path / "intl-pub.toml").write_text('[site]\ngate = "strict"\n', "utf-8")
+    with pytest.raises(ConfigError, match="gate must be one of verify, hold, open"):
+        load_settings(tmp_path)
