@@ -379,12 +379,14 @@ def _impact_artifact(settings: Settings) -> None:
 
 def _review_artifacts(settings: Settings) -> None:
     """The review queue (top 100) and the status figures (held back, stale) as artifacts."""
-    items = triage.queue(settings, limit=100)
+    queue = triage.queue(settings)
+    unverified = sum(1 for i in queue if i.entry.failures)
     create_table_artifact(
         key="review-queue",
         table=[dict(zip(review_queue.COLUMNS, row, strict=True))
-               for row in review_queue.as_rows(items)],
-        description="Entries awaiting review, most urgent first (file:line)",
+               for row in review_queue.as_rows(queue[:100])],
+        description=f"Entries awaiting review, most urgent first (file:line): {len(queue)} in "
+        f"all, {unverified} machine translations failing verification (shown in English)",
     )
     create_table_artifact(
         key="review-status",
@@ -394,5 +396,5 @@ def _review_artifacts(settings: Settings) -> None:
             for p in triage.progress(settings)
         ],
         description="Published blocks per state: reviewed, machine, stale review, held back "
-        "(risky); units are counted in review-progress",
+        "(failed verification, or risky in hold mode); units are counted in review-progress",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,13 +166,15 @@ def test_publish_waits_while_a_risky_review_is_stale_and_leaves_the_queue(
 
     async def artifacts() -> dict[str, object]:
         async with get_client() as client:
-            return {a.key: a.data for a in await client.read_artifacts() if a.key}
+            return {a.key: (a.data, a.description) for a in await client.read_artifacts() if a.key}
 
     import asyncio
 
     found = asyncio.run(artifacts())
     assert {"review-queue", "review-status", "review-impact"} <= set(found)
-    assert "heat-wave-advice.po" in str(found["review-queue"])
+    assert "heat-wave-advice.po" in str(found["review-queue"][0])
+    # the flow says how many machine translations are shown in English for failing verification
+    assert re.search(r"[1-9]\d* machine translations failing verification", found["review-queue"][1])
 
 
 def test_a_source_that_is_down_fails_the_pull_task_after_its_retries(
