@@ -249,45 +249,42 @@ def test_the_machine_memory_tells_an_engine_from_a_translator() -> None:
     assert again.get(("", "This paragraph will be removed.")) is None
 
 
-def test_two_reviewed_paragraphs_merged_then_split_back_are_reviewed_again() -> None:
-    """The English editor joins two paragraphs, then splits them exactly as they were: both
-    reviews are back, the first one included (it is not left fuzzy for machine translation)."""
-    first = "Drink water often during the heat wave, even if you are not thirsty."
-    second = "Check on neighbours who live alone; a short visit can save a life."
+FIRST = "Drink water often during the heat wave, even if you are not thirsty."
+SECOND = "Check on neighbours who live alone; a short visit can save a life."
 
-    def post(*paragraphs: str) -> catalog.Catalog:
-        return template([Unit(p, i, note="p") for i, p in enumerate(paragraphs)])
 
-    po = catalog.merge(post(first, second), None, ES)
+def _post(*paragraphs: str) -> catalog.Catalog:
+    return template([Unit(p, i, note="p") for i, p in enumerate(paragraphs)])
+
+
+def _joined() -> tuple[catalog.Catalog, catalog.MachineMemory]:
+    """Two reviewed paragraphs, then the editor joins them: the merged catalog and memory."""
+    po = catalog.merge(_post(FIRST, SECOND), None, ES)
     for entry, text in zip(po, ["Beba agua a menudo.", "Visite a los vecinos."], strict=True):
         catalog.review(entry, text)
     memory = catalog.MachineMemory()
-    joined = catalog.merge(post(f"{first} {second}"), po, ES, memory)
+    return catalog.merge(_post(f"{FIRST} {SECOND}"), po, ES, memory), memory
+
+
+def test_two_reviewed_paragraphs_merged_then_split_back_are_reviewed_again() -> None:
+    """The English editor joins two paragraphs, then splits them exactly as they were: both
+    reviews are back, the first one included (it is not left fuzzy for machine translation)."""
+    joined, memory = _joined()
     assert not any(e.reviewed for e in joined)  # the joined paragraph waits for review
     memory = catalog.MachineMemory.parse(memory.serialize())  # as the next run reads it
-    split = catalog.merge(post(first, second), joined, ES, memory)
+    split = catalog.merge(_post(FIRST, SECOND), joined, ES, memory)
     assert [(e.msgid, e.msgstr, e.reviewed) for e in split] == [
-        (first, "Beba agua a menudo.", True),
-        (second, "Visite a los vecinos.", True),
+        (FIRST, "Beba agua a menudo.", True),
+        (SECOND, "Visite a los vecinos.", True),
     ]
 
 
 def test_work_in_progress_on_a_joined_paragraph_is_not_taken_for_the_review() -> None:
-    first = "Drink water often during the heat wave, even if you are not thirsty."
-    second = "Check on neighbours who live alone; a short visit can save a life."
-
-    def post(*paragraphs: str) -> catalog.Catalog:
-        return template([Unit(p, i, note="p") for i, p in enumerate(paragraphs)])
-
-    po = catalog.merge(post(first, second), None, ES)
-    for entry, text in zip(po, ["Beba agua a menudo.", "Visite a los vecinos."], strict=True):
-        catalog.review(entry, text)
-    memory = catalog.MachineMemory()
-    joined = catalog.merge(post(f"{first} {second}"), po, ES, memory)
+    joined, memory = _joined()
     draft = catalog.parse(
         catalog.render(joined).replace('msgstr "Beba agua a menudo."', 'msgstr "Beba agua; visite..."').encode(),
         "es.po",
     )
-    split = catalog.merge(post(first, second), draft, ES, memory)
+    split = catalog.merge(_post(FIRST, SECOND), draft, ES, memory)
     assert [e.reviewed for e in split] == [False, True]  # the draft stays a draft
     assert split[0].msgstr == "Beba agua; visite..."
