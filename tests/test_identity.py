@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from intl_pub import pipeline
 from intl_pub.core.config import Settings, load_settings
 from intl_pub.workdir.identity import key, migrate
+from intl_pub.workdir.store import Store
 
 LINK = "http://news.example/2026/heat-wave"
 VARIANTS = [
@@ -84,20 +85,22 @@ def test_a_post_whose_link_changes_trivially_stays_one_post_with_its_review(tmp_
 
 def test_a_work_folder_recorded_before_normalizing_keeps_its_slugs(tmp_path: Path) -> None:
     """posts.json as an older intl-pub wrote it: the raw link, and a duplicate the old bug
-    made from a variant. The post keeps its first slug; the duplicate's slug stays its own."""
+    made from a variant. The post keeps its first slug; the duplicate's slug stays its own.
+    (The folder of that version had JSON state only: it is imported into the database.)"""
     settings = work_folder(tmp_path)
     write_feed(tmp_path, LINK)
     assert pipeline.run(settings).ok
-    state = tmp_path / ".intl-pub" / "posts.json"
-    [slug] = json.loads(state.read_text("utf-8"))["posts"].values()
+    [slug] = Store(tmp_path).identities().slugs.values()
+    for path in (tmp_path / ".intl-pub").glob("state.sqlite*"):
+        path.unlink()
     old = {"version": 1, "posts": {LINK: slug, VARIANTS[1]: f"{slug}-2"}}
-    state.write_text(json.dumps(old), "utf-8")
+    (tmp_path / ".intl-pub" / "posts.json").write_text(json.dumps(old), "utf-8")
     (tmp_path / "content" / f"{slug}-2.html").write_bytes(
         (tmp_path / "content" / f"{slug}.html").read_bytes())
     review(tmp_path, slug, "Call 112 if someone is confused.", "Llame al 112 si alguien está confuso.")
     write_feed(tmp_path, VARIANTS[2])
     assert pipeline.run(settings).ok
-    recorded = json.loads(state.read_text("utf-8"))["posts"]
+    recorded = Store(tmp_path).identities().slugs
     assert recorded[key(LINK)] == slug and f"{slug}-2" in recorded.values()
     assert sorted(p.stem for p in (tmp_path / "content").glob("*.html")) == [slug, f"{slug}-2"]
     assert "Llame al 112" in (tmp_path / "site" / "es" / slug / "index.html").read_text("utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import json
 import os
 import random
 import shutil
@@ -32,6 +31,7 @@ from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.model import Translation
 from intl_pub.publish import policy
 from intl_pub.sources import fetch
+from intl_pub.workdir.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -228,7 +228,7 @@ def test_http_304_is_respected_and_the_posts_stay(blog: Path, server: str) -> No
     settings = replace(load_settings(blog), sources=(f"{server}/feed.xml",))
     first = pipeline.pull(settings)
     assert first.ok and "content/hello-clinic.html" in first.written
-    stored = json.loads((blog / ".intl-pub" / "sources.json").read_text("utf-8"))
+    stored = Store(blog).sources_state()
     assert stored[f"{server}/feed.xml"] == {"etag": '"v1"'}
     second = pipeline.pull(settings)
     assert second.ok and second.written == []

@@ -17,6 +17,10 @@ files are new and the others old. Set by the test, never by users:
   the one documented in docs/RELIABILITY.md.
   ``INTL_PUB_SAVE_AT=commit``: as the run records the renames of the step that replaces B
   (intl_pub.workdir.journal), i.e. after it merged B and just before its renames begin.
+* ``INTL_PUB_CRASH_SQL=PREFIX`` (and ``INTL_PUB_CRASH_SQL_AT=N``, default 1): SIGKILL this
+  process as the build state's database (``state.sqlite``) starts the Nth statement whose
+  text starts with PREFIX (``COMMIT``, ``INSERT INTO manifest``...): in the middle of a
+  transaction, or just before its commit.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import time
 
 _real_replace = os.replace
@@ -90,3 +95,26 @@ if {"INTL_PUB_CRASH_COUNT", "INTL_PUB_CRASH_LOG"} & set(os.environ) or _kill_at 
     os.sync = _sync
     if "INTL_PUB_CRASH_COUNT" in os.environ:
         atexit.register(_report)
+
+
+_real_connect = sqlite3.connect
+_statements: list[str] = []
+
+
+def _connect(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+    """sqlite3.connect, with a trace of the statements run on the build state's database."""
+    db = _real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+    if os.fspath(database).endswith("state.sqlite"):  # type: ignore[call-overload]
+        db.set_trace_callback(_statement)
+    return db
+
+
+def _statement(sql: str) -> None:
+    if sql.lstrip().startswith(os.environ["INTL_PUB_CRASH_SQL"]):
+        _statements.append(sql)
+        if len(_statements) == int(os.environ.get("INTL_PUB_CRASH_SQL_AT", "1")):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+if "INTL_PUB_CRASH_SQL" in os.environ:
+    sqlite3.connect = _connect  # type: ignore[assignment]

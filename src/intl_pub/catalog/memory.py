@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from intl_pub.catalog.entry import (
     Catalog,
@@ -124,38 +123,26 @@ def _memory_key(key: tuple[str, str]) -> str:
 class TranslationMemory:
     """Reviewed translations across posts, so a sentence reviewed once is reused.
 
-    Kept per locale in the state folder and updated from every catalog a run
-    loads; read only when some entry needs a translation.
+    Rows of the state database, per locale and post (``tm``), updated from every
+    catalog a run loads: a run reads and writes the rows of the posts it merged, and
+    looks up only the English it must translate.
     """
 
     def __init__(self, store: Store, locale: Locale) -> None:
-        self.path = store.tm_path(locale)
         self.store = store
-        self._by_post: dict[str, dict[str, str]] | None = None
-        self._changed = False
-
-    def _load(self) -> dict[str, dict[str, str]]:
-        if self._by_post is None:
-            self._by_post = _read_json(self.store, self.path)
-        return self._by_post
+        self.locale = locale
+        self._changed: dict[str, dict[str, str]] = {}
 
     def fill(self, merged: Sequence[tuple[str, Catalog]]) -> list[Entry]:
         """Record the reviewed entries of ``merged``; fill what they can; return the rest."""
         todo = [e for _, cat in merged for e in pending(cat)]
-        if not merged:
-            return todo
-        by_post = self._load()
         for slug, cat in merged:
             mine = {_tm_key(*key): text for key, text in reviewed_texts(cat).items()}
-            if by_post.get(slug) != mine:
-                by_post[slug] = mine
-                self._changed = True
+            if self.store.reviewed(self.locale, slug) != mine:
+                self._changed[slug] = mine
         if not todo:
             return todo
-        index: dict[str, tuple[str, str]] = {}
-        for slug in sorted(by_post):
-            for key, text in by_post[slug].items():
-                index.setdefault(key, (text, slug))
+        index = self._index({_tm_key(*entry.key) for entry in todo})
         rest = []
         for entry in todo:
             hit = index.get(_tm_key(*entry.key))
@@ -165,10 +152,24 @@ class TranslationMemory:
                 reuse_translation(entry, hit[0], hit[1])
         return rest
 
+    def _index(self, keys: set[str]) -> dict[str, tuple[str, str]]:
+        """key -> (translation, post) for ``keys``: the first post by name that reviewed it,
+        this run's catalogs in place of what the state recorded of them."""
+        index: dict[str, tuple[str, str]] = {}
+        for key, slug, text in self.store.reviewed_for(self.locale, keys):
+            if slug not in self._changed:
+                index.setdefault(key, (text, slug))
+        for slug, texts in self._changed.items():
+            for key in keys.intersection(texts):
+                if key not in index or slug < index[key][1]:
+                    index[key] = (texts[key], slug)
+        return index
+
     def save(self) -> None:
-        if self._changed and self._by_post is not None:
-            text = json.dumps(self._by_post, sort_keys=True, ensure_ascii=False)
-            self.store.write(self.path, (text + "\n").encode("utf-8"))
+        """Queue the changed posts' rows for the step's transaction."""
+        if self._changed:
+            self.store.save_reviewed(self.locale, self._changed)
+            self._changed = {}
 
 
 def _tm_key(context: str, msgid: str) -> str:
@@ -193,12 +194,3 @@ def save_machine_memory(store: Store, locale: Locale, slug: str, memory: Machine
     if memory.by_label or path.exists():
         store.write(path, memory.serialize())
 
-
-def _read_json(store: Store, path: Any) -> dict[str, Any]:
-    """A memory file's object; a missing or unreadable one is empty (it is only a cache)."""
-    try:
-        raw = store.read(path)
-        data = json.loads(raw) if raw else {}
-    except (StoreError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -58,6 +58,11 @@ def read_json(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def json_text(value: object) -> str:
+    """Compact JSON with sorted keys, so equal values are equal text (a state row)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def build_time() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds and golden tests)."""
     from intl_pub.core.config import environment  # (config reads the environment)

@@ -9,7 +9,7 @@ the listings (indexes, feeds, sitemap) that show what changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +33,9 @@ from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
 
+SITE_STEP = "publish-site"
+"""The manifest of what every page shares (the site's key), beside the posts' ``publish``."""
+
 
 @dataclass
 class _Run:
@@ -49,10 +52,10 @@ class _Run:
     _translated: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
-    def records(self) -> dict[str, Any]:
-        """Per post: its pages' records and the digest of its inputs."""
-        records: dict[str, Any] = self.manifest.records.setdefault("posts", {})
-        return records
+    def records(self) -> MutableMapping[str, Any]:
+        """Per post: its pages' records and the digest of its inputs (a row each; a record
+        changed in place is assigned again to be saved)."""
+        return self.manifest.records
 
     @property
     def ui(self) -> dict[str, dict[str, str]]:
@@ -103,14 +106,16 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     # render and write the posts whose inputs changed; remove those gone from content/
     dirty = _publish_changed(run, slugs) | _remove_gone(run, slugs)
     # listings: the indexes, feeds and sitemap that show what changed
-    if run.manifest.records.get("site") != run.site_key or not run.outputs_exist(
+    listed = store.manifest(SITE_STEP)
+    if listed.records.get("site") != run.site_key or not run.outputs_exist(
         {"pages": {"": {"file": "index.html"}}}
     ):
         dirty = set(publish.listing_files(settings))
     if dirty:
         _write_listings(run, slugs, dirty)
-        run.manifest.records["site"] = run.site_key
+        listed.records["site"] = run.site_key
     run.manifest.save()
+    listed.save()
     return report
 
 
@@ -327,7 +332,7 @@ def _reader_notes(run: _Run, locale: Locale, english: publish.Page) -> reader_no
     )
 
 
-def _listed_pages(records: dict[str, Any], slugs: Sequence[str]) -> list[publish.Page]:
+def _listed_pages(records: MutableMapping[str, Any], slugs: Sequence[str]) -> list[publish.Page]:
     return [
         publish.page_from_record(rec)
         for slug in slugs

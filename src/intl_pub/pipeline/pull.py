@@ -41,6 +41,15 @@ def pull(
     posts: list[Post] = []
     for source in chosen:
         posts.extend(_read_source(settings, source, validators, seen_files, report))
+    if posts:  # (an unchanged pull reads no identity)
+        _store_posts(store, posts, report)
+    store.save_sources_state({**validators, "files": seen_files})
+    log.info("pulled %d changed posts from %d sources", len(posts), len(chosen))
+    return report
+
+
+def _store_posts(store: Store, posts: list[Post], report: RunReport) -> None:
+    """Each post in content/ under the slug its identity was given (chosen now for a new one)."""
     identities = store.identities()
     if not identities:
         identities = _identities_of(store)
@@ -55,9 +64,6 @@ def pull(
         if store.write_post(slug, sources.to_document(replace(post, slug=slug))):
             report.written.append(store.rel(store.content_path(slug)))
     store.save_identities(identities)
-    store.save_sources_state({**validators, "files": seen_files})
-    log.info("pulled %d changed posts from %d sources", len(posts), len(chosen))
-    return report
 
 
 def _read_source(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -357,13 +357,20 @@ _FED = (*_LISTED, "updated", "digest")
 """... and what a feed entry shows besides: the body, through its digest."""
 
 
-def keep_feed_bodies(records: dict[str, dict[str, Any]], wanted: Collection[str]) -> None:
+def keep_feed_bodies(
+    records: MutableMapping[str, dict[str, Any]], wanted: Collection[str]
+) -> None:
     """Page bodies are kept in the manifest only for the pages the feeds list (``records``:
-    the manifest's post records; ``wanted``: :attr:`Environment.feed_entries`)."""
-    for record in records.values():
-        for rec in record.get("pages", {}).values():
-            if rec["file"] not in wanted:
-                rec.pop("body", None)
+    the manifest's post records, a record that loses a body assigned again; ``wanted``:
+    :attr:`Environment.feed_entries`)."""
+    for slug in list(records):
+        record = records[slug]
+        pages = record.get("pages", {}).values()
+        if any(rec["file"] not in wanted and "body" in rec for rec in pages):
+            for rec in pages:
+                if rec["file"] not in wanted:
+                    rec.pop("body", None)
+            records[slug] = record
 
 
 def outside_feeds(old: Mapping[str, Mapping[str, Any]], new: dict[str, dict[str, Any]]) -> None:

@@ -30,8 +30,12 @@ class Identities:
     file naming it as its own URL (the same post from a second source).
     """
 
-    def __init__(self, slugs: dict[str, str], links: dict[str, str] | None = None) -> None:
-        self.slugs = migrate_identities(slugs)
+    def __init__(
+        self, slugs: dict[str, str], links: dict[str, str] | None = None, recorded: bool = False
+    ) -> None:
+        """``recorded``: ``slugs`` as the state database holds them, already in key form
+        (migrated when imported), so not normalized again."""
+        self.slugs = slugs if recorded else migrate_identities(slugs)
         self.taken = set(slugs.values())
         self.links: dict[str, str] = dict(links or {})
         """link (in key form) -> slug; "" for a link more than one post has."""

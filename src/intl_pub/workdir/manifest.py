@@ -8,11 +8,14 @@ not read, parsed, rendered or written again.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from intl_pub.workdir.state import file_digest_change
+
 if TYPE_CHECKING:
+    import sqlite3
+
     from intl_pub.workdir.store import Store
 
 STATE_VERSION = 1
@@ -21,27 +24,29 @@ STATE_VERSION = 1
 class Manifest:
     """What one step built last time: per output, the digests of its inputs.
 
-    Each step has a file of its own (``.intl-pub/manifest/<step>.json``), so
-    steps that run in parallel (one per locale) never write the same file. It
-    also caches file digests by (size, mtime_ns, ctime_ns, inode), as git's
-    index does: a file whose signature is unchanged is not read again. An
-    editor that saves by renaming changes the inode; one that writes in place
-    changes ctime.
+    Each step has rows of its own in the state database (``manifest`` and
+    ``file_digest``, keyed by the step's name), read a record at a time
+    (:class:`~intl_pub.workdir.state.Records`) and written only where they
+    changed, in the step's transaction. It also caches file digests by (size,
+    mtime_ns, ctime_ns, inode), as git's index does: a file whose signature is
+    unchanged is not read again. An editor that saves by renaming changes the
+    inode; one that writes in place changes ctime.
     """
 
     def __init__(self, store: Store, step: str) -> None:
         self.store = store
-        self.path = store.state_dir / "manifest" / f"{step}.json"
-        try:
-            self._text = self.path.read_text(encoding="utf-8")
-            data = json.loads(self._text)
-        except (OSError, ValueError):
-            self._text, data = "", {}
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            data = {}
-        self.records: dict[str, Any] = data.get("records", {})
-        self._hashes: dict[str, list[Any]] = data.get("hashes", {})
+        self.step = step
+        self.records = store.state.records(step)
+        self._known: dict[str, list[Any]] | None = None
+        self._changed: dict[str, list[Any]] = {}
+        self._gone: set[str] = set()
         self._fill: dict[str, tuple[Path, str]] = {}
+
+    @property
+    def _hashes(self) -> dict[str, list[Any]]:
+        if self._known is None:
+            self._known = self.store.state.file_digests(self.step)
+        return self._known
 
     def digest(self, path: Path) -> str:
         """The file's sha256 (16 hex digits), or "" when it does not exist."""
@@ -53,27 +58,45 @@ class Manifest:
         try:
             st = path.stat()
         except FileNotFoundError:
-            self._hashes.pop(key, None)
+            if self._hashes.pop(key, None) is not None:
+                self._gone.add(key)
             return ""
-        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         known = self._hashes.get(key)
-        if known is not None and known[:4] == signature:
+        if (
+            known is not None
+            and known[0] == st.st_size
+            and known[1] == st.st_mtime_ns
+            and known[2] == st.st_ctime_ns
+            and known[3] == st.st_ino
+        ):
             return str(known[4])
         digest = bytes_digest(path.read_bytes())
-        self._hashes[key] = [*signature, digest]
+        self._remember(key, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest])
         return digest
 
+    def _remember(self, key: str, row: list[Any]) -> None:
+        self._hashes[key] = row
+        self._changed[key] = row
+        self._gone.discard(key)
+
     def save(self) -> bool:
-        """Write the manifest when it changed (an unchanged run writes nothing).
+        """Queue the rows that changed for the step's transaction (an unchanged run writes
+        nothing); False when none did.
 
-        Inside a batch it is written after the batch, with the final signatures
-        of the files the batch wrote (so the next run need not hash them again).
+        Inside a batch they are committed after the batch's files are renamed into
+        place, with the final signatures of the files it wrote (so the next run need
+        not hash them again).
         """
-        if self.store.after_batch(self._save_now):
+        if not self._fill and not self._changed and not self._gone:
+            change = self.records.change()
+            if change is None:
+                return False
+            self.store.change_state(change)
             return True
-        return self._save_now()
+        self.store.change_state(self._write)
+        return True
 
-    def _save_now(self) -> bool:
+    def _write(self, db: sqlite3.Connection) -> None:
         for key, (path, digest) in self._fill.items():
             try:
                 st = path.stat()
@@ -81,17 +104,19 @@ class Manifest:
                 continue
             signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
             if not self.store.still_ours(path, signature):  # someone saved it: hash it next run
-                self._hashes.pop(key, None)
+                if self._hashes.pop(key, None) is not None:
+                    self._gone.add(key)
+                self._changed.pop(key, None)
                 continue
-            self._hashes[key] = [*signature, digest]
+            self._remember(key, [*signature, digest])
         self._fill = {}
-        data = {"version": STATE_VERSION, "records": self.records, "hashes": self._hashes}
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
-        if text == self._text:
-            return False
-        self._text = text
-        self.store.write_new(self.path, text.encode("utf-8"))
-        return True
+        for change in (
+            self.records.change(),
+            file_digest_change(self.step, self._changed, self._gone),
+        ):
+            if change is not None:
+                change(db)
+        self._changed, self._gone = {}, set()
 
 
 def bytes_digest(raw: bytes) -> str:

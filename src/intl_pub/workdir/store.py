@@ -11,10 +11,11 @@ Like mkdocs' ``Files``: no other module spells a path. The layout::
     templates/                          the user's page templates (override the shipped ones)
     site/                               what is deployed -- and nothing else
     .intl-pub/                          the build state, never deployed:
-        posts.json                      post identity -> slug, chosen once, never reassigned
-        sources.json                    per URL/file: ETag, Last-Modified, file signatures
-        manifest.json                   per output: the hashes of its inputs (incremental runs)
-        site-state.json                 per page: digest of its text and when it changed (feeds)
+        state.sqlite                    one database (intl_pub.workdir.state): build manifests,
+                                        post identity -> slug, sources' validators, page state,
+                                        the translation memory; a step's rows in one transaction
+        mt-memory/                      the engines' sentence memories (sqlite)
+        journal/                        the renames of a step being committed
 
 File hashes are cached by (size, mtime, inode) the way git's index does, so an
 unchanged run hashes nothing it has hashed before.
@@ -29,18 +30,19 @@ import os
 import re
 import socket
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from intl_pub.core.errors import LockError, StoreError
-from intl_pub.core.files import read_json, write_atomic, write_temporary
+from intl_pub.core.files import write_atomic, write_temporary
 from intl_pub.core.model import Locale
 from intl_pub.workdir import journal
 from intl_pub.workdir.identities import RESERVED_SLUGS, Identities
-from intl_pub.workdir.manifest import STATE_VERSION, Manifest, bytes_digest
+from intl_pub.workdir.manifest import Manifest, bytes_digest
+from intl_pub.workdir.state import Change, State
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,9 @@ class Store:
         self._expected: dict[Path, str] = {}
         self._committed: dict[Path, list[int] | None] = {}
         self._after_commit: list[Callable[[], None]] = []
+        self._state_changes: list[Change] = []
+        self.state = State(self.state_dir, self.root)
+        """The build state's database (opened when first used)."""
 
     # --- paths ------------------------------------------------------------------------
 
@@ -100,10 +105,6 @@ class Store:
     def mt_memory_path(self, engine: str, locale: Locale) -> Path:
         """The sentence memory of one engine and language (sqlite; the state, not the site)."""
         return self.state_dir / "mt-memory" / f"{engine}-{locale.path}.sqlite"
-
-    def tm_path(self, locale: Locale) -> Path:
-        """The locale's translation memory: reviewed translations by post (the state)."""
-        return self.state_dir / "tm" / f"{locale.path}.json"
 
     def ui_template_path(self) -> Path:
         return self.template_path(UI_CATALOG)
@@ -149,49 +150,59 @@ class Store:
 
     def identities(self) -> Identities:
         """Which slug each post was given, by its identity (feed id or canonical URL)."""
-        data = read_json(self.state_dir / "posts.json")
-        posts, links = data.get("posts", {}), data.get("links", {})
-        return Identities(
-            {str(k): str(v) for k, v in posts.items()} if isinstance(posts, dict) else {},
-            {str(k): str(v) for k, v in links.items()} if isinstance(links, dict) else {},
-        )
+        slugs, links = self.state.posts()
+        return Identities(slugs, links, recorded=True)
 
     def save_identities(self, identities: Identities) -> bool:
-        data = {"version": STATE_VERSION, "posts": identities.slugs, "links": identities.links}
-        return self._save_state("posts.json", data)
+        """Record the slugs and links that changed (in the step's transaction)."""
+        return self._change(self.state.save_posts(identities.slugs, identities.links))
 
-    # --- state files ------------------------------------------------------------------
+    # --- the rest of the state --------------------------------------------------------
 
     def sources_state(self) -> dict[str, Any]:
         """What the last pull recorded per URL or file (validators, signatures)."""
-        state = read_json(self.state_dir / "sources.json")
-        legacy = self.content_dir / ".sources.json"  # where intl-pub 0.1 kept it
-        if not state and legacy.exists():
-            state = read_json(legacy)
-        return state
+        return self.state.sources()
 
     def save_sources_state(self, state: Mapping[str, Any]) -> bool:
-        return self._save_state("sources.json", state)
+        """Record the validators and file signatures that changed since :meth:`sources_state`."""
+        return self._change(self.state.save_sources(state))
 
     def manifest(self, step: str) -> Manifest:
         """The build manifest of one step (``extract``, ``translate-es``, ``publish``)."""
         return Manifest(self, step)
 
     def site_state(self) -> dict[str, Any]:
-        state = read_json(self.state_dir / "site-state.json")
-        legacy = self.site_dir / ".intl-pub-state.json"  # intl-pub 0.1 deployed it
-        if not state and legacy.exists():
-            state = read_json(legacy)
-        return state
+        """Per page: the digest of its text and when it changed."""
+        return self.state.page_state()
 
     def save_site_state(self, state: Mapping[str, Any]) -> bool:
-        legacy = self.site_dir / ".intl-pub-state.json"
-        legacy.unlink(missing_ok=True)
-        return self._save_state("site-state.json", state)
+        return self._change(self.state.save_page_state(state))
 
-    def _save_state(self, name: str, data: Mapping[str, Any], indent: int | None = 1) -> bool:
-        text = json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
-        return self.write(self.state_dir / name, text.encode("utf-8"))
+    def reviewed(self, locale: Locale, slug: str) -> dict[str, str]:
+        """The translation memory: one post's reviewed translations (English key -> text)."""
+        return self.state.reviewed(locale.path, slug)
+
+    def reviewed_for(self, locale: Locale, keys: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+        """(key, post, translation) for the English ``keys`` reviewed in any post."""
+        return self.state.reviewed_for(locale.path, keys)
+
+    def save_reviewed(self, locale: Locale, by_post: Mapping[str, Mapping[str, str]]) -> bool:
+        """Replace these posts' reviewed translations in the translation memory."""
+        return self._change(State.save_reviewed(locale.path, by_post) if by_post else None)
+
+    def _change(self, change: Change | None) -> bool:
+        if change is None:
+            return False
+        self.change_state(change)
+        return True
+
+    def change_state(self, change: Change) -> None:
+        """Apply a change of the build state: in a batch, queued and committed with the
+        batch's others in one transaction once its files are in place; else now."""
+        if self._batch is not None:
+            self._state_changes.append(change)
+        else:
+            self.state.apply([change])
 
     # --- reading and writing ----------------------------------------------------------
 
@@ -261,7 +272,9 @@ class Store:
         any moment leaves every file as it was or as it should be (as with one
         fsync per file, at a fraction of the cost for thousands of files). The
         renames are journalled (:mod:`intl_pub.workdir.journal`): after a crash the next
-        run finishes them, so a step's files end all old or all new.
+        run finishes them, so a step's files end all old or all new. Then the step's
+        changes of the build state (:meth:`change_state`) are committed in one
+        transaction: a crash before it only makes the next run redo the step's work.
         """
         if self._batch is not None:
             yield
@@ -273,11 +286,14 @@ class Store:
             pending, self._batch = self._batch, None
             expected, self._expected = self._expected, {}
             self._pending_digests = {}
+            changes, self._state_changes = self._state_changes, []
             if pending:
                 self._commit(pending, expected)
             callbacks, self._after_commit = self._after_commit, []
             for callback in callbacks:
                 callback()
+            if changes:  # after the files: the state never claims an output not on disk
+                self.state.apply(changes)
 
     def _commit(self, pending: dict[Path, Path], expected: dict[Path, str]) -> None:
         try:

@@ -1,0 +1,321 @@
+"""The build state's database (intl_pub.workdir.state): rows, transactions, the import of the
+JSON state an older intl-pub left, and kills in the middle of a transaction.
+
+The import is tested on a work folder written by the last JSON-state version itself (the
+commit below, checked out of this repository with ``git archive`` and run as users run it),
+not on JSON written by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import polib
+import pytest
+from helpers import snapshot
+
+from intl_pub import pipeline
+from intl_pub.core.config import load_settings
+from intl_pub.core.errors import StoreError
+from intl_pub.workdir import state as state_module
+from intl_pub.workdir.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOK = Path(__file__).resolve().parent / "crash_hook"
+JSON_VERSION = "7d7b2d7"
+"""The last commit whose build state was JSON files (main before issue 27)."""
+REVIEWED = "✔ REVISADO"
+OUTPUTS = ("content/", "translations/", "site/")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def cli(work: Path, *args: str, old: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    """``intl-pub ARGS`` in a new process: this version, or the one unpacked at ``old``."""
+    paths = [str(old / "src")] if old else [str(HOOK)]
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environ.update(PYTHONPATH=os.pathsep.join(paths), SOURCE_DATE_EPOCH="1795000000", **env)
+    return subprocess.run([sys.executable, "-m", "intl_pub.cli", *args, "--workdir", str(work)],
+                          env=environ, capture_output=True, text=True, timeout=300)
+
+
+def translate_and_publish(work: Path, old: Path | None = None) -> str:
+    """Both commands; their log (what they wrote)."""
+    logs = ""
+    for args in (("translate", "--engine", "pseudo"), ("publish",)):
+        done = cli(work, *args, old=old)
+        assert done.returncode == 0, done.stderr[-3000:]
+        logs += done.stderr
+    return logs
+
+
+def outputs(work: Path) -> dict[str, bytes]:
+    return {k: v for k, v in snapshot(work).items() if k.startswith(OUTPUTS)}
+
+
+def times(work: Path) -> dict[str, int]:
+    return {str(p.relative_to(work)): p.stat().st_mtime_ns for p in sorted(work.rglob("*"))
+            if p.is_file() and str(p.relative_to(work)).startswith(OUTPUTS)}
+
+
+def rows(work: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the database, by table (read from a copy: a hot journal is rolled back there)."""
+    with tempfile.TemporaryDirectory() as spare:
+        for path in (work / ".intl-pub").glob("state.sqlite*"):
+            shutil.copy(path, spare)
+        db = sqlite3.connect(Path(spare) / "state.sqlite")
+        try:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            found = {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+            found["user_version"] = [db.execute("PRAGMA user_version").fetchone()]
+            return found
+        finally:
+            db.close()
+
+
+def review(work: Path) -> None:
+    """A translator reviews the first two machine translations of a Spanish catalog."""
+    path = work / "translations" / "es" / "heat-wave-advice.po"
+    po = polib.pofile(path.read_text("utf-8"), wrapwidth=79)
+    for entry in [e for e in po if e.msgstr and e.fuzzy][:2]:
+        entry.msgstr = f"{REVIEWED} {entry.msgstr}"
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    path.write_text(str(po), "utf-8")
+
+
+def edit_english(work: Path) -> None:
+    post = work / "examples" / "blog" / "posts" / "heat-wave-advice.html"
+    text = post.read_text("utf-8")
+    post.write_text(text.replace("Move the person to a cool place",
+                                 "Move the person to a shaded, cool place"), "utf-8")
+
+
+def sample(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copytree(ROOT / "examples", folder / "examples")
+    shutil.copy(ROOT / "intl-pub.toml", folder / "intl-pub.toml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def json_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """The sample blog translated, reviewed and published by the JSON-state version; and
+    that version's source."""
+    base = tmp_path_factory.mktemp("json-state")
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", JSON_VERSION,
+                              "src"], capture_output=True)
+    if archive.returncode != 0:
+        pytest.skip(f"commit {JSON_VERSION} is not in this checkout: {archive.stderr[-200:]!r}")
+    old = base / "old"
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(old, filter="data")
+    work = sample(base / "work")
+    translate_and_publish(work, old)
+    review(work)
+    translate_and_publish(work, old)  # the review reaches the memory and the page
+    state = work / ".intl-pub"
+    assert (state / "posts.json").exists() and (state / "manifest" / "publish.json").exists()
+    assert (state / "tm" / "es.json").exists() and not (state / "state.sqlite").exists()
+    yield work, old
+
+
+def copy(folder: Path, into: Path) -> Path:
+    shutil.copytree(folder, into, symlinks=True)
+    return into
+
+
+# --- the import of the JSON state ------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_a_json_state_folder_is_imported_once_and_its_unchanged_run_rewrites_nothing(
+    json_folder: tuple[Path, Path], tmp_path: Path
+) -> None:
+    work = copy(json_folder[0], tmp_path / "work")
+    old_state = {p.name: p.read_bytes() for p in (work / ".intl-pub").rglob("*.json")}
+    slugs = json.loads((work / ".intl-pub" / "posts.json").read_text("utf-8"))["posts"]
+    before, stamps = outputs(work), times(work)
+    logs = translate_and_publish(work)
+    assert "wrote" not in logs, logs  # nothing merged, rendered or written again
+    assert outputs(work) == before and times(work) == stamps
+    state = work / ".intl-pub"
+    assert sorted(p.name for p in state.rglob("*.json")) == []
+    assert {p.name[: -len(".migrated")]: p.read_bytes() for p in state.rglob("*.migrated")} == (
+        old_state
+    )
+    store = Store(work)
+    assert store.identities().slugs == slugs  # every post keeps its slug
+    assert any(REVIEWED in text for text in store.reviewed(load_settings(work).locales[0],
+                                                             "heat-wave-advice").values())
+    page = (work / "site" / "es" / "heat-wave-advice" / "index.html").read_text("utf-8")
+    assert REVIEWED in page
+    imported = rows(work)
+    assert "wrote" not in translate_and_publish(work)  # the second run imports nothing again
+    assert rows(work) == imported and times(work) == stamps
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_a_kill_during_the_import_leaves_the_json_and_the_next_run_imports_it(
+    json_folder: tuple[Path, Path], tmp_path: Path
+) -> None:
+    work = copy(json_folder[0], tmp_path / "work")
+    old_state = {str(p): p.read_bytes() for p in (work / ".intl-pub").rglob("*.json")}
+    before = outputs(work)
+    done = cli(work, "translate", "--engine", "pseudo",
+               INTL_PUB_CRASH_SQL="INSERT INTO manifest", INTL_PUB_CRASH_SQL_AT="20")
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    assert {str(p): p.read_bytes() for p in (work / ".intl-pub").rglob("*.json")} == old_state
+    assert rows(work) == {"user_version": [(0,)]}  # no schema, no row: the import rolled back
+    assert "wrote" not in translate_and_publish(work)
+    assert outputs(work) == before
+    assert not list((work / ".intl-pub").rglob("*.json"))
+
+
+# --- kills in a step's transaction -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A published sample blog, reviewed and then edited in English; and the same after an
+    uninterrupted translate and publish (what every restart must reach)."""
+    base = tmp_path_factory.mktemp("edited")
+    start = sample(base / "start")
+    translate_and_publish(start)
+    review(start)
+    edit_english(start)
+    end = copy(start, base / "end")
+    translate_and_publish(end)
+    return start, end
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+@pytest.mark.parametrize(
+    ("command", "statement", "nth"),
+    [
+        ("translate", "COMMIT", "1"),  # pull's files are in place, its state not yet
+        ("translate", "INSERT OR REPLACE INTO manifest", "3"),  # in the middle of a step's rows
+        ("publish", "COMMIT", "1"),  # every page renamed into place, the manifest not saved
+        ("publish", "INSERT OR REPLACE INTO file_digest", "5"),
+    ],
+)
+def test_a_kill_in_a_state_transaction_keeps_the_old_state_and_the_next_run_finishes(
+    edited: tuple[Path, Path], tmp_path: Path, command: str, statement: str, nth: str
+) -> None:
+    start, end = edited
+    work = copy(start, tmp_path / "work")
+    if command == "publish":
+        assert cli(work, "translate", "--engine", "pseudo").returncode == 0
+    state = rows(work)
+    args = ("translate", "--engine", "pseudo") if command == "translate" else ("publish",)
+    done = cli(work, *args, INTL_PUB_CRASH_SQL=statement, INTL_PUB_CRASH_SQL_AT=nth)
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    if statement == "COMMIT" or command == "publish":  # the first transaction of the run
+        assert rows(work) == state
+    translate_and_publish(work)
+    assert outputs(work) == outputs(end)
+
+
+# --- rows and transactions, in this process --------------------------------------------------
+
+
+def test_a_steps_rows_are_committed_after_its_files_in_one_transaction(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.batch():
+        manifest = store.manifest("extract")
+        manifest.records["a"] = [1, 2]
+        manifest.records["b"] = [3]
+        manifest.save()
+        store.write(tmp_path / "content" / "a.html", b"<p>a</p>")
+        assert rows(tmp_path).get("manifest", []) == []  # not before the batch's files
+        assert not (tmp_path / "content" / "a.html").exists()
+    assert rows(tmp_path)["manifest"] == [("extract", "a", "[1,2]"), ("extract", "b", "[3]")]
+    again = Store(tmp_path).manifest("extract")
+    assert dict(again.records) == {"a": [1, 2], "b": [3]}
+
+
+def test_only_the_rows_asked_for_are_read_and_only_those_changed_are_written(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path)
+    manifest = store.manifest("publish")
+    for slug in ("one", "two", "three"):
+        manifest.records[slug] = {"inputs": slug}
+    manifest.save()
+    statements: list[str] = []
+    store = Store(tmp_path)
+    store.state.db().set_trace_callback(statements.append)
+    manifest = store.manifest("publish")
+    assert manifest.records.get("two") == {"inputs": "two"} and "four" not in manifest.records
+    manifest.records["two"] = {"inputs": "2"}
+    del manifest.records["three"]
+    assert manifest.save() and sorted(manifest.records) == ["one", "two"]
+    reads = [s for s in statements if s.startswith("SELECT record")]
+    writes = [s for s in statements if s.startswith(("INSERT", "DELETE"))]
+    assert len(reads) == 1 and "'two'" in reads[0]
+    assert len(writes) == 2 and "'two'" in writes[0] + writes[1] and "'three'" in "".join(writes)
+    statements.clear()
+    assert not Store(tmp_path).manifest("publish").save()  # an unchanged step writes nothing
+
+
+def test_an_error_inside_a_transaction_rolls_all_of_it_back(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    manifest = store.manifest("extract")
+    manifest.records["kept"] = 1
+    assert manifest.save()
+    with pytest.raises(RuntimeError):
+        with store.state.transaction() as db:
+            db.execute("INSERT INTO manifest VALUES ('extract', 'lost', '2')")
+            raise RuntimeError("killed")
+    assert dict(Store(tmp_path).manifest("extract").records) == {"kept": 1}
+
+
+def test_a_state_written_by_a_newer_version_is_refused_with_a_clear_line(tmp_path: Path) -> None:
+    (tmp_path / ".intl-pub").mkdir()
+    db = sqlite3.connect(tmp_path / ".intl-pub" / "state.sqlite")
+    db.execute(f"PRAGMA user_version = {state_module.SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer intl-pub"):
+        Store(tmp_path).identities()
+
+
+def test_one_changed_post_writes_only_its_own_rows(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for i in range(6):
+        (posts / f"post-{i}.html").write_text(
+            f"<html><head><title>Post {i}</title></head><body><article><h1>Post {i}</h1>"
+            f"<p>Paragraph one of post {i}.</p><p>Paragraph two.</p></article></body></html>",
+            "utf-8")
+    (tmp_path / "intl-pub.toml").write_text('[pipeline]\nsources = ["posts"]\n', "utf-8")
+    settings = replace(load_settings(tmp_path), engine="pseudo")
+    assert pipeline.run(settings).ok
+    before = rows(tmp_path)
+    page = posts / "post-3.html"
+    page.write_text(page.read_text("utf-8").replace("Paragraph two.", "Paragraph 2."), "utf-8")
+    assert pipeline.run(settings).ok
+    after = rows(tmp_path)
+    changed = {t: sorted(set(after[t]) ^ set(before[t])) for t in after}
+    assert {r[1] for r in changed["manifest"]} == {"post-3"}
+    assert {r[1] for r in changed["file_digest"]} <= {
+        "content/post-3.html", "translations/templates/post-3.pot",
+        *(f"translations/{lang}/post-3.po" for lang in ("es", "zh_Hans", "ru")),
+        *(f"translations/{lang}/.mt/post-3.json" for lang in ("es", "zh_Hans", "ru")),
+    }
+    assert [r[0] for r in changed["source_file"]] == [str(page), str(page)]
+    assert changed["post"] == changed["link"] == changed["tm"] == []
