@@ -8,11 +8,13 @@ the English: "A" is the half the rules were tuned on, "B" the other):
 
 * false holds: the share of correct sentences the verifier holds back, with the count
   per failure kind and examples; beside it the old rule (``risk.classify`` non-empty);
-* seeded errors caught, per kind, for two independent seeder styles: "marker" changes
+* seeded errors caught, per kind, for three independent seeder styles: "marker" changes
   what a checker looks at (a digit, a unit symbol, a negation marker, a month name),
   "word" changes text the way a careless engine would (a number of a different length,
-  a whole word with a negation deleted, another drug named). A seed that leaves the
-  text unchanged is not counted. The old rule catches a seeded error when it holds the
+  a whole word with a negation deleted, another drug named), "edit" (bench/seed_edits.py,
+  negations only) edits a negation away so that the sentence still reads ("no puede" ->
+  "puede", 不能 -> 能, "недоступен" -> "доступен"). A seed that leaves the text unchanged
+  is not counted. The old rule catches a seeded error when it holds the
   sentence, whatever the translation says.
 
 ``--cli`` measures the same pairs and seeds through the CLI as users run it
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
+from seed_edits import seed_negation_edit  # bench/, on sys.path when run from it
 
 from intl_pub.core.locales import cldr, locale
 from intl_pub.core.model import Glossary, Locale
@@ -154,8 +157,8 @@ def report_cli(tags: list[str], halves: dict[str, dict[str, list[tuple[str, str]
     cli = verify_cli.measure(tags, halves, glossaries)
     print(f"\n=== through the CLI (translate --engine pseudo, catalogs' machine entries replaced,"
           f" publish; {time.perf_counter() - started:.0f} s) ===")
-    print("locale  half  false holds: direct / cli      caught (marker): direct / cli"
-          "      caught (word): direct / cli")
+    print("locale  half  false holds: direct / cli     "
+          + "".join(f" caught ({style}): direct / cli     " for style in SEEDERS))
     for tag in tags:
         for name in ("A", "B"):
             tally, shares = direct[tag][name], verify_cli.shares(cli[tag], name)
@@ -164,8 +167,8 @@ def report_cli(tags: list[str], halves: dict[str, dict[str, list[tuple[str, str]
                 rows = [c for k, c in tally.seeded.items() if k.startswith(style + ":")]
                 cells += [_cell(sum(c["caught"] for c in rows), sum(c["seeded"] for c in rows)),
                           _cell(*shares.get(style, (0, 0)))]
-            print(f"{tag:7s} {name:4s}  {cells[0]:>15s} / {cells[1]:<15s} {cells[2]:>15s} /"
-                  f" {cells[3]:<15s} {cells[4]:>15s} / {cells[5]:<15s}")
+            print(f"{tag:7s} {name:4s}  " + " ".join(
+                f"{cells[i]:>15s} / {cells[i + 1]:<15s}" for i in range(0, len(cells), 2)))
         if cli[tag].lost:
             print(f"  {tag}: {cli[tag].lost} paragraphs did not come back as one block")
 
@@ -420,6 +423,7 @@ SEEDERS: dict[str, dict[str, Seeder]] = {
         "number": seed_number_word, "negation": seed_negation_word, "unit": seed_unit_word,
         "date": seed_date_word, "term": seed_term_word, "token": seed_token_word,
     },
+    "edit": {"negation": seed_negation_edit},
 }
 
 

@@ -458,3 +458,43 @@ def test_the_cli_measure_publishes_correct_pairs_and_holds_seeded_errors(tmp_pat
     # digits, numbers, a unit, negations (the lost "ni" beside "ninguna" too), a link's token
     assert len(caught) == 7 and all(caught)
     assert shares["marker"] == (sum(caught), len(caught))
+
+
+NEGATED_COGNATES = {
+    "es": ("You will not be expected to work extra hours to meet deadlines which are now"
+           " unrealistic.",
+           "No se esperará que trabaje horas extras para cumplir con plazos que ya no son"
+           " realistas.",
+           "ya no son realistas", "ya son realistas"),
+    "ru": ("Data reported to CDC are preliminary and can be updated by health departments over"
+           " time; critical data elements might be missing at the time of initial report; thus,"
+           " this analysis is descriptive, and no statistical comparisons could be made.",
+           "Данные, переданные ЦКПЗ, являются предварительными и могут со временем обновляться"
+           " департаментами здравоохранения; на момент первоначального сообщения могли"
+           " отсутствовать критически важные данные; таким образом, данный анализ является"
+           " описательным и не позволяет проводить статистическое сравнение.",
+           "не позволяет", "позволяет"),
+}
+
+
+@pytest.mark.parametrize("tag", sorted(NEGATED_COGNATES))
+def test_a_negated_word_whose_cognate_lost_its_marker_is_a_lost_negation(tag: str) -> None:
+    """The translation has more markers than the English ("missing" is "отсутствовать"), so
+    a count misses the lost one; the negated word's cognate (realistas, статистическое)
+    standing with no marker near it does not."""
+    english, translation, negated, plain = NEGATED_COGNATES[tag]
+    assert verify(english, translation, locale(tag)) == []
+    failures = verify(english, translation.replace(negated, plain), locale(tag))
+    assert [f.kind for f in failures] == ["negation"]
+    assert "no negation near it" in failures[0].message
+
+
+def test_a_cognate_far_from_its_negation_in_a_reordered_translation_is_not_held() -> None:
+    """Spanish puts the subject after the verb: "Trump no puso a cargo a la Agencia Federal"
+    keeps its "no" seven words before the cognate of "Federal"; only the first word of the
+    negation's scope is aligned, so this is not held."""
+    english = ("Trump did not place the Federal Emergency Management Agency (FEMA) in charge of"
+               " the government's response to COVID-19.")
+    translation = ("Trump no puso a cargo a la Agencia Federal para la Gestión de Emergencias"
+                   " (FEMA) de la respuesta del Gobierno a la COVID-19.")
+    assert verify(english, translation, locale("es")) == []

@@ -27,7 +27,16 @@ from rapidfuzz.distance import Levenshtein
 
 from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
-from intl_pub.qa import dates, negation, negation_slots, numbers, phones, punctuation, terms
+from intl_pub.qa import (
+    dates,
+    negation,
+    negation_anchors,
+    negation_slots,
+    numbers,
+    phones,
+    punctuation,
+    terms,
+)
 from intl_pub.qa.text import blank, prepare, snippet
 from intl_pub.segment import tokens
 
@@ -354,6 +363,8 @@ def _negation(pair: _Pair) -> list[Failure]:
         break
     if not found:
         found += _negation_slots(pair, english)
+    if not found:
+        found += _negation_anchors(pair)
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
     for start, end in negation.lone_concord(pair.translation, pair.tag) + negation.broken(
         pair.translation, pair.tag
@@ -368,6 +379,22 @@ def _negation(pair: _Pair) -> list[Failure]:
         found.append(Failure(
             "negation", "not only", "",
             "the English says \"not only\"; the translation does not",
+        ))
+    return found
+
+
+def _negation_anchors(pair: _Pair) -> list[Failure]:
+    """A negated word whose cognate is in the translation with no marker near it ("does not
+    recommend" as "recomienda"): the count may be met by markers elsewhere."""
+    found = []
+    for lost in negation_anchors.lost(pair.english, pair.translation, pair.tag)[:1]:
+        said = snippet(pair.english, *lost.english)
+        anchor = snippet(pair.english, *lost.anchor)
+        cognate = snippet(pair.translation, *lost.cognate)
+        found.append(Failure(
+            "negation", f"{said} … {anchor}", cognate,
+            f"the English negates \"{anchor}\" ({said}); the translation has \"{cognate}\""
+            " with no negation near it",
         ))
     return found
 

@@ -1,0 +1,192 @@
+"""Negation anchored to a cognate: the English negates a word; is that word negated?
+
+Counting markers cannot see a lost "no" when the translation has more markers than
+the English has negations ("no estuvo disponible ... no pudieron", "недоступен ...
+отсутствию ... не смогли"): one gone, still enough. So each English negation is also
+*aligned*: the content words in its scope ("does not **recommend** masks", "no
+**statistical** comparisons", "un**realistic**") are looked for in the translation as
+cognates (the same word after accents are stripped, Cyrillic is written in Latin
+letters and spelling is folded: recommend ~ recomienda ~ рекомендует, statistical ~
+статистическое). When a cognate is there, a negation marker must stand near it (a few
+words before it, "no se recomienda", "не рекомендует"; or just after it, "симптомов
+нет"), or the cognate itself carries a negative prefix ("ineficaz", "бессимптомный").
+A cognate with no marker near is a negation the translation lost.
+
+A word with no cognate tells nothing, so most negations are not aligned at all: the
+rule only adds holds where it can see the negated word. Languages: those written in
+Latin or Cyrillic letters whose markers :mod:`negation` knows; Chinese has no cognates.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+from intl_pub.core.locales import cldr
+from intl_pub.qa import negation, negation_slots
+
+ANCHORED = frozenset({"es", "ru"})
+"""Languages aligned by cognates (measured on the TICO-19 development pairs)."""
+BEFORE = 5
+"""How many words before its cognate a marker may stand ("no se recomienda"), besides as
+many as stand between the English negation and its word ("not hot enough to kill bacteria"
+is "no es suficiente para eliminar las bacterias")."""
+AFTER = 3
+"""How many words after ("симптомов нет", "так и без них")."""
+SCOPE_WORDS = 1
+"""How many content words of a negation's scope are looked for."""
+
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_SCOPE_END = regex.compile(
+    r"[,;:.!?()\[\]—–\"“”]|\s-\s|\b(?:but|because|which|who|whom|whose|that|while|whereas|"
+    r"although|though|if|when|unless|until|so|since|as|where|and|or|nor)\b",
+    regex.IGNORECASE,
+)
+"""Where the words a negation governs end (a clause boundary or a coordination)."""
+_FUNCTION = frozenset(
+    "be been being is are was were am do does did done have has had having can could will "
+    "would shall should may might must to a an the any anyone anything yet always only just "
+    "even also very so too much more most there it its this that these those their his her "
+    "our your my of in on at for with by from into than then all one ones been get got "
+    "longer enough such other others own same some people person thing things way ever "
+    "about after before over under well".split()
+)
+"""English words that are no anchor: they have no cognate, or one in every sentence."""
+_EN_PREFIX = regex.compile(r"^(?:non-?|un|in|im|ir|il|dis|a)(?=\p{L}{4,})", regex.IGNORECASE)
+_EN_SUFFIX = regex.compile(r"(?<=\p{L}{4,})less(?:ly|ness)?$", regex.IGNORECASE)
+_NEGATIVE_PREFIX = {
+    "es": ("des", "in", "im", "ir", "a", "no"),
+    "ru": ("не", "без", "бес"),
+}
+"""Prefixes that make a word of the translation negative ("ineficaz", "бессимптомный")."""
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n",
+                      "o", "p", "r", "s", "t", "u", "f", "h", "ts", "ch", "sh", "sch", "", "i",
+                      "", "e", "iu", "ia"], strict=True))
+_FOLDS = (("ph", "f"), ("th", "t"), ("c", "k"), ("q", "k"), ("y", "i"), ("w", "v"),
+          ("x", "ks"), ("j", "i"))
+
+
+@dataclass(frozen=True)
+class Lost:
+    """An English negation whose negated word's cognate stands with no marker near."""
+
+    english: tuple[int, int]
+    """The English negation."""
+    anchor: tuple[int, int]
+    """The English word it negates that has a cognate."""
+    cognate: tuple[int, int]
+    """The cognate in the translation, with no marker near it."""
+
+
+def lost(english: str, translation: str, tag: str) -> list[Lost]:
+    """The English negations whose negated words have cognates in the translation, none of
+    them with a marker near: a negation the translation lost."""
+    language = cldr(tag).language
+    if language not in ANCHORED or not negation.has_markers(tag):
+        return []
+    words = [(m.start(), m.end(), _skeleton(m.group(0))) for m in _WORD.finditer(translation)]
+    marked = _marked(translation, words, tag)
+    found = []
+    for span, anchors in _anchors(english):
+        cognates = [(anchor, i) for anchor in anchors
+                    for i in _cognates(_skeleton(english[anchor[0] : anchor[1]]), words, tag)]
+        if not cognates or any(
+            _near(i, marked, BEFORE + len(_WORD.findall(english, span[1], anchor[0])))
+            for anchor, i in cognates
+        ):
+            continue
+        anchor, index = cognates[0]
+        found.append(Lost(span, anchor, words[index][:2]))
+    return found
+
+
+def _anchors(text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
+    """Each English negation and the content words it negates: the next few words of its
+    scope, or, for a word negative by its form ("unrealistic"), its stem."""
+    found = []
+    for start, end in negation.english(text):
+        stop = _SCOPE_END.search(text, end)
+        scope_end = stop.start() if stop else len(text)
+        content = [m.span() for m in _WORD.finditer(text, end, scope_end)
+                   if len(m.group(0)) >= 4 and m.group(0).casefold() not in _FUNCTION]
+        if content:
+            found.append(((start, end), content[:SCOPE_WORDS]))
+    for start, end in negation.english_affixed(text):
+        word = text[start:end]
+        prefix = _EN_PREFIX.match(word)
+        suffix = _EN_SUFFIX.search(word)
+        if suffix is not None:
+            stem = (start, start + suffix.start())
+        elif prefix is not None:
+            stem = (start + prefix.end(), end)
+        else:
+            continue
+        if stem[1] - stem[0] >= 5:
+            found.append(((start, end), [stem]))
+    return found
+
+
+def _cognates(anchor: str, words: list[tuple[int, int, str]], tag: str) -> list[int]:
+    """The indexes of the translation's words that are cognates of ``anchor``, each marked
+    negative by a prefix when only the word without it is the cognate (``-i - 1``)."""
+    found = []
+    prefixes = [_skeleton(p) for p in _NEGATIVE_PREFIX.get(cldr(tag).language, ())]
+    for index, (_, _, word) in enumerate(words):
+        if _alike(anchor, word):
+            found.append(index)
+        elif any(word.startswith(p) and _alike(anchor, word[len(p):]) for p in prefixes):
+            found.append(-index - 1)
+    return found
+
+
+def _alike(a: str, b: str) -> bool:
+    """Cognates: a long common beginning, or a shorter one and most letters shared."""
+    if len(a) < 4 or len(b) < 4:
+        return False
+    prefix = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        prefix += 1
+    if prefix >= 6:
+        return True
+    if prefix < 4:
+        return False
+    return _ratio(a, b) >= 0.8
+
+
+def _ratio(a: str, b: str) -> float:
+    from rapidfuzz.distance import Indel
+
+    return Indel.normalized_similarity(a, b)
+
+
+def _marked(text: str, words: list[tuple[int, int, str]], tag: str) -> set[int]:
+    """The indexes of the words that are (or hold) a negation marker."""
+    spans = negation_slots.markers(text, tag) + negation.raw_markers(text, tag)
+    return {i for i, (start, end, _) in enumerate(words)
+            if any(s < end and start < e for s, e in spans)}
+
+
+def _near(index: int, marked: set[int], before: int) -> bool:
+    """A marker within ``before`` words before the cognate or :data:`AFTER` after, or the
+    cognate negative by its prefix (a negative ``index``)."""
+    if index < 0:
+        return True
+    return any(index - before <= i <= index + AFTER for i in marked)
+
+
+@functools.lru_cache(maxsize=8192)
+def _skeleton(word: str) -> str:
+    """The word as a cognate is compared: lower case, no accents, Cyrillic in Latin letters,
+    spelling folded (c/k/q, y/i, ph/f), no doubled letters."""
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    latin = "".join(_CYRILLIC.get(c, c) for c in plain)
+    for old, new in _FOLDS:
+        latin = latin.replace(old, new)
+    return regex.sub(r"(.)\1+", r"\1", latin)
