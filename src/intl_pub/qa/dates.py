@@ -91,16 +91,26 @@ def weekdays(text: str, tag: str) -> list[Name]:
 def broken(text: str, tag: str) -> list[tuple[int, int]]:
     """Dates written with digits whose month is gone or impossible ("月 11 日", "0 月 28 日")
     in languages that write the month as a number (3月, 3월)."""
+    found = []
+    for pattern in _broken_patterns(tag):
+        found += [m.span() for m in pattern.finditer(text)]
+    return found
+
+
+@functools.cache
+def _broken_patterns(tag: str) -> tuple[regex.Pattern[str], ...]:
+    """:func:`broken`'s patterns, one per month suffix of the locale (worked out once: CLDR's
+    month names cost more than the search, once per unit)."""
     suffixes = {compiled(r"\d+").sub("", name).strip()
                 for name in cldr(tag).months["format"]["abbreviated"].values()
                 if any(c.isdigit() for c in name)}
-    found = []
-    for suffix in suffixes - {""}:
+    patterns = []
+    for suffix in sorted(suffixes - {""}):
         day = regex.escape(suffix)
         pattern = (rf"(?<![\d{_CJK_NUMERALS}]\s?){day}\s?\d{{1,2}}"
                    rf"|(?<!\d)(?:0+|1[3-9]|[2-9]\d)\s?{day}")
-        found += [m.span() for m in compiled(pattern).finditer(text)]
-    return found
+        patterns.append(compiled(pattern))
+    return tuple(patterns)
 
 
 def clocks(text: str, tag: str) -> list[Clock]:

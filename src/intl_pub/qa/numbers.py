@@ -194,7 +194,7 @@ def _parse(token: str, decimal: str, groups: str) -> Decimal | None:
     whole, _, fraction = token.partition(decimal) if decimal in token else (token, "", "")
     if any(c in fraction for c in groups + decimal):
         return None
-    parts = compiled("[" + regex.escape(groups + _SPACES) + "]").split(whole) if whole else [""]
+    parts = _group_separators(groups).split(whole) if whole else [""]
     if len(parts) > 1 and (not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:])):
         return None
     digits = "".join(parts)
@@ -420,3 +420,9 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+@functools.cache
+def _group_separators(groups: str) -> regex.Pattern[str]:
+    """What splits a number's digit groups in a locale (``regex.escape`` once per locale)."""
+    return compiled("[" + regex.escape(groups + _SPACES) + "]")
