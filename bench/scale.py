@@ -15,6 +15,7 @@ run). Process start-up (~0.5 s, mostly imports) is part of every figure.
 
     .venv/bin/python bench/scale.py                 # 1,000 and 10,000 posts (~30 min)
     .venv/bin/python bench/scale.py --posts 1000 --skip-big
+    .venv/bin/python bench/scale.py --big 100000   # one big post alone
 
 Run it alone on the machine: it prints ratios, but its seconds are seconds.
 """
@@ -151,7 +152,15 @@ def main() -> None:
         "--posts", type=int, action="append", help="blog sizes (default 1000, 10000)"
     )
     parser.add_argument("--skip-big", action="store_true", help="skip the one-big-post cases")
+    parser.add_argument(
+        "--big", type=int, action="append", metavar="PARAGRAPHS",
+        help="only the one-big-post case of this many paragraphs (repeatable; no blog sizes)",
+    )
     args = parser.parse_args()
+    if args.big:  # e.g. --big 100000: the issue-27 figure alone, for a paired A/B timing
+        for paragraphs in args.big:
+            big(paragraphs)
+        return
     for posts in args.posts or [1000, 10_000]:
         scale(posts)
     if not args.skip_big:

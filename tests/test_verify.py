@@ -498,3 +498,20 @@ def test_a_cognate_far_from_its_negation_in_a_reordered_translation_is_not_held(
     translation = ("Trump no puso a cargo a la Agencia Federal para la Gestión de Emergencias"
                    " (FEMA) de la respuesta del Gobierno a la COVID-19.")
     assert verify(english, translation, locale("es")) == []
+
+
+def test_the_verifier_compiles_its_patterns_once_and_then_only_looks_them_up():
+    """The named trick of qa.text.compiled: verifying a second unit compiles no pattern
+    (each was compiled for the first), so a 100,000-unit page pays for regex's compiler
+    and cache look-up once, not per unit."""
+    from intl_pub.qa import text
+
+    es = locale("es")
+    english = "Take 2 tablets at 8:00 on 3 May; call 112. Do not drive."
+    spanish = "Tome 2 comprimidos a las 8:00 el 3 de mayo; llame al 112. No conduzca."
+    first = verify(english, spanish, es)
+    compiled_after_first = text.compiled.cache_info().misses
+    again = verify(english.replace("2", "4"), spanish.replace("2", "4"), es)
+    assert text.compiled.cache_info().misses == compiled_after_first
+    assert text.compiled.cache_info().hits > 0
+    assert first == again == []

@@ -21,6 +21,7 @@ import snowballstemmer
 
 from intl_pub.core.locales import cldr
 from intl_pub.qa import units
+from intl_pub.qa.text import compiled
 
 _LETTER = r"[\p{L}\p{M}]"
 _NAME = r"[\p{Latin}\p{Cyrillic}\p{Greek}]"
@@ -90,16 +91,26 @@ def weekdays(text: str, tag: str) -> list[Name]:
 def broken(text: str, tag: str) -> list[tuple[int, int]]:
     """Dates written with digits whose month is gone or impossible ("月 11 日", "0 月 28 日")
     in languages that write the month as a number (3月, 3월)."""
-    suffixes = {regex.sub(r"\d+", "", name).strip()
+    found = []
+    for pattern in _broken_patterns(tag):
+        found += [m.span() for m in pattern.finditer(text)]
+    return found
+
+
+@functools.cache
+def _broken_patterns(tag: str) -> tuple[regex.Pattern[str], ...]:
+    """:func:`broken`'s patterns, one per month suffix of the locale (worked out once: CLDR's
+    month names cost more than the search, once per unit)."""
+    suffixes = {compiled(r"\d+").sub("", name).strip()
                 for name in cldr(tag).months["format"]["abbreviated"].values()
                 if any(c.isdigit() for c in name)}
-    found = []
-    for suffix in suffixes - {""}:
+    patterns = []
+    for suffix in sorted(suffixes - {""}):
         day = regex.escape(suffix)
         pattern = (rf"(?<![\d{_CJK_NUMERALS}]\s?){day}\s?\d{{1,2}}"
                    rf"|(?<!\d)(?:0+|1[3-9]|[2-9]\d)\s?{day}")
-        found += [m.span() for m in regex.finditer(pattern, text)]
-    return found
+        patterns.append(compiled(pattern))
+    return tuple(patterns)
 
 
 def clocks(text: str, tag: str) -> list[Clock]:
@@ -137,7 +148,7 @@ def _english_words(text: str) -> list[Clock]:
     return [
         Clock(frozenset({words[m.group(0).casefold()] * 60}), m.start(), m.end(),
               words[m.group(0).casefold()], 0)
-        for m in regex.finditer(r"\b(?:noon|midday|midnight)\b", text, regex.IGNORECASE)
+        for m in compiled(r"\b(?:noon|midday|midnight)\b", regex.IGNORECASE).finditer(text)
     ]
 
 
@@ -167,14 +178,15 @@ def _english_date(text: str, match: regex.Match[str]) -> bool:
     word = match.group(0)
     if not word[0].isupper():
         return False
-    if regex.match(r"\s+\p{Lu}\p{Ll}", text[match.end() :]) and not regex.match(
+    after = text[match.end() :]
+    if compiled(r"\s+\p{Lu}\p{Ll}").match(after) and not compiled(
         r"\s+(?:\p{Lu}\p{Ll}+day|January|February|March|April|May|June|July|August|September|"
-        r"October|November|December)\b", text[match.end() :]
-    ):
+        r"October|November|December)\b"
+    ).match(after):
         return False  # June Almeida: a name
     if word.casefold().rstrip(".") not in _AMBIGUOUS_EN:
         return True
-    opening = regex.search(r"(?:^|[.!?:;\"“(]\s*)$", text[: match.start()]) is not None
+    opening = compiled(r"(?:^|[.!?:;\"“(]\s*)$").search(text[: match.start()]) is not None
     return not opening or _dated(text, match) or bool(
         _EN_DATE_CONTEXT.search(text[max(0, match.start() - 24) : match.start()])
     )
@@ -184,8 +196,8 @@ def _dated(text: str, match: regex.Match[str]) -> bool:
     """A number right before or after the name ("Sept. 3", "3 mar 2020")."""
     before, after = text[max(0, match.start() - 16) : match.start()], text[match.end() :]
     return bool(
-        regex.match(r"\.?,?\s*\d", after)
-        or regex.search(r"\d(?:st|nd|rd|th)?(?:\s+(?:of|de))?\s*$", before)
+        compiled(r"\.?,?\s*\d").match(after)
+        or compiled(r"\d(?:st|nd|rd|th)?(?:\s+(?:of|de))?\s*$").search(before)
     )
 
 
@@ -220,7 +232,7 @@ def _names(
         for number, name in names.items():
             name = name.strip()
             if any(c.isdigit() for c in name):
-                digit_forms.append(regex.sub(r"\d+", "", name))
+                digit_forms.append(compiled(r"\d+").sub("", name))
                 continue
             if width == "abbreviated" and len(name.rstrip(".")) < (2 if _unspaced(name) else 3):
                 continue  # "周日" is a weekday; "mi" or "月" are too short to tell
@@ -330,7 +342,7 @@ def _key(word: str) -> str:
 
 
 def _unspaced(word: str) -> bool:
-    return bool(word) and bool(regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", word))
+    return bool(word) and bool(compiled(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]").match(word))
 
 
 @functools.cache

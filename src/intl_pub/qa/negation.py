@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import regex
 
 from intl_pub.core.locales import cldr
+from intl_pub.qa.text import compiled
 
 _W = r"[\p{L}\p{M}'’]"
 
@@ -255,21 +256,20 @@ def not_only(english_text: str, translation: str, tag: str) -> tuple[int, int]:
     if pattern is None:
         return 0, 0
     return (len(_EN_NOT_ONLY.findall(english_text)),
-            len(regex.findall(pattern, translation, regex.IGNORECASE)))
+            len(compiled(pattern, regex.IGNORECASE).findall(translation)))
 
 
 def broken(text: str, tag: str) -> list[tuple[int, int]]:
     """Spans where an idiom lost its marker, or a "but also" lost its "not only"."""
     language = cldr(tag).language
-    found = [m.span() for m in regex.finditer(_BROKEN.get(language, "(?!)"), text,
-                                              regex.IGNORECASE | regex.MULTILINE)]
+    broken = compiled(_BROKEN.get(language, "(?!)"), regex.IGNORECASE | regex.MULTILINE)
+    found = [m.span() for m in broken.finditer(text)]
     needs = _NEEDS_NOT_ONLY.get(language)
     if needs is not None:
-        for match in regex.finditer(needs, text, regex.IGNORECASE):
+        for match in compiled(needs, regex.IGNORECASE).finditer(text):
             before = text[_sentence_start(text, match.start()) : match.start()]
-            if not markers(before, tag) and not regex.search(
-                _NOT_ONLY[language], before, regex.IGNORECASE
-            ):
+            not_only = compiled(_NOT_ONLY[language], regex.IGNORECASE)
+            if not markers(before, tag) and not not_only.search(before):
                 found.append(match.span())
     return found
 
@@ -316,7 +316,7 @@ def _opens_clause(text: str, start: int, tag: str) -> bool:
     before = text[:start].rstrip()
     if not before or before[-1] in ".,;:!?¡¿(\"“«—–-":
         return True
-    last = regex.findall(rf"{_W}+", before)[-1:]
+    last = compiled(rf"{_W}+").findall(before)[-1:]
     openers = {"es": {"y", "e", "o", "pero", "que", "porque", "si", "aunque", "cuando", "casi",
                       "como", "donde", "pues"},
                "pt": {"e", "ou", "mas", "que", "porque", "se", "quase", "como"},

@@ -56,6 +56,7 @@ _FUNCTION = frozenset(
 )
 """English words that are no anchor: they have no cognate, or one in every sentence."""
 _EN_PREFIX = regex.compile(r"^(?:non-?|un|in|im|ir|il|dis|a)(?=\p{L}{4,})", regex.IGNORECASE)
+_DOUBLED = regex.compile(r"(.)\1+")
 _EN_SUFFIX = regex.compile(r"(?<=\p{L}{4,})less(?:ly|ness)?$", regex.IGNORECASE)
 _NEGATIVE_PREFIX = {
     "es": ("des", "in", "im", "ir", "a", "no"),
@@ -189,4 +190,4 @@ def _skeleton(word: str) -> str:
     latin = "".join(_CYRILLIC.get(c, c) for c in plain)
     for old, new in _FOLDS:
         latin = latin.replace(old, new)
-    return regex.sub(r"(.)\1+", r"\1", latin)
+    return _DOUBLED.sub(r"\1", latin)

@@ -19,6 +19,7 @@ import regex
 
 from intl_pub.core.locales import cldr
 from intl_pub.qa import numwords
+from intl_pub.qa.text import compiled
 from intl_pub.qa.units import Unit, UnitLexicon, lexicon
 
 _SPACES = " \u00a0\u202f\u2009\u2007"
@@ -112,11 +113,11 @@ def identifiers(text: str, tag: str) -> list[Identifier]:
         word = match.group(0)
         if not any(c.isdigit() for c in word) or word.isdigit():
             continue
-        if regex.fullmatch(r"\d+(?:[.,]\d+)?-?\p{L}+", word) and lexicon(tag).unit_after(
-            text, match.start() + len(regex.match(r"[\d.,]+", word).group(0))  # type: ignore[union-attr]
+        if compiled(r"\d+(?:[.,]\d+)?-?\p{L}+").fullmatch(word) and lexicon(tag).unit_after(
+            text, match.start() + len(compiled(r"[\d.,]+").match(word).group(0))  # type: ignore[union-attr]
         ):
             continue
-        digits = tuple(regex.findall(r"\d+", word))
+        digits = tuple(compiled(r"\d+").findall(word))
         found.append(Identifier(digits, match.start(), match.end()))
     return found
 
@@ -158,7 +159,7 @@ def _digit_quantities(text: str, tag: str) -> list[Quantity]:
                     part_of_name=unit is None and _in_name(text, start, after), reach=after,
                 )
             )
-    for match in regex.finditer("[" + "".join(_VULGAR) + "]", text):
+    for match in compiled("[" + "".join(_VULGAR) + "]").finditer(text):
         top, bottom = _VULGAR[match.group(0)]
         unit, _ = _unit_at(text, match.start(), match.end(), units)
         for value in (top, bottom):
@@ -172,7 +173,7 @@ def _readings(token: str, offset: int, tag: str) -> list[tuple[set[Decimal], int
     if values:
         return [(values, offset, offset + len(token))]
     pieces = []
-    for piece in regex.finditer(r"\d+", token):
+    for piece in compiled(r"\d+").finditer(token):
         pieces.append(({Decimal(piece.group(0))}, offset + piece.start(), offset + piece.end()))
     return pieces
 
@@ -193,7 +194,7 @@ def _parse(token: str, decimal: str, groups: str) -> Decimal | None:
     whole, _, fraction = token.partition(decimal) if decimal in token else (token, "", "")
     if any(c in fraction for c in groups + decimal):
         return None
-    parts = regex.split("[" + regex.escape(groups + _SPACES) + "]", whole) if whole else [""]
+    parts = _group_separators(groups).split(whole) if whole else [""]
     if len(parts) > 1 and (not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:])):
         return None
     digits = "".join(parts)
@@ -250,7 +251,7 @@ def _magnitude_pattern(tag: str) -> _Magnitudes | None:
 
 
 def _unspaced(char: str) -> bool:
-    return bool(regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}]", char))
+    return bool(compiled(r"[\p{Han}\p{Hiragana}\p{Katakana}]").match(char))
 
 
 def _unit_at(
@@ -266,12 +267,12 @@ def _unit_at(
 
 def _day_of_month(text: str, start: int) -> bool:
     """A number right after a month written with digits (3月4日, 3월 4일)."""
-    return regex.search(r"[月월]\s?$", text[max(0, start - 3) : start]) is not None
+    return compiled(r"[月월]\s?$").search(text[max(0, start - 3) : start]) is not None
 
 
 def _named_before(text: str, start: int) -> bool:
     """Digits that end a name (COVID-19, SARS-CoV-2, N95): what follows is no unit of theirs."""
-    return regex.search(rf"{_NAME_LETTER}-?$", text[max(0, start - 2) : start]) is not None
+    return compiled(rf"{_NAME_LETTER}-?$").search(text[max(0, start - 2) : start]) is not None
 
 
 def _decade(values: set[Decimal], suffix: str) -> set[Decimal]:
@@ -290,8 +291,8 @@ def _in_name(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 2) : start]
     after = text[end : end + 2]
     return bool(
-        regex.search(rf"{_NAME_LETTER}[-/]?$", before)
-        or regex.match(rf"^-?{_NAME_LETTER}", after)
+        compiled(rf"{_NAME_LETTER}[-/]?$").search(before)
+        or compiled(rf"^-?{_NAME_LETTER}").match(after)
     )
 
 
@@ -306,7 +307,7 @@ def _word_quantities(text: str, tag: str) -> list[Quantity]:
         for match in numwords.CJK_NUMERAL.finditer(text):
             if match.group(0) == "百" and text.startswith("分之", match.end()):
                 continue  # 百分之六十: sixty percent
-            for piece in regex.split("(?<=分)之|分之", match.group(0)):
+            for piece in compiled("(?<=分)之|分之").split(match.group(0)):
                 value = numwords.cjk_value(piece) if piece else None
                 if value is not None:
                     unit, _ = _unit_at(text, match.start(), match.end(), units)
@@ -320,8 +321,10 @@ def _word_quantities(text: str, tag: str) -> list[Quantity]:
         return found
     for value, start, end in words.find(text):
         unit, _ = _unit_at(text, start, end, units)
-        named = tag == "en" and text[start].isupper() and not regex.search(
-            r"(?:^|[.!?]\s*)$", text[:start]
+        named = (
+            tag == "en"
+            and text[start].isupper()
+            and not compiled(r"(?:^|[.!?]\s*)$").search(text[:start])
         )
         counted = value > 1 or (_among_numbers(text, start, end) and unit is None)
         found.append(
@@ -335,10 +338,12 @@ def _among_numbers(text: str, start: int, end: int) -> bool:
     """"four males and one female", "one or two doses": a "one" that counts, next to
     another number (not "one of them", "no one")."""
     near = text[max(0, start - 24) : start] + " " + text[end : end + 24]
-    return bool(regex.search(
-        r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", near,
-        regex.IGNORECASE,
-    ))
+    return bool(
+        compiled(
+            r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+            regex.IGNORECASE,
+        ).search(near)
+    )
 
 
 def _soft_quantities(text: str, pattern: regex.Pattern[str] | None = None) -> list[Quantity]:
@@ -356,7 +361,7 @@ def compounds(text: str, tag: str) -> list[Quantity]:
     if words is None:
         return []
     found = []
-    for match in regex.finditer(r"[\p{L}\p{M}]{6,}", text):
+    for match in compiled(r"[\p{L}\p{M}]{6,}").finditer(text):
         word = match.group(0).casefold()
         for prefix, value in words.values.items():
             if len(prefix) >= 3 and word.startswith(prefix) and value > 1:
@@ -415,3 +420,9 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+@functools.cache
+def _group_separators(groups: str) -> regex.Pattern[str]:
+    """What splits a number's digit groups in a locale (``regex.escape`` once per locale)."""
+    return compiled("[" + regex.escape(groups + _SPACES) + "]")

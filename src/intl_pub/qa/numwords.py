@@ -24,6 +24,7 @@ import regex
 from num2words import CONVERTER_CLASSES
 
 from intl_pub.core.locales import cldr
+from intl_pub.qa.text import compiled
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class NumberWords:
         for run in self.pattern.finditer(text):
             words = [
                 (w.group(0).casefold(), w.start(), w.end())
-                for w in regex.finditer(r"[\p{L}\p{M}]+", run.group(0))
+                for w in compiled(r"[\p{L}\p{M}]+").finditer(run.group(0))
             ]
             yield from (
                 (value, run.start() + start, run.start() + end)
@@ -264,7 +265,7 @@ def _spellings(converter: object, n: int, method: str = "to_cardinal") -> set[st
 
 
 def _split(phrase: str) -> list[str]:
-    return [w.casefold().replace("ё", "е") for w in regex.findall(r"[\p{L}\p{M}]+", phrase)]
+    return [w.casefold().replace("ё", "е") for w in compiled(r"[\p{L}\p{M}]+").findall(phrase)]
 
 
 def _compact_magnitudes(

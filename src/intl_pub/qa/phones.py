@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from intl_pub.qa.risk import EMERGENCY_NUMBERS
+from intl_pub.qa.text import compiled
 
 _GROUPED = regex.compile(
     r"(?<![\p{L}\d.,/+-])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\+?\d{1,5}\)[\s.-]?)?"
@@ -43,10 +44,10 @@ def find(text: str, english: bool) -> list[Phone]:
     found = []
     for match in _GROUPED.finditer(text):
         written = match.group(0)
-        digits = regex.sub(r"\D", "", written)
+        digits = compiled(r"\D").sub("", written)
         if not 7 <= len(digits) <= 15 or _DATE_LIKE.fullmatch(written):
             continue
-        if _THOUSANDS.fullmatch(written) or regex.fullmatch(r"\d+(?:[.,]\d+)*", written):
+        if _THOUSANDS.fullmatch(written) or compiled(r"\d+(?:[.,]\d+)*").fullmatch(written):
             continue
         found.append(Phone(digits, match.start(), match.end()))
     if english:
@@ -54,11 +55,11 @@ def find(text: str, english: bool) -> list[Phone]:
         for match in _CALLED.finditer(text):
             start, end = match.span("n")
             if not any(s <= start < e for s, e in taken):
-                found.append(Phone(regex.sub(r"\D", "", match.group("n")), start, end))
+                found.append(Phone(compiled(r"\D").sub("", match.group("n")), start, end))
     return found
 
 
 def digit_runs(text: str) -> set[str]:
     """The digits of every run of digits and separators, and of every number alone."""
-    runs = {regex.sub(r"\D", "", m.group(0)) for m in _DIGIT_RUN.finditer(text)}
-    return runs | set(regex.findall(r"\d+", text))
+    runs = {compiled(r"\D").sub("", m.group(0)) for m in _DIGIT_RUN.finditer(text)}
+    return runs | set(compiled(r"\d+").findall(text))

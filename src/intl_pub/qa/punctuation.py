@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import regex
 
+from intl_pub.qa.text import compiled
+
 STOP, QUESTION, EXCLAMATION, ELLIPSIS = "stop", "question", "exclamation", "ellipsis"
 COLON, SEMICOLON, COMMA = "colon", "semicolon", "comma"
 ROLES = (STOP, QUESTION, EXCLAMATION, ELLIPSIS, COLON, SEMICOLON, COMMA)
@@ -108,7 +110,7 @@ class Marks:
                 found.append(text[start : match.end()])
                 start = match.end()
         found.append(text[start:])
-        return [s.strip() for s in found if regex.search(r"[^\W_]", s)]
+        return [s.strip() for s in found if compiled(r"[^\W_]").search(s)]
 
     def ending(self, text: str) -> list[str]:
         """The marks (in this language's or Latin writing) that end ``text``, in order."""

@@ -35,6 +35,7 @@ import snowballstemmer
 
 from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
+from intl_pub.qa.text import compiled
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,8 @@ def _spans(text: str, term: str, locale: Locale) -> list[tuple[int, int]]:
     inflection (Snowball stems, word by word)."""
     plain, wanted = text.casefold(), term.casefold()
     if locale.script in ("Hans", "Hant", "Jpan", "Thai", "Kore"):
-        return [m.span() for m in regex.finditer(regex.escape(wanted), plain)]
-    exact = [m.span() for m in regex.finditer(rf"(?<![\p{{L}}\d]){regex.escape(wanted)}", plain)]
+        return [m.span() for m in compiled(regex.escape(wanted)).finditer(plain)]
+    exact = [m.span() for m in compiled(rf"(?<![\p{{L}}\d]){regex.escape(wanted)}").finditer(plain)]
     if exact:
         return exact
     language = cldr(locale.tag).language
@@ -181,12 +182,12 @@ def skeleton(word: str) -> str:
     text = unicodedata.normalize("NFKD", word.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = "".join(_CYRILLIC.get(c, _GREEK.get(c, c)) for c in text)
-    text = regex.sub(r"[^a-z]", "", text)
+    text = compiled(r"[^a-z]").sub("", text)
     for spelled, sound in _SOUNDS:
         text = text.replace(spelled, sound)
-    text = regex.sub(r"c(?=[eiy])", "s", text)
-    consonants = regex.sub(r"[aeiouy]", "", text).translate(_CLASSES).replace(" ", "")
-    return regex.sub(r"(.)\1+", r"\1", consonants)
+    text = compiled(r"c(?=[eiy])").sub("s", text)
+    consonants = compiled(r"[aeiouy]").sub("", text).translate(_CLASSES).replace(" ", "")
+    return compiled(r"(.)\1+").sub(r"\1", consonants)
 
 
 def _sounds_like(candidate: str, want: set[str]) -> bool:
@@ -207,7 +208,7 @@ def _glossary_terms(english: str, locale: Locale, glossary: Glossary | None) -> 
     kept = {t.casefold() for t in glossary.do_not_translate}
     for term in dict.fromkeys([*glossary.critical, *glossary.do_not_translate]):
         pattern = rf"(?<![\p{{L}}\d]){regex.escape(term)}(?:s|es)?(?![\p{{L}}\d])"
-        for match in regex.finditer(pattern, english, regex.IGNORECASE):
+        for match in compiled(pattern, regex.IGNORECASE).finditer(english):
             required = term if term.casefold() in kept else translations.get(term.casefold(), "")
             yield Term(match.group(0), match.start(), match.end(), (), required)
 
@@ -263,4 +264,4 @@ def _drugs() -> _Drugs | None:
 
 
 def _single_word(name: str) -> bool:
-    return len(name) >= 5 and regex.fullmatch(r"\p{L}+(?:-\p{L}+)*", name) is not None
+    return len(name) >= 5 and compiled(r"\p{L}+(?:-\p{L}+)*").fullmatch(name) is not None

@@ -7,9 +7,24 @@ msgstr, so a failure can quote exactly what the translator wrote.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
+import regex
+
 from intl_pub.segment import tokens
+
+
+@functools.lru_cache(maxsize=4096)
+def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """``regex.compile(pattern, flags)``, remembered here.
+
+    Why: the verifier runs a few dozen patterns per unit, and ``regex``'s own cache
+    look-up (``regex.search(pattern, ...)``) costs ~8 µs a call in flag arithmetic:
+    1.6 million calls, a fifth of publishing a 20,000-paragraph post in three
+    languages. The rules call ``compiled(pattern).search(text)`` instead.
+    """
+    return regex.compile(pattern, flags)
 
 
 def prepare(text: str) -> str:

@@ -18,6 +18,7 @@ import babel.units
 import regex
 
 from intl_pub.core.locales import cldr
+from intl_pub.qa.text import compiled
 
 # CLDR unit id -> factor to the dimension's base (g, L, m, s, %); None: a scale of its own.
 _FACTORS: dict[str, float | None] = {
@@ -142,7 +143,7 @@ class UnitLexicon:
             match = self.after.match(text, skip.end())
             if match:
                 return self._lookup(match.group("form")), match.end()
-        compound = regex.match(r"-([\p{L}]{4,})", text[pos : pos + 24])
+        compound = compiled(r"-([\p{L}]{4,})").match(text[pos : pos + 24])
         if compound:
             return self._compound(compound.group(1), pos + compound.end())
         return None
@@ -292,4 +293,4 @@ def _before_pattern(forms: dict[str, str]) -> re.Pattern[str]:
 
 def _unspaced(char: str) -> bool:
     """A character of a script written without spaces (Han, kana, Thai)."""
-    return bool(regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]", char))
+    return bool(compiled(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]").match(char))

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import regex
 from rapidfuzz.distance import Levenshtein
 
 from intl_pub.core.locales import cldr
@@ -37,7 +36,7 @@ from intl_pub.qa import (
     punctuation,
     terms,
 )
-from intl_pub.qa.text import blank, prepare, snippet
+from intl_pub.qa.text import blank, compiled, prepare, snippet
 from intl_pub.segment import tokens
 
 KINDS = ("token", "number", "unit", "date", "time", "phone", "negation", "term")
@@ -136,8 +135,8 @@ def _phones(pair: _Pair) -> list[Failure]:
 
 def _nearest_phone(pair: _Pair, digits: str) -> str:
     """The translation's run of digits one or two edits away from ``digits`` (taken), or ""."""
-    runs = [m for m in regex.finditer(r"\+?\d(?:[\d \u00a0().\-]*\d)?", pair.left_tr())]
-    scored = [(Levenshtein.distance(regex.sub(r"\D", "", m.group(0)), digits), m) for m in runs]
+    runs = [m for m in compiled(r"\+?\d(?:[\d \u00a0().\-]*\d)?").finditer(pair.left_tr())]
+    scored = [(Levenshtein.distance(compiled(r"\D").sub("", m.group(0)), digits), m) for m in runs]
     close = [(d, m) for d, m in scored if d <= max(1, len(digits) // 4)]
     if not close:
         return ""
@@ -188,7 +187,7 @@ def _names(pair: _Pair) -> list[Failure]:
         pair.taken_tr += [  # the 3 of 3月 is a month, not a number (月 stays: 3月4日)
             (n.start + m.start(), n.start + m.end())
             for n in translated if kind == "month"
-            for m in regex.finditer(r"\d+", pair.translation[n.start : n.end])
+            for m in compiled(r"\d+").finditer(pair.translation[n.start : n.end])
         ]
         if kind == "month":
             pair.explained |= {Decimal(n.index) for n in english}
@@ -252,8 +251,8 @@ def _identifiers(pair: _Pair) -> list[Failure]:
 
 def _take_plain(pair: _Pair, digits: str, most: int) -> list[tuple[int, int]]:
     """Up to ``most`` numbers of the translation written as ``digits`` alone (taken)."""
-    spans = [m.span() for m in regex.finditer(rf"(?<![\d.,]){digits}(?![\d]|[.,]\d)",
-                                              pair.left_tr())][:most]
+    plain = compiled(rf"(?<![\d.,]){digits}(?![\d]|[.,]\d)")
+    spans = [m.span() for m in plain.finditer(pair.left_tr())][:most]
     pair.taken_tr += spans
     return spans
 
@@ -490,8 +489,8 @@ def _unique(names: Iterable[dates.Name]) -> list[dates.Name]:
 def _numeric_date_parts(text: str) -> set[int]:
     """Numbers of dates written in digits (04.03.2020, 2020-03-04, 3/4/2020)."""
     parts: set[int] = set()
-    for match in regex.finditer(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b", text):
-        parts |= {int(p) for p in regex.split(r"[./-]", match.group(0))}
+    for match in compiled(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b").finditer(text):
+        parts |= {int(p) for p in compiled(r"[./-]").split(match.group(0))}
     return parts
 
 
