@@ -22,7 +22,6 @@ import re
 
 import polib
 
-from intl_pub.catalog import matching
 from intl_pub.catalog.entry import (
     CARRIED_PREFIX,
     EARLIER_PREFIX,
@@ -324,10 +323,14 @@ def _carry_over(
 class _Matcher:
     """The most similar unused earlier entry for a changed text (difflib ratio > 0.6).
 
-    matching.Matcher's index makes the search linear in the catalog's size.
+    matching.Matcher's index makes the search linear in the catalog's size. It is
+    imported here, when a catalog has changed texts to match: its numpy and rapidfuzz
+    cost a tenth of a second that a run with nothing changed should not pay.
     """
 
     def __init__(self, candidates: list[polib.POEntry]) -> None:
+        from intl_pub.catalog import matching
+
         self.candidates = candidates
         self.index = {id(e): i for i, e in enumerate(candidates)}
         self.matcher = matching.Matcher([e.msgid for e in candidates], FUZZY_MATCH_RATIO)

@@ -17,7 +17,6 @@ from intl_pub.core.config import Settings, load_settings
 from intl_pub.core.errors import IntlPubError
 from intl_pub.core.locales import DEFAULT_TARGETS, parse_locales
 from intl_pub.core.model import RunReport
-from intl_pub.review import status
 
 log = logging.getLogger("intl_pub")
 
@@ -127,6 +126,7 @@ def _print_rich_table(headers: Sequence[str], sections: Sequence[Sequence[list[s
 
 def cmd_check(args: argparse.Namespace) -> int:
     from intl_pub.qa import checks
+    from intl_pub.review import status
 
     findings = status.check(settings_from_args(args))
     errors = sum(1 for f in findings if f.severity == checks.ERROR)

@@ -23,12 +23,13 @@ import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-import httpx
-
 from intl_pub.core.errors import SourceError
+
+if TYPE_CHECKING:  # httpx is imported by the calls that open a connection: a run whose
+    import httpx  # sources are folders, or that fetches nothing, does not pay for it
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ def fetch(
     Last-Modified are stored back under the URL. Client errors are not
     retried; network failures and 5xx are, within the deadline.
     """
+    import httpx
+
     started = time.monotonic()
     headers = {"User-Agent": "intl-pub"}
     known = (validators or {}).get(url, {})
@@ -231,6 +234,8 @@ async def _exchange(
     url: str, headers: dict[str, str], policy: FetchPolicy, started: float, stage: _Stage
 ) -> tuple[httpx.Response, bytes] | None:
     """Follow redirects by hand, checking every hop against the policy."""
+    import httpx
+
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         check_address(current, policy)
