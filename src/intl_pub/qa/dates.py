@@ -117,7 +117,8 @@ def clocks(text: str, tag: str) -> list[Clock]:
     """The clock times written in a prepared text."""
     found = []
     periods = _periods(tag)
-    for match in _clock_pattern(tag).finditer(text):
+    has_digit = compiled(r"\d").search(text) is not None  # every clock has its hour in digits
+    for match in _clock_pattern(tag).finditer(text) if has_digit else ():
         hour = int(match.group("h"))
         minute = int(
             match.group("m") or match.group("m2") or match.group("m3")

@@ -104,14 +104,19 @@ _IDENTIFIER = regex.compile(
     rf"{_ID_CHAR}*(?:-{_ID_CHAR}+)*(?!{_ID_CHAR})"
 )
 
+_ANY_DIGIT = regex.compile(r"[\p{Numeric_Type=Decimal}\p{Numeric_Type=Digit}]")
+"""What ``str.isdigit`` accepts (regex's Unicode tables are as new or newer)."""
+
 
 def identifiers(text: str, tag: str) -> list[Identifier]:
     """Names with digits in a prepared text: letters and digits glued together (not "5mg",
     "7th", "1990s", "14-day", nor Chinese "3月", where every number is glued to a word)."""
-    found = []
+    found: list[Identifier] = []
+    if not _ANY_DIGIT.search(text):  # most sentences: no name with a digit to look for
+        return found
     for match in _IDENTIFIER.finditer(text):
         word = match.group(0)
-        if not any(c.isdigit() for c in word) or word.isdigit():
+        if not _ANY_DIGIT.search(word) or word.isdigit():
             continue
         if compiled(r"\d+(?:[.,]\d+)?-?\p{L}+").fullmatch(word) and lexicon(tag).unit_after(
             text, match.start() + len(compiled(r"[\d.,]+").match(word).group(0))  # type: ignore[union-attr]
@@ -360,14 +365,41 @@ def compounds(text: str, tag: str) -> list[Quantity]:
     words = numwords.for_language(tag)
     if words is None:
         return []
+    prefixes = _compound_prefixes(tag)
     found = []
     for match in compiled(r"[\p{L}\p{M}]{6,}").finditer(text):
         word = match.group(0).casefold()
-        for prefix, value in words.values.items():
-            if len(prefix) >= 3 and word.startswith(prefix) and value > 1:
-                found.append(Quantity(frozenset({Decimal(value)}), match.start(), match.end(),
-                                      words=True))
+        opened = [
+            prefixes.values[word[:n]]
+            for n in prefixes.lengths
+            if n <= len(word) and word[:n] in prefixes.values
+        ]
+        for _order, value in sorted(opened):
+            found.append(Quantity(frozenset({Decimal(value)}), match.start(), match.end(),
+                                  words=True))
     return found
+
+
+@dataclass(frozen=True)
+class _Prefixes:
+    values: dict[str, tuple[int, int]]
+    """A number word (3 letters or more, above one) -> (its place in the language's words,
+    its value): the order :func:`compounds` reports them in."""
+    lengths: tuple[int, ...]
+
+
+@functools.cache
+def _compound_prefixes(tag: str) -> _Prefixes:
+    """The number words a compound may open with, by length: a word is looked up once per
+    length (~a dozen dict look-ups), not compared with each of the language's words."""
+    words = numwords.for_language(tag)
+    assert words is not None
+    values = {
+        prefix: (order, value)
+        for order, (prefix, value) in enumerate(words.values.items())
+        if len(prefix) >= 3 and value > 1
+    }
+    return _Prefixes(values, tuple(sorted({len(p) for p in values})))
 
 
 def _share_range_units(text: str, found: list[Quantity]) -> list[Quantity]:

@@ -31,7 +31,7 @@ def prepare(text: str) -> str:
     """``text`` with inline tokens blanked and every decimal digit (Arabic-Indic, full-width,
     Devanagari...) written as an ASCII digit; full-width ASCII folded; same length."""
     blanked = tokens.TOKEN_RE.sub(lambda m: " " * len(m.group(0)), text)
-    return "".join(_fold(c) for c in blanked)
+    return blanked if blanked.isascii() else blanked.translate(_FOLDED)
 
 
 _FULL_WIDTH = frozenset(
@@ -52,6 +52,20 @@ def _fold(char: str) -> str:
     if char in "\u00a0\u202f\u2009\u2007\u3000":
         return " " if char == "\u3000" else char
     return char
+
+
+class _Folds(dict[int, str]):
+    """``str.translate``'s table for :func:`_fold`, filled as characters are met: the
+    translation runs in C, and each character's fold is worked out once per process
+    (a Chinese or Russian page is all non-ASCII; folding it a character at a time in
+    Python was a sixth of verifying it)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold(chr(code))
+        return folded
+
+
+_FOLDED = _Folds()
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:

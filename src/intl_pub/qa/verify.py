@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -38,6 +39,8 @@ from intl_pub.qa import (
 )
 from intl_pub.qa.text import blank, compiled, prepare, snippet
 from intl_pub.segment import tokens
+
+_T = TypeVar("_T")
 
 KINDS = ("token", "number", "unit", "date", "time", "phone", "negation", "term")
 """Every kind of failure, in the order a translator should look at them."""
@@ -99,6 +102,18 @@ def verify(
     return sorted(found, key=lambda f: KINDS.index(f.kind))
 
 
+def _read_english(finder: Callable[..., Sequence[_T]], *args: object) -> list[_T]:
+    """What ``finder(*args)`` reads in an English text, remembered: a page is verified in
+    each of its languages, and the English side (a third to a half of the work) is the
+    same for all of them. A new list each call; the items are frozen."""
+    return list(_read_english_once(finder, *args))
+
+
+@functools.lru_cache(maxsize=8192)
+def _read_english_once(finder: Callable[..., Sequence[_T]], *args: object) -> tuple[_T, ...]:
+    return tuple(finder(*args))
+
+
 def _tokens(english: str, translation: str) -> Iterable[Failure]:
     wrong = tokens.check(english, translation)
     if wrong:
@@ -114,7 +129,7 @@ def _phones(pair: _Pair) -> list[Failure]:
     """Phone numbers digit for digit; the translation's nearest spelling of a missing one is
     named (and read as that phone number, not as a number the English lacks)."""
     found = []
-    english = phones.find(pair.english, english=True)
+    english = _read_english(phones.find, pair.english, True)
     candidates = phones.find(pair.translation, english=False)
     digits_tr = phones.digit_runs(pair.translation)
     pair.taken_tr += [(c.start, c.end) for c in candidates]
@@ -146,7 +161,7 @@ def _nearest_phone(pair: _Pair, digits: str) -> str:
 
 
 def _clocks(pair: _Pair) -> list[Failure]:
-    english = dates.clocks(pair.left_en(), "en")
+    english = _read_english(dates.clocks, pair.left_en(), "en")
     translated = dates.clocks(pair.left_tr(), pair.tag)
     pair.taken_en += [(c.start, c.end) for c in english]
     pair.taken_tr += [(c.start, c.end) for c in translated]
@@ -182,7 +197,7 @@ def _names(pair: _Pair) -> list[Failure]:
     for kind, finder, wide in (
         ("month", dates.months, _month_name), ("weekday", dates.weekdays, _weekday_name)
     ):
-        english = finder(pair.left_en(), "en")
+        english = _read_english(finder, pair.left_en(), "en")
         translated = finder(left_tr, pair.tag)
         pair.taken_tr += [  # the 3 of 3月 is a month, not a number (月 stays: 3月4日)
             (n.start + m.start(), n.start + m.end())
@@ -216,7 +231,7 @@ def _identifiers(pair: _Pair) -> list[Failure]:
     """Names with digits (COVID-19, N95, B0AT1, H1N1, HCoV-229E) are kept as written: the
     digits of each, in order, must be those of a name of the translation (or, for a name
     with one number, that number: "коронавирусной инфекцией 19 (COVID-19)")."""
-    english = numbers.identifiers(pair.left_en(), "en")
+    english = _read_english(numbers.identifiers, pair.left_en(), "en")
     translated = numbers.identifiers(pair.left_tr(), pair.tag)
     wanted = Counter(i.digits for i in english)
     pair.taken_en += [(i.start, i.end) for i in english]
@@ -258,7 +273,7 @@ def _take_plain(pair: _Pair, digits: str, most: int) -> list[tuple[int, int]]:
 
 
 def _numbers(pair: _Pair) -> list[Failure]:
-    english = numbers.find(pair.left_en(), "en")
+    english = _read_english(numbers.find, pair.left_en(), "en")
     translated = numbers.find(pair.left_tr(), pair.tag)
     found: list[Failure] = []
     required = [q for q in english if not q.soft]
@@ -342,8 +357,8 @@ def _negation(pair: _Pair) -> list[Failure]:
     sentences (a surplus "no" in one sentence does not stand in for a lost one in another)."""
     if not negation.has_markers(pair.tag):
         return []
-    english = sorted(negation.english(pair.english)
-                     + negation.english_affixed(pair.english, pair.tag))
+    english = sorted(_read_english(negation.english, pair.english)
+                     + _read_english(negation.english_affixed, pair.english, pair.tag))
     translated = negation.markers(pair.translation, pair.tag)
     found = []
     for (en_start, en_end), (tr_start, tr_end) in _sentence_pairs(pair):
