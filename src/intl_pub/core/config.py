@@ -293,6 +293,10 @@ class Environment:
     """``SOURCE_DATE_EPOCH``: the build time written into catalogs (reproducible builds)."""
     malloc: Mapping[str, str] = field(default_factory=dict)
     """glibc's allocator variables (``MALLOC_*``, ``GLIBC_TUNABLES``): see intl_pub.mt.allocator."""
+    cache_dir: str | None = None
+    """Where tables derived from installed packages are kept between runs
+    (:mod:`intl_pub.core.derived`): ``INTL_PUB_CACHE_DIR``, else ``$XDG_CACHE_HOME/intl-pub``,
+    else ``~/.cache/intl-pub``; ``INTL_PUB_CACHE_DIR=off``: none kept."""
 
 
 def environment(env: Mapping[str, str] | None = None) -> Environment:
@@ -310,7 +314,20 @@ def environment(env: Mapping[str, str] | None = None) -> Environment:
         malloc={
             k: v for k, v in env.items() if k.startswith("MALLOC_") or k == "GLIBC_TUNABLES"
         },
+        cache_dir=_cache_dir(env),
     )
+
+
+def _cache_dir(env: Mapping[str, str]) -> str | None:
+    chosen = env.get("INTL_PUB_CACHE_DIR", "")
+    if chosen.lower() in ("off", "none", "0"):
+        return None
+    if chosen:
+        return chosen
+    base = env.get("XDG_CACHE_HOME") or (
+        str(Path(env["HOME"]) / ".cache") if env.get("HOME") else ""
+    )
+    return str(Path(base) / "intl-pub") if base else None
 
 
 def environ_snapshot() -> dict[str, str]:

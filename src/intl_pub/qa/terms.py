@@ -33,6 +33,7 @@ from pathlib import Path
 import regex
 import snowballstemmer
 
+from intl_pub.core import derived
 from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
 from intl_pub.qa.text import compiled
@@ -40,6 +41,7 @@ from intl_pub.qa.text import compiled
 log = logging.getLogger(__name__)
 
 _PACKAGE = "drug_named_entity_recognition"
+_DISTRIBUTION = "drug-named-entity-recognition"
 _DATA_FILE = "drug_ner_dictionary.pkl.bz2"
 _WORD = regex.compile(r"[\p{L}][\p{L}\p{M}\d]*(?:-[\p{L}\d]+)*")
 _CYRILLIC = dict(zip(
@@ -239,12 +241,17 @@ def _stemmer(language: str) -> object | None:
 
 @functools.cache
 def _drugs() -> _Drugs | None:
-    """The drug dictionary of the drug-named-entity-recognition wheel, or None without it."""
+    """The drug dictionary of the drug-named-entity-recognition wheel, or None without it
+    (indexed once per installed version: :mod:`intl_pub.core.derived`)."""
     spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         log.warning("drug-named-entity-recognition is not installed: drug names are not checked")
         return None
     path = Path(next(iter(spec.submodule_search_locations))) / _DATA_FILE
+    return derived.remembered("drugs", functools.partial(_index_drugs, path), _DISTRIBUTION)
+
+
+def _index_drugs(path: Path) -> _Drugs:
     with bz2.open(path, "rb") as file:
         data = pickle.load(file)  # the installed wheel's own data file
     canonical = data["drug_canonical_to_data"]

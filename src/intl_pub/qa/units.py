@@ -17,6 +17,7 @@ import babel.numbers
 import babel.units
 import regex
 
+from intl_pub.core import derived
 from intl_pub.core.locales import cldr
 from intl_pub.qa.text import compiled
 
@@ -197,7 +198,14 @@ def lexicon(tag: str) -> UnitLexicon:
 
 
 def _cldr_forms(tag: str) -> dict[str, str]:
-    """Form -> unit id from CLDR's patterns; a form two units share goes to the preferred one."""
+    """Form -> unit id from CLDR's patterns; a form two units share goes to the preferred one
+    (read from CLDR once per babel version: :mod:`intl_pub.core.derived`)."""
+    return dict(
+        derived.remembered(f"units-{tag}", functools.partial(_read_cldr_forms, tag), "babel")
+    )
+
+
+def _read_cldr_forms(tag: str) -> dict[str, str]:
     found: dict[str, tuple[int, str]] = {}
     rank = {length: i for i, length in enumerate(("long", "short", "narrow"))}
     for unit in _FACTORS:

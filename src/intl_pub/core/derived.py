@@ -1,0 +1,100 @@
+"""Tables derived from installed packages, kept on disk between runs: a cache, never state.
+
+Why: a run that has one changed post still needs the verifier's whole
+vocabulary — the drug dictionary of the drug-named-entity-recognition wheel
+(0.4 s to unpack and index), CLDR's unit names per language. Worked out once
+and pickled, the next process loads them in milliseconds. Nothing here is the
+user's: the folder may be deleted at any time, a damaged or unwritable file is
+rebuilt or skipped, and the key names every input (intl-pub's version, the
+source of the module that builds the table, the packages it reads), so an
+upgrade never reads an old table.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar
+
+from intl_pub.core.config import environment
+
+log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+def remembered(name: str, build: Callable[[], _T], *packages: str) -> _T:
+    """``build()``, or what it returned in an earlier process with the same inputs.
+
+    ``packages``: the distributions whose data ``build`` reads (their versions are
+    part of the key, as are intl-pub's and the source of ``build``'s module).
+    """
+    folder = environment().cache_dir
+    if folder is None:
+        return build()
+    path = Path(folder) / f"{name}-{_key(name, build, packages)}.pickle"
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a torn or foreign file: this is only a cache
+        log.debug("derived table %s unreadable (%s): rebuilt", path, exc)
+    value = build()
+    _store(path, value)
+    return value
+
+
+def _key(name: str, build: Callable[[], object], packages: tuple[str, ...]) -> str:
+    from intl_pub import __version__
+
+    parts = [name, __version__, sys.version.split()[0], _source_digest(build)]
+    parts += [f"{p}={_version(p)}" for p in packages]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def _source_digest(build: Callable[[], object]) -> str:
+    while isinstance(build, functools.partial):
+        build = build.func
+    module = inspect.getmodule(build)
+    source = getattr(module, "__file__", None)
+    return _file_digest(source) if source else ""
+
+
+@functools.cache
+def _file_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _store(path: Path, value: object) -> None:
+    """Written whole or not at all (another process may be reading the same name)."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as file:
+            temporary = Path(file.name)
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError as exc:
+        log.debug("derived table %s not kept: %s", path, exc)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
