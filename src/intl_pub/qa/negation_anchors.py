@@ -89,10 +89,13 @@ def lost(english: str, translation: str, tag: str) -> list[Lost]:
     language = cldr(tag).language
     if language not in ANCHORED or not negation.has_markers(tag):
         return []
+    negated = _anchors(english)
+    if not negated:  # most sentences: no negation, no word of the translation to read
+        return []
     words = [(m.start(), m.end(), _skeleton(m.group(0))) for m in _WORD.finditer(translation)]
     marked = _marked(translation, words, tag)
     found = []
-    for span, anchors in _anchors(english):
+    for span, anchors in negated:
         cognates = [(anchor, i) for anchor in anchors
                     for i in _cognates(_skeleton(english[anchor[0] : anchor[1]]), words, tag)]
         if not cognates or any(
