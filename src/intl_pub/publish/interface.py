@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from intl_pub import catalog
+from intl_pub import __version__, catalog
 from intl_pub.catalog import Catalog
 from intl_pub.catalog import files as catalog_files
 from intl_pub.catalog.formats import brace_fields, same_fields
@@ -25,6 +25,7 @@ from intl_pub.core.errors import CatalogError
 from intl_pub.core.model import Locale, Unit
 from intl_pub.publish import site as publish
 from intl_pub.publish.words import Words
+from intl_pub.workdir.manifest import Manifest
 from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
@@ -82,9 +83,17 @@ def install(store: Store, settings: Settings, locale: Locale, warn: bool = True)
     pot = template(store, settings)
     catalog_files.write(store, pot, store.ui_template_path())
     own = store.ui_catalog_path(locale)
-    old = catalog_files.read(store, own) if own.exists() else shipped(locale)
-    merged = catalog.merge(pot, old, locale, machine_memory(store, locale, UI_CATALOG))
-    waiting = len(catalog.pending(merged))
+    manifest = store.manifest(INSTALL_STEP)
+    recorded = manifest.records.get(locale.tag)
+    if recorded is not None and recorded[:-1] == _install_inputs(store, manifest, locale):
+        waiting = recorded[-1]  # merged already, and nothing of it changed since
+    else:
+        old = catalog_files.read(store, own) if own.exists() else shipped(locale)
+        merged = catalog.merge(pot, old, locale, machine_memory(store, locale, UI_CATALOG))
+        waiting = len(catalog.pending(merged))
+        catalog_files.write(store, merged, own)
+        manifest.records[locale.tag] = [*_install_inputs(store, manifest, locale), waiting]
+        manifest.save()
     if waiting and warn:
         log.warning(
             "%s: %d interface word(s) not translated yet: shown in English until "
@@ -92,7 +101,24 @@ def install(store: Store, settings: Settings, locale: Locale, warn: bool = True)
             store.rel(own),
             waiting,
         )
-    catalog_files.write(store, merged, own)
+
+
+INSTALL_STEP = "interface"
+"""The manifest of :func:`install`: per locale, the digests its merge read and wrote."""
+
+
+def _install_inputs(store: Store, manifest: Manifest, locale: Locale) -> list[str]:
+    """What a merge of the interface catalog reads: the template, the catalog (as the last
+    merge wrote it, or as a translator saved it since), its machine memory, the shipped
+    translation."""
+    shipped_path = publish.shipped_ui_catalog(locale)
+    return [
+        __version__,
+        manifest.digest(store.ui_template_path()),
+        manifest.digest(store.ui_catalog_path(locale)),
+        manifest.digest(store.suggestions_path(locale, UI_CATALOG)),
+        manifest.digest(shipped_path) if shipped_path is not None else "",
+    ]
 
 
 def strings(store: Store, locale: Locale) -> Words:

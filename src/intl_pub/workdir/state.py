@@ -228,26 +228,37 @@ class State:
 
 
 class Records(MutableMapping[str, Any]):
-    """A step's manifest records, key -> JSON value, read a row at a time.
+    """A step's manifest records, key -> JSON value.
 
-    The keys are read in one query when first needed; a value when asked for (and not
-    kept: an unchanged run holds no record it read). Only the keys assigned or deleted
-    are written, by :meth:`change`. A value changed in place must be assigned again to
-    be saved (``records[key] = value``).
+    The rows are read in one query when first needed, and kept as their JSON text: a
+    run asks for every post's record (is it outdated?), and one query for all of them
+    costs a tenth of one per post; a value is parsed when asked for, and not kept. Only
+    the keys assigned or deleted are written, by :meth:`change`. A value changed in
+    place must be assigned again to be saved (``records[key] = value``).
     """
 
     def __init__(self, state: State, step: str) -> None:
         self.state = state
         self.step = step
+        self._stored: dict[str, str] | None = None
         self._keys: set[str] | None = None
         self._changed: dict[str, Any] = {}
         self._deleted: set[str] = set()
 
     @property
+    def stored(self) -> dict[str, str]:
+        """Key -> the record's JSON as last committed."""
+        if self._stored is None:
+            rows = self.state._rows(
+                "SELECT key, record FROM manifest WHERE step = ?", (self.step,)
+            )
+            self._stored = dict(rows)
+        return self._stored
+
+    @property
     def keys_(self) -> set[str]:
         if self._keys is None:
-            rows = self.state._rows("SELECT key FROM manifest WHERE step = ?", (self.step,))
-            self._keys = {row[0] for row in rows}
+            self._keys = set(self.stored)
         return self._keys
 
     def __contains__(self, key: object) -> bool:
@@ -258,10 +269,8 @@ class Records(MutableMapping[str, Any]):
             return self._changed[key]
         if key not in self.keys_:
             return default
-        rows = self.state._rows(
-            "SELECT record FROM manifest WHERE step = ? AND key = ?", (self.step, key)
-        )
-        return json.loads(rows[0][0]) if rows else default
+        text = self.stored.get(key)
+        return json.loads(text) if text is not None else default
 
     def __getitem__(self, key: str) -> Any:
         value = self.get(key, _MISSING)
@@ -294,6 +303,10 @@ class Records(MutableMapping[str, Any]):
         rows = {k: dumps(v) for k, v in self._changed.items()}
         gone = sorted(self._deleted)
         self._changed, self._deleted = {}, set()
+        if self._stored is not None:  # what is committed once the change is applied
+            self._stored.update(rows)
+            for key in gone:
+                self._stored.pop(key, None)
         step = self.step
 
         def change(db: sqlite3.Connection) -> None:
