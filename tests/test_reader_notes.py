@@ -258,7 +258,7 @@ def test_settings_for_the_gate_are_checked_where_they_are_written(blog: Path) ->
     (blog / "translations").mkdir(exist_ok=True)
     (blog / "translations" / "glossary.toml").write_text("critical = [1]\n")
     settings.write_text(base)
-    from intl_pub.core.config import load_glossary
+    from intl_pub.core.glossary import load_glossary
 
     with pytest.raises(ConfigError, match="critical"):
         load_glossary(load_settings(blog))

@@ -12,7 +12,6 @@ which a Dask worker or a worker process reads in its own environment.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 
 from intl_pub.core.errors import ConfigError
 from intl_pub.core.locales import DEFAULT_TARGETS, parse_locales
-from intl_pub.core.model import Glossary, Locale
+from intl_pub.core.model import Locale
 from intl_pub.core.risk_settings import RiskSettings
 
 SETTINGS_FILE = "intl-pub.toml"
@@ -43,7 +42,6 @@ ENVIRONMENT = (
     "SOURCE_DATE_EPOCH",
 )
 """Every variable intl-pub reads (the flows add INTL_PUB_TASK_RUNNER and INTL_PUB_ROOT)."""
-GLOSSARY_FILE = "glossary.toml"
 DEFAULT_RETRIES = {"pull": 2, "translate": 1}
 """Retries only where a retry can help: the network (pull) and the engine (translate)."""
 STEP_ACTIONS = ("pull", "extract", "translate", "publish")
@@ -334,49 +332,6 @@ def environ_snapshot() -> dict[str, str]:
     """The whole environment as it is now, for a worker process to run with (the fork
     server keeps the one it was started with)."""
     return dict(os.environ)
-
-
-def load_glossary(settings: Settings) -> Glossary:
-    """Read translations/glossary.toml (an empty glossary when there is none).
-
-    ``do_not_translate = [...]`` at the top; one table per locale mapping
-    English terms to their required translation::
-
-        do_not_translate = ["MyNorthbridge", "WHO"]
-        critical = ["amoxicillin", "paracetamol"]   # risky wherever they occur
-        [es]
-        "flu vaccine" = "vacuna contra la gripe"
-    """
-    path = settings.translations_dir / GLOSSARY_FILE
-    if not path.exists():
-        return Glossary()
-    raw = path.read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}; fix the glossary file") from exc
-    keep = data.pop("do_not_translate", [])
-    if not isinstance(keep, list) or not all(isinstance(t, str) and t.strip() for t in keep):
-        raise ConfigError(f"{path}: do_not_translate must be a list of non-empty strings")
-    critical = data.pop("critical", [])
-    if not isinstance(critical, list) or not all(
-        isinstance(t, str) and t.strip() for t in critical
-    ):
-        raise ConfigError(f"{path}: critical must be a list of non-empty strings (drug names)")
-    terms: dict[str, dict[str, str]] = {}
-    for tag, table in data.items():
-        try:
-            (locale,) = parse_locales([tag])
-        except ConfigError as exc:
-            raise ConfigError(f"{path}: [{tag}]: {exc}") from exc
-        if not isinstance(table, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
-            for k, v in table.items()
-        ):
-            raise ConfigError(f"{path}: [{tag}] must map English terms to translations (strings)")
-        terms[locale.tag] = dict(table)
-    version = hashlib.sha256(raw).hexdigest()[:12]
-    return Glossary(tuple(keep), terms, version, tuple(t.strip() for t in critical))
 
 
 def resolve_source(settings: Settings, source: str) -> str:

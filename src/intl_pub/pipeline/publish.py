@@ -19,8 +19,9 @@ import babel.dates
 from intl_pub import __version__, catalog, publish, segment, sources
 from intl_pub.catalog import files as catalog_files
 from intl_pub.catalog.memory import machine_memory
-from intl_pub.core.config import Settings, load_glossary
+from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, IntlPubError, describe
+from intl_pub.core.glossary import load_glossary
 from intl_pub.core.locales import ENGLISH, cldr
 from intl_pub.core.model import Locale, Post, RunReport
 from intl_pub.pipeline import parallel

@@ -19,8 +19,9 @@ from intl_pub.catalog import Catalog, Entry
 from intl_pub.catalog import files as catalog_files
 from intl_pub.catalog.formats import placeholders
 from intl_pub.catalog.memory import machine_memory, save_machine_memory
-from intl_pub.core.config import Settings, load_glossary
+from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, IntlPubError, describe
+from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Locale, RunReport
 from intl_pub.mt import Engine, MTStats, typography
 from intl_pub.mt.masking import MachineText, MTOptions, machine_translate

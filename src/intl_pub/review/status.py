@@ -10,8 +10,9 @@ from pathlib import Path
 from intl_pub import catalog
 from intl_pub.catalog import Stats
 from intl_pub.catalog import files as catalog_files
-from intl_pub.core.config import Settings, load_glossary
+from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError
+from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Glossary, Locale
 from intl_pub.qa import checks, verify
 from intl_pub.workdir.store import UI_CATALOG, Store

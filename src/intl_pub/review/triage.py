@@ -24,8 +24,9 @@ from pathlib import Path
 from intl_pub import catalog, segment, sources
 from intl_pub.catalog import Catalog, Entry
 from intl_pub.catalog.memory import machine_memory
-from intl_pub.core.config import Settings, load_glossary
+from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, StoreError
+from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Glossary, Locale, Unit
 from intl_pub.publish import reader_notes
 from intl_pub.publish.policy import Gate, gate_for, risk_settings
