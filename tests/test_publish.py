@@ -257,6 +257,35 @@ def test_site_words_are_a_catalog_translators_can_override(blog: Path) -> None:
     assert ">Оригинал на английском</a>" in page
 
 
+def test_the_interface_catalog_follows_a_new_title_and_keeps_a_translators_edit(
+    blog: Path,
+) -> None:
+    """Publishing merges site.po again only when its template, the file or its memory
+    changed: a new title is offered for translation, a translator's edit is kept, and a
+    run with nothing changed leaves the file alone."""
+    from dataclasses import replace
+
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings).ok
+    site_po = blog / "translations" / "es" / "site.po"
+    edited = site_po.read_text("utf-8").replace('msgstr "Últimas publicaciones"',
+                                                'msgstr "Lo último"')
+    assert edited != site_po.read_text("utf-8")
+    site_po.write_text(edited, "utf-8")
+    assert pipeline.run(settings, pull=False, translate=False).ok
+    assert site_po.read_text("utf-8") == edited
+    stamp = site_po.stat().st_mtime_ns
+    assert pipeline.run(settings, pull=False, translate=False).ok
+    assert site_po.stat().st_mtime_ns == stamp
+    toml = blog / "intl-pub.toml"
+    toml.write_text(toml.read_text("utf-8").replace("Northbridge General Hospital — News",
+                                                    "Northbridge Health News"), "utf-8")
+    settings = replace(load_settings(blog), engine="pseudo")
+    assert pipeline.run(settings, pull=False, translate=False).ok
+    text = site_po.read_text("utf-8")
+    assert 'msgid "Northbridge Health News"' in text and 'msgstr "Lo último"' in text
+
+
 def test_a_template_in_the_work_folder_overrides_the_shipped_one(blog: Path) -> None:
     from dataclasses import replace
 
