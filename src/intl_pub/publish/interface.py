@@ -93,7 +93,7 @@ def install(store: Store, settings: Settings, locale: Locale, warn: bool = True)
         waiting = len(catalog.pending(merged))
         catalog_files.write(store, merged, own)
         manifest.records[locale.tag] = [*_install_inputs(store, manifest, locale), waiting]
-        manifest.save()
+    manifest.save()  # (and the files' signatures, so the next run need not hash them)
     if waiting and warn:
         log.warning(
             "%s: %d interface word(s) not translated yet: shown in English until "
