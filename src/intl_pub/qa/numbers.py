@@ -105,7 +105,8 @@ _IDENTIFIER = regex.compile(
 )
 
 _ANY_DIGIT = regex.compile(r"[\p{Numeric_Type=Decimal}\p{Numeric_Type=Digit}]")
-"""What ``str.isdigit`` accepts (regex's Unicode tables are as new or newer)."""
+"""At least what ``str.isdigit`` accepts (regex's Unicode tables are as new or newer): a
+text it finds nothing in has no digit; a word it finds one in is checked by isdigit."""
 
 
 def identifiers(text: str, tag: str) -> list[Identifier]:
@@ -116,7 +117,7 @@ def identifiers(text: str, tag: str) -> list[Identifier]:
         return found
     for match in _IDENTIFIER.finditer(text):
         word = match.group(0)
-        if not _ANY_DIGIT.search(word) or word.isdigit():
+        if not any(c.isdigit() for c in word) or word.isdigit():
             continue
         if compiled(r"\d+(?:[.,]\d+)?-?\p{L}+").fullmatch(word) and lexicon(tag).unit_after(
             text, match.start() + len(compiled(r"[\d.,]+").match(word).group(0))  # type: ignore[union-attr]

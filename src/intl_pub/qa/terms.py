@@ -248,7 +248,9 @@ def _drugs() -> _Drugs | None:
         log.warning("drug-named-entity-recognition is not installed: drug names are not checked")
         return None
     path = Path(next(iter(spec.submodule_search_locations))) / _DATA_FILE
-    return derived.remembered("drugs", functools.partial(_index_drugs, path), _DISTRIBUTION)
+    return derived.remembered(
+        "drugs", functools.partial(_index_drugs, path), _DISTRIBUTION, "regex"
+    )
 
 
 def _index_drugs(path: Path) -> _Drugs:

@@ -201,7 +201,9 @@ def _cldr_forms(tag: str) -> dict[str, str]:
     """Form -> unit id from CLDR's patterns; a form two units share goes to the preferred one
     (read from CLDR once per babel version: :mod:`intl_pub.core.derived`)."""
     return dict(
-        derived.remembered(f"units-{tag}", functools.partial(_read_cldr_forms, tag), "babel")
+        derived.remembered(
+            f"units-{tag}", functools.partial(_read_cldr_forms, tag), "babel", "regex"
+        )
     )
 
 

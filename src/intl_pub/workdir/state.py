@@ -303,10 +303,7 @@ class Records(MutableMapping[str, Any]):
         rows = {k: dumps(v) for k, v in self._changed.items()}
         gone = sorted(self._deleted)
         self._changed, self._deleted = {}, set()
-        if self._stored is not None:  # what is committed once the change is applied
-            self._stored.update(rows)
-            for key in gone:
-                self._stored.pop(key, None)
+        self._stored = None  # read again when next asked: the change may yet roll back
         step = self.step
 
         def change(db: sqlite3.Connection) -> None:
