@@ -78,7 +78,10 @@ def _file_digest(path: str) -> str:
         return ""
 
 
+@functools.cache
 def _version(package: str) -> str:
+    """The installed version (~1 ms to look up; every table of a process names babel or
+    regex, so each is looked up once)."""
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
