@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -198,3 +199,45 @@ def test_a_catalog_linked_to_a_file_outside_the_work_folder_is_refused_unread(
             assert "translations/es/heat-wave-advice.po is a symbolic link to a file outside the work folder" in said
             assert f"{first}:" not in said and "SECRETWORD" not in said, (command, said)
         assert (blog / "site" / "es" / "heat-wave-advice" / "index.html").exists()  # the last page stays
+
+
+_PER_POST_MODULES = ("bs4", "feedparser", "intl_pub.qa.verify", "intl_pub.segment.walker",
+                     "intl_pub.sources.reader", "importlib.metadata")
+"""What only a changed post needs: the HTML parser, the feed and page readers, the verifier
+(and the plugins' entry points, which only a plugin's command needs)."""
+
+
+def _loaded_by(command: list[str], workdir: Path) -> list[str]:
+    """The per-post modules a CLI command loaded, in a process of its own."""
+    script = (
+        "import json, sys\n"
+        "from intl_pub.cli import main\n"
+        f"code = main({command!r})\n"
+        f"print(json.dumps([code, [m for m in {_PER_POST_MODULES!r} if m in sys.modules]]))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", script], cwd=workdir, capture_output=True,
+                           text=True, timeout=600, check=True)
+    code, loaded = json.loads(found.stdout.splitlines()[-1])
+    assert code == 0, found.stderr
+    return loaded
+
+
+@pytest.mark.subprocess
+def test_an_unchanged_run_loads_nothing_a_post_needs(blog: Path) -> None:
+    """An hourly run over a big archive costs its start-up and a look at each file: the
+    parser, the readers and the verifier are loaded only when a post changed."""
+    posts = blog / "examples" / "blog" / "posts"
+    (blog / "intl-pub.toml").write_text(
+        (blog / "intl-pub.toml").read_text("utf-8").replace(
+            'sources = ["examples/blog/feed.xml"]', 'sources = ["examples/blog/posts"]'
+        ), "utf-8"
+    )
+    translate = ["-q", "translate", "--engine", "pseudo"]
+    assert _loaded_by(translate, blog) != []  # the first run reads every post
+    assert _loaded_by(["-q", "publish"], blog) != []
+    assert _loaded_by(translate, blog) == []
+    assert _loaded_by(["-q", "publish"], blog) == []
+    edited = posts / "heat-wave-advice.html"
+    edited.write_text(edited.read_text("utf-8").replace("</p>", " Drink water.</p>", 1), "utf-8")
+    assert "bs4" in _loaded_by(translate, blog)
+    assert "intl_pub.qa.verify" in _loaded_by(["-q", "publish"], blog)

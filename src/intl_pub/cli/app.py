@@ -18,7 +18,8 @@ log = logging.getLogger("intl_pub")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,

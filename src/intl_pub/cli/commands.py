@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import http.server
 import logging
 import os
 import sys
@@ -227,6 +226,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if not settings.site_dir.is_dir():
         raise IntlPubError(f"{settings.site_dir} does not exist; run `intl-pub publish` first")
+    import http.server
+
     handler = functools.partial(
         http.server.SimpleHTTPRequestHandler, directory=str(settings.site_dir)
     )

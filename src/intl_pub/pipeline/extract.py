@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from intl_pub import catalog, segment, sources
-from intl_pub.catalog import files as catalog_files
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import IntlPubError, describe
 from intl_pub.core.model import RunReport
-from intl_pub.publish import interface, reader_notes
+from intl_pub.publish import interface
 from intl_pub.workdir.store import Store
 
 
@@ -32,17 +30,7 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
         if manifest.records.get(slug) == [content, manifest.digest(target)]:
             continue
         try:
-            document = store.read_post(slug)
-            units = [reader_notes.with_block_id(u) for u in segment.extract(document)]
-            project = f"{settings.site_title} {slug}"
-            pot = catalog.build_template(
-                units,
-                store.rel(store.content_path(slug)),
-                project,
-                sources.stored_date(document) or sources.EPOCH,
-                basepath=store.basepath(target),
-            )
-            if catalog_files.write(store, pot, target):
+            if _write_template(settings, store, slug):
                 report.written.append(store.rel(target))
         except (IntlPubError, RecursionError) as exc:
             report.failures.append(f"{slug}: {describe(exc)}")
@@ -55,3 +43,26 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
     if interface.write_template(store, settings):
         report.written.append(store.rel(store.ui_template_path()))
     return report
+
+
+def _write_template(settings: Settings, store: Store, slug: str) -> bool:
+    """Parse one post and write its template; False when the file already held it.
+
+    Its modules are imported here, when a post changed: an unchanged run does
+    not load the HTML parser.
+    """
+    from intl_pub import catalog, segment, sources
+    from intl_pub.catalog import files as catalog_files
+    from intl_pub.publish import reader_notes
+
+    document = store.read_post(slug)
+    target = store.template_path(slug)
+    units = [reader_notes.with_block_id(u) for u in segment.extract(document)]
+    pot = catalog.build_template(
+        units,
+        store.rel(store.content_path(slug)),
+        f"{settings.site_title} {slug}",
+        sources.stored_date(document) or sources.EPOCH,
+        basepath=store.basepath(target),
+    )
+    return catalog_files.write(store, pot, target)

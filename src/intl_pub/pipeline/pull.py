@@ -14,6 +14,7 @@ from intl_pub import sources
 from intl_pub.core.config import Settings, resolve_source
 from intl_pub.core.errors import SourceError
 from intl_pub.core.model import Post, RunReport
+from intl_pub.sources.folder import page_files
 from intl_pub.workdir.store import Identities, Store
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def _read_source(
             log.info("%s: not modified since the last pull", source)
         return found.posts
     try:
-        files = sources.page_files(path) if path.is_dir() else [path]
+        files = page_files(path) if path.is_dir() else [path]
     except SourceError as exc:
         report.failures.append(f"source {source}: {exc}")
         return []

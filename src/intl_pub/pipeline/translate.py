@@ -28,7 +28,7 @@ from intl_pub.mt.masking import MachineText, MTOptions, machine_translate
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
 from intl_pub.publish import interface
-from intl_pub.workdir.manifest import Manifest
+from intl_pub.workdir.manifest import Manifest, written_digest
 from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
@@ -191,11 +191,6 @@ def _engine_fill(
     return machine
 
 
-def written_digest(record: object) -> str:
-    """The catalog digest a translate manifest record holds ("" for none)."""
-    return str(record[1]) if isinstance(record, list) and len(record) > 1 else ""
-
-
 def _mt_note(result: MachineText) -> str:
     """What the ``#. mt:`` line says after the engine's name: its confidence, tag placement."""
     parts = [f"· confidence {result.confidence:.2f}"] if result.confidence is not None else []
@@ -230,10 +225,6 @@ def _save_merged(
     return catalog_files.write(store, item.catalog, item.path, current)  # unless saved again
 
 
-
-
-
-
 def _from_machine_memory(work: Sequence[_Work], label: str) -> list[tuple[_Work, Entry]]:
     """What the engine must still translate: pending entries, and stale entries lacking a
     suggestion; English this engine translated before is taken from the memory instead
@@ -258,5 +249,3 @@ def _placeholders(todo: Sequence[tuple[_Work, Entry]]) -> list[str]:
 def _lacks_suggestion(item: _Work) -> bool:
     """A stale entry with no machine suggestion (the engine failed): try again next run."""
     return any(item.memory.get(e.key) is None for e in catalog.stale(item.catalog))
-
-

@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING, Any
 import babel
 import babel.dates
 import jinja2
-from bs4 import BeautifulSoup
 
 from intl_pub.core.files import build_time
 from intl_pub.core.locales import ENGLISH, cldr
 from intl_pub.core.locales import locale as locale_for
 from intl_pub.core.model import Locale, Post
 from intl_pub.publish import urls, words
-from intl_pub.segment import markup
 
 if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
+
     from intl_pub.core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -87,11 +87,15 @@ class Page:
     @classmethod
     def from_document(cls, post: Post, locale: Locale, document: str, stats: BlockStats) -> Page:
         """Take title, description and article out of a (rebuilt) content/ document."""
+        from bs4 import BeautifulSoup  # (only a page being rendered needs it)
+
         return cls.from_soup(post, locale, BeautifulSoup(document, "html.parser"), stats)
 
     @classmethod
     def from_soup(cls, post: Post, locale: Locale, soup: BeautifulSoup, stats: BlockStats) -> Page:
         """:meth:`from_document` for a document already parsed."""
+        from intl_pub.segment import markup
+
         title = soup.title
         meta = soup.find("meta", attrs={"name": "description"})
         article = soup.find("article")

@@ -1,3 +1,10 @@
-"""HTML <-> translation units: one walker, inline tokens, markup helpers."""
+"""HTML <-> translation units: one walker, inline tokens, markup helpers.
 
-from intl_pub.segment.walker import *  # noqa: F403  (the package's public API)
+The walker's names (``segment.walk``, ``segment.extract``...) are imported on
+first use: the walker needs BeautifulSoup, which a run with nothing changed
+never loads.
+"""
+
+from intl_pub.core.lazy import api_from
+
+__getattr__ = api_from(__name__, "intl_pub.segment.walker")

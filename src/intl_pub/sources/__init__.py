@@ -1,3 +1,10 @@
-"""Pull: feeds, pages and folders fetched, decoded, extracted and sanitized."""
+"""Pull: feeds, pages and folders fetched, decoded, extracted and sanitized.
 
-from intl_pub.sources.reader import *  # noqa: F403  (the package's public API)
+The reader's names (``sources.read_source``, ``sources.from_document``...) are
+imported on first use: the reader loads feedparser, BeautifulSoup and the
+extractors, which a run with nothing changed never needs.
+"""
+
+from intl_pub.core.lazy import api_from
+
+__getattr__ = api_from(__name__, "intl_pub.sources.reader")

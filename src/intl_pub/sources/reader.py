@@ -36,6 +36,7 @@ from intl_pub.segment import markup
 from intl_pub.sources import article, article_language, encoding, sanitize
 from intl_pub.sources.encoding import decode
 from intl_pub.sources.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
+from intl_pub.sources.folder import page_files
 from intl_pub.workdir.identities import RESERVED_SLUGS
 
 log = logging.getLogger(__name__)
@@ -190,14 +191,6 @@ def stored_date(document: str) -> datetime | None:
         if moment is not None and moment != EPOCH:
             return moment
     return None
-
-
-def page_files(folder: Path) -> list[Path]:
-    """The posts of a folder source: its .html and .htm files, in name order."""
-    files = sorted(folder.glob("*.html")) + sorted(folder.glob("*.htm"))
-    if not files:
-        raise SourceError(f"{folder}: no .html files in this folder")
-    return files
 
 
 def slugify(text: str) -> str:

@@ -131,3 +131,10 @@ def text_digest(*parts: str) -> str:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()[:16]
+
+
+def written_digest(record: object) -> str:
+    """The digest of the file a step wrote, from its record ``[inputs, written]`` (the
+    extract and translate steps' shape; "" for none): a later step reads that file
+    without checking its syntax again."""
+    return str(record[1]) if isinstance(record, list) and len(record) > 1 else ""

@@ -66,6 +66,8 @@ class Store:
         self.state_dir = self.root / STATE_DIR
         self.user_templates = self.root / TEMPLATES
         self.glossary_path = self.translations_dir / "glossary.toml"
+        self._templates_dir = self.translations_dir / "templates"
+        self._locale_dirs: dict[str, Path] = {}
         self._batch: dict[Path, Path] | None = None
         self._pending_digests: dict[Path, str] = {}
         self._expected: dict[Path, str] = {}
@@ -81,10 +83,10 @@ class Store:
         return self.content_dir / f"{slug}.html"
 
     def template_path(self, slug: str) -> Path:
-        return self.translations_dir / "templates" / f"{slug}.pot"
+        return self._templates_dir / f"{slug}.pot"
 
     def catalog_path(self, locale: Locale, slug: str) -> Path:
-        return self.translations_dir / locale.gettext / f"{slug}.po"
+        return self._locale_dir(locale.gettext) / f"{slug}.po"
 
     def suggestions_path(self, locale: Locale, slug: str) -> Path:
         """The post's machine-translation memory (catalog.MachineMemory), beside its catalog.
@@ -92,7 +94,14 @@ class Store:
         Under translations/, so it travels with the catalogs (a reviewer sees the
         engine's suggestion for a changed paragraph, and a clone publishes the same).
         """
-        return self.translations_dir / locale.gettext / ".mt" / f"{slug}.json"
+        return self._locale_dir(f"{locale.gettext}/.mt") / f"{slug}.json"
+
+    def _locale_dir(self, name: str) -> Path:
+        """A folder under translations/, joined once (a run asks for every post's files)."""
+        folder = self._locale_dirs.get(name)
+        if folder is None:
+            folder = self._locale_dirs[name] = self.translations_dir / name
+        return folder
 
     def ui_catalog_path(self, locale: Locale) -> Path:
         return self.catalog_path(locale, UI_CATALOG)
@@ -328,6 +337,8 @@ class Store:
 
     def pending_digest(self, path: Path) -> str | None:
         """The digest of what a batch will write to ``path``, if it writes there."""
+        if not self._pending_digests:  # (hashing a Path costs more than the look-up)
+            return None
         return self._pending_digests.get(path)
 
     def file_digest(self, path: Path) -> str:
