@@ -489,6 +489,36 @@ def test_a_negated_word_whose_cognate_lost_its_marker_is_a_lost_negation(tag: st
     assert "no negation near it" in failures[0].message
 
 
+def test_a_chinese_word_the_dictionary_gives_for_the_negated_word_needs_a_marker_in_its_clause(
+) -> None:
+    """Chinese has no cognates: CC-CEDICT gives 出售 for "selling". Two "avoid" become three
+    markers with the "not" (避免 twice), so a count misses the lost 不; 出售 with no marker in
+    its clause does not. A marker further off in the clause, modifiers between (避免选择需要
+    进行面对面交流的学习方法), is still the word's."""
+    zh = locale("zh-Hans")
+    english = ("For instance, most aggregators are not selling tickets from China to the United"
+               " States (presumably to avoid falling afoul of restrictions and being on the hook"
+               " for a passenger's flight out).")
+    translation = ("例如，大部分中间商不会出售从中国到美国的机票（大概是为了避免违反限制，"
+                   "避免航班因乘客出境而被叫停）。")
+    assert verify(english, translation, zh) == []
+    failures = verify(english, translation.replace("不会出售", "会出售"), zh)
+    assert [f.kind for f in failures] == ["negation"]
+    assert "出售" in failures[0].translation and "selling" in failures[0].english
+    assert verify("Avoid learning methodologies that require face-to-face communication.",
+                  "避免选择需要进行面对面交流的学习方法。", zh) == []
+
+
+def test_a_word_the_english_also_says_unnegated_is_no_anchor_in_chinese() -> None:
+    """"It won't protect you from the coronavirus, but it will partially protect you from the
+    flu": 预防 may be the second "protect", so it says nothing of the first."""
+    english = ("It won't protect you from the coronavirus, but it will partially protect you"
+               " from the flu, which remains a greater risk than COVID-19 in many areas.")
+    translation = ("这种做法无法避免感染新型冠状病毒，但有助于预防流感。在很多地方，流感的感染风险"
+                   "依然高于 COVID-19。")
+    assert verify(english, translation, locale("zh-Hans")) == []
+
+
 def test_a_cognate_far_from_its_negation_in_a_reordered_translation_is_not_held() -> None:
     """Spanish puts the subject after the verb: "Trump no puso a cargo a la Agencia Federal"
     keeps its "no" seven words before the cognate of "Federal"; only the first word of the

@@ -26,10 +26,12 @@ from dataclasses import dataclass
 import regex
 
 from intl_pub.core.locales import cldr
-from intl_pub.qa import negation, negation_slots
+from intl_pub.qa import negation, negation_lexicon, negation_slots
 
 ANCHORED = frozenset({"es", "ru"})
 """Languages aligned by cognates (measured on the TICO-19 development pairs)."""
+LEXICON = frozenset({"zh"})
+"""Languages aligned through a dictionary (:mod:`~intl_pub.qa.negation_lexicon`)."""
 BEFORE = 5
 """How many words before its cognate a marker may stand ("no se recomienda"), besides as
 many as stand between the English negation and its word ("not hot enough to kill bacteria"
@@ -40,6 +42,7 @@ SCOPE_WORDS = 1
 """How many content words of a negation's scope are looked for."""
 
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
+_CLAUSE_END = regex.compile(r"[,;:.!?()\[\]—–]")
 _SCOPE_END = regex.compile(
     r"[,;:.!?()\[\]—–\"“”]|\s-\s|\b(?:but|because|which|who|whom|whose|that|while|whereas|"
     r"although|though|if|when|unless|until|so|since|as|where|and|or|nor)\b",
@@ -71,6 +74,10 @@ _FOLDS = (("ph", "f"), ("th", "t"), ("c", "k"), ("q", "k"), ("y", "i"), ("w", "v
           ("x", "ks"), ("j", "i"))
 
 
+_Negated = tuple[tuple[int, int], list[tuple[int, int]]]
+"""An English negation's span and the spans of the words it negates."""
+
+
 @dataclass(frozen=True)
 class Lost:
     """An English negation whose negated word's cognate stands with no marker near."""
@@ -87,11 +94,13 @@ def lost(english: str, translation: str, tag: str) -> list[Lost]:
     """The English negations whose negated words have cognates in the translation, none of
     them with a marker near: a negation the translation lost."""
     language = cldr(tag).language
-    if language not in ANCHORED or not negation.has_markers(tag):
+    if (language not in ANCHORED and language not in LEXICON) or not negation.has_markers(tag):
         return []
     negated = _anchors(english)
     if not negated:  # most sentences: no negation, no word of the translation to read
         return []
+    if language in LEXICON:
+        return _lost_by_lexicon(english, translation, negated)
     words = [(m.start(), m.end(), _skeleton(m.group(0))) for m in _WORD.finditer(translation)]
     marked = _marked(translation, words, tag)
     found = []
@@ -99,7 +108,8 @@ def lost(english: str, translation: str, tag: str) -> list[Lost]:
         cognates = [(anchor, i) for anchor in anchors
                     for i in _cognates(_skeleton(english[anchor[0] : anchor[1]]), words, tag)]
         if not cognates or any(
-            _near(i, marked, BEFORE + len(_WORD.findall(english, span[1], anchor[0])))
+            _near(i, marked, BEFORE + len(_WORD.findall(english, span[1], anchor[0])),
+                  translation, words)
             for anchor, i in cognates
         ):
             continue
@@ -108,7 +118,34 @@ def lost(english: str, translation: str, tag: str) -> list[Lost]:
     return found
 
 
-def _anchors(text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
+def _lost_by_lexicon(english: str, translation: str, negated: list[_Negated]) -> list[Lost]:
+    """:func:`lost` for Chinese: the negated words found through the dictionary."""
+    markers = negation.raw_markers(translation, "zh")
+    found = []
+    for span, anchors in negated[: len(negated) - len(negation.english_affixed(english))]:
+        places = [(anchor, negation_lexicon.found(translation, english[anchor[0] : anchor[1]]))
+                  for anchor in anchors if not _also_unnegated(english, anchor, negated)]
+        places = [(anchor, spans) for anchor, spans in places if spans]
+        if not places or any(
+            negation_lexicon.negated(translation, spans, markers) for _, spans in places
+        ):
+            continue
+        anchor, spans = places[0]
+        found.append(Lost(span, anchor, spans[0]))
+    return found
+
+
+def _also_unnegated(english: str, anchor: tuple[int, int], negated: list[_Negated]) -> bool:
+    """Whether the English has the anchor's word again, not as an anchor ("It won't protect
+    you from the coronavirus, but it will partially protect you from the flu"): its
+    translation may be that one."""
+    stem = negation_lexicon.stem(english[anchor[0] : anchor[1]])
+    anchored = {a for _, anchors in negated for a in anchors}
+    return any(negation_lexicon.stem(m.group(0)) == stem and m.span() not in anchored
+               for m in _WORD.finditer(english))
+
+
+def _anchors(text: str) -> list[_Negated]:
     """Each English negation and the content words it negates: the next few words of its
     scope, or, for a word negative by its form ("unrealistic"), its stem."""
     found = []
@@ -176,12 +213,21 @@ def _marked(text: str, words: list[tuple[int, int, str]], tag: str) -> set[int]:
             if any(s < end and start < e for s, e in spans)}
 
 
-def _near(index: int, marked: set[int], before: int) -> bool:
-    """A marker within ``before`` words before the cognate or :data:`AFTER` after, or the
-    cognate negative by its prefix (a negative ``index``)."""
+def _near(
+    index: int, marked: set[int], before: int, text: str, words: list[tuple[int, int, str]]
+) -> bool:
+    """A marker within ``before`` words before the cognate or :data:`AFTER` after, in its
+    clause ("Лицам, у кого симптомы отсутствуют, ВОЗ рекомендует": the marker of
+    "asymptomatic" is not the one of "does not recommend"), or the cognate negative by its
+    prefix (a negative ``index``)."""
     if index < 0:
         return True
-    return any(index - before <= i <= index + AFTER for i in marked)
+    for i in marked:
+        if index - before <= i <= index + AFTER:
+            first, last = sorted((i, index))
+            if not _CLAUSE_END.search(text, words[first][1], words[last][0]):
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=8192)

