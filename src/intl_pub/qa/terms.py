@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import bz2
 import functools
-import importlib.util
-import logging
 import pickle
 import unicodedata
 from collections.abc import Iterator
@@ -37,8 +35,6 @@ from intl_pub.core import derived
 from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
 from intl_pub.qa.text import compiled
-
-log = logging.getLogger(__name__)
 
 _PACKAGE = "drug_named_entity_recognition"
 _DISTRIBUTION = "drug-named-entity-recognition"
@@ -243,11 +239,9 @@ def _stemmer(language: str) -> object | None:
 def _drugs() -> _Drugs | None:
     """The drug dictionary of the drug-named-entity-recognition wheel, or None without it
     (indexed once per installed version: :mod:`intl_pub.core.derived`)."""
-    spec = importlib.util.find_spec(_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        log.warning("drug-named-entity-recognition is not installed: drug names are not checked")
+    path = derived.installed_file(_PACKAGE, _DATA_FILE)
+    if path is None:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / _DATA_FILE
     return derived.remembered(
         "drugs", functools.partial(_index_drugs, path), _DISTRIBUTION, "regex"
     )
