@@ -74,7 +74,7 @@ _FOLDS = (("ph", "f"), ("th", "t"), ("c", "k"), ("q", "k"), ("y", "i"), ("w", "v
           ("x", "ks"), ("j", "i"))
 
 
-_Negated = tuple[tuple[int, int], list[tuple[int, int]]]
+_Negated = tuple[tuple[int, int], tuple[tuple[int, int], ...]]
 """An English negation's span and the spans of the words it negates."""
 
 
@@ -96,11 +96,12 @@ def lost(english: str, translation: str, tag: str) -> list[Lost]:
     language = cldr(tag).language
     if (language not in ANCHORED and language not in LEXICON) or not negation.has_markers(tag):
         return []
-    negated = _anchors(english)
-    if not negated:  # most sentences: no negation, no word of the translation to read
+    hard, affixed = _anchors(english)
+    if not hard and not affixed:  # most sentences: no negation, no word of the translation
         return []
-    if language in LEXICON:
-        return _lost_by_lexicon(english, translation, negated)
+    if language in LEXICON:  # (a word negative by its form has no dictionary word: "known")
+        return _lost_by_lexicon(english, translation, hard)
+    negated = hard + affixed
     words = [(m.start(), m.end(), _skeleton(m.group(0))) for m in _WORD.finditer(translation)]
     marked = _marked(translation, words, tag)
     found = []
@@ -118,11 +119,13 @@ def lost(english: str, translation: str, tag: str) -> list[Lost]:
     return found
 
 
-def _lost_by_lexicon(english: str, translation: str, negated: list[_Negated]) -> list[Lost]:
+def _lost_by_lexicon(
+    english: str, translation: str, negated: tuple[_Negated, ...]
+) -> list[Lost]:
     """:func:`lost` for Chinese: the negated words found through the dictionary."""
     markers = negation.raw_markers(translation, "zh")
     found = []
-    for span, anchors in negated[: len(negated) - len(negation.english_affixed(english))]:
+    for span, anchors in negated:
         places = [(anchor, negation_lexicon.found(translation, english[anchor[0] : anchor[1]]))
                   for anchor in anchors if not _also_unnegated(english, anchor, negated)]
         places = [(anchor, spans) for anchor, spans in places if spans]
@@ -135,7 +138,9 @@ def _lost_by_lexicon(english: str, translation: str, negated: list[_Negated]) ->
     return found
 
 
-def _also_unnegated(english: str, anchor: tuple[int, int], negated: list[_Negated]) -> bool:
+def _also_unnegated(
+    english: str, anchor: tuple[int, int], negated: tuple[_Negated, ...]
+) -> bool:
     """Whether the English has the anchor's word again, not as an anchor ("It won't protect
     you from the coronavirus, but it will partially protect you from the flu"): its
     translation may be that one."""
@@ -145,17 +150,20 @@ def _also_unnegated(english: str, anchor: tuple[int, int], negated: list[_Negate
                for m in _WORD.finditer(english))
 
 
-def _anchors(text: str) -> list[_Negated]:
+@functools.lru_cache(maxsize=1024)
+def _anchors(text: str) -> tuple[tuple[_Negated, ...], tuple[_Negated, ...]]:
     """Each English negation and the content words it negates: the next few words of its
-    scope, or, for a word negative by its form ("unrealistic"), its stem."""
-    found = []
+    scope; then each word negative by its form ("unrealistic") and its stem. Kept for the
+    page's other languages (the English is the same in all of them)."""
+    hard = []
     for start, end in negation.english(text):
         stop = _SCOPE_END.search(text, end)
         scope_end = stop.start() if stop else len(text)
         content = [m.span() for m in _WORD.finditer(text, end, scope_end)
                    if len(m.group(0)) >= 4 and m.group(0).casefold() not in _FUNCTION]
         if content:
-            found.append(((start, end), content[:SCOPE_WORDS]))
+            hard.append(((start, end), tuple(content[:SCOPE_WORDS])))
+    affixed = []
     for start, end in negation.english_affixed(text):
         word = text[start:end]
         prefix = _EN_PREFIX.match(word)
@@ -167,8 +175,8 @@ def _anchors(text: str) -> list[_Negated]:
         else:
             continue
         if stem[1] - stem[0] >= 5:
-            found.append(((start, end), [stem]))
-    return found
+            affixed.append(((start, end), (stem,)))
+    return tuple(hard), tuple(affixed)
 
 
 def _cognates(anchor: str, words: list[tuple[int, int, str]], tag: str) -> list[int]:

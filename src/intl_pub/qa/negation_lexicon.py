@@ -52,6 +52,7 @@ def _stem() -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """The English word as the index knows it (lower case, Snowball stem)."""
     return str(_stem().stemWord(word.casefold()))

@@ -99,12 +99,18 @@ class Identifier:
 
 
 _ID_CHAR = r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Nd}]"
+_DIGIT_CLASS = r"[\p{Numeric_Type=Decimal}\p{Numeric_Type=Digit}]"
 _IDENTIFIER = regex.compile(
-    rf"(?<!{_ID_CHAR}|-)(?:{_NAME_LETTER}|\d+(?=\p{{Lu}}|-\p{{Ll}}+\p{{Lu}}))"
+    rf"(?<!{_ID_CHAR}|-)(?=(?:{_ID_CHAR}|-)*?{_DIGIT_CLASS})"
+    rf"(?:{_NAME_LETTER}|\d+(?=\p{{Lu}}|-\p{{Ll}}+\p{{Lu}}))"
     rf"{_ID_CHAR}*(?:-{_ID_CHAR}+)*(?!{_ID_CHAR})"
 )
+"""A word of letters and digits. The look-ahead skips, inside the regex engine, the words
+with no digit (most of a sentence): it allows every character a match may hold, so no word
+with a digit is skipped, and a match only starts at a word's start, so none starts inside a
+skipped one."""
 
-_ANY_DIGIT = regex.compile(r"[\p{Numeric_Type=Decimal}\p{Numeric_Type=Digit}]")
+_ANY_DIGIT = regex.compile(_DIGIT_CLASS)
 """At least what ``str.isdigit`` accepts (regex's Unicode tables are as new or newer): a
 text it finds nothing in has no digit; a word it finds one in is checked by isdigit."""
 

@@ -93,7 +93,8 @@ def for_language(tag: str) -> NumberWords | None:
         values.setdefault(word, value)
     words = sorted({*values, *magnitudes, *connectors}, key=len, reverse=True)
     alternatives = "|".join(regex.escape(w) for w in words)
-    word = rf"(?<![\p{{L}}\p{{M}}\d])(?:{alternatives})(?![\p{{L}}\p{{M}}])"
+    first = regex.escape("".join(sorted({w[0] for w in words if w})))  # (fails other places fast)
+    word = rf"(?<![\p{{L}}\p{{M}}\d])(?=[{first}])(?:{alternatives})(?![\p{{L}}\p{{M}}])"
     pattern = regex.compile(rf"{word}(?:[\s\-]+{word})*", regex.IGNORECASE)
     return NumberWords(values, magnitudes, frozenset(connectors), pattern)
 
