@@ -25,6 +25,7 @@ from intl_pub.core.model import Locale, Post
 from intl_pub.pipeline import parallel
 from intl_pub.publish import reader_notes, urls, words
 from intl_pub.publish.policy import Policy, gate_for, risk_settings
+from intl_pub.publish.verdicts import Verdicts
 from intl_pub.qa import risk
 from intl_pub.workdir.manifest import text_digest
 from intl_pub.workdir.store import Store
@@ -117,8 +118,11 @@ def _locale_page(
     key = text_digest(document)
     walked = parallel.take(f"walk:{key}") or segment.walk(document)
     gate = gate_for(settings, locale, glossary)
-    policy = Policy(locale, found, glossary, gate, parallel.offered(f"risk:{key}"))
-    stats = policy.stats(walked.units)
+    verdicts = Verdicts(store.verdicts_path(), locale, glossary)
+    policy = Policy(locale, found, glossary, gate, parallel.offered(f"risk:{key}"), verdicts)
+    stats = policy.stats(walked.units)  # (every unit decided: the verdicts are all in)
+    verdicts.save()
+    verdicts.close()
     if stats.reviewed_share < settings.threshold(locale, "publish"):
         log.info(
             "%s [%s]: %.0f%% reviewed, below the publishing threshold; not published",

@@ -22,7 +22,7 @@ from intl_pub.catalog.memory import machine_memory, save_machine_memory
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, IntlPubError, describe
 from intl_pub.core.glossary import load_glossary
-from intl_pub.core.model import Locale, RunReport
+from intl_pub.core.model import Glossary, Locale, RunReport
 from intl_pub.mt import Engine, MTStats, typography
 from intl_pub.mt.masking import MachineText, MTOptions, machine_translate
 from intl_pub.mt.memory import SentenceMemory
@@ -88,6 +88,7 @@ def translate(
             if machine is None:  # the engine failed: catalogs still waiting are not written
                 machine = {}
                 work = [w for w in work if not catalog.pending(w.catalog)]
+            _keep_verdicts(settings, store, locale, glossary, machine)
     # write: the catalogs and memories, and what the next run may skip
     for item in work:
         try:
@@ -249,3 +250,30 @@ def _placeholders(todo: Sequence[tuple[_Work, Entry]]) -> list[str]:
 def _lacks_suggestion(item: _Work) -> bool:
     """A stale entry with no machine suggestion (the engine failed): try again next run."""
     return any(item.memory.get(e.key) is None for e in catalog.stale(item.catalog))
+
+
+def _keep_verdicts(
+    settings: Settings,
+    store: Store,
+    locale: Locale,
+    glossary: Glossary,
+    machine: dict[tuple[str, str], tuple[str, str]],
+) -> None:
+    """Check the new machine translations against their English now, as publishing will
+    (:mod:`intl_pub.publish.verdicts`): once, where the translation is made, beside the
+    engine's ~100 ms a unit; publishing then reads the verdicts instead of verifying."""
+    from intl_pub.publish.policy import Policy, gate_for  # (only a run that translated)
+    from intl_pub.publish.verdicts import Verdicts
+    from intl_pub.segment import tokens
+
+    gate = gate_for(settings, locale, glossary)
+    if not machine or gate.mode != "verify":
+        return
+    verdicts = Verdicts(store.verdicts_path(), locale, glossary)
+    policy = Policy(locale, {}, glossary, gate, verdicts=verdicts)
+    for (_, msgid), (text, _) in machine.items():
+        published = tokens.as_published(text)
+        if tokens.check(msgid, published) is None:  # (else publishing shows the English)
+            policy.verdict(msgid, published)
+    verdicts.save()
+    verdicts.close()

@@ -24,6 +24,7 @@ from intl_pub.core.model import Glossary, Locale, Translation, Unit
 from intl_pub.core.risk_settings import RiskSettings
 from intl_pub.publish import reader_notes
 from intl_pub.publish.site import BlockStats
+from intl_pub.publish.verdicts import QA, Verdict, Verdicts
 from intl_pub.qa import checks, risk, verify
 from intl_pub.segment import markup, tokens
 
@@ -82,6 +83,7 @@ class Policy:
         glossary: Glossary | None = None,
         gate: Gate | None = None,
         risky: Mapping[str, frozenset[str]] | None = None,
+        verdicts: Verdicts | None = None,
     ) -> None:
         self.locale = locale
         self.found = found
@@ -89,6 +91,8 @@ class Policy:
         self.gate = gate or Gate()
         self.risky = risky
         """The risk gate's answers found once for every language of the post, if any."""
+        self.verdicts = verdicts
+        """Machine translations' verdicts kept from earlier runs (:mod:`.verdicts`), if any."""
         self._decided: dict[tuple[str, str, bool], Decision] = {}
 
     def decide(self, unit: Unit) -> Decision:
@@ -133,14 +137,14 @@ class Policy:
         held: tuple[str, ...] = ()
         if self.gate.mode == "hold":
             held = tuple(sorted(self._risky(unit.msgid)))
-        usable = (
-            not held
-            and text
-            and tokens.check(unit.msgid, text) is None
-            and not self._qa_errors(unit.msgid, text)
-        )
+        usable = bool(not held and text and tokens.check(unit.msgid, text) is None)
         if usable and self.gate.mode == "verify":
-            held = self._unverified(unit.msgid, text, hit)
+            verdict = self.verdict(unit.msgid, text)
+            usable = verdict != (QA,)
+            if usable:
+                held = self._low_confidence(hit) or verdict
+        elif usable:
+            usable = not self._qa_errors(unit.msgid, text)
         if usable and not held:
             rendering = segment.Rendering(text, mark(reader_notes.MACHINE, {"data-mt": ""}))
             return Decision(reader_notes.MACHINE, rendering, withdrawn)
@@ -161,13 +165,27 @@ class Policy:
             return self.risky[msgid]
         return risk.classify(msgid, self.gate.risk)
 
-    def _unverified(self, msgid: str, text: str, hit: Translation | None) -> tuple[str, ...]:
-        """Why machine translation ``text`` may not go out unreviewed (empty: it may)."""
+    def verdict(self, msgid: str, text: str) -> Verdict:
+        """QA's and the verifier's verdict on machine translation ``text`` as published:
+        ``("qa",)`` when QA rejects it, else the verification failures' kinds (empty: it
+        may go out unreviewed). Kept in :attr:`verdicts` when the policy has them."""
+
+        def work_out() -> Verdict:
+            if self._qa_errors(msgid, text):
+                return (QA,)
+            failures = verify.verify(msgid, text, self.locale, self.glossary)
+            return tuple(sorted({f.kind for f in failures}))
+
+        if self.verdicts is None:
+            return work_out()
+        return self.verdicts.get(msgid, text, work_out)
+
+    def _low_confidence(self, hit: Translation | None) -> tuple[str, ...]:
+        """``("low-confidence",)`` when the engine was less sure than the gate asks."""
         confidence = hit.confidence if hit is not None else None
         if confidence is not None and confidence < self.gate.min_confidence:
             return (LOW_CONFIDENCE,)
-        failures = verify.verify(msgid, text, self.locale, self.glossary)
-        return tuple(sorted({f.kind for f in failures}))
+        return ()
 
 
 @dataclass(frozen=True)

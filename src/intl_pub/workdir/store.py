@@ -115,6 +115,10 @@ class Store:
         """The sentence memory of one engine and language (sqlite; the state, not the site)."""
         return self.state_dir / "mt-memory" / f"{engine}-{locale.path}.sqlite"
 
+    def verdicts_path(self) -> Path:
+        """Machine translations' verdicts (publish.verdicts: a cache, sqlite)."""
+        return self.state_dir / "verdicts.sqlite"
+
     def ui_template_path(self) -> Path:
         return self.template_path(UI_CATALOG)
 

@@ -1,0 +1,94 @@
+"""publish.verdicts: machine translation verified once, where it is made; pages the same."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import snapshot
+
+from intl_pub import pipeline
+from intl_pub.core.config import load_settings
+from intl_pub.publish import verdicts
+from intl_pub.qa import verify
+
+
+def run(workdir: Path, **steps: bool) -> None:
+    settings = replace(load_settings(workdir), engine="pseudo")
+    report = pipeline.run(settings, **steps)
+    assert report.ok, report.failures
+
+
+def publish_again(workdir: Path) -> dict[str, bytes]:
+    """Every page rendered again (site/ deleted), as after a template change; the site."""
+    shutil.rmtree(workdir / "site")
+    run(workdir, pull=False, translate=False)
+    return snapshot(workdir / "site")
+
+
+@pytest.fixture
+def verified(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The English of every unit the verifier is asked about from now on."""
+    asked: list[str] = []
+    real: Callable[..., Any] = verify.verify
+
+    def spy(english: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(english)
+        return real(english, *args, **kwargs)
+
+    monkeypatch.setattr(verify, "verify", spy)
+    return asked
+
+
+def test_translate_verifies_what_the_engine_wrote_and_publish_reads_the_verdicts(
+    blog: Path, verified: list[str]
+) -> None:
+    run(blog)
+    assert verified  # the engine's new translations, checked as they were made
+    first = snapshot(blog / "site")
+    verified.clear()
+    assert publish_again(blog) == first
+    assert verified == []  # no page verified anything again
+    (blog / ".intl-pub" / "verdicts.sqlite").unlink()
+    assert publish_again(blog) == first  # verified afresh: the same pages
+    assert verified
+
+
+def test_a_new_glossary_or_verifier_checks_every_translation_again(
+    blog: Path, verified: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(blog)
+    verified.clear()
+    (blog / "translations" / "glossary.toml").write_text('critical = ["sweating"]\n', "utf-8")
+    publish_again(blog)
+    assert verified  # a critical term may hold a unit back now
+    verified.clear()
+    publish_again(blog)
+    assert verified == []
+    monkeypatch.setattr(verdicts, "_verifier", lambda: "the next version")
+    publish_again(blog)
+    assert verified
+
+
+def test_a_damaged_or_unusable_verdicts_file_costs_time_not_pages(
+    blog: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    run(blog)
+    first = snapshot(blog / "site")
+    kept = blog / ".intl-pub" / "verdicts.sqlite"
+    kept.write_bytes(b"SQLite format 3\x00 torn in half by a crash")
+    with caplog.at_level(logging.WARNING, logger="intl_pub.publish.verdicts"):
+        assert publish_again(blog) == first
+    assert "emptied (it only saves time)" in caplog.text
+    assert kept.read_bytes().startswith(b"SQLite format 3\x00")  # a database again
+    kept.unlink()
+    kept.mkdir()  # cannot be opened at all
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="intl_pub.publish.verdicts"):
+        assert publish_again(blog) == first
+    assert "verdicts cannot be kept" in caplog.text
