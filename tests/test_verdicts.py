@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -71,8 +72,29 @@ def test_a_new_glossary_or_verifier_checks_every_translation_again(
     publish_again(blog)
     assert verified == []
     monkeypatch.setattr(verdicts, "_verifier", lambda: "the next version")
+    verdicts._CLEANED.clear()  # (a new process)
     publish_again(blog)
     assert verified
+    with sqlite3.connect(blog / ".intl-pub" / "verdicts.sqlite") as db:
+        kept = db.execute("SELECT locale, COUNT(DISTINCT generation) FROM verdict GROUP BY locale")
+        assert sorted(kept) == [("es", 1), ("ru", 1), ("zh-Hans", 1)]  # the older ones gone
+
+
+def test_a_verifier_that_fails_while_translating_leaves_the_catalogs_and_the_site_whole(
+    blog: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug in a rule")
+
+    monkeypatch.setattr(verdicts.Verdicts, "get", broken)
+    with caplog.at_level(logging.WARNING, logger="intl_pub.pipeline.translate"):
+        run(blog, publish=False)
+    assert "not verified in advance" in caplog.text
+    catalogs = snapshot(blog / "translations")
+    monkeypatch.undo()
+    run(blog, pull=False, translate=False)
+    assert snapshot(blog / "translations") == catalogs
+    assert (blog / "site" / "es" / "index.html").exists()
 
 
 def test_a_damaged_or_unusable_verdicts_file_costs_time_not_pages(

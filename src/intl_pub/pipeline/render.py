@@ -118,11 +118,11 @@ def _locale_page(
     key = text_digest(document)
     walked = parallel.take(f"walk:{key}") or segment.walk(document)
     gate = gate_for(settings, locale, glossary)
-    verdicts = Verdicts(store.verdicts_path(), locale, glossary)
-    policy = Policy(locale, found, glossary, gate, parallel.offered(f"risk:{key}"), verdicts)
-    stats = policy.stats(walked.units)  # (every unit decided: the verdicts are all in)
-    verdicts.save()
-    verdicts.close()
+    with Verdicts(store.verdicts_path(), locale, glossary) as verdicts:
+        kept = verdicts if gate.mode == "verify" else None
+        policy = Policy(locale, found, glossary, gate, parallel.offered(f"risk:{key}"), kept)
+        stats = policy.stats(walked.units)  # (every unit decided: the verdicts are all in)
+        verdicts.save()
     if stats.reviewed_share < settings.threshold(locale, "publish"):
         log.info(
             "%s [%s]: %.0f%% reviewed, below the publishing threshold; not published",

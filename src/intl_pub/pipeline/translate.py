@@ -269,11 +269,14 @@ def _keep_verdicts(
     gate = gate_for(settings, locale, glossary)
     if not machine or gate.mode != "verify":
         return
-    verdicts = Verdicts(store.verdicts_path(), locale, glossary)
-    policy = Policy(locale, {}, glossary, gate, verdicts=verdicts)
-    for (_, msgid), (text, _) in machine.items():
-        published = tokens.as_published(text)
-        if tokens.check(msgid, published) is None:  # (else publishing shows the English)
-            policy.verdict(msgid, published)
-    verdicts.save()
-    verdicts.close()
+    try:
+        with Verdicts(store.verdicts_path(), locale, glossary) as verdicts:
+            policy = Policy(locale, {}, glossary, gate, verdicts=verdicts)
+            for (_, msgid), (text, _) in machine.items():
+                published = tokens.as_published(text)
+                if tokens.check(msgid, published) is None:  # (else publishing shows English)
+                    policy.verdict(msgid, published)
+            verdicts.save()
+    except Exception as exc:  # only a head start for publishing: never what stops a run
+        log.warning("%s: machine translation not verified in advance (%s); publishing will "
+                    "verify it", locale.tag, describe(exc))

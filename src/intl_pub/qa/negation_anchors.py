@@ -122,12 +122,20 @@ def lost(english: str, translation: str, tag: str) -> list[Lost]:
 def _lost_by_lexicon(
     english: str, translation: str, negated: tuple[_Negated, ...]
 ) -> list[Lost]:
-    """:func:`lost` for Chinese: the negated words found through the dictionary."""
+    """:func:`lost` for Chinese: the negated words found through the dictionary.
+
+    A word the English also says outside a negation is no anchor ("It won't protect you
+    from the coronavirus, but it will partially protect you from the flu"): its
+    translation may be that one."""
     markers = negation.raw_markers(translation, "zh")
+    anchored = {a for _, anchors in negated for a in anchors}
+    loose = {negation_lexicon.stem(m.group(0)) for m in _WORD.finditer(english)
+             if m.span() not in anchored}
     found = []
     for span, anchors in negated:
         places = [(anchor, negation_lexicon.found(translation, english[anchor[0] : anchor[1]]))
-                  for anchor in anchors if not _also_unnegated(english, anchor, negated)]
+                  for anchor in anchors
+                  if negation_lexicon.stem(english[anchor[0] : anchor[1]]) not in loose]
         places = [(anchor, spans) for anchor, spans in places if spans]
         if not places or any(
             negation_lexicon.negated(translation, spans, markers) for _, spans in places
@@ -136,18 +144,6 @@ def _lost_by_lexicon(
         anchor, spans = places[0]
         found.append(Lost(span, anchor, spans[0]))
     return found
-
-
-def _also_unnegated(
-    english: str, anchor: tuple[int, int], negated: tuple[_Negated, ...]
-) -> bool:
-    """Whether the English has the anchor's word again, not as an anchor ("It won't protect
-    you from the coronavirus, but it will partially protect you from the flu"): its
-    translation may be that one."""
-    stem = negation_lexicon.stem(english[anchor[0] : anchor[1]])
-    anchored = {a for _, anchors in negated for a in anchors}
-    return any(negation_lexicon.stem(m.group(0)) == stem and m.span() not in anchored
-               for m in _WORD.finditer(english))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -17,6 +17,7 @@ tells nothing: the rule adds holds only where it sees the negated word.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from pathlib import Path
 
@@ -116,10 +117,14 @@ def negated(text: str, spans: list[tuple[int, int]], markers: list[tuple[int, in
     """Whether a marker stands in the clause of one of ``spans``: before it (没有针对新型冠状
     病毒的疫苗: Chinese puts the modifiers between), inside it (无症状) or after it (似乎不易
     传播, "does not seem to spread")."""
+    ends = [i for i, c in enumerate(text) if c in _CLAUSE_ENDS]  # (once: bisected per span)
+    starts = sorted(m_start for m_start, _ in markers)
     for start, end in spans:
-        first = max(0, start - WINDOW, *(text.rfind(c, 0, start) + 1 for c in _CLAUSE_ENDS))
-        ends = [i for i in (text.find(c, end) for c in _CLAUSE_ENDS) if i >= 0]
-        last = min([end + WINDOW, len(text), *ends])
-        if any(first <= m_start < last for m_start, _ in markers):
+        before = bisect.bisect_left(ends, start)
+        first = max(0, start - WINDOW, ends[before - 1] + 1 if before else 0)
+        after = bisect.bisect_left(ends, end)
+        last = min(end + WINDOW, len(text), ends[after] if after < len(ends) else len(text))
+        i = bisect.bisect_left(starts, first)
+        if i < len(starts) and starts[i] < last:
             return True
     return False
