@@ -29,7 +29,7 @@ from intl_pub.core.model import Glossary, Locale
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 2
+SCHEMA = 3
 """Stored in PRAGMA user_version; a file of another schema is emptied (it is a cache)."""
 QA = "qa"
 """The verdict of a translation QA rejects (it is not published: English, not held)."""
@@ -47,9 +47,10 @@ failures' kinds, or nothing (it may)."""
 class Verdicts:
     """The verdicts of one language under one glossary, read and written through one file.
 
-    Used as a context manager (the connection is closed however the page ends). Rows of
-    another verifier or glossary for the same language are deleted once per process (the
-    file holds one generation per language, not every one since it was made).
+    Used as a context manager (the connection is closed however the page ends). When the
+    language's generation (verifier and glossary) changed, the older rows are deleted, once:
+    the file holds one generation per language, not every one since it was made, and a run
+    whose generation is unchanged pays one look-up for it.
     """
 
     def __init__(self, path: Path, locale: Locale, glossary: Glossary | None) -> None:
@@ -184,12 +185,25 @@ def _connect(path: Path, locale: str, generation: str) -> sqlite3.Connection:
                     " generation TEXT NOT NULL, verdict TEXT NOT NULL) WITHOUT ROWID"
                 )
                 db.execute("CREATE INDEX verdict_generation ON verdict (locale, generation)")
+                db.execute(
+                    "CREATE TABLE generation (locale TEXT PRIMARY KEY, generation TEXT NOT NULL)"
+                    " WITHOUT ROWID"
+                )
                 db.execute(f"PRAGMA user_version = {SCHEMA}")
             db.execute("COMMIT")
-        if (path, locale) not in _CLEANED:  # once per process: older generations go
-            db.execute(
-                "DELETE FROM verdict WHERE locale = ? AND generation != ?", (locale, generation)
-            )
+        if (path, locale) not in _CLEANED:  # once per process, and O(1) unless it changed
+            row = db.execute("SELECT generation FROM generation WHERE locale = ?", (locale,))
+            if row.fetchone() != (generation,):
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "DELETE FROM verdict WHERE locale = ? AND generation != ?",
+                    (locale, generation),
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO generation (locale, generation) VALUES (?, ?)",
+                    (locale, generation),
+                )
+                db.execute("COMMIT")
             _CLEANED.add((path, locale))
         db.isolation_level = ""  # (deferred transactions, as sqlite3's default)
     except sqlite3.Error:
