@@ -26,7 +26,6 @@ from intl_pub.pipeline import parallel
 from intl_pub.publish import reader_notes, urls, words
 from intl_pub.publish.policy import Policy, gate_for, risk_settings
 from intl_pub.publish.verdicts import Verdicts
-from intl_pub.qa import risk
 from intl_pub.workdir.manifest import text_digest
 from intl_pub.workdir.store import Store
 
@@ -150,6 +149,8 @@ def _offered(settings: Settings, document: str, walked: segment.Walked) -> Itera
     risky = None
     if any(settings.holds_risky(loc) for loc in settings.locales):
         rules = risk_settings(settings, load_glossary(settings))
+        from intl_pub.qa import risk  # (only the hold gate asks the English's risk)
+
         risky = {unit.msgid: risk.classify(unit.msgid, rules) for unit in walked.units}
     with parallel.offer(f"walk:{key}", walked), parallel.offer(f"risk:{key}", risky):
         yield

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
 
@@ -25,8 +26,10 @@ from intl_pub.core.risk_settings import RiskSettings
 from intl_pub.publish import reader_notes
 from intl_pub.publish.site import BlockStats
 from intl_pub.publish.verdicts import QA, Verdict, Verdicts
-from intl_pub.qa import checks, risk, verify
 from intl_pub.segment import markup, tokens
+
+if TYPE_CHECKING:
+    from intl_pub.qa import checks
 
 HELD_BACK = "held_back"
 """A decision's state besides reader_notes' REVIEWED, MACHINE, SOURCE: machine translation the
@@ -155,6 +158,8 @@ class Policy:
     def _qa_errors(self, msgid: str, text: str) -> list[checks.Problem]:
         """QA's errors; in ``verify`` mode without QA's digit-for-digit number check, which
         the verifier does in the locale's form ("39 768", "10 万" for 100,000)."""
+        from intl_pub.qa import checks  # (a page whose verdicts are all kept never needs QA)
+
         found = checks.run(msgid, text, self.locale, self.glossary, errors_only=True)
         if self.gate.mode == "verify":
             return [p for p in found if p.check not in VERIFIED_CHECKS]
@@ -163,6 +168,8 @@ class Policy:
     def _risky(self, msgid: str) -> frozenset[str]:
         if self.risky is not None and msgid in self.risky:
             return self.risky[msgid]
+        from intl_pub.qa import risk
+
         return risk.classify(msgid, self.gate.risk)
 
     def verdict(self, msgid: str, text: str) -> Verdict:
@@ -173,6 +180,8 @@ class Policy:
         def work_out() -> Verdict:
             if self._qa_errors(msgid, text):
                 return (QA,)
+            from intl_pub.qa import verify  # (nor the verifier)
+
             failures = verify.verify(msgid, text, self.locale, self.glossary)
             return tuple(sorted({f.kind for f in failures}))
 
