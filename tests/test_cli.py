@@ -225,7 +225,8 @@ def _loaded_by(command: list[str], workdir: Path) -> list[str]:
 @pytest.mark.subprocess
 def test_an_unchanged_run_loads_nothing_a_post_needs(blog: Path) -> None:
     """An hourly run over a big archive costs its start-up and a look at each file: the
-    parser, the readers and the verifier are loaded only when a post changed."""
+    parser, the readers and the verifier are loaded only when a post changed (and the
+    verifier only where a translation is made: publishing reads its verdicts)."""
     posts = blog / "examples" / "blog" / "posts"
     (blog / "intl-pub.toml").write_text(
         (blog / "intl-pub.toml").read_text("utf-8").replace(
@@ -239,5 +240,8 @@ def test_an_unchanged_run_loads_nothing_a_post_needs(blog: Path) -> None:
     assert _loaded_by(["-q", "publish"], blog) == []
     edited = posts / "heat-wave-advice.html"
     edited.write_text(edited.read_text("utf-8").replace("</p>", " Drink water.</p>", 1), "utf-8")
-    assert "bs4" in _loaded_by(translate, blog)
-    assert "intl_pub.qa.verify" in _loaded_by(["-q", "publish"], blog)
+    translated = _loaded_by(translate, blog)
+    assert "bs4" in translated and "intl_pub.qa.verify" in translated  # verified as it is made
+    published = _loaded_by(["-q", "publish"], blog)
+    assert "intl_pub.segment.walker" in published  # the changed post is rendered again...
+    assert "intl_pub.qa.verify" not in published  # ...from the verdicts translate kept
