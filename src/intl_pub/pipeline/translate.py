@@ -272,10 +272,11 @@ def _keep_verdicts(
     try:
         with Verdicts(store.verdicts_path(), locale, glossary) as verdicts:
             policy = Policy(locale, {}, glossary, gate, verdicts=verdicts)
-            for (_, msgid), (text, _) in machine.items():
-                published = tokens.as_published(text)
-                if tokens.check(msgid, published) is None:  # (else publishing shows English)
-                    policy.verdict(msgid, published)
+            made = [(msgid, tokens.as_published(text)) for (_, msgid), (text, _) in machine.items()]
+            made = [(m, t) for m, t in made if tokens.check(m, t) is None]  # (else: English)
+            verdicts.prefetch(made)  # (the same sentence may be in another post)
+            for msgid, published in made:
+                policy.verdict(msgid, published)
             verdicts.save()
     except Exception as exc:  # only a head start for publishing: never what stops a run
         log.warning("%s: machine translation not verified in advance (%s); publishing will "

@@ -114,6 +114,13 @@ class Policy:
     def stats(self, units: Iterable[Unit]) -> BlockStats:
         """How the blocks of a page with ``units`` are published (decided, not rendered)."""
         counts = {"reviewed": 0, "machine": 0, "source": 0, "held_back": 0, "withdrawn": 0}
+        units = list(units)
+        if self.verdicts is not None and self.gate.mode == "verify":  # (a few queries)
+            self.verdicts.prefetch(
+                (unit.msgid, tokens.as_published(hit.text))
+                for unit in units
+                if (hit := self.found.get((unit.context, unit.msgid))) and not hit.reviewed
+            )
         for unit in units:
             decision = self.decide(unit)
             counts["withdrawn"] += decision.withdrawn

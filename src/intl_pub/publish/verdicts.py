@@ -20,7 +20,7 @@ import logging
 import sqlite3
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from intl_pub.core.model import Glossary, Locale
 log = logging.getLogger(__name__)
 
 SCHEMA = 3
+BATCH = 500
+"""Keys per prefetching query (SQLite limits a statement's parameters)."""
 """Stored in PRAGMA user_version; a file of another schema is emptied (it is a cache)."""
 QA = "qa"
 """The verdict of a translation QA rejects (it is not published: English, not held)."""
@@ -61,6 +63,8 @@ class Verdicts:
         ).hexdigest()[:16]
         self._db: sqlite3.Connection | None = None
         self._new: dict[bytes, str] = {}
+        self._known: dict[bytes, str | None] = {}
+        """Prefetched: key -> its kept verdict, or None when none is kept."""
         self.hits = 0
         self.misses = 0
 
@@ -70,16 +74,36 @@ class Verdicts:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def prefetch(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Read the kept verdicts of these (English, translation) pairs in a few queries
+        (a page asks for all of its units: one query per unit would cost more than
+        reading the rows)."""
+        keys = [self._key(msgid, text) for msgid, text in pairs]
+        keys = [k for k in keys if k not in self._known and k not in self._new]
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            marks = ",".join("?" * len(batch))
+            rows = self._run(f"SELECT key, verdict FROM verdict WHERE key IN ({marks})", batch,
+                             many=True)
+            if rows is None:
+                return
+            self._known.update({k: None for k in batch})
+            self._known.update({bytes(k): str(v) for k, v in rows})
+
     def get(self, msgid: str, text: str, work_out: Callable[[], Verdict]) -> Verdict:
         """The verdict on ``text`` as the translation of ``msgid``: kept, or worked out now
         (and kept when :meth:`save` is called)."""
-        key = hashlib.sha256(f"{self.generation}\0{msgid}\0{text}".encode()).digest()
+        key = self._key(msgid, text)
         if key in self._new:
             return tuple(self._new[key].split())
-        row = self._run("SELECT verdict FROM verdict WHERE key = ?", (key,))
-        if row is not None:
+        if key in self._known:
+            found = self._known[key]
+        else:
+            row = self._run("SELECT verdict FROM verdict WHERE key = ?", (key,))
+            found = str(row[0]) if row is not None else None
+        if found is not None:
             self.hits += 1
-            return tuple(str(row[0]).split())
+            return tuple(found.split())
         self.misses += 1
         verdict = work_out()
         self._new[key] = " ".join(verdict)
@@ -96,23 +120,28 @@ class Verdicts:
             rows,
         )
 
+    def _key(self, msgid: str, text: str) -> bytes:
+        return hashlib.sha256(f"{self.generation}\0{msgid}\0{text}".encode()).digest()
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
 
-    def _run(self, sql: str, args: Any) -> Any:
-        """One statement (many rows: one transaction); None when the file cannot serve."""
+    def _run(self, sql: str, args: Any, many: bool = False) -> Any:
+        """One statement: rows to write (a list of tuples: one transaction), or a query's
+        first row (``many``: all of them); None when the file cannot serve."""
         for attempt in (1, 2):
             db = self._open()
             if db is None:
                 return None
             try:
-                if isinstance(args, list):
+                if args and isinstance(args[0], tuple):
                     with db:
                         db.executemany(sql, args)
                     return None
-                return db.execute(sql, args).fetchone()
+                found = db.execute(sql, args)
+                return found.fetchall() if many else found.fetchone()
             except sqlite3.OperationalError as exc:  # busy past the timeout, disk full, ...
                 self._give_up(exc)
                 return None
