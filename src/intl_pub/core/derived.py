@@ -69,7 +69,7 @@ def _key(name: str, build: Callable[[], object], packages: tuple[str, ...]) -> s
     from intl_pub import __version__
 
     parts = [name, __version__, sys.version.split()[0], _source_digest(build)]
-    parts += [f"{p}={_version(p)}" for p in packages]
+    parts += [f"{p}={package_version(p)}" for p in packages]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
@@ -78,11 +78,12 @@ def _source_digest(build: Callable[[], object]) -> str:
         build = build.func
     module = inspect.getmodule(build)
     source = getattr(module, "__file__", None)
-    return _file_digest(source) if source else ""
+    return file_digest(source) if source else ""
 
 
 @functools.cache
-def _file_digest(path: str) -> str:
+def file_digest(path: str) -> str:
+    """A source file's sha256, read once per process ("" when unreadable)."""
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -90,7 +91,7 @@ def _file_digest(path: str) -> str:
 
 
 @functools.cache
-def _version(package: str) -> str:
+def package_version(package: str) -> str:
     """The installed version (~1 ms to look up; every table of a process names babel or
     regex, so each is looked up once)."""
     try:

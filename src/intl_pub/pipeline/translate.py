@@ -262,22 +262,19 @@ def _keep_verdicts(
     """Check the new machine translations against their English now, as publishing will
     (:mod:`intl_pub.publish.verdicts`): once, where the translation is made, beside the
     engine's ~100 ms a unit; publishing then reads the verdicts instead of verifying."""
+    if not machine:
+        return
     from intl_pub.publish.policy import Policy, gate_for  # (only a run that translated)
     from intl_pub.publish.verdicts import Verdicts
-    from intl_pub.segment import tokens
 
     gate = gate_for(settings, locale, glossary)
-    if not machine or gate.mode != "verify":
+    if gate.mode != "verify":
         return
     try:
         with Verdicts(store.verdicts_path(), locale, glossary) as verdicts:
-            policy = Policy(locale, {}, glossary, gate, verdicts=verdicts)
-            made = [(msgid, tokens.as_published(text)) for (_, msgid), (text, _) in machine.items()]
-            made = [(m, t) for m, t in made if tokens.check(m, t) is None]  # (else: English)
-            verdicts.prefetch(made)  # (the same sentence may be in another post)
-            for msgid, published in made:
-                policy.verdict(msgid, published)
-            verdicts.save()
+            Policy(locale, {}, glossary, gate, verdicts=verdicts).judge(
+                (msgid, text) for (_, msgid), (text, _) in machine.items()
+            )
     except Exception as exc:  # only a head start for publishing: never what stops a run
         log.warning("%s: machine translation not verified in advance (%s); publishing will "
                     "verify it", locale.tag, describe(exc))

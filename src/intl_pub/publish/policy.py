@@ -117,9 +117,11 @@ class Policy:
         units = list(units)
         if self.verdicts is not None and self.gate.mode == "verify":  # (a few queries)
             self.verdicts.prefetch(
-                (unit.msgid, tokens.as_published(hit.text))
-                for unit in units
-                if (hit := self.found.get((unit.context, unit.msgid))) and not hit.reviewed
+                _as_published(
+                    (unit.msgid, hit.text)
+                    for unit in units
+                    if (hit := self.found.get((unit.context, unit.msgid))) and not hit.reviewed
+                )
             )
         for unit in units:
             decision = self.decide(unit)
@@ -196,12 +198,29 @@ class Policy:
             return work_out()
         return self.verdicts.get(msgid, text, work_out)
 
+    def judge(self, machine: Iterable[tuple[str, str]]) -> None:
+        """Work out the verdicts of new machine translations, (msgid, text as the engine
+        wrote it), as a page will ask for them, and keep them (the translate step: verified
+        once, where the translation is made)."""
+        published = [(m, t) for m, t in _as_published(machine) if tokens.check(m, t) is None]
+        if self.verdicts is not None:
+            self.verdicts.prefetch(published)  # (the same sentence may be in another post)
+        for msgid, text in published:
+            self.verdict(msgid, text)
+        if self.verdicts is not None:
+            self.verdicts.save()
+
     def _low_confidence(self, hit: Translation | None) -> tuple[str, ...]:
         """``("low-confidence",)`` when the engine was less sure than the gate asks."""
         confidence = hit.confidence if hit is not None else None
         if confidence is not None and confidence < self.gate.min_confidence:
             return (LOW_CONFIDENCE,)
         return ()
+
+
+def _as_published(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(msgid, a catalog's text) -> (msgid, the text as a page shows it): what is verified."""
+    return [(msgid, tokens.as_published(text)) for msgid, text in pairs]
 
 
 @dataclass(frozen=True)

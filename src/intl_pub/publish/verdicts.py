@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from intl_pub import __version__
+from intl_pub.core import derived
 from intl_pub.core.model import Glossary, Locale
 
 log = logging.getLogger(__name__)
@@ -246,11 +247,6 @@ def _verifier() -> str:
     """The verifier's identity: intl-pub's version, Python's and Unicode's, the source of
     the modules that decide a verdict, and the versions of the packages whose data they
     read."""
-    from importlib import metadata
-
-    digest = hashlib.sha256(
-        f"{__version__}\0{sys.version}\0{unicodedata.unidata_version}".encode()
-    )
     package = Path(__file__).resolve().parent.parent
     sources = [
         *sorted((package / "qa").glob("*.py")),
@@ -259,11 +255,7 @@ def _verifier() -> str:
         package / "publish" / "policy.py",
         Path(__file__),
     ]
-    for source in sources:
-        digest.update(source.read_bytes())
-    for name in DATA_PACKAGES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none".encode())
-    return digest.hexdigest()[:16]
+    parts = [__version__, sys.version, unicodedata.unidata_version]
+    parts += [derived.file_digest(str(source)) for source in sources]
+    parts += [f"{name}={derived.package_version(name)}" for name in DATA_PACKAGES]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]

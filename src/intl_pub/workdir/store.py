@@ -65,7 +65,6 @@ class Store:
         self.site_dir = self.root / "site"
         self.state_dir = self.root / STATE_DIR
         self.user_templates = self.root / TEMPLATES
-        self.glossary_path = self.translations_dir / "glossary.toml"
         self._templates_dir = self.translations_dir / "templates"
         self._locale_dirs: dict[str, Path] = {}
         self._batch: dict[Path, Path] | None = None
