@@ -161,7 +161,8 @@ class Entry:
 
 
 class Catalog:
-    """A template or a locale's catalog; polib stays inside this module."""
+    """A template or a locale's catalog; polib stays inside the catalog package (this
+    module, pofile for reading and writing, merge for msgmerge), as DESIGN.md draws it."""
 
     def __init__(self, po: polib.POFile, memory: MachineMemory | None = None) -> None:
         self._po = po
