@@ -17,6 +17,7 @@ package has it) is part of every figure.
     .venv/bin/python bench/scale.py                 # 1,000 and 10,000 posts (~30 min)
     .venv/bin/python bench/scale.py --posts 1000 --skip-big
     .venv/bin/python bench/scale.py --big 100000   # one big post alone
+    .venv/bin/python bench/scale.py --posts 100000 --skip-big --keep /tmp/blogs  # ~2 h, kept
 
 Run it alone on the machine: it prints ratios, but its seconds are seconds.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import os
 import random
 import resource
@@ -104,9 +106,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def scale(posts: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="intl-pub-scale-") as tmp:
-        root = Path(tmp)
+def scale(posts: int, keep: Path | None = None) -> None:
+    with contextlib.ExitStack() as stack:
+        if keep is None:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="intl-pub-scale-")))
+        else:  # kept: its unchanged run can be timed again later
+            root = keep / f"posts-{posts}"
         folder = blog(root, posts, 8)
         first_translate, first_publish = run(root)
         again = sum(run(root))
@@ -169,6 +174,10 @@ def main() -> None:
     )
     parser.add_argument("--skip-big", action="store_true", help="skip the one-big-post cases")
     parser.add_argument(
+        "--keep", type=Path, metavar="DIR",
+        help="build each blog in DIR/posts-N and keep it (to time its unchanged run again)",
+    )
+    parser.add_argument(
         "--big", type=int, action="append", metavar="PARAGRAPHS",
         help="only the one-big-post case of this many paragraphs (repeatable; no blog sizes)",
     )
@@ -179,7 +188,7 @@ def main() -> None:
             big(paragraphs)
         return
     for posts in args.posts or [1000, 10_000]:
-        scale(posts)
+        scale(posts, args.keep)
     if not args.skip_big:
         big(3000)
         big(100_000)

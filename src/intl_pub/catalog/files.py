@@ -12,6 +12,7 @@ from pathlib import Path
 from intl_pub.catalog.entry import Catalog
 from intl_pub.catalog.pofile import parse, serialize
 from intl_pub.core.errors import CatalogError, StoreError
+from intl_pub.workdir.manifest import Manifest
 from intl_pub.workdir.store import Store, bytes_digest
 
 
@@ -41,6 +42,16 @@ class Templates:
     def __init__(self, size: int = 2) -> None:
         self.size = size
         self._parsed: dict[tuple[str, str], Catalog] = {}
+        self._digests: dict[str, str] = {}
+
+    def digest(self, manifest: Manifest, path: str) -> str:
+        """The template's digest as the first locale of the run found it: every locale
+        asks of every template, and the translate steps never write one (an unchanged run
+        of 100,000 posts in three languages stats 200,000 files fewer)."""
+        found = self._digests.get(path)
+        if found is None:
+            found = self._digests[path] = manifest.digest(path)
+        return found
 
     def read(self, store: Store, path: Path, written: str = "") -> Catalog | None:
         """The template at ``path`` (None when missing); ``written`` as for :func:`read`."""

@@ -25,10 +25,11 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
         return report
     manifest = store.manifest("extract")
     for slug in slugs:
-        content = manifest.digest(store.content_path(slug))
-        target = store.template_path(slug)
-        if manifest.records.get(slug) == [content, manifest.digest(target)]:
+        content = manifest.digest(store.post_file("content", slug))
+        written = manifest.digest(store.post_file("template", slug))
+        if manifest.records.holds(slug, [content, written]):
             continue
+        target = store.template_path(slug)
         try:
             if _write_template(settings, store, slug):
                 report.written.append(store.rel(target))

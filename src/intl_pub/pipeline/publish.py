@@ -65,12 +65,12 @@ class PublishRun:
 
     def inputs(self, slug: str) -> str:
         """Digest of what the post's pages are made from."""
-        locales = self.settings.locales
+        locales, digest, file = self.settings.locales, self.manifest.digest, self.store.post_file
         return text_digest(
             self.site_key,
-            self.manifest.digest(self.store.content_path(slug)),
-            *(self.manifest.digest(self.store.catalog_path(loc, slug)) for loc in locales),
-            *(self.manifest.digest(self.store.suggestions_path(loc, slug)) for loc in locales),
+            digest(file("content", slug)),
+            *(digest(file("catalog", slug, loc)) for loc in locales),
+            *(digest(file("suggestions", slug, loc)) for loc in locales),
         )
 
     def outputs_exist(self, record: dict[str, Any]) -> bool:

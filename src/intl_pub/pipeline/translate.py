@@ -125,11 +125,11 @@ def _merged(
     work: list[_Work] = []
     extracted: dict[str, Any] | None = None  # the extract step's records, read when needed
     for slug in slugs:
-        template = store.template_path(slug)
-        path = store.catalog_path(locale, slug)
-        inputs = [manifest.digest(template), manifest.digest(path), glossary_version]
-        if inputs[0] and manifest.records.get(slug) == inputs:
+        inputs = [templates.digest(manifest, store.post_file("template", slug)),
+                  manifest.digest(store.post_file("catalog", slug, locale)), glossary_version]
+        if inputs[0] and manifest.records.holds(slug, inputs):
             continue
+        template, path = store.template_path(slug), store.catalog_path(locale, slug)
         try:
             if extracted is None:
                 extracted = store.manifest("extract").records

@@ -6,6 +6,7 @@ files unchanged since the last pull without loading the feed and page readers.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from intl_pub.core.errors import SourceError
@@ -13,7 +14,10 @@ from intl_pub.core.errors import SourceError
 
 def page_files(folder: Path) -> list[Path]:
     """The posts of a folder source: its .html and .htm files, in name order."""
-    files = sorted(folder.glob("*.html")) + sorted(folder.glob("*.htm"))
+    with os.scandir(folder) as entries:  # (names, sorted as strings: cheaper than Paths)
+        names = sorted(e.name for e in entries if e.name.endswith((".html", ".htm")))
+    names.sort(key=lambda name: not name.endswith(".html"))  # the .html files, then .htm
+    files = [folder / name for name in names]
     if not files:
         raise SourceError(f"{folder}: no .html files in this folder")
     return files

@@ -8,6 +8,7 @@ not read, parsed, rendered or written again.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,15 +49,15 @@ class Manifest:
             self._known = self.store.state.file_digests(self.step)
         return self._known
 
-    def digest(self, path: Path) -> str:
+    def digest(self, path: Path | str) -> str:
         """The file's sha256 (16 hex digits), or "" when it does not exist."""
         key = self.store.rel(path)
         pending = self.store.pending_digest(path)
         if pending is not None:
-            self._fill[key] = (path, pending)  # its signature once the batch renamed it
+            self._fill[key] = (Path(path), pending)  # its signature once the batch renamed it
             return pending
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             if self._hashes.pop(key, None) is not None:
                 self._gone.add(key)
@@ -70,7 +71,7 @@ class Manifest:
             and known[3] == st.st_ino
         ):
             return str(known[4])
-        digest = bytes_digest(path.read_bytes())
+        digest = bytes_digest(Path(path).read_bytes())
         self._remember(key, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest])
         return digest
 

@@ -272,6 +272,13 @@ class Records(MutableMapping[str, Any]):
         text = self.stored.get(key)
         return json.loads(text) if text is not None else default
 
+    def holds(self, key: str, value: Any) -> bool:
+        """Whether the record of ``key`` is ``value``: compared as JSON text, not parsed
+        (a run asks it of every post in every language)."""
+        if key in self._changed:
+            return bool(self._changed[key] == value)
+        return key in self.keys_ and self.stored.get(key) == dumps(value)
+
     def __getitem__(self, key: str) -> Any:
         value = self.get(key, _MISSING)
         if value is _MISSING:

@@ -51,6 +51,8 @@ UI_CATALOG = "site"
 TEMPLATES = "templates"
 STATE_DIR = ".intl-pub"
 LOCK_FILE = ".intl-pub.lock"
+_SUFFIXES = {"content": ".html", "template": ".pot", "catalog": ".po", "suggestions": ".json"}
+"""Each post file's suffix (:meth:`Store.post_file`)."""
 JOURNAL_DIR = "journal"
 """.intl-pub/journal/: the renames of a step being committed (see intl_pub.workdir.journal)."""
 
@@ -60,6 +62,7 @@ class Store:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
+        self._root_text = os.fspath(self.root) + os.sep
         self.content_dir = self.root / "content"
         self.translations_dir = self.root / "translations"
         self.site_dir = self.root / "site"
@@ -67,8 +70,9 @@ class Store:
         self.user_templates = self.root / TEMPLATES
         self._templates_dir = self.translations_dir / "templates"
         self._locale_dirs: dict[str, Path] = {}
+        self._folder_texts: dict[tuple[str, str], str] = {}
         self._batch: dict[Path, Path] | None = None
-        self._pending_digests: dict[Path, str] = {}
+        self._pending_digests: dict[str, str] = {}
         self._expected: dict[Path, str] = {}
         self._committed: dict[Path, list[int] | None] = {}
         self._after_commit: list[Callable[[], None]] = []
@@ -86,6 +90,17 @@ class Store:
 
     def catalog_path(self, locale: Locale, slug: str) -> Path:
         return self._locale_dir(locale.gettext) / f"{slug}.po"
+
+    def post_file(self, kind: str, slug: str, locale: Locale | None = None) -> str:
+        """``content_path``, ``template_path``, ``catalog_path`` or ``suggestions_path`` (the
+        ``kind``) as a string: for the checks a run makes of every post, where building a
+        Path costs more than the stat that checks it."""
+        key = (kind, locale.gettext if locale is not None else "")
+        folder = self._folder_texts.get(key)
+        if folder is None:
+            sample = getattr(self, f"{kind}_path")(*((locale,) if locale else ()), "x")
+            folder = self._folder_texts[key] = os.fspath(sample.parent) + os.sep
+        return f"{folder}{slug}{_SUFFIXES[kind]}"
 
     def suggestions_path(self, locale: Locale, slug: str) -> Path:
         """The post's machine-translation memory (catalog.MachineMemory), beside its catalog.
@@ -129,13 +144,13 @@ class Store:
     def site_path(self, name: str) -> Path:
         return self.site_dir / name
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: Path | str) -> str:
         """A path as the user sees it in messages: relative to the work folder."""
-        text, root = str(path), str(self.root)  # (string slicing: a run asks for every file)
-        if text.startswith(root + os.sep) and ".." not in text:
-            return text[len(root) + 1 :]
+        text, root = os.fspath(path), self._root_text  # (strings: a run asks for every file)
+        if text.startswith(root) and ".." not in text:
+            return text[len(root) :]
         try:
-            return str(path.relative_to(self.root))
+            return str(Path(text).relative_to(self.root))
         except ValueError:
             return text
 
@@ -143,13 +158,13 @@ class Store:
 
     def slugs(self) -> list[str]:
         """Every stored post's slug, sorted (posts gone from a feed stay)."""
-        if not self.content_dir.is_dir():
+        try:
+            with os.scandir(self.content_dir) as entries:  # (names only: no Path per post)
+                names = [e.name[:-5] for e in entries
+                         if e.name.endswith(".html") and not e.name.startswith(".")]
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(
-            p.stem
-            for p in self.content_dir.iterdir()
-            if p.suffix == ".html" and not p.name.startswith(".") and p.stem not in RESERVED_SLUGS
-        )
+        return sorted(n for n in names if n and n not in RESERVED_SLUGS)
 
     def read_post(self, slug: str) -> str:
         return self.content_path(slug).read_text(encoding="utf-8")
@@ -264,7 +279,7 @@ class Store:
             if expect is not None:
                 self._expected[target] = expect
             tmp = write_temporary(target, data, sync=False)
-            self._pending_digests[target] = bytes_digest(data)
+            self._pending_digests[os.fspath(target)] = bytes_digest(data)
             old = self._batch.pop(target, None)
             if old is not None:
                 old.unlink(missing_ok=True)
@@ -338,11 +353,11 @@ class Store:
         self._after_commit.append(callback)
         return True
 
-    def pending_digest(self, path: Path) -> str | None:
+    def pending_digest(self, path: Path | str) -> str | None:
         """The digest of what a batch will write to ``path``, if it writes there."""
         if not self._pending_digests:  # (hashing a Path costs more than the look-up)
             return None
-        return self._pending_digests.get(path)
+        return self._pending_digests.get(os.fspath(path))
 
     def file_digest(self, path: Path) -> str:
         """The file's sha256 now (16 hex digits), "" when missing; never cached."""
