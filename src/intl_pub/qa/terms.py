@@ -24,16 +24,16 @@ import bz2
 import functools
 import pickle
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex
-import snowballstemmer
 
 from intl_pub.core import derived
 from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
+from intl_pub.qa import stemming
 from intl_pub.qa.text import compiled
 
 _PACKAGE = "drug_named_entity_recognition"
@@ -225,14 +225,13 @@ def _stems(text: str, language: str) -> list[str]:
     return stem([w.group(0) for w in _WORD.finditer(text)]) if stem else []
 
 
-@functools.cache
-def _stemmer(language: str) -> object | None:
-    names = {"es": "spanish", "ru": "russian", "fr": "french", "de": "german", "pt": "portuguese",
-             "it": "italian", "ar": "arabic", "nl": "dutch", "uk": "ukrainian", "pl": "polish"}
-    name = names.get(language)
-    if name is None or name not in snowballstemmer.algorithms():
-        return None
-    return snowballstemmer.stemmer(name).stemWords
+_STEMMED = frozenset({"es", "ru", "fr", "de", "pt", "it", "ar", "nl", "uk", "pl"})
+"""Languages whose drug and term names are found by their stems."""
+
+
+def _stemmer(language: str) -> Callable[[list[str]], list[str]] | None:
+    found = stemming.stemmer(language) if language in _STEMMED else None
+    return found.stemWords if found is not None else None
 
 
 @functools.cache
