@@ -10,6 +10,7 @@ import pytest
 
 from intl_pub import sources
 from intl_pub.core.config import SourceSettings
+from intl_pub.core.errors import SourceError
 from intl_pub.core.model import Post
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +124,15 @@ def test_missing_sources_and_oversized_posts_are_clear_errors(tmp_path: Path) ->
     big = tmp_path / "big.html"
     big.write_bytes(b"<p>" + b"x" * (sources.MAX_BYTES + 1))
     assert "over the 5242880-byte limit" in sources.read_source(str(big)).failures[0]
+
+
+def test_a_folder_gone_or_unreadable_when_listed_is_its_sources_failure(tmp_path: Path) -> None:
+    """Named, then gone (or not listable by this user) when the pull lists it: a line in the
+    report (pull catches SourceError), not a traceback that stops the other sources."""
+    from intl_pub.sources.folder import page_files
+
+    with pytest.raises(SourceError, match="cannot list this folder"):
+        page_files(tmp_path / "gone")
 
 
 def test_a_page_in_another_encoding_is_decoded_as_declared(tmp_path: Path) -> None:

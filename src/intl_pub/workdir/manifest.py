@@ -50,7 +50,10 @@ class Manifest:
         return self._known
 
     def digest(self, path: Path | str) -> str:
-        """The file's sha256 (16 hex digits), or "" when it does not exist."""
+        """The file's sha256 (16 hex digits), or "" when it does not exist.
+
+        ``path``: a Path, or an absolute path's normalized text (``Store.post_file``).
+        """
         key = self.store.rel(path)
         pending = self.store.pending_digest(path)
         if pending is not None:

@@ -97,8 +97,8 @@ class Store:
         Path costs more than the stat that checks it."""
         key = (kind, locale.gettext if locale is not None else "")
         folder = self._folder_texts.get(key)
-        if folder is None:
-            sample = getattr(self, f"{kind}_path")(*((locale,) if locale else ()), "x")
+        if folder is None:  # (normalized, as a Path prints: Manifest.digest keys on it)
+            sample = getattr(self, f"{kind}_path")(*(() if locale is None else (locale,)), "x")
             folder = self._folder_texts[key] = os.fspath(sample.parent) + os.sep
         return f"{folder}{slug}{_SUFFIXES[kind]}"
 
@@ -158,12 +158,11 @@ class Store:
 
     def slugs(self) -> list[str]:
         """Every stored post's slug, sorted (posts gone from a feed stay)."""
-        try:
-            with os.scandir(self.content_dir) as entries:  # (names only: no Path per post)
-                names = [e.name[:-5] for e in entries
-                         if e.name.endswith(".html") and not e.name.startswith(".")]
-        except (FileNotFoundError, NotADirectoryError):
+        if not self.content_dir.is_dir():
             return []
+        with os.scandir(self.content_dir) as entries:  # (names only: no Path per post)
+            names = [e.name[:-5] for e in entries
+                     if e.name.endswith(".html") and not e.name.startswith(".")]
         return sorted(n for n in names if n and n not in RESERVED_SLUGS)
 
     def read_post(self, slug: str) -> str:
