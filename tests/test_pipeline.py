@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from intl_pub.core.locales import TARGETS as LOCALES
 from intl_pub.core.model import Locale
 from intl_pub.mt import MTResult, Progress, get_engine, masking
 from intl_pub.review import status as review_status
+from intl_pub.workdir.store import Store
 
 SLUGS = [
     "flu-vaccination-2026",
@@ -98,6 +100,26 @@ def test_a_second_run_without_changes_rewrites_nothing_and_translates_nothing(bl
     assert report.ok and report.written == [] and report.engine_calls == 0
     assert snapshot(blog) == before
     assert modification_times(blog) == mtimes
+
+
+def test_a_site_published_before_the_posts_checks_were_kept_is_not_rendered_again(
+    blog: Path,
+) -> None:
+    """An unchanged run reads each post's small check row, not its record: a work folder
+    from before those rows gets them from its records once, and nothing is rendered."""
+    run(blog)
+    site = snapshot(blog / "site")
+    slugs = Store(blog).slugs()
+    with sqlite3.connect(blog / ".intl-pub" / "state.sqlite") as db:
+        db.execute("DELETE FROM manifest WHERE step = 'publish-check'")
+    db.close()
+    report = run(blog)
+    assert report.ok and report.written == [] and snapshot(blog / "site") == site
+    checks = dict(Store(blog).manifest("publish-check").records)
+    assert sorted(checks) == slugs
+    assert all(len(files) == 1 + len(LOCALES) for _, files in checks.values())
+    (blog / "site" / "es" / slugs[0] / "index.html").unlink()  # a page gone: rendered again
+    assert run(blog).written == [f"site/es/{slugs[0]}/index.html"]
 
 
 def test_a_reviewed_translation_survives_a_rerun_and_is_published(blog: Path) -> None:
