@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -120,6 +121,43 @@ def test_a_site_published_before_the_posts_checks_were_kept_is_not_rendered_agai
     assert all(len(files) == 1 + len(LOCALES) for _, files in checks.values())
     (blog / "site" / "es" / slugs[0] / "index.html").unlink()  # a page gone: rendered again
     assert run(blog).written == [f"site/es/{slugs[0]}/index.html"]
+
+
+def _three_posts(folder: Path, extra: dict[str, str]) -> None:
+    for name in ("a", "b", "c"):
+        more = f"<p>{extra[name]}</p>" if name in extra else ""
+        (folder / f"{name}.html").write_text(
+            f"<html><head><title>Post {name}</title></head><body><article><h1>Post {name}</h1>"
+            f"<p>Only post {name} says this.</p>{more}</article></body></html>", "utf-8")
+
+
+@pytest.mark.parametrize("chunk", [1, 2_000])
+def test_posts_translated_a_chunk_at_a_time_reuse_a_review_from_a_later_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """A run with many changed posts merges, translates and writes them a chunk at a time
+    (its memory is a chunk's, not the archive's): a sentence a translator reviewed in post
+    c serves post a, merged in an earlier chunk, as it does when all are one batch."""
+    monkeypatch.setattr(importlib.import_module("intl_pub.pipeline.translate"), "CHUNK", chunk)
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (tmp_path / "intl-pub.toml").write_text(
+        '[pipeline]\nsources = ["posts"]\nengine = "pseudo"\nlocales = ["es"]\n', "utf-8")
+    shared = "Call the clinic before you come."
+    _three_posts(posts, {"c": shared})
+    assert run(tmp_path).ok
+    po = tmp_path / "translations" / "es" / "c.po"
+    catalog_c = polib.pofile(str(po))
+    entry = catalog_c.find(shared)
+    assert entry is not None and "fuzzy" in entry.flags
+    entry.msgstr, entry.flags = "Llame a la clínica antes de venir.", []
+    catalog_c.save(str(po))
+    _three_posts(posts, {"a": shared, "b": "A new paragraph for post b.", "c": shared})
+    report = run(tmp_path)
+    assert report.ok and report.engine_calls == 1  # b's new paragraph only
+    reused = polib.pofile(str(tmp_path / "translations" / "es" / "a.po")).find(shared)
+    assert reused is not None and reused.msgstr == "Llame a la clínica antes de venir."
+    assert "fuzzy" not in reused.flags and "reviewed in c" in reused.comment
 
 
 def test_a_reviewed_translation_survives_a_rerun_and_is_published(blog: Path) -> None:

@@ -133,13 +133,18 @@ class TranslationMemory:
         self.locale = locale
         self._changed: dict[str, dict[str, str]] = {}
 
-    def fill(self, merged: Sequence[tuple[str, Catalog]]) -> list[Entry]:
-        """Record the reviewed entries of ``merged``; fill what they can; return the rest."""
-        todo = [e for _, cat in merged for e in pending(cat)]
+    def record(self, merged: Sequence[tuple[str, Catalog]]) -> None:
+        """Take the reviewed entries of ``merged`` in place of what the state recorded of them
+        (a run that merges its posts in chunks records them all before filling any)."""
         for slug, cat in merged:
             mine = {_tm_key(*key): text for key, text in reviewed_texts(cat).items()}
             if self.store.reviewed(self.locale, slug) != mine:
                 self._changed[slug] = mine
+
+    def fill(self, merged: Sequence[tuple[str, Catalog]]) -> list[Entry]:
+        """Record the reviewed entries of ``merged``; fill what they can; return the rest."""
+        todo = [e for _, cat in merged for e in pending(cat)]
+        self.record(merged)
         if not todo:
             return todo
         index = self._index({_tm_key(*entry.key) for entry in todo})

@@ -1,9 +1,9 @@
 """The translate step of one locale: templates merged into catalogs, new units translated.
 
 Gather (every changed post's template merged into its catalog), fill (the
-translation memory, the engine's memory, then the engine, one batch for the
-locale), write (catalogs, memories, the manifest). A catalog a translator
-saves while the step runs is merged again, never overwritten.
+translation memory, the engine's memory, then the engine, one batch), write
+(catalogs, memories, the manifest), :data:`CHUNK` changed posts at a time. A
+catalog a translator saves while the step runs is merged again, never overwritten.
 """
 
 from __future__ import annotations
@@ -47,6 +47,39 @@ class _Work:
     """The post's machine translations (suggestions for stale entries)."""
 
 
+CHUNK = 2_000
+"""Changed posts merged, translated and written at a time. A first run of 100,000 posts
+that held every merged catalog at once grew to 4.3 GB per language; the engine still gets
+a chunk's ~16,000 units in one call, sorted by length. Fewer changed posts: one chunk."""
+
+
+@dataclass
+class _Locale:
+    """One locale's translate step, as its chunks share it."""
+
+    settings: Settings
+    locale: Locale
+    engine: Engine
+    store: Store
+    templates: catalog_files.Templates
+    report: RunReport
+    glossary: Glossary
+    manifest: Manifest
+    reviewed: catalog.TranslationMemory
+    progress: Callable[[int, int], None] | None
+    run_shards: RunShards | None
+    done: int = 0
+    """Units the engine translated in earlier chunks (progress counts on from there)."""
+    engine_failed: bool = False
+    _extracted: Any = None
+
+    def extracted(self) -> Any:
+        """The extract step's records (read when a post is first merged)."""
+        if self._extracted is None:
+            self._extracted = self.store.manifest("extract").records
+        return self._extracted
+
+
 def translate(
     settings: Settings,
     locale: Locale,
@@ -58,41 +91,59 @@ def translate(
 ) -> RunReport:
     """Merge every changed template into its catalog and machine-translate what is new.
 
-    All new units of the locale go to the engine in one batch. A catalog that
-    cannot be read is reported and left exactly as it is. A post whose
+    The new units of up to :data:`CHUNK` posts go to the engine in one batch. A
+    catalog that cannot be read is reported and left exactly as it is. A post whose
     template and catalog are unchanged since the last run is not read.
     ``templates``: the run's parsed templates, shared by its locales.
     """
     store = store or Store(settings.workdir)
     templates = templates or catalog_files.Templates()
-    report = RunReport()
     glossary = load_glossary(settings)
     manifest = store.manifest(f"translate-{locale.path}")
     slugs = store.slugs()
     if store.ui_template_path().exists():  # the site's own words: one more catalog
         slugs = [*slugs, UI_CATALOG]
-    # gather: every post whose template or catalog changed, merged
-    work = _merged(store, locale, manifest, slugs, glossary.version, templates, report)
-    # fill: reviewed translations of the same English, then the engine's memory, then the engine
-    reviewed = catalog.TranslationMemory(store, locale)
-    pending = reviewed.fill([(w.slug, w.catalog) for w in work])
+    step = _Locale(settings, locale, engine, store, templates, RunReport(), glossary, manifest,
+                   catalog.TranslationMemory(store, locale), progress, run_shards)
+    changed = _changed(step, slugs)
+    if len(changed) > CHUNK:  # a review in a later chunk serves the same English in an earlier
+        for start in range(0, len(changed), CHUNK):
+            merged = [_merge(step, slug, inputs, RunReport())
+                      for slug, inputs in changed[start : start + CHUNK] if inputs[1]]
+            step.reviewed.record([(w.slug, w.catalog) for w in merged if w is not None])
+    for start in range(0, len(changed), CHUNK):
+        merged = [_merge(step, slug, inputs, step.report)
+                  for slug, inputs in changed[start : start + CHUNK]]
+        _fill_and_write(step, [w for w in merged if w is not None])
+    for gone in set(manifest.records) - set(slugs):
+        del manifest.records[gone]
+    step.reviewed.save()
+    manifest.save()
+    return step.report
+
+
+def _fill_and_write(step: _Locale, work: list[_Work]) -> None:
+    """Fill a chunk's catalogs (reviewed translations of the same English, then the engine's
+    memory, then the engine) and write them, with what the next run may skip."""
+    store, locale, report = step.store, step.locale, step.report
+    pending = step.reviewed.fill([(w.slug, w.catalog) for w in work])
     wanted = bool(pending) or any(catalog.stale(w.catalog) for w in work)
-    label = engine.label(locale) if wanted else ""
+    label = step.engine.label(locale) if wanted else ""
     machine: dict[tuple[str, str], tuple[str, str]] = {}
     if label:
         todo = _from_machine_memory(work, label)
         if todo:
-            keep = [*glossary.do_not_translate, *_placeholders(todo)]
-            machine = _engine_fill(settings, locale, engine, todo, label, progress, run_shards,
-                                   store, keep, report)
-            if machine is None:  # the engine failed: catalogs still waiting are not written
-                machine = {}
+            keep = [*step.glossary.do_not_translate, *_placeholders(todo)]
+            filled = None if step.engine_failed else _engine_fill(step, todo, label, keep)
+            if filled is None:  # the engine failed (now or in an earlier chunk): catalogs
+                step.engine_failed = True  # still waiting are not written
                 work = [w for w in work if not catalog.pending(w.catalog)]
-            _keep_verdicts(settings, store, locale, glossary, machine)
-    # write: the catalogs and memories, and what the next run may skip
+            else:
+                machine = filled
+            _keep_verdicts(step.settings, store, locale, step.glossary, machine)
     for item in work:
         try:
-            written = _save_merged(store, item, locale, machine, label, templates)
+            written = _save_merged(store, item, locale, machine, label, step.templates)
             save_machine_memory(store, locale, item.slug, item.memory, item.catalog)
         except IntlPubError as exc:
             report.failures.append(f"{item.slug} [{locale.tag}]: {exc}")
@@ -100,83 +151,73 @@ def translate(
         if written:
             report.written.append(store.rel(item.path))
         if not catalog.pending(item.catalog) and not _lacks_suggestion(item):
-            manifest.records[item.slug] = [
+            step.manifest.records[item.slug] = [
                 item.template_digest,
-                manifest.digest(item.path),
-                glossary.version,
+                step.manifest.digest(item.path),
+                step.glossary.version,
             ]
-    for gone in set(manifest.records) - set(slugs):
-        del manifest.records[gone]
-    reviewed.save()
-    manifest.save()
-    return report
 
 
-def _merged(
-    store: Store,
-    locale: Locale,
-    manifest: Manifest,
-    slugs: Sequence[str],
-    glossary_version: str,
-    templates: catalog_files.Templates,
-    report: RunReport,
-) -> list[_Work]:
-    """Every post whose template, catalog or glossary changed since the last run, merged."""
-    work: list[_Work] = []
-    extracted: dict[str, Any] | None = None  # the extract step's records, read when needed
+def _changed(step: _Locale, slugs: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Every post whose template, catalog or glossary changed since the last run, with
+    those inputs' digests."""
+    store, manifest, templates = step.store, step.manifest, step.templates
+    changed = []
     for slug in slugs:
         inputs = [templates.digest(manifest, store.post_file("template", slug)),
-                  manifest.digest(store.post_file("catalog", slug, locale)), glossary_version]
-        if inputs[0] and manifest.records.holds(slug, inputs):
-            continue
-        template, path = store.template_path(slug), store.catalog_path(locale, slug)
-        try:
-            if extracted is None:
-                extracted = store.manifest("extract").records
-            pot = templates.read(store, template, written_digest(extracted.get(slug)))
-            if pot is None:
-                raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
-            memory = machine_memory(store, locale, slug)
-            old = catalog_files.read(store, path, written_digest(manifest.records.get(slug)))
-            if old is None and slug == UI_CATALOG:  # starts from intl-pub's reviewed words
-                old = interface.shipped(locale)
-            merged = catalog.merge(pot, old, locale, memory)
-        except (IntlPubError, OSError) as exc:
-            report.failures.append(f"{slug} [{locale.tag}]: {describe(exc)}")
-            continue
-        work.append(_Work(slug, merged, path, inputs[0], inputs[1], memory))
-    return work
+                  manifest.digest(store.post_file("catalog", slug, step.locale)),
+                  step.glossary.version]
+        if not (inputs[0] and manifest.records.holds(slug, inputs)):
+            changed.append((slug, inputs))
+    return changed
+
+
+def _merge(step: _Locale, slug: str, inputs: list[str], report: RunReport) -> _Work | None:
+    """A changed post's template merged into its catalog (None when either cannot be read:
+    reported)."""
+    store, locale = step.store, step.locale
+    template, path = store.template_path(slug), store.catalog_path(locale, slug)
+    try:
+        written = written_digest(step.extracted().get(slug))
+        pot = step.templates.read(store, template, written)
+        if pot is None:
+            raise CatalogError(f"{store.rel(template)} is missing; run `intl-pub translate`")
+        memory = machine_memory(store, locale, slug)
+        old = catalog_files.read(store, path, written_digest(step.manifest.records.get(slug)))
+        if old is None and slug == UI_CATALOG:  # starts from intl-pub's reviewed words
+            old = interface.shipped(locale)
+        merged = catalog.merge(pot, old, locale, memory)
+    except (IntlPubError, OSError) as exc:
+        report.failures.append(f"{slug} [{locale.tag}]: {describe(exc)}")
+        return None
+    return _Work(slug, merged, path, inputs[0], inputs[1], memory)
 
 
 def _engine_fill(
-    settings: Settings,
-    locale: Locale,
-    engine: Engine,
+    step: _Locale,
     todo: Sequence[tuple[_Work, Entry]],
     label: str,
-    progress: Callable[[int, int], None] | None,
-    run_shards: RunShards | None,
-    store: Store,
     keep: Sequence[str],
-    report: RunReport,
 ) -> dict[tuple[str, str], tuple[str, str]] | None:
     """Translate ``todo`` in one batch; each result goes to its post's memory and, where
     the msgstr is empty, into the catalog. The results by English, or None when the
     engine failed (reported)."""
-    done = 0
+    settings, locale, engine, store, report = (step.settings, step.locale, step.engine,
+                                               step.store, step.report)
+    done, before = 0, step.done
 
-    def step(count: int) -> None:
+    def progress(count: int) -> None:
         nonlocal done
         done += count
-        if progress is not None:
-            progress(done, len(todo))
+        if step.progress is not None:
+            step.progress(before + done, before + len(todo))
 
     stats = MTStats()
     try:
         with SentenceMemory(store.mt_memory_path(engine.name, locale)) as sentences:
-            options = MTOptions(sentences, stats, run_shards, settings.token_budget)
+            options = MTOptions(sentences, stats, step.run_shards, settings.token_budget)
             msgids = [entry.msgid for _, entry in todo]
-            results = machine_translate(engine, locale, msgids, step, report, keep, options)
+            results = machine_translate(engine, locale, msgids, progress, report, keep, options)
     except IntlPubError as exc:
         report.failures.append(f"machine translation [{locale.tag}]: {exc}")
         return None
@@ -189,6 +230,7 @@ def _engine_fill(
             catalog.set_machine_translation(entry, text, label, note)
         machine[entry.key] = (text, note)
     log.info("%s: machine-translated %d units with %s: %s", locale.tag, len(todo), label, stats)
+    step.done += len(todo)
     return machine
 
 
