@@ -108,8 +108,9 @@ def translate(
     changed = _changed(step, slugs)
     if len(changed) > CHUNK:  # a review in a later chunk serves the same English in an earlier
         for start in range(0, len(changed), CHUNK):
-            merged = [_merge(step, slug, inputs, RunReport())
-                      for slug, inputs in changed[start : start + CHUNK] if inputs[1]]
+            merged = [_merge(step, slug, inputs, RunReport())  # (a catalog, or the site's
+                      for slug, inputs in changed[start : start + CHUNK]  # shipped words)
+                      if inputs[1] or slug == UI_CATALOG]
             step.reviewed.record([(w.slug, w.catalog) for w in merged if w is not None])
     for start in range(0, len(changed), CHUNK):
         merged = [_merge(step, slug, inputs, step.report)
