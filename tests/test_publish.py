@@ -640,3 +640,44 @@ def test_the_gate_and_confidence_threshold_are_read_per_locale(tmp_path: Path) -
     (tmp_path / "intl-pub.toml").write_text('[site]\ngate = "strict"\n', "utf-8")
     with pytest.raises(ConfigError, match="gate must be one of verify, hold, open"):
         load_settings(tmp_path)
+
+
+def test_a_first_publish_keeps_only_the_bodies_a_feed_can_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies are dropped while posts render (memory), and the site is the one written when
+    every body is kept to the end."""
+    import shutil
+
+    from helpers import snapshot
+
+    from intl_pub.pipeline import publish as publish_step
+    from intl_pub.publish import site
+
+    monkeypatch.setattr(site, "FEED_ENTRIES", 2)
+    work = _generated_blog(tmp_path / "work", 9)
+    for i in range(9):  # dates out of the slugs' order: the newest are not the last rendered
+        text = (work / "posts" / f"post-{i}.html").read_text("utf-8")
+        (work / "posts" / f"post-{i}.html").write_text(
+            text.replace(f"2026-03-{1 + i:02d}", f"2026-03-{1 + (i * 5) % 9:02d}"), "utf-8"
+        )
+    settings = load_settings(work)
+    assert pipeline.run(settings, publish=False).ok
+    shutil.copytree(work, tmp_path / "untrimmed")
+    held: list[int] = []
+    write_listings = publish_step._write_listings
+
+    def counted(run: publish_step.PublishRun, *args: object) -> None:
+        held.append(sum(1 for slug in run.records if any(
+            "body" in page for page in run.records[slug]["pages"].values())))
+        write_listings(run, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publish_step, "_write_listings", counted)
+    monkeypatch.setattr(publish_step, "TRIM_EVERY", 3)
+    assert pipeline.publish_site(settings).ok
+    assert held == [2]  # the feeds' two newest (9 posts: the last trim came after the 9th)
+    monkeypatch.setattr(publish_step, "TRIM_EVERY", 10**6)
+    assert pipeline.publish_site(load_settings(tmp_path / "untrimmed")).ok
+    assert snapshot(work / "site") == snapshot(tmp_path / "untrimmed" / "site")
+    entries = feedparser.parse((work / "site" / "es" / "feed.xml").read_bytes()).entries
+    assert [e.link.rstrip("/").rsplit("/", 1)[-1] for e in entries] == ["post-7", "post-5"]
+    assert ["Ward 7 moves" in entries[0].content[0].value,  # the body, whole
+            "Ward 5 moves" in entries[1].content[0].value] == [True, True]

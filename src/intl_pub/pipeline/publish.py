@@ -31,6 +31,8 @@ CHECK_STEP = "publish-check"
 """Per post, what deciding that it is unchanged needs: ``[inputs, its pages' files]``. A
 small row beside its ``publish`` record (every page's listing data, feed bodies): an
 unchanged run of 100,000 posts reads these, not 100,000 records."""
+TRIM_EVERY = 1_000
+"""Posts rendered between two trims of the bodies no feed can list (~36 MB of them)."""
 
 
 @dataclass
@@ -48,6 +50,8 @@ class PublishRun:
     """The ``publish-check`` rows (:data:`CHECK_STEP`), kept with the records."""
     _ui: dict[str, dict[str, str]] | None = None
     _translated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _bodied: list[str] = field(default_factory=list)
+    """Posts kept this run whose records may hold page bodies (see :meth:`keep`)."""
 
     @property
     def records(self) -> MutableMapping[str, Any]:
@@ -84,9 +88,17 @@ class PublishRun:
         return all(os.path.exists(f"{site}/{name}") for name in files)
 
     def keep(self, slug: str, record: dict[str, Any]) -> None:
-        """Record a post's pages, and its check."""
+        """Record a post's pages, and its check.
+
+        Every :data:`TRIM_EVERY` posts, the bodies of pages that cannot be feed entries
+        are dropped: a first publish would otherwise hold every page's body until its
+        transaction.
+        """
         self.records[slug] = record
         self.checks.records[slug] = _check(record)
+        self._bodied.append(slug)
+        if len(self._bodied) >= TRIM_EVERY:
+            self._bodied = publish.trim_feed_bodies(self.records, set(self._bodied))
 
     def checked_before(self) -> None:
         """A work folder published before the checks were kept: every record gets its
