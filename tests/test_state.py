@@ -29,6 +29,7 @@ from helpers import snapshot
 from intl_pub import pipeline
 from intl_pub.core.config import load_settings
 from intl_pub.core.errors import StoreError
+from intl_pub.publish import site
 from intl_pub.workdir import state as state_module
 from intl_pub.workdir.store import Store
 
@@ -249,7 +250,7 @@ def test_a_steps_rows_are_committed_after_its_files_in_one_transaction(tmp_path:
     assert dict(again.records) == {"a": [1, 2], "b": [3]}
 
 
-def test_a_steps_rows_are_read_in_one_query_and_only_those_changed_are_written(
+def test_a_steps_rows_are_read_by_key_or_in_one_query_and_only_those_changed_are_written(
     tmp_path: Path,
 ) -> None:
     store = Store(tmp_path)
@@ -267,7 +268,10 @@ def test_a_steps_rows_are_read_in_one_query_and_only_those_changed_are_written(
     assert manifest.save() and sorted(manifest.records) == ["one", "two"]
     reads = [s for s in statements if s.startswith("SELECT")]
     writes = [s for s in statements if s.startswith(("INSERT", "DELETE"))]
-    assert reads == ["SELECT key, record FROM manifest WHERE step = 'publish'"]
+    assert reads == [  # the record asked for by key alone, then every row in one query
+        "SELECT record FROM manifest WHERE step = 'publish' AND key = 'two'",
+        "SELECT key, record FROM manifest WHERE step = 'publish'",
+    ]
     assert len(writes) == 2 and "'two'" in writes[0] + writes[1] and "'three'" in "".join(writes)
     statements.clear()
     assert not Store(tmp_path).manifest("publish").save()  # an unchanged step writes nothing
@@ -319,3 +323,41 @@ def test_one_changed_post_writes_only_its_own_rows(tmp_path: Path) -> None:
     }
     assert [r[0] for r in changed["source_file"]] == [str(page), str(page)]
     assert changed["post"] == changed["link"] == changed["tm"] == []
+
+
+def test_one_changed_post_is_published_without_reading_every_post_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its own ``publish`` and ``translate-*`` records are read by key: the others are
+    listing data (170 MB at 100,000 posts) that a change of its text does not need."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for i in range(4):
+        (posts / f"post-{i}.html").write_text(
+            f"<html><head><title>Post {i}</title></head><body><article><h1>Post {i}</h1>"
+            f"<p>Paragraph one of post {i}.</p><p>Paragraph two.</p></article></body></html>",
+            "utf-8")
+    (tmp_path / "intl-pub.toml").write_text('[pipeline]\nsources = ["posts"]\n', "utf-8")
+    settings = replace(load_settings(tmp_path), engine="pseudo")
+    monkeypatch.setattr(site, "FEED_ENTRIES", 1)  # post-3's pages: post-1 is in no feed
+    assert pipeline.run(settings).ok
+    page = posts / "post-1.html"
+    page.write_text(page.read_text("utf-8").replace("Paragraph two.", "Paragraph 2."), "utf-8")
+    assert pipeline.run(settings, publish=False).ok
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: object, **kwargs: object) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)  # type: ignore[arg-type]
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(state_module.sqlite3, "connect", traced)
+    report = pipeline.run(settings, pull=False, translate=False)
+    assert report.written and all("post-1" in w for w in report.written), report.written
+    whole = [s for s in statements if s.startswith("SELECT key, record FROM manifest")]
+    assert whole == ["SELECT key, record FROM manifest WHERE step = 'publish-check'"]
+    by_key = [s for s in statements if s.startswith("SELECT record FROM manifest")]
+    site_rows = ("step = 'interface'", "step = 'publish-site'")  # a row for the whole site
+    assert all("'post-1'" in s or s.split(" AND ")[0].endswith(site_rows) for s in by_key)
+    assert any("step = 'publish' AND key = 'post-1'" in s for s in by_key), by_key

@@ -172,6 +172,7 @@ def _start(settings: Settings, store: Store, report: RunReport) -> PublishRun:
 def _publish_changed(run: PublishRun, slugs: Sequence[str]) -> set[str]:
     """Render and write every post whose inputs changed; the listing files that may change."""
     dirty: set[str] = set()
+    run.checks.records.load()
     for slug in slugs:
         inputs = run.inputs(slug)
         check = run.checks.records.get(slug)

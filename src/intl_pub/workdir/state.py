@@ -230,9 +230,11 @@ class State:
 class Records(MutableMapping[str, Any]):
     """A step's manifest records, key -> JSON value.
 
-    The rows are read in one query when first needed, and kept as their JSON text: a
-    run asks for every post's record (is it outdated?), and one query for all of them
-    costs a tenth of one per post; a value is parsed when asked for, and not kept. Only
+    The rows are read in one query when a run asks for many, and kept as their JSON text:
+    a run asks for every post's record (is it outdated?), and one query for all of them
+    costs a tenth of one per post; the first :data:`POINT_READS` values asked for by key
+    are read a row at a time (:meth:`load` reads them all at once); a value is parsed
+    when asked for, and not kept. Only
     the keys assigned or deleted are written, by :meth:`change`. A value changed in
     place must be assigned again to be saved (``records[key] = value``).
     """
@@ -244,6 +246,7 @@ class Records(MutableMapping[str, Any]):
         self._keys: set[str] | None = None
         self._changed: dict[str, Any] = {}
         self._deleted: set[str] = set()
+        self._point_reads = 0
 
     @property
     def stored(self) -> dict[str, str]:
@@ -255,10 +258,14 @@ class Records(MutableMapping[str, Any]):
             self._stored = dict(rows)
         return self._stored
 
+    def load(self) -> None:
+        """Read every row now, in one query: the caller is about to ask for each."""
+        _ = self.stored
+
     @property
     def keys_(self) -> set[str]:
         if self._keys is None:
-            self._keys = set(self.stored)
+            self._keys = (set(self.stored) - self._deleted) | set(self._changed)
         return self._keys
 
     def __contains__(self, key: object) -> bool:
@@ -267,6 +274,14 @@ class Records(MutableMapping[str, Any]):
     def get(self, key: str, default: Any = None) -> Any:
         if key in self._changed:
             return self._changed[key]
+        if key in self._deleted:
+            return default
+        if self._stored is None and self._point_reads < POINT_READS:
+            self._point_reads += 1  # one changed post of 100,000 reads its row, not all
+            rows = self.state._rows(
+                "SELECT record FROM manifest WHERE step = ? AND key = ?", (self.step, key)
+            )
+            return json.loads(rows[0][0]) if rows else default
         if key not in self.keys_:
             return default
         text = self.stored.get(key)
@@ -286,7 +301,8 @@ class Records(MutableMapping[str, Any]):
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self.keys_.add(key)
+        if self._keys is not None:
+            self._keys.add(key)
         self._changed[key] = value
         self._deleted.discard(key)
 
@@ -326,6 +342,10 @@ class Records(MutableMapping[str, Any]):
 
 
 _MISSING = object()
+POINT_READS = 1_000
+"""Records read a row at a time before :class:`Records` reads them all in one query: a
+run that asks for a few (one changed post) does not read 100,000 rows (170 MB of
+publish records)."""
 
 
 def file_digest_change(
