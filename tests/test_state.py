@@ -27,7 +27,7 @@ import pytest
 from helpers import snapshot
 
 from intl_pub import pipeline
-from intl_pub.core.config import load_settings
+from intl_pub.core.config import Settings, load_settings
 from intl_pub.core.errors import StoreError
 from intl_pub.publish import site
 from intl_pub.workdir import state as state_module
@@ -298,16 +298,21 @@ def test_a_state_written_by_a_newer_version_is_refused_with_a_clear_line(tmp_pat
         Store(tmp_path).identities()
 
 
-def test_one_changed_post_writes_only_its_own_rows(tmp_path: Path) -> None:
-    posts = tmp_path / "posts"
+def _posts(root: Path, count: int) -> tuple[Path, Settings]:
+    """A work folder of ``count`` two-paragraph posts (pseudo engine): its posts folder."""
+    posts = root / "posts"
     posts.mkdir()
-    for i in range(6):
+    for i in range(count):
         (posts / f"post-{i}.html").write_text(
             f"<html><head><title>Post {i}</title></head><body><article><h1>Post {i}</h1>"
             f"<p>Paragraph one of post {i}.</p><p>Paragraph two.</p></article></body></html>",
             "utf-8")
-    (tmp_path / "intl-pub.toml").write_text('[pipeline]\nsources = ["posts"]\n', "utf-8")
-    settings = replace(load_settings(tmp_path), engine="pseudo")
+    (root / "intl-pub.toml").write_text('[pipeline]\nsources = ["posts"]\n', "utf-8")
+    return posts, replace(load_settings(root), engine="pseudo")
+
+
+def test_one_changed_post_writes_only_its_own_rows(tmp_path: Path) -> None:
+    posts, settings = _posts(tmp_path, 6)
     assert pipeline.run(settings).ok
     before = rows(tmp_path)
     page = posts / "post-3.html"
@@ -330,15 +335,7 @@ def test_one_changed_post_is_published_without_reading_every_post_record(
 ) -> None:
     """Its own ``publish`` and ``translate-*`` records are read by key: the others are
     listing data (170 MB at 100,000 posts) that a change of its text does not need."""
-    posts = tmp_path / "posts"
-    posts.mkdir()
-    for i in range(4):
-        (posts / f"post-{i}.html").write_text(
-            f"<html><head><title>Post {i}</title></head><body><article><h1>Post {i}</h1>"
-            f"<p>Paragraph one of post {i}.</p><p>Paragraph two.</p></article></body></html>",
-            "utf-8")
-    (tmp_path / "intl-pub.toml").write_text('[pipeline]\nsources = ["posts"]\n', "utf-8")
-    settings = replace(load_settings(tmp_path), engine="pseudo")
+    posts, settings = _posts(tmp_path, 4)
     monkeypatch.setattr(site, "FEED_ENTRIES", 1)  # post-3's pages: post-1 is in no feed
     assert pipeline.run(settings).ok
     page = posts / "post-1.html"
