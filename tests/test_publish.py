@@ -681,3 +681,51 @@ def test_a_first_publish_keeps_only_the_bodies_a_feed_can_list(tmp_path: Path, m
     assert [e.link.rstrip("/").rsplit("/", 1)[-1] for e in entries] == ["post-7", "post-5"]
     assert ["Ward 7 moves" in entries[0].content[0].value,  # the body, whole
             "Ward 5 moves" in entries[1].content[0].value] == [True, True]
+
+
+def test_a_long_list_of_posts_is_paged_newest_first_and_shrinks_with_the_blog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each language lists its posts INDEX_POSTS to a page, every post once, the pages
+    linked in the reader's language; pages a shorter list no longer has are removed."""
+    from intl_pub.publish import site
+
+    monkeypatch.setattr(site, "INDEX_POSTS", 2)
+    work = _generated_blog(tmp_path / "work", 5)
+    settings = load_settings(work)
+    assert pipeline.run(settings).ok
+
+    def listed(lang: str) -> list[tuple[str, list[str], dict[str, str]]]:
+        pages, name = [], "index.html"
+        while name:
+            soup = BeautifulSoup((work / "site" / lang / name).read_text("utf-8"), "html.parser")
+            posts = [a["href"].split("/")[0] for a in soup.select("section.post h2 a")]
+            links = {a["rel"][0]: a.get_text() for a in soup.select("nav.pages a")}
+            canonical = soup.find("link", rel="canonical")["href"]
+            assert canonical == f"http://localhost:8000/{lang}/" + ("" if name == "index.html" else name)
+            pages.append((name, posts, links))
+            older = soup.select_one('nav.pages a[rel="next"]')
+            name = older["href"] if older else ""
+        return pages
+
+    es = listed("es")
+    assert [(n, p) for n, p, _ in es] == [
+        ("index.html", ["post-4", "post-3"]), ("index-2.html", ["post-2", "post-1"]),
+        ("index-3.html", ["post-0"]),
+    ]
+    assert [links for _, _, links in es] == [
+        {"next": "Publicaciones anteriores"},
+        {"prev": "Publicaciones más recientes", "next": "Publicaciones anteriores"},
+        {"prev": "Publicaciones más recientes"},
+    ]
+    assert [p for _, p, _ in listed("zh-hans")] == [p for _, p, _ in es]
+    for i in (3, 4):
+        (work / "posts" / f"post-{i}.html").unlink()
+        (work / "content" / f"post-{i}.html").unlink()
+    report = pipeline.run(settings)
+    assert report.ok
+    assert [(n, p) for n, p, _ in listed("es")] == [
+        ("index.html", ["post-2", "post-1"]), ("index-2.html", ["post-0"]),
+    ]
+    assert not (work / "site" / "es" / "index-3.html").exists()
+    assert "site/es/index-3.html" in report.written

@@ -123,6 +123,12 @@ def json_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     old = base / "old"
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(old, filter="data")
+    # the interface's shipped words and stylesheet as this version has them: what is tested
+    # is the import of the state, not a site whose own words changed since
+    shutil.copytree(ROOT / "src" / "intl_pub" / "ui", old / "src" / "intl_pub" / "ui",
+                    dirs_exist_ok=True)
+    shutil.copy(ROOT / "src" / "intl_pub" / "templates" / "site.css",
+                old / "src" / "intl_pub" / "templates" / "site.css")
     work = sample(base / "work")
     translate_and_publish(work, old)
     review(work)

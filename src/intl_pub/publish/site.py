@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import logging
-from collections.abc import Collection, Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -40,6 +39,9 @@ log = logging.getLogger(__name__)
 
 FEED_ENTRIES = 50
 """Entries per language feed: the newest posts, as feed readers expect (not the archive)."""
+INDEX_POSTS = 50
+"""Posts per page of a language's list: 10,000 posts on one page were 22 MB of HTML a
+reader abroad had to load to see the newest."""
 FAVICON = "favicon.svg"
 """The site's icon, at the root of site/ (a template: templates/favicon.svg overrides it)."""
 
@@ -255,7 +257,7 @@ class Environment:
                 ui,
                 page=page,
                 alternates=_alternates(self.settings, siblings, page.post.slug),
-                noindex=_noindex(self.settings, page),
+                noindex=noindex(self.settings, page),
             )
         return files
 
@@ -284,15 +286,7 @@ class Environment:
             listed = [by_post[slug][locale.tag] for slug in by_post if locale.tag in by_post[slug]]
             listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
             if urls.href(locale) in wanted:
-                files[urls.href(locale)] = _render(
-                    env,
-                    "index.html",
-                    settings,
-                    locale,
-                    ui,
-                    pages=listed,
-                    alternates=_section_alternates(settings, languages),
-                )
+                files.update(self._index_pages(listed, locale, ui, languages))
             newest = listed[:FEED_ENTRIES]
             self.feed_entries.update(p.file for p in newest)
             if urls.feed_file(locale) not in wanted:
@@ -326,6 +320,33 @@ class Environment:
         )
         return files
 
+    def _index_pages(
+        self,
+        listed: Sequence[Page],
+        locale: Locale,
+        ui: Mapping[str, Mapping[str, str]],
+        languages: Sequence[Locale],
+    ) -> dict[str, str]:
+        """A language's list of posts, :data:`INDEX_POSTS` to a page, newest first; each
+        page links the newer and the older one (``rel`` prev and next)."""
+        count = max(1, -(-len(listed) // INDEX_POSTS))
+        files = {}
+        for number in range(1, count + 1):
+            files[urls.index_file(locale, number)] = _render(
+                self.jinja,
+                "index.html",
+                self.settings,
+                locale,
+                ui,
+                pages=listed[(number - 1) * INDEX_POSTS : number * INDEX_POSTS],
+                alternates=_section_alternates(self.settings, languages) if number == 1 else [],
+                number=number,
+                canonical=urls.index_url(self.settings.base_url, locale, number),
+                newer=_index_name(locale, number - 1) if number > 1 else "",
+                older=_index_name(locale, number + 1) if number < count else "",
+            )
+        return files
+
     def _sitemap(
         self, pages: Sequence[Page], by_post: Mapping[str, Mapping[str, Page]],
         languages: Sequence[Locale],
@@ -336,7 +357,7 @@ class Environment:
             indexable={
                 url
                 for p in pages
-                if not _noindex(settings, p)
+                if not noindex(settings, p)
                 for url in [urls.page_url(settings.base_url, p.locale, p.post.slug)]
             },
             sections=_section_alternates(settings, languages),
@@ -345,109 +366,19 @@ class Environment:
         )
 
 
+def _index_name(locale: Locale, number: int) -> str:
+    """Page ``number`` of a language's list, linked from another page of it (same folder)."""
+    return urls.index_file(locale, number).rsplit("/", 1)[-1]
+
+
 def listing_files(settings: Settings) -> list[str]:
     """The files :meth:`Environment.index_files` writes, by the names its ``only`` takes
-    (``index.html`` stands for the root page, ``robots.txt`` and the stylesheet)."""
+    (``index.html`` stands for the root page, ``robots.txt`` and the stylesheet; a
+    language's index for every page of its list)."""
     names = ["index.html", "sitemap.xml"]
     for locale in [ENGLISH, *settings.locales]:
         names += [urls.href(locale), urls.feed_file(locale)]
     return names
-
-
-_DATE = 2
-"""Where a page record's ``post`` holds the post's date (see :func:`page_record`)."""
-_LISTED = ("file", "post", "title", "title_marks", "description")
-"""What an index shows of a page (its record's fields)."""
-_FED = (*_LISTED, "updated", "digest")
-"""... and what a feed entry shows besides: the body, through its digest."""
-
-
-def keep_feed_bodies(
-    records: MutableMapping[str, dict[str, Any]], wanted: Collection[str]
-) -> None:
-    """Page bodies are kept in the manifest only for the pages the feeds list (``records``:
-    the manifest's post records, a record that loses a body assigned again; ``wanted``:
-    :attr:`Environment.feed_entries`)."""
-    for slug in list(records):
-        record = records[slug]
-        pages = record.get("pages", {}).values()
-        if any(rec["file"] not in wanted and "body" in rec for rec in pages):
-            for rec in pages:
-                if rec["file"] not in wanted:
-                    rec.pop("body", None)
-            records[slug] = record
-
-
-def trim_feed_bodies(
-    records: MutableMapping[str, dict[str, Any]], slugs: Collection[str]
-) -> list[str]:
-    """Drop the bodies of those pages of ``slugs`` that cannot be feed entries; the slugs
-    whose records still keep one.
-
-    A page has no place in its language's feed when :data:`FEED_ENTRIES` pages of that
-    language among ``slugs`` are newer: the feed lists the newest of a superset. Run
-    every so many posts of a first publish, it keeps the bodies of a few hundred pages in
-    memory, not of every page (36 KB a post: 3.6 GB at 100,000 posts).
-    """
-    newest: dict[str, list[tuple[datetime, str]]] = {}
-    for slug in slugs:
-        for rec in records[slug]["pages"].values():
-            if "body" in rec:
-                key = (datetime.fromisoformat(rec["post"][_DATE]), slug)
-                newest.setdefault(rec["lang"], []).append(key)
-    feeds = {
-        lang: {slug for _, slug in heapq.nlargest(FEED_ENTRIES, keys)}
-        for lang, keys in newest.items()
-    }
-    bodied = []
-    for slug in slugs:
-        record = records[slug]
-        pages = record["pages"].values()
-        if any("body" in rec and slug not in feeds[rec["lang"]] for rec in pages):
-            for rec in pages:
-                if slug not in feeds.get(rec["lang"], ()):
-                    rec.pop("body", None)
-            records[slug] = record
-        if any("body" in rec for rec in pages):
-            bodied.append(slug)
-    return bodied
-
-
-def outside_feeds(old: Mapping[str, Mapping[str, Any]], new: dict[str, dict[str, Any]]) -> None:
-    """Drop the bodies of a re-rendered post's pages that stay out of the feeds (the
-    manifest keeps a body only for a feed entry) when no listing is rendered again."""
-    for lang, record in new.items():
-        before = old.get(lang)
-        if before is not None and "body" not in before and before.get("post") == record["post"]:
-            record.pop("body", None)
-
-
-def listings_changed(
-    settings: Settings, old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
-) -> set[str]:
-    """The listing files that one post's re-rendered pages change (page records by language,
-    before and after): its language's index when what the index shows of it changed, the
-    feed when what a feed entry shows did, the sitemap when a page came, went or changed
-    whether it is indexed. A post whose text changed but not its title or summary touches
-    no index; cost follows the change, not the number of posts listed."""
-    dirty: set[str] = set()
-    for lang in set(old) | set(new):
-        before, after = old.get(lang), new.get(lang)
-        index, feed = urls.href(locale_for(lang)), urls.feed_file(locale_for(lang))
-        if before is None or after is None:
-            dirty |= {index, feed, "sitemap.xml"}
-            continue
-        if any(before.get(k) != after.get(k) for k in _LISTED):
-            dirty.add(index)
-        in_feed = "body" in before  # the manifest keeps bodies of feed entries only
-        moved = before.get("post") != after.get("post")  # its date may take it into a feed
-        if moved or (in_feed and any(before.get(k) != after.get(k) for k in _FED)):
-            dirty.add(feed)
-        if before["post"][_DATE] != after["post"][_DATE] or _noindex(
-            settings, page_from_record(before)
-        ) != _noindex(settings, page_from_record(after)):
-            dirty.add("sitemap.xml")  # its <lastmod>, or whether it is listed at all
-    return dirty
 
 
 def _lastmod(settings: Settings, pages: Sequence[Page]) -> dict[str, str]:
@@ -569,7 +500,7 @@ def _section_alternates(settings: Settings, languages: Sequence[Locale]) -> list
     ]
 
 
-def _noindex(settings: Settings, page: Page) -> bool:
+def noindex(settings: Settings, page: Page) -> bool:
     if page.locale.is_source:
         return False
     return page.stats.reviewed_share < settings.threshold(page.locale, "index")

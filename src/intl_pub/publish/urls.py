@@ -15,6 +15,18 @@ def href(locale: Locale, slug: str | None = None) -> str:
     return f"{locale.path}/{slug}/index.html" if slug else f"{locale.path}/index.html"
 
 
+def index_file(locale: Locale, number: int = 1) -> str:
+    """Page ``number`` of a language's list of posts, relative to site/: the first is the
+    language's index; the others sit beside it (``index-2.html``), so their links to posts
+    are the first's, and no post's folder can take their name."""
+    return href(locale) if number == 1 else f"{locale.path}/index-{number}.html"
+
+
+def index_url(base_url: str, locale: Locale, number: int = 1) -> str:
+    """The absolute URL of :func:`index_file`."""
+    return page_url(base_url, locale) + ("" if number == 1 else f"index-{number}.html")
+
+
 def feed_file(locale: Locale) -> str:
     """A language's Atom feed, relative to site/."""
     return f"{locale.path}/feed.xml"
