@@ -729,3 +729,42 @@ def test_a_long_list_of_posts_is_paged_newest_first_and_shrinks_with_the_blog(
     ]
     assert not (work / "site" / "es" / "index-3.html").exists()
     assert "site/es/index-3.html" in report.written
+
+
+def test_a_sitemap_past_the_protocols_limit_is_split_under_a_sitemap_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most SITEMAP_URLS URLs a file, every URL of the one-file sitemap in exactly one;
+    files a smaller site no longer needs are removed."""
+    from intl_pub.publish import site
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    monkeypatch.setattr(site, "SITEMAP_URLS", 10)
+    work = _generated_blog(tmp_path / "work", 5)
+    settings = load_settings(work)
+    assert pipeline.run(settings).ok
+    langs = ("en", "es", "zh-hans", "ru")
+    every = sorted([f"http://localhost:8000/{lang}/post-{i}/" for lang in langs for i in range(5)]
+                   + [f"http://localhost:8000/{lang}/" for lang in langs]
+                   + ["http://localhost:8000/"])
+    index = ET.parse(work / "site" / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text for loc in index.iterfind("s:sitemap/s:loc", ns)]
+    # the first file: the sections, the root and one post (4 + 1 + 4); then two posts a file
+    assert parts == [f"http://localhost:8000/sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert all(m.text.startswith("2026-03-") for m in index.iterfind("s:sitemap/s:lastmod", ns))
+    found = []
+    for n in (1, 2, 3):
+        urls = ET.parse(work / "site" / f"sitemap-{n}.xml").getroot().findall("s:url", ns)
+        assert 0 < len(urls) <= 10
+        found += [u.find("s:loc", ns).text for u in urls]
+    assert sorted(found) == every
+
+    monkeypatch.setattr(site, "SITEMAP_URLS", 50_000)
+    (work / "content" / "post-4.html").unlink()
+    (work / "posts" / "post-4.html").unlink()
+    report = pipeline.run(settings)
+    assert report.ok
+    assert ET.parse(work / "site" / "sitemap.xml").getroot().tag.endswith("urlset")
+    assert sorted((work / "site").glob("sitemap-*.xml")) == []
+    assert "site/sitemap-3.xml" in report.written

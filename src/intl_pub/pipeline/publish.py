@@ -235,7 +235,7 @@ def _write_listings(run: PublishRun, slugs: Sequence[str], dirty: set[str]) -> N
     for name, text in files.items():
         if run.store.write(run.store.site_path(name), text.encode("utf-8")):
             run.report.written.append(f"site/{name}")
-    for stale in publish.stale_index_pages(run.store.site_dir, run.settings, files):
+    for stale in publish.stale_listing_files(run.store.site_dir, run.settings, files):
         if run.store.remove(stale):
             run.report.written.append(run.store.rel(stale))
     publish.keep_feed_bodies(records, run.env.feed_entries)

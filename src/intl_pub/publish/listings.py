@@ -21,17 +21,20 @@ if TYPE_CHECKING:
     from intl_pub.core.config import Settings
 
 
-def stale_index_pages(folder: Path, settings: Settings, written: Collection[str]) -> list[Path]:
-    """The pages of the languages' lists that shorter lists no longer have (``written``:
-    the listing files just rendered, relative to site/; ``folder``: site/)."""
+def stale_listing_files(folder: Path, settings: Settings, written: Collection[str]) -> list[Path]:
+    """The pages of the languages' lists, and the sitemap's files, that shorter listings no
+    longer have (``written``: the listing files just rendered, relative to site/;
+    ``folder``: site/)."""
     stale = []
+    numbered = [("sitemap-", ".xml", "")] if "sitemap.xml" in written else []
     for locale in [ENGLISH, *settings.locales]:
-        if urls.href(locale) not in written:
-            continue  # its list was not rendered again: its pages stand
+        if urls.href(locale) in written:  # else its list was not rendered again: it stands
+            numbered.append(("index-", ".html", f"{locale.path}/"))
+    for prefix, suffix, where in numbered:
         stale += sorted(
-            path for path in (folder / locale.path).glob("index-*.html")
-            if f"{locale.path}/{path.name}" not in written
-            and path.name[len("index-") : -len(".html")].isdigit()
+            path for path in (folder / where).glob(f"{prefix}*{suffix}")
+            if f"{where}{path.name}" not in written
+            and path.name[len(prefix) : -len(suffix)].isdigit()
         )
     return stale
 

@@ -42,6 +42,8 @@ FEED_ENTRIES = 50
 INDEX_POSTS = 50
 """Posts per page of a language's list: 10,000 posts on one page were 22 MB of HTML a
 reader abroad had to load to see the newest."""
+SITEMAP_URLS = 50_000
+"""URLs per sitemap file, the sitemaps protocol's limit."""
 FAVICON = "favicon.svg"
 """The site's icon, at the root of site/ (a template: templates/favicon.svg overrides it)."""
 
@@ -301,7 +303,7 @@ class Environment:
                 alternates=_section_alternates(settings, languages),
             )
         if "sitemap.xml" in wanted:
-            files["sitemap.xml"] = self._sitemap(pages, by_post, languages)
+            files.update(self._sitemaps(pages, by_post, languages))
         if "index.html" not in wanted:
             return files
         files["robots.txt"] = env.get_template("robots.txt").render(base_url=settings.base_url)
@@ -347,23 +349,57 @@ class Environment:
             )
         return files
 
-    def _sitemap(
+    def _sitemaps(
         self, pages: Sequence[Page], by_post: Mapping[str, Mapping[str, Page]],
         languages: Sequence[Locale],
-    ) -> str:
+    ) -> dict[str, str]:
+        """``sitemap.xml``; past :data:`SITEMAP_URLS` URLs, an index of ``sitemap-1.xml``, …
+        (the protocol's limit: 100,000 posts in four languages are 400,000 URLs)."""
         settings = self.settings
-        return self.jinja.get_template("sitemap.xml").render(
-            posts=[_alternates(settings, by_post[slug], slug) for slug in by_post],
-            indexable={
-                url
-                for p in pages
-                if not noindex(settings, p)
-                for url in [urls.page_url(settings.base_url, p.locale, p.post.slug)]
-            },
-            sections=_section_alternates(settings, languages),
-            base_url=settings.base_url,
-            lastmod=_lastmod(settings, pages),
-        )
+        indexable = {
+            url
+            for p in pages
+            if not noindex(settings, p)
+            for url in [urls.page_url(settings.base_url, p.locale, p.post.slug)]
+        }
+        lastmod = _lastmod(settings, pages)
+        sections = _section_alternates(settings, languages)
+        groups: list[list[list[dict[str, str]]]] = [[]]
+        room = SITEMAP_URLS - len(sections) - 1  # the first lists the sections and the root
+        for slug in by_post:
+            alternates = _alternates(settings, by_post[slug], slug)
+            count = sum(1 for alt in alternates if alt["url"] in indexable)
+            if count > room:
+                groups.append([])
+                room = SITEMAP_URLS
+            groups[-1].append(alternates)
+            room -= count
+        template = self.jinja.get_template("sitemap.xml")
+        files = {
+            "sitemap.xml" if len(groups) == 1 else f"sitemap-{number}.xml": template.render(
+                posts=group,
+                indexable=indexable,
+                sections=sections if number == 1 else [],
+                base_url=settings.base_url,
+                lastmod=lastmod,
+            )
+            for number, group in enumerate(groups, 1)
+        }
+        if len(groups) > 1:
+            files["sitemap.xml"] = self.jinja.get_template("sitemapindex.xml").render(
+                sitemaps=[
+                    {
+                        "url": f"{settings.base_url}sitemap-{number}.xml",
+                        "lastmod": max(
+                            (lastmod[a["url"]] for g in group for a in g if a["url"] in lastmod),
+                            default=None,
+                            key=datetime.fromisoformat,
+                        ),
+                    }
+                    for number, group in enumerate(groups, 1)
+                ],
+            )
+        return files
 
 
 def _index_name(locale: Locale, number: int) -> str:
@@ -374,7 +410,7 @@ def _index_name(locale: Locale, number: int) -> str:
 def listing_files(settings: Settings) -> list[str]:
     """The files :meth:`Environment.index_files` writes, by the names its ``only`` takes
     (``index.html`` stands for the root page, ``robots.txt`` and the stylesheet; a
-    language's index for every page of its list)."""
+    language's index for every page of its list; ``sitemap.xml`` for every sitemap file)."""
     names = ["index.html", "sitemap.xml"]
     for locale in [ENGLISH, *settings.locales]:
         names += [urls.href(locale), urls.feed_file(locale)]
