@@ -760,11 +760,23 @@ def test_a_sitemap_past_the_protocols_limit_is_split_under_a_sitemap_index(
         found += [u.find("s:loc", ns).text for u in urls]
     assert sorted(found) == every
 
-    monkeypatch.setattr(site, "SITEMAP_URLS", 50_000)
-    (work / "content" / "post-4.html").unlink()
-    (work / "posts" / "post-4.html").unlink()
+    monkeypatch.setattr(site, "SITEMAP_URLS", 50_000)  # the protocol's other limit: bytes
+    monkeypatch.setattr(site, "SITEMAP_BYTES", 6_000)
+    _write_post(work, 5, "Clinic news 5", "Ward 5 moves to the east wing on Monday.")
+    assert pipeline.run(settings).ok
+    index = ET.parse(work / "site" / "sitemap.xml").getroot()
+    parts = [loc.text.rsplit("/", 1)[1] for loc in index.iterfind("s:sitemap/s:loc", ns)]
+    assert len(parts) > 1 and all((work / "site" / p).stat().st_size <= 6_000 for p in parts)
+    found = [u.text for p in parts
+             for u in ET.parse(work / "site" / p).getroot().iterfind("s:url/s:loc", ns)]
+    assert sorted(found) == sorted(every + [f"http://localhost:8000/{lang}/post-5/" for lang in langs])
+
+    monkeypatch.setattr(site, "SITEMAP_BYTES", 50 * 2**20)
+    for i in (4, 5):
+        (work / "content" / f"post-{i}.html").unlink()
+        (work / "posts" / f"post-{i}.html").unlink()
     report = pipeline.run(settings)
     assert report.ok
     assert ET.parse(work / "site" / "sitemap.xml").getroot().tag.endswith("urlset")
     assert sorted((work / "site").glob("sitemap-*.xml")) == []
-    assert "site/sitemap-3.xml" in report.written
+    assert "site/sitemap-2.xml" in report.written

@@ -40,10 +40,13 @@ log = logging.getLogger(__name__)
 FEED_ENTRIES = 50
 """Entries per language feed: the newest posts, as feed readers expect (not the archive)."""
 INDEX_POSTS = 50
-"""Posts per page of a language's list: 10,000 posts on one page were 22 MB of HTML a
-reader abroad had to load to see the newest."""
+"""Posts per page of a language's list: 10,000 posts on one page were 3.3 MB of HTML
+(33 MB at 100,000) that a reader abroad had to load to see the newest."""
 SITEMAP_URLS = 50_000
-"""URLs per sitemap file, the sitemaps protocol's limit."""
+"""URLs per sitemap file, the sitemaps protocol's limit (the root and the sections count)."""
+SITEMAP_BYTES = 50 * 2**20
+"""... and its limit on a file's size (uncompressed): a post's URL with ten languages'
+alternates is ~1.2 KB, so 50,000 of them would pass it."""
 FAVICON = "favicon.svg"
 """The site's icon, at the root of site/ (a template: templates/favicon.svg overrides it)."""
 
@@ -353,8 +356,9 @@ class Environment:
         self, pages: Sequence[Page], by_post: Mapping[str, Mapping[str, Page]],
         languages: Sequence[Locale],
     ) -> dict[str, str]:
-        """``sitemap.xml``; past :data:`SITEMAP_URLS` URLs, an index of ``sitemap-1.xml``, …
-        (the protocol's limit: 100,000 posts in four languages are 400,000 URLs)."""
+        """``sitemap.xml``; past :data:`SITEMAP_URLS` URLs or :data:`SITEMAP_BYTES`, an index
+        of ``sitemap-1.xml``, … (the protocol's limits: 100,000 posts in four languages are
+        400,000 URLs)."""
         settings = self.settings
         indexable = {
             url
@@ -375,15 +379,23 @@ class Environment:
             groups[-1].append(alternates)
             room -= count
         template = self.jinja.get_template("sitemap.xml")
-        files = {
-            "sitemap.xml" if len(groups) == 1 else f"sitemap-{number}.xml": template.render(
-                posts=group,
-                indexable=indexable,
-                sections=sections if number == 1 else [],
-                base_url=settings.base_url,
-                lastmod=lastmod,
+
+        def fitted(group: list[list[dict[str, str]]], first: bool) -> list[tuple[Any, str]]:
+            """The group's file, or its halves' when it passes the protocol's 50 MB."""
+            text = template.render(
+                posts=group, indexable=indexable, sections=sections if first else [],
+                base_url=settings.base_url, lastmod=lastmod,
             )
-            for number, group in enumerate(groups, 1)
+            if len(group) < 2 or len(text.encode("utf-8")) <= SITEMAP_BYTES:
+                return [(group, text)]
+            half = len(group) // 2
+            return fitted(group[:half], first) + fitted(group[half:], False)
+
+        parts = [part for n, group in enumerate(groups) for part in fitted(group, n == 0)]
+        groups = [group for group, _ in parts]
+        files = {
+            "sitemap.xml" if len(parts) == 1 else f"sitemap-{number}.xml": text
+            for number, (_, text) in enumerate(parts, 1)
         }
         if len(groups) > 1:
             files["sitemap.xml"] = self.jinja.get_template("sitemapindex.xml").render(
