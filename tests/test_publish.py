@@ -643,37 +643,48 @@ def test_the_gate_and_confidence_threshold_are_read_per_locale(tmp_path: Path) -
 
 
 def test_a_first_publish_keeps_only_the_bodies_a_feed_can_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bodies are dropped while posts render (memory), and the site is the one written when
-    every body is kept to the end."""
+    """Bodies are dropped while posts render (memory): the feeds' newest keep theirs, no post
+    is rendered twice to get one back, and the site is the one written when every body is
+    kept to the end."""
     import shutil
 
     from helpers import snapshot
 
     from intl_pub.pipeline import publish as publish_step
+    from intl_pub.pipeline import render
     from intl_pub.publish import site
 
     monkeypatch.setattr(site, "FEED_ENTRIES", 2)
     work = _generated_blog(tmp_path / "work", 9)
-    for i in range(9):  # dates out of the slugs' order: the newest are not the last rendered
+    days = [1, 6, 2, 7, 3, 8, 4, 8, 5]  # out of the slugs' order; post-5 and post-7 tie
+    for i, day in enumerate(days):
         text = (work / "posts" / f"post-{i}.html").read_text("utf-8")
         (work / "posts" / f"post-{i}.html").write_text(
-            text.replace(f"2026-03-{1 + i:02d}", f"2026-03-{1 + (i * 5) % 9:02d}"), "utf-8"
+            text.replace(f"2026-03-{1 + i:02d}", f"2026-03-{day:02d}"), "utf-8"
         )
     settings = load_settings(work)
     assert pipeline.run(settings, publish=False).ok
     shutil.copytree(work, tmp_path / "untrimmed")
-    held: list[int] = []
-    write_listings = publish_step._write_listings
+    held: list[list[str]] = []
+    write_listings, publish_post = publish_step._write_listings, render.publish_post
+    rendered: list[str] = []
 
     def counted(run: publish_step.PublishRun, *args: object) -> None:
-        held.append(sum(1 for slug in run.records if any(
+        held.append(sorted(slug for slug in run.records if any(
             "body" in page for page in run.records[slug]["pages"].values())))
         write_listings(run, *args)  # type: ignore[arg-type]
 
+    def rendering(run: object, slug: str, old: dict[str, object]) -> dict[str, object]:
+        rendered.append(slug)
+        return publish_post(run, slug, old)  # type: ignore[arg-type]
+
     monkeypatch.setattr(publish_step, "_write_listings", counted)
+    monkeypatch.setattr(render, "publish_post", rendering)
     monkeypatch.setattr(publish_step, "TRIM_EVERY", 3)
     assert pipeline.publish_site(settings).ok
-    assert held == [2]  # the feeds' two newest (9 posts: the last trim came after the 9th)
+    # the feeds' two newest, by date then slug (9 posts: the last trim came after the 9th)
+    assert held == [["post-5", "post-7"]]
+    assert sorted(rendered) == [f"post-{i}" for i in range(9)]  # each once
     monkeypatch.setattr(publish_step, "TRIM_EVERY", 10**6)
     assert pipeline.publish_site(load_settings(tmp_path / "untrimmed")).ok
     assert snapshot(work / "site") == snapshot(tmp_path / "untrimmed" / "site")
@@ -780,3 +791,33 @@ def test_a_sitemap_past_the_protocols_limit_is_split_under_a_sitemap_index(
     assert ET.parse(work / "site" / "sitemap.xml").getroot().tag.endswith("urlset")
     assert sorted((work / "site").glob("sitemap-*.xml")) == []
     assert "site/sitemap-2.xml" in report.written
+
+
+def test_a_users_list_and_sitemap_templates_from_before_paging_keep_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An overridden index.html without the link to older posts would strand every post
+    past the first page: it keeps one page, as the user's template makes it, and says so."""
+    import subprocess
+
+    from intl_pub.publish import site
+
+    monkeypatch.setattr(site, "INDEX_POSTS", 2)
+    monkeypatch.setattr(site, "SITEMAP_URLS", 10)
+    work = _generated_blog(tmp_path / "work", 5)
+    (work / "templates").mkdir()
+    root = Path(__file__).resolve().parent.parent
+    for name in ("index.html", "sitemap.xml"):  # as they were before lists were paged
+        old = subprocess.run(["git", "-C", str(root), "show", f"fb02939:src/intl_pub/templates/{name}"],
+                             capture_output=True, text=True)
+        if old.returncode != 0:
+            pytest.skip(f"commit fb02939 is not in this checkout: {old.stderr[-200:]!r}")
+        (work / "templates" / name).write_text(old.stdout, "utf-8")
+    with caplog.at_level("WARNING"):
+        assert pipeline.run(load_settings(work)).ok
+    soup = BeautifulSoup((work / "site" / "es" / "index.html").read_text("utf-8"), "html.parser")
+    assert len(soup.select("section.post")) == 5
+    assert sorted(p.name for p in (work / "site").rglob("index-*.html")) == []
+    assert sorted(p.name for p in (work / "site").glob("sitemap*.xml")) == ["sitemap.xml"]
+    assert "templates/index.html predates paged lists" in caplog.text
+    assert "templates/sitemap.xml predates split sitemaps" in caplog.text

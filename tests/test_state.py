@@ -283,6 +283,20 @@ def test_a_steps_rows_are_read_by_key_or_in_one_query_and_only_those_changed_are
     assert not Store(tmp_path).manifest("publish").save()  # an unchanged step writes nothing
 
 
+def test_the_records_whose_text_holds_a_word_are_found_without_parsing_the_others(
+    tmp_path: Path,
+) -> None:
+    manifest = Store(tmp_path).manifest("publish")
+    manifest.records["old"] = {"pages": {"en": {"body": "<p>x</p>"}}}
+    manifest.records["plain"] = {"pages": {"en": {"title": 'A "body": in quotes'}}}
+    manifest.save()
+    records = Store(tmp_path).manifest("publish").records
+    records["new"] = {"pages": {"es": {"title": "Título"}}}  # assigned: given whatever it holds
+    assert sorted(records.keys_with_text('"body":')) == ["new", "old"]
+    del records["old"]
+    assert records.keys_with_text('"body":') == ["new"]
+
+
 def test_an_error_inside_a_transaction_rolls_all_of_it_back(tmp_path: Path) -> None:
     store = Store(tmp_path)
     manifest = store.manifest("extract")

@@ -21,6 +21,7 @@ from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Locale, RunReport
 from intl_pub.publish import interface
 from intl_pub.workdir.manifest import Manifest, text_digest, written_digest
+from intl_pub.workdir.state import Records
 from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ CHECK_STEP = "publish-check"
 """Per post, what deciding that it is unchanged needs: ``[inputs, its pages' files]``. A
 small row beside its ``publish`` record (every page's listing data, feed bodies): an
 unchanged run of 100,000 posts reads these, not 100,000 records."""
+BODY = '"body":'
+"""A page record's body, as its JSON text spells the key (a title's quotes are escaped)."""
 TRIM_EVERY = 1_000
 """Posts rendered between two trims of the bodies no feed can list (~36 MB of them)."""
 
@@ -54,7 +57,7 @@ class PublishRun:
     """Posts kept this run whose records may hold page bodies (see :meth:`keep`)."""
 
     @property
-    def records(self) -> MutableMapping[str, Any]:
+    def records(self) -> Records:
         """Per post: its pages' records and the digest of its inputs (a row each; a record
         changed in place is assigned again to be saved)."""
         return self.manifest.records
@@ -236,9 +239,11 @@ def _write_listings(run: PublishRun, slugs: Sequence[str], dirty: set[str]) -> N
         if run.store.write(run.store.site_path(name), text.encode("utf-8")):
             run.report.written.append(f"site/{name}")
     for stale in publish.stale_listing_files(run.store.site_dir, run.settings, files):
-        if run.store.remove(stale):
-            run.report.written.append(run.store.rel(stale))
-    publish.keep_feed_bodies(records, run.env.feed_entries)
+        # once the listings that stop linking to it are in place
+        if not run.store.after_batch(lambda stale=stale: run.store.remove(stale)):
+            run.store.remove(stale)
+        run.report.written.append(run.store.rel(stale))
+    publish.keep_feed_bodies(records, run.env.feed_entries, records.keys_with_text(BODY))
 
 
 def _listed_pages(records: MutableMapping[str, Any], slugs: Sequence[str]) -> list[publish.Page]:

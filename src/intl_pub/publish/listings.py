@@ -8,7 +8,7 @@ rules it asks, one post at a time, without reading the other posts' pages.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Mapping, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,12 +48,15 @@ _FED = (*_LISTED, "updated", "digest")
 
 
 def keep_feed_bodies(
-    records: MutableMapping[str, dict[str, Any]], wanted: Collection[str]
+    records: MutableMapping[str, dict[str, Any]],
+    wanted: Collection[str],
+    candidates: Iterable[str] | None = None,
 ) -> None:
     """Page bodies are kept in the manifest only for the pages the feeds list (``records``:
     the manifest's post records, a record that loses a body assigned again; ``wanted``:
-    :attr:`Environment.feed_entries`)."""
-    for slug in list(records):
+    :attr:`Environment.feed_entries`; ``candidates``: the slugs whose records may hold a
+    body, when known: the others are not read)."""
+    for slug in list(records if candidates is None else candidates):
         record = records[slug]
         pages = record.get("pages", {}).values()
         if any(rec["file"] not in wanted and "body" in rec for rec in pages):

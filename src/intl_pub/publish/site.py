@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import babel
 import babel.dates
 import jinja2
+from jinja2 import meta
 
 from intl_pub.core.files import build_time
 from intl_pub.core.locales import ENGLISH, cldr
@@ -247,6 +248,27 @@ class Environment:
                         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()[:16]
 
+    @functools.cached_property
+    def _old_overrides(self) -> frozenset[str]:
+        """The user's templates that predate paged lists and split sitemaps: ``index.html``
+        with no link to an older page, any ``sitemap.xml`` (it may list the sections in
+        every file). Those listings stay one file, as the user's template makes them."""
+        old = set()
+        for name, needs in (("index.html", "older"), ("sitemap.xml", None)):
+            path = self.user_templates / name
+            if not path.is_file():
+                continue
+            source = path.read_text("utf-8", errors="replace")
+            used = meta.find_undeclared_variables(self.jinja.parse(source))
+            if needs is None or needs not in used:
+                old.add(name)
+                log.warning(
+                    "templates/%s predates %s: kept as one file; start again from the"
+                    " shipped one (src/intl_pub/templates/%s) to have them", name,
+                    "paged lists" if needs else "split sitemaps", name,
+                )
+        return frozenset(old)
+
     def post_files(
         self, pages: Sequence[Page], ui: Mapping[str, Mapping[str, str]]
     ) -> dict[str, str]:
@@ -334,7 +356,8 @@ class Environment:
     ) -> dict[str, str]:
         """A language's list of posts, :data:`INDEX_POSTS` to a page, newest first; each
         page links the newer and the older one (``rel`` prev and next)."""
-        count = max(1, -(-len(listed) // INDEX_POSTS))
+        per_page = len(listed) or 1 if "index.html" in self._old_overrides else INDEX_POSTS
+        count = max(1, -(-len(listed) // per_page))
         files = {}
         for number in range(1, count + 1):
             files[urls.index_file(locale, number)] = _render(
@@ -343,7 +366,7 @@ class Environment:
                 self.settings,
                 locale,
                 ui,
-                pages=listed[(number - 1) * INDEX_POSTS : number * INDEX_POSTS],
+                pages=listed[(number - 1) * per_page : number * per_page],
                 alternates=_section_alternates(self.settings, languages) if number == 1 else [],
                 number=number,
                 canonical=urls.index_url(self.settings.base_url, locale, number),
@@ -370,6 +393,8 @@ class Environment:
         sections = _section_alternates(settings, languages)
         groups: list[list[list[dict[str, str]]]] = [[]]
         room = SITEMAP_URLS - len(sections) - 1  # the first lists the sections and the root
+        if "sitemap.xml" in self._old_overrides:
+            room = len(pages) + 1  # (one file)
         for slug in by_post:
             alternates = _alternates(settings, by_post[slug], slug)
             count = sum(1 for alt in alternates if alt["url"] in indexable)
@@ -386,7 +411,9 @@ class Environment:
                 posts=group, indexable=indexable, sections=sections if first else [],
                 base_url=settings.base_url, lastmod=lastmod,
             )
-            if len(group) < 2 or len(text.encode("utf-8")) <= SITEMAP_BYTES:
+            if len(group) < 2 or len(text.encode("utf-8")) <= SITEMAP_BYTES or (
+                "sitemap.xml" in self._old_overrides
+            ):
                 return [(group, text)]
             half = len(group) // 2
             return fitted(group[:half], first) + fitted(group[half:], False)

@@ -234,9 +234,10 @@ class Records(MutableMapping[str, Any]):
     a run asks for every post's record (is it outdated?), and one query for all of them
     costs a tenth of one per post; the first :data:`POINT_READS` values asked for by key
     are read a row at a time (:meth:`load` reads them all at once); a value is parsed
-    when asked for, and not kept. Only
-    the keys assigned or deleted are written, by :meth:`change`. A value changed in
-    place must be assigned again to be saved (``records[key] = value``).
+    when asked for, and not kept. Only the keys assigned or deleted are written, by
+    :meth:`change`. A value changed in place must be assigned again to be saved
+    (``records[key] = value``). After :meth:`change`, reads see the committed rows until
+    the step's transaction is applied: a step saves its records once, at its end.
     """
 
     def __init__(self, state: State, step: str) -> None:
@@ -276,6 +277,8 @@ class Records(MutableMapping[str, Any]):
             return self._changed[key]
         if key in self._deleted:
             return default
+        if self._keys is not None and key not in self._keys:
+            return default
         if self._stored is None and self._point_reads < POINT_READS:
             self._point_reads += 1  # one changed post of 100,000 reads its row, not all
             rows = self.state._rows(
@@ -312,6 +315,15 @@ class Records(MutableMapping[str, Any]):
         self.keys_.discard(key)
         self._changed.pop(key, None)
         self._deleted.add(key)
+
+    def keys_with_text(self, needle: str) -> list[str]:
+        """The keys whose value may hold ``needle`` in its JSON text (every key assigned this
+        run is given): found without parsing the others (a listing rendered again asks it of
+        100,000 records)."""
+        found = list(self._changed)
+        skip = self._deleted | self._changed.keys()
+        found += [k for k, text in self.stored.items() if k not in skip and needle in text]
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.keys_))
