@@ -378,3 +378,16 @@ def test_one_changed_post_is_published_without_reading_every_post_record(
     site_rows = ("step = 'interface'", "step = 'publish-site'")  # a row for the whole site
     assert all("'post-1'" in s or s.split(" AND ")[0].endswith(site_rows) for s in by_key)
     assert any("step = 'publish' AND key = 'post-1'" in s for s in by_key), by_key
+
+
+def test_a_post_files_text_is_its_paths_text(tmp_path: Path) -> None:
+    """The per-post checks stat text paths: they must name the files the steps write."""
+    from intl_pub.core.locales import locale
+
+    store, es = Store(tmp_path), locale("zh-Hans")
+    for slug in ("clinic-news", "post.v2", "x"):
+        assert store.post_file("content", slug) == os.fspath(store.content_path(slug))
+        assert store.post_file("template", slug) == os.fspath(store.template_path(slug))
+        assert store.post_file("catalog", slug, es) == os.fspath(store.catalog_path(es, slug))
+        assert store.post_file("suggestions", slug, es) == os.fspath(
+            store.suggestions_path(es, slug))

@@ -51,8 +51,6 @@ UI_CATALOG = "site"
 TEMPLATES = "templates"
 STATE_DIR = ".intl-pub"
 LOCK_FILE = ".intl-pub.lock"
-_SUFFIXES = {"content": ".html", "template": ".pot", "catalog": ".po", "suggestions": ".json"}
-"""Each post file's suffix (:meth:`Store.post_file`)."""
 JOURNAL_DIR = "journal"
 """.intl-pub/journal/: the renames of a step being committed (see intl_pub.workdir.journal)."""
 
@@ -70,7 +68,8 @@ class Store:
         self.user_templates = self.root / TEMPLATES
         self._templates_dir = self.translations_dir / "templates"
         self._locale_dirs: dict[str, Path] = {}
-        self._folder_texts: dict[tuple[str, str], str] = {}
+        self._folder_texts: dict[tuple[str, str], tuple[str, str]] = {}
+        """(kind, locale) -> the folder of such files, as text, and their suffix."""
         self._batch: dict[Path, Path] | None = None
         self._pending_digests: dict[str, str] = {}
         self._expected: dict[Path, str] = {}
@@ -96,11 +95,12 @@ class Store:
         ``kind``) as a string: for the checks a run makes of every post, where building a
         Path costs more than the stat that checks it."""
         key = (kind, locale.gettext if locale is not None else "")
-        folder = self._folder_texts.get(key)
-        if folder is None:  # (normalized, as a Path prints: Manifest.digest keys on it)
+        known = self._folder_texts.get(key)
+        if known is None:  # (normalized, as a Path prints: Manifest.digest keys on it)
             sample = getattr(self, f"{kind}_path")(*(() if locale is None else (locale,)), "x")
-            folder = self._folder_texts[key] = os.fspath(sample.parent) + os.sep
-        return f"{folder}{slug}{_SUFFIXES[kind]}"
+            known = self._folder_texts[key] = (os.fspath(sample.parent) + os.sep, sample.suffix)
+        folder, suffix = known
+        return f"{folder}{slug}{suffix}"
 
     def suggestions_path(self, locale: Locale, slug: str) -> Path:
         """The post's machine-translation memory (catalog.MachineMemory), beside its catalog.
