@@ -1,6 +1,7 @@
 """Lighthouse scores of the published sample site, as a reader's browser meets it.
 
     .venv/bin/python bench/lighthouse.py [--preset desktop] [--page es/heat-wave-advice/ ...]
+    .venv/bin/python bench/lighthouse.py --index-posts 2 --page es/index.html --page es/index-2.html
 
 Builds the sample blog (pseudo engine: every stage, no model) with ``base_url``
 set to where it is served, serves ``site/`` on 127.0.0.1, and runs Lighthouse
@@ -125,7 +126,13 @@ def main() -> int:
     parser.add_argument("--page", action="append", help="a page under site/ (repeatable)")
     parser.add_argument("--templates", type=Path, help="a templates/ folder to build with "
                         "(as a work folder's overrides)")
+    parser.add_argument("--index-posts", type=int, help="posts per page of a language's list "
+                        "(e.g. 2: the sample's lists are paged, to score es/index-2.html)")
     args = parser.parse_args()
+    if args.index_posts:
+        from intl_pub.publish import site
+
+        site.INDEX_POSTS = args.index_posts
     cli = lighthouse_cli()
     port = free_port()
     work = build(f"http://127.0.0.1:{port}/", args.templates)

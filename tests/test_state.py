@@ -384,10 +384,10 @@ def test_a_post_files_text_is_its_paths_text(tmp_path: Path) -> None:
     """The per-post checks stat text paths: they must name the files the steps write."""
     from intl_pub.core.locales import locale
 
-    store, es = Store(tmp_path), locale("zh-Hans")
+    store, zh = Store(tmp_path), locale("zh-Hans")
     for slug in ("clinic-news", "post.v2", "x"):
         assert store.post_file("content", slug) == os.fspath(store.content_path(slug))
         assert store.post_file("template", slug) == os.fspath(store.template_path(slug))
-        assert store.post_file("catalog", slug, es) == os.fspath(store.catalog_path(es, slug))
-        assert store.post_file("suggestions", slug, es) == os.fspath(
-            store.suggestions_path(es, slug))
+        assert store.post_file("catalog", slug, zh) == os.fspath(store.catalog_path(zh, slug))
+        assert store.post_file("suggestions", slug, zh) == os.fspath(
+            store.suggestions_path(zh, slug))
