@@ -83,22 +83,18 @@ def trim_feed_bodies(
             if "body" in rec:
                 key = (datetime.fromisoformat(rec["post"][_DATE]), slug)
                 newest.setdefault(rec["lang"], []).append(key)
-    feeds = {
+    fed = {
         lang: {slug for _, slug in heapq.nlargest(site.FEED_ENTRIES, keys)}
         for lang, keys in newest.items()
     }
-    bodied = []
-    for slug in slugs:
-        record = records[slug]
-        pages = record["pages"].values()
-        if any("body" in rec and slug not in feeds[rec["lang"]] for rec in pages):
-            for rec in pages:
-                if slug not in feeds.get(rec["lang"], ()):
-                    rec.pop("body", None)
-            records[slug] = record
-        if any("body" in rec for rec in pages):
-            bodied.append(slug)
-    return bodied
+    wanted = {
+        rec["file"]
+        for slug in slugs
+        for rec in records[slug]["pages"].values()
+        if slug in fed.get(rec["lang"], ())
+    }
+    keep_feed_bodies(records, wanted, slugs)
+    return [s for s in slugs if any("body" in rec for rec in records[s]["pages"].values())]
 
 
 def outside_feeds(old: Mapping[str, Mapping[str, Any]], new: dict[str, dict[str, Any]]) -> None:
