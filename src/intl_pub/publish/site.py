@@ -356,7 +356,7 @@ class Environment:
     ) -> dict[str, str]:
         """A language's list of posts, :data:`INDEX_POSTS` to a page, newest first; each
         page links the newer and the older one (``rel`` prev and next)."""
-        per_page = len(listed) or 1 if "index.html" in self._old_overrides else INDEX_POSTS
+        per_page = (len(listed) or 1) if "index.html" in self._old_overrides else INDEX_POSTS
         count = max(1, -(-len(listed) // per_page))
         files = {}
         for number in range(1, count + 1):
@@ -392,9 +392,10 @@ class Environment:
         lastmod = _lastmod(settings, pages)
         sections = _section_alternates(settings, languages)
         groups: list[list[list[dict[str, str]]]] = [[]]
+        one_file = "sitemap.xml" in self._old_overrides
         room = SITEMAP_URLS - len(sections) - 1  # the first lists the sections and the root
-        if "sitemap.xml" in self._old_overrides:
-            room = len(pages) + 1  # (one file)
+        if one_file:
+            room = len(pages) + 1
         for slug in by_post:
             alternates = _alternates(settings, by_post[slug], slug)
             count = sum(1 for alt in alternates if alt["url"] in indexable)
@@ -411,9 +412,7 @@ class Environment:
                 posts=group, indexable=indexable, sections=sections if first else [],
                 base_url=settings.base_url, lastmod=lastmod,
             )
-            if len(group) < 2 or len(text.encode("utf-8")) <= SITEMAP_BYTES or (
-                "sitemap.xml" in self._old_overrides
-            ):
+            if one_file or len(group) < 2 or len(text.encode("utf-8")) <= SITEMAP_BYTES:
                 return [(group, text)]
             half = len(group) // 2
             return fitted(group[:half], first) + fitted(group[half:], False)
