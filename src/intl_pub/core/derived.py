@@ -55,6 +55,74 @@ def remembered(name: str, build: Callable[[], _T], *packages: str) -> _T:
     return value
 
 
+class Growing:
+    """A table kept on disk that grows as processes ask it for entries it lacks.
+
+    Why: some derived values are worked out on demand, one key at a time (the
+    verifier's ~180 patterns, each compiled when a rule of a language first needs
+    it: ~0.2 s of every process that verifies). Each process reads the table
+    once, at its first look-up, and when it exits writes back what it added,
+    merged with what other processes wrote meanwhile (a lost race only costs
+    working an entry out again). ``packages``: the distributions whose versions
+    decide the values (with Python's version, part of the file's name).
+    """
+
+    def __init__(self, name: str, *packages: str) -> None:
+        self.name, self.packages = name, packages
+        self._known: dict[object, object] | None = None
+        self._added: dict[object, object] = {}
+        self._flushed_by: int | None = None  # the process that will write back its additions
+
+    def get(self, key: object) -> object | None:
+        if self._known is None:
+            self._known = self._read()
+        return self._known.get(key)
+
+    def add(self, key: object, value: object) -> None:
+        if self._known is None:
+            self._known = self._read()
+        self._known[key] = value
+        if self._path() is None:
+            return
+        self._added[key] = value
+        if self._flushed_by != os.getpid():  # (a forked child starts with no exit hooks)
+            import multiprocessing.util  # runs at exit in this process, worker or not
+
+            multiprocessing.util.Finalize(None, self.flush, exitpriority=0)
+            self._flushed_by = os.getpid()
+
+    def flush(self) -> None:
+        """Write what this process added (at exit; by hand in tests)."""
+        path = self._path()
+        if path is None or not self._added:
+            return
+        _store(path, {**self._read(), **self._added})
+        self._added = {}
+
+    def _path(self) -> Path | None:
+        folder = environment().cache_dir
+        if folder is None:
+            return None
+        parts = [self.name, sys.version.split()[0]]
+        parts += [f"{p}={package_version(p)}" for p in self.packages]
+        key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+        return Path(folder) / f"{self.name}-{key}.pickle"
+
+    def _read(self) -> dict[object, object]:
+        path = self._path()
+        if path is None:
+            return {}
+        try:
+            with path.open("rb") as file:
+                table = pickle.load(file)
+            return table if isinstance(table, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # a torn or foreign file: this is only a cache
+            log.debug("derived table %s unreadable (%s): worked out again", path, exc)
+            return {}
+
+
 def installed_file(package: str, name: str) -> Path | None:
     """A data file inside an installed package, found without importing the package (None,
     logged, when it is not installed: the check it feeds is then left out)."""

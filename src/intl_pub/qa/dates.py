@@ -29,7 +29,7 @@ _NAME = r"[\p{Latin}\p{Cyrillic}\p{Greek}]"
 _CJK_NUMERALS = "〇一二三四五六七八九十"
 _AMBIGUOUS_EN = frozenset({"may", "march", "mar", "jan", "jun", "aug", "sep", "oct", "nov", "dec",
                            "apr", "sun", "sat", "wed", "mon", "fri", "tue", "thu"})
-_EN_DATE_CONTEXT = regex.compile(
+_EN_DATE_CONTEXT = compiled(
     r"(?:\b(?:in|since|by|until|till|from|of|early|late|mid|during|through|before|after|last|"
     r"next|this|on|every|each|between|and|to|or)[\s-]+$)",
     regex.IGNORECASE,
@@ -243,7 +243,7 @@ def _names(
                 wide.add(_key(name))
             if width == "wide" and stemmer is not None:
                 stems.setdefault(stemmer.stemWord(_key(name)), number)
-    words = sorted(index, key=len, reverse=True)
+    words = sorted(index, key=lambda w: (-len(w), w))
     alternatives = [
         _name_regex(w, plural=cldr(tag).language == "en" and w in wide) for w in words
     ]
@@ -258,7 +258,7 @@ def _names(
     # trying each name (a fifth of verifying a unit, before)
     firsts = {w[0] for w in words if w} | {s[0] for s in stems if s}
     first = rf"(?=[{regex.escape(''.join(sorted(firsts)))}\d])"
-    pattern = regex.compile(
+    pattern = compiled(
         rf"(?<![\p{{L}}\p{{M}}{_CJK_NUMERALS}]){first}(?:{'|'.join(alternatives)})"
         rf"(?!{_LETTER})"
         if cldr(tag).language not in ("zh", "ja", "ko", "th", "lo", "km", "my")
@@ -306,7 +306,7 @@ def _clock_pattern(tag: str) -> regex.Pattern[str]:
     hour_word = _alternation(_hour_words(tag))
     unit_forms = set(units.lexicon(tag).units)
     alone = _alternation(w for w in _periods(tag) if w not in unit_forms)
-    return regex.compile(
+    return compiled(
         rf"(?:(?P<p1>{period})\s?)?(?<![\d.,:])(?<!{_NAME}-?)(?P<h>\d{{1,2}})"
         rf"(?:\s?[:：]\s?(?P<m>[0-5]\d)(?!\d)(?:\s?{hour_word})?"
         rf"|\.(?P<m3>[0-5]\d)(?=\s?{period})"
@@ -334,7 +334,7 @@ def _hour_words(tag: str) -> frozenset[str]:
 def _alternation(words: object) -> str:
     """Words as alternatives, longest first; a spaced-script word must end at a word's end."""
     parts = []
-    for word in sorted(words, key=len, reverse=True):  # type: ignore[call-overload]
+    for word in sorted(words, key=lambda w: (-len(w), w)):  # type: ignore[call-overload]
         if not word:
             continue
         body = r"[\s\u00a0\u202f]?".join(regex.escape(p) for p in word.split())

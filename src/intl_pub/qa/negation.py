@@ -30,20 +30,20 @@ from intl_pub.qa.text import compiled
 
 _W = r"[\p{L}\p{M}'’]"
 
-_EN_HARD = regex.compile(
+_EN_HARD = compiled(
     r"(?<![\p{L}])(?:not|no(?!\.\s?\d)(?:\s+(?:one|longer))?|never|none|nobody|nothing|nowhere|"
     r"neither|nor|cannot|without|avoid(?:s|ed|ing|ance)?)(?![\p{L}'’])"
     r"|(?<=\p{L})n[’']t(?![\p{L}])",
     regex.IGNORECASE,
 )
-_EN_IDIOMS = regex.compile(
+_EN_IDIOMS = compiled(
     r"\b(?:not\s+only|not\s+just|not\s+merely|last\s+but\s+not\s+least|not\s+least|"
     r"no\s+doubt|whether\s+or\s+not|or\s+not|no\s+matter|nothing\s+but|none\s+other|"
     r"not\s+to\s+mention|no\s+sooner)\b",
     regex.IGNORECASE,
 )
 """English phrases that hold a negation word but negate nothing a reader acts on."""
-_EN_AFFIXED = regex.compile(
+_EN_AFFIXED = compiled(
     r"(?<![\p{L}-])(?:"
     r"un(?!der|i(?:t|on|que|vers|form|lateral|fied|fy|son|code)|til|less|cle|to\b|employ|anim)"
     r"\p{L}{4,}"
@@ -81,7 +81,7 @@ class _Language:
     """Words that need a marker in their clause (concord words, and "ni": "no ... ni")."""
 
 
-_EN_NOT_ONLY = regex.compile(r"\bnot\s+(?:only|just|merely|simply)\b", regex.IGNORECASE)
+_EN_NOT_ONLY = compiled(r"\bnot\s+(?:only|just|merely|simply)\b", regex.IGNORECASE)
 _NOT_ONLY = {
     "es": r"\bno\s+(?:s[oó]lo|solamente|[uú]nicamente|simplemente)\b",
     "pt": r"\bnão\s+(?:s[oó]|somente|apenas)\b",
@@ -349,16 +349,16 @@ def _language(tag: str) -> _Language | None:
     def word(alternatives: str | None) -> regex.Pattern[str] | None:
         if not alternatives:
             return None
-        return regex.compile(f"{left}(?:{alternatives}){right}", regex.IGNORECASE)
+        return compiled(f"{left}(?:{alternatives}){right}", regex.IGNORECASE)
 
     markers = word(table["markers"])
     assert markers is not None
     return _Language(
         markers=markers,
         idioms=word(table["idioms"]),
-        concord=regex.compile(f"(?:{table['concord']})", regex.IGNORECASE)
+        concord=compiled(f"(?:{table['concord']})", regex.IGNORECASE)
         if table["concord"] else None,
         heads=word(table["heads"]),
-        lonely=regex.compile(f"(?:{table.get('lonely') or table['concord']})", regex.IGNORECASE)
+        lonely=compiled(f"(?:{table.get('lonely') or table['concord']})", regex.IGNORECASE)
         if table["concord"] else None,
     )

@@ -27,6 +27,7 @@ import regex
 
 from intl_pub.core.locales import cldr
 from intl_pub.qa import negation, negation_lexicon, negation_slots
+from intl_pub.qa.text import compiled
 
 ANCHORED = frozenset({"es", "ru"})
 """Languages aligned by cognates (measured on the TICO-19 development pairs)."""
@@ -41,9 +42,9 @@ AFTER = 3
 SCOPE_WORDS = 1
 """How many content words of a negation's scope are looked for."""
 
-_WORD = regex.compile(r"[\p{L}\p{M}]+")
-_CLAUSE_END = regex.compile(r"[,;:.!?()\[\]—–]")
-_SCOPE_END = regex.compile(
+_WORD = compiled(r"[\p{L}\p{M}]+")
+_CLAUSE_END = compiled(r"[,;:.!?()\[\]—–]")
+_SCOPE_END = compiled(
     r"[,;:.!?()\[\]—–\"“”]|\s-\s|\b(?:but|because|which|who|whom|whose|that|while|whereas|"
     r"although|though|if|when|unless|until|so|since|as|where|and|or|nor)\b",
     regex.IGNORECASE,
@@ -58,9 +59,9 @@ _FUNCTION = frozenset(
     "about after before over under well".split()
 )
 """English words that are no anchor: they have no cognate, or one in every sentence."""
-_EN_PREFIX = regex.compile(r"^(?:non-?|un|in|im|ir|il|dis|a)(?=\p{L}{4,})", regex.IGNORECASE)
-_DOUBLED = regex.compile(r"(.)\1+")
-_EN_SUFFIX = regex.compile(r"(?<=\p{L}{4,})less(?:ly|ness)?$", regex.IGNORECASE)
+_EN_PREFIX = compiled(r"^(?:non-?|un|in|im|ir|il|dis|a)(?=\p{L}{4,})", regex.IGNORECASE)
+_DOUBLED = compiled(r"(.)\1+")
+_EN_SUFFIX = compiled(r"(?<=\p{L}{4,})less(?:ly|ness)?$", regex.IGNORECASE)
 _NEGATIVE_PREFIX = {
     "es": ("des", "in", "im", "ir", "a", "no"),
     "ru": ("не", "без", "бес"),

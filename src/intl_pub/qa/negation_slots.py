@@ -47,6 +47,7 @@ import regex
 
 from intl_pub.core.locales import cldr
 from intl_pub.qa import negation
+from intl_pub.qa.text import compiled
 
 
 @dataclass(frozen=True)
@@ -72,23 +73,23 @@ TANGLED = 3
 marker answers which: the text goes to a person."""
 
 
-_SCOPE_END = regex.compile(
+_SCOPE_END = compiled(
     r"[,;:.!?()\[\]—–]|\s-\s|\b(?:but|because|which|who|whom|whose|that|while|whereas|"
     r"although|though|if|when|unless|until|so|since|as|where)\b",
     regex.IGNORECASE,
 )
 """Where a negation's scope ends: a clause boundary."""
-_COORDINATION = regex.compile(r"\b(?:or|nor)\b", regex.IGNORECASE)
-_POLARITY = regex.compile(
+_COORDINATION = compiled(r"\b(?:or|nor)\b", regex.IGNORECASE)
+_POLARITY = compiled(
     r"\b(?:any|anyone|anybody|anything|anywhere|anymore|ever|either)\b", regex.IGNORECASE
 )
-_SCOPERS = regex.compile(
+_SCOPERS = compiled(
     r"(?<![\p{L}])(?:not|no|never|cannot|without|neither)(?![\p{L}'’])"
     r"|(?<=\p{L})n[’']t(?![\p{L}])",
     regex.IGNORECASE,
 )
 """The negations whose scope holds coordinations and polarity items."""
-_LEXICAL = regex.compile(
+_LEXICAL = compiled(
     r"\b(?:unable|inability|fail(?:s|ed|ing)?\s+to|failure\s+to|lack(?:s|ed|ing)?|"
     r"absen(?:ce|t)|refus\p{L}*|free\s+of|few|little\s+(?:or\s+no|evidence|data))\b",
     regex.IGNORECASE,
@@ -179,7 +180,7 @@ def _formed(language: str) -> regex.Pattern[str] | None:
     if language not in _FORMED:
         return None
     word, lexicalized = _FORMED[language]
-    return regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?!{lexicalized}){word}", regex.IGNORECASE)
+    return compiled(rf"(?<![\p{{L}}\p{{M}}])(?!{lexicalized}){word}", regex.IGNORECASE)
 
 
 @functools.cache
@@ -188,6 +189,6 @@ def _inert(language: str) -> regex.Pattern[str] | None:
     if pattern is None:
         return None
     if language in ("zh", "ja"):
-        return regex.compile(pattern)
-    return regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{pattern})(?![\p{{L}}\p{{M}}])",
+        return compiled(pattern)
+    return compiled(rf"(?<![\p{{L}}\p{{M}}])(?:{pattern})(?![\p{{L}}\p{{M}}])",
                          regex.IGNORECASE)

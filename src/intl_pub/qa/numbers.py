@@ -23,22 +23,22 @@ from intl_pub.qa.text import compiled
 from intl_pub.qa.units import Unit, UnitLexicon, lexicon
 
 _SPACES = " \u00a0\u202f\u2009\u2007"
-_DIGITS = regex.compile(
+_DIGITS = compiled(
     r"(?<![\d.,])(?:\d{1,3}(?:[\u00a0\u202f\u2009\u2007]\d{3})+(?![\d])"
     r"|\d+(?:[.,'’]\d+)*|[.,]\d+)"
 )
-_DIGITS_SPACED = regex.compile(
+_DIGITS_SPACED = compiled(
     r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f\u2009\u2007]\d{3})+(?:[.,]\d+)?(?![\d.,]?\d)"
     r"|\d+(?:[.,'’]\d+)*|[.,]\d+)"
 )
 """Translations group digits with plain spaces too ("126 000", "39 768")."""
 _NAME_LETTER = r"[\p{Latin}\p{Greek}\p{Cyrillic}]"
-_SPACE_GROUPED = regex.compile(r"\d{1,3}(?:[ \u00a0\u202f\u2009\u2007]\d{3})+(?!\d)")
-_ROMAN = regex.compile(r"(?<![\p{L}\d])[IVXLC]{2,7}(?![\p{L}\d])")
+_SPACE_GROUPED = compiled(r"\d{1,3}(?:[ \u00a0\u202f\u2009\u2007]\d{3})+(?!\d)")
+_ROMAN = compiled(r"(?<![\p{L}\d])[IVXLC]{2,7}(?![\p{L}\d])")
 """Roman numerals of two letters or more ("siglo XXI", "XX веке"): one letter is a word."""
-_YEAR_RANGE = regex.compile(r"(?<!\d)((?:1[5-9]|20)\d)(\d)\s?[-–—/]\s?(\d{1,2})(?![\d.,]?\d)")
+_YEAR_RANGE = compiled(r"(?<!\d)((?:1[5-9]|20)\d)(\d)\s?[-–—/]\s?(\d{1,2})(?![\d.,]?\d)")
 _VULGAR = {"½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3), "⅔": (2, 3), "⅛": (1, 8)}
-_ORDINAL_EN = regex.compile(r"(?:st|nd|rd|th|s)(?![\p{L}\d])")
+_ORDINAL_EN = compiled(r"(?:st|nd|rd|th|s)(?![\p{L}\d])")
 _SOFT_WORDS = {
     "half": "0.5", "halves": "0.5", "quarter": "0.25", "quarters": "0.25", "dozen": "12",
     "dozens": "12", "twice": "2", "both": "2", "double": "2", "pair": "2", "couple": "2",
@@ -49,15 +49,15 @@ _SOFT_WORDS = {
     "century": "100", "centuries": "100", "fortnight": "14", "percent": "100", "24/7": "24",
 }  # fmt: skip
 """English words that may be written as a number in a translation but need not be."""
-_SOFT_RE = regex.compile(
+_SOFT_RE = compiled(
     r"(?<![\p{L}\d])(?:"
-    + "|".join(regex.escape(w) for w in sorted(_SOFT_WORDS, key=len, reverse=True))
+    + "|".join(regex.escape(w) for w in sorted(_SOFT_WORDS, key=lambda w: (-len(w), w)))
     + r")(?![\p{L}\d])",
     regex.IGNORECASE,
 )
-_SOFT_DIGITS = regex.compile(r"(?<![\d/])24/7(?![\d/])")
+_SOFT_DIGITS = compiled(r"(?<![\d/])24/7(?![\d/])")
 """Digits that are an idiom ("24/7": "круглосуточно", "todos los días")."""
-_CONNECTOR = regex.compile(
+_CONNECTOR = compiled(
     r"\s{0,2}(?:[-–—~〜～至到]|(?<=\s)[\p{Latin}\p{Cyrillic}\p{Greek}]{1,3}(?=\s))\s{0,2}"
 )
 """What may stand between the two numbers of a range: a dash, 至, or a short word (to, a, до)."""
@@ -100,7 +100,7 @@ class Identifier:
 
 _ID_CHAR = r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Nd}]"
 _DIGIT_CLASS = r"[\p{Numeric_Type=Decimal}\p{Numeric_Type=Digit}]"
-_IDENTIFIER = regex.compile(
+_IDENTIFIER = compiled(
     rf"(?<!{_ID_CHAR}|-)(?=(?:{_ID_CHAR}|-)*?{_DIGIT_CLASS})"
     rf"(?:{_NAME_LETTER}|\d+(?=\p{{Lu}}|-\p{{Ll}}+\p{{Lu}}))"
     rf"{_ID_CHAR}*(?:-{_ID_CHAR}+)*(?!{_ID_CHAR})"
@@ -110,7 +110,7 @@ with no digit (most of a sentence): it allows every character a match may hold, 
 with a digit is skipped, and a match only starts at a word's start, so none starts inside a
 skipped one."""
 
-_ANY_DIGIT = regex.compile(_DIGIT_CLASS)
+_ANY_DIGIT = compiled(_DIGIT_CLASS)
 """At least what ``str.isdigit`` accepts (regex's Unicode tables are as new or newer): a
 text it finds nothing in has no digit; a word it finds one in is checked by isdigit."""
 
@@ -254,9 +254,9 @@ def _magnitude_pattern(tag: str) -> _Magnitudes | None:
         return None
     alternatives = "|".join(
         regex.escape(w) + ("" if _unspaced(w[-1]) else r"\.?(?![\p{L}\p{M}])")
-        for w in sorted(words, key=len, reverse=True)
+        for w in sorted(words, key=lambda w: (-len(w), w))
     )
-    pattern = regex.compile(
+    pattern = compiled(
         rf"\+?[{_SPACES}]?(?:多|余|餘|几|幾)?(?P<word>{alternatives})", regex.IGNORECASE
     )
     return _Magnitudes(pattern, words)

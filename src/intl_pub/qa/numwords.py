@@ -49,7 +49,7 @@ _CJK_DIGITS = {
 }  # fmt: skip
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_MYRIADS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
-CJK_NUMERAL = regex.compile(r"[〇零一二两兩三四五六七八九十百千万萬亿億]+")
+CJK_NUMERAL = compiled(r"[〇零一二两兩三四五六七八九十百千万萬亿億]+")
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,11 @@ def for_language(tag: str) -> NumberWords | None:
     ordinals = _ordinals(converter) if cldr(tag).language != "en" else {}
     for word, value in {**_EXTRA.get(cldr(tag).language, {}), **ordinals}.items():
         values.setdefault(word, value)
-    words = sorted({*values, *magnitudes, *connectors}, key=len, reverse=True)
+    words = sorted({*values, *magnitudes, *connectors}, key=lambda w: (-len(w), w))
     alternatives = "|".join(regex.escape(w) for w in words)
     first = regex.escape("".join(sorted({w[0] for w in words if w})))  # (fails other places fast)
     word = rf"(?<![\p{{L}}\p{{M}}\d])(?=[{first}])(?:{alternatives})(?![\p{{L}}\p{{M}}])"
-    pattern = regex.compile(rf"{word}(?:[\s\-]+{word})*", regex.IGNORECASE)
+    pattern = compiled(rf"{word}(?:[\s\-]+{word})*", regex.IGNORECASE)
     return NumberWords(values, magnitudes, frozenset(connectors), pattern)
 
 
@@ -217,7 +217,7 @@ def _learn(
     connectors: set[str],
 ) -> None:
     """What the one unknown ``word`` of a spelling of ``n`` must be."""
-    lexicon = NumberWords(values, magnitudes, frozenset(connectors), regex.compile(""))
+    lexicon = NumberWords(values, magnitudes, frozenset(connectors), compiled(""))
     rest = _value_of([w for w in words if w != word], lexicon)
     if rest is None:
         return

@@ -15,19 +15,19 @@ import regex
 from intl_pub.qa.risk import EMERGENCY_NUMBERS
 from intl_pub.qa.text import compiled
 
-_GROUPED = regex.compile(
+_GROUPED = compiled(
     r"(?<![\p{L}\d.,/+-])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\+?\d{1,5}\)[\s.-]?)?"
     r"\d{1,5}(?:[ \u00a0.\-]\d{1,5}){1,5}(?![\p{L}\d]|[.,]\d)"
 )
 _EMERGENCY = "|".join(regex.escape(n).replace(r"\ ", r"\s?") for n in EMERGENCY_NUMBERS)
-_CALLED = regex.compile(
+_CALLED = compiled(
     r"\b(?:call|calling|dial|dialling|dialing|ring|phone|telephone|tel|text|contact|on)\.?\W{1,4}"
     rf"(?:\w+\W{{1,4}})?(?P<n>(?<!\d)(?:{_EMERGENCY})(?![\d.,]?\d))",
     regex.IGNORECASE,
 )
-_DATE_LIKE = regex.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{4}\s?[-–]\s?\d{4}")
-_THOUSANDS = regex.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+")
-_DIGIT_RUN = regex.compile(r"\+?\d(?:[\d \u00a0().\-]*\d)?")
+_DATE_LIKE = compiled(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{4}\s?[-–]\s?\d{4}")
+_THOUSANDS = compiled(r"\d{1,3}(?:[ \u00a0]\d{3})+")
+_DIGIT_RUN = compiled(r"\+?\d(?:[\d \u00a0().\-]*\d)?")
 
 
 @dataclass(frozen=True)

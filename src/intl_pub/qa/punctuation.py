@@ -142,7 +142,7 @@ class Marks:
         """Every mark this language or Latin writing uses, longest first (for tokenising)."""
         every = {m for table in (self.roles, LATIN) for ms in table.values() for m in ms if m}
         every |= set(self.opening.values())
-        return tuple(sorted(every, key=len, reverse=True))
+        return tuple(sorted(every, key=lambda w: (-len(w), w)))
 
     @functools.cached_property
     def _terminal(self) -> regex.Pattern[str]:
@@ -155,7 +155,7 @@ class Marks:
         terminal = rf"[\p{{Sentence_Terminal}}{regex.escape(own)}]"
         if pauses:
             terminal = rf"[{terminal}--[{regex.escape(pauses)}]]"
-        return regex.compile(rf"(?P<mark>{terminal}+)[\p{{Pe}}\p{{Pf}}\"']*", regex.V1)
+        return compiled(rf"(?P<mark>{terminal}+)[\p{{Pe}}\p{{Pf}}\"']*", regex.V1)
 
     def _edge(self, text: str, *, end: bool) -> list[str]:
         text = "".join(text.split())

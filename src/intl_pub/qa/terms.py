@@ -39,7 +39,7 @@ from intl_pub.qa.text import compiled
 _PACKAGE = "drug_named_entity_recognition"
 _DISTRIBUTION = "drug-named-entity-recognition"
 _DATA_FILE = "drug_ner_dictionary.pkl.bz2"
-_WORD = regex.compile(r"[\p{L}][\p{L}\p{M}\d]*(?:-[\p{L}\d]+)*")
+_WORD = compiled(r"[\p{L}][\p{L}\p{M}\d]*(?:-[\p{L}\d]+)*")
 _CYRILLIC = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",

@@ -12,19 +12,30 @@ import unicodedata
 
 import regex
 
+from intl_pub.core import derived
 from intl_pub.segment import tokens
+
+_COMPILED = derived.Growing("patterns", "regex")
 
 
 @functools.lru_cache(maxsize=4096)
 def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
-    """``regex.compile(pattern, flags)``, remembered here.
+    """``regex.compile(pattern, flags)``, remembered here and between processes.
 
     Why: the verifier runs a few dozen patterns per unit, and ``regex``'s own cache
     look-up (``regex.search(pattern, ...)``) costs ~8 µs a call in flag arithmetic:
     1.6 million calls, a fifth of publishing a 20,000-paragraph post in three
-    languages. The rules call ``compiled(pattern).search(text)`` instead.
+    languages. The rules call ``compiled(pattern).search(text)`` instead. And
+    ``regex`` parses a pattern in Python: the verifier's ~180 took ~0.2 s of every
+    process that verifies, where unpickling them (``regex`` pickles the compiled
+    code) takes ~3 ms (:class:`intl_pub.core.derived.Growing`).
     """
-    return regex.compile(pattern, flags)
+    found = _COMPILED.get((pattern, flags))
+    if isinstance(found, regex.Pattern):
+        return found
+    made = regex.compile(pattern, flags)
+    _COMPILED.add((pattern, flags), made)
+    return made
 
 
 def prepare(text: str) -> str:

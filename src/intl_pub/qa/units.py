@@ -68,7 +68,7 @@ _ENGLISH_EXTRA = {
 _DIMENSION_ORDER = ("concentr", "mass", "volume", "temperature", "length", "duration")
 """When two units share a short form (en "m": metre, minute, month), the first dimension wins."""
 
-_BETWEEN = regex.compile(
+_BETWEEN = compiled(
     r"(?:[\s\u00a0\u202f]?(?:de|d['’]|of|di|da)(?=[\s'’])"  # 55 millones de años
     r"|-\p{Ll}{1,3}(?=\s)"  # 7-го дня, 3-х недель
     r"|[\s\u00a0]?(?:个|個|多)(?=\p{Han}))",
@@ -281,13 +281,13 @@ def _form_regex(form: str) -> str:
 
 
 def _after_pattern(forms: dict[str, str]) -> re.Pattern[str]:
-    ordered = sorted(forms, key=len, reverse=True)
+    ordered = sorted(forms, key=lambda w: (-len(w), w))
     alternatives = "|".join(_form_regex(f) for f in ordered if len(f) > 1)
     letters = "".join(regex.escape(f) for f in ordered if len(f) == 1 and not _unspaced(f))
     ideographs = "".join(f for f in ordered if len(f) == 1 and _unspaced(f))
     singles = f"|(?-i:[{letters}])(?![\\p{{L}}\\d])" if letters else ""
     singles += f"|[{ideographs}]" if ideographs else ""
-    return regex.compile(
+    return compiled(
         rf"(?:[\s\u00a0\u202f]?(?:-[\s]?)?(?P<form>(?i:{alternatives}))"
         rf"|[\s\u00a0\u202f]?(?P<form>{singles.lstrip('|') or '(?!)'}))",
         regex.V0,
@@ -296,9 +296,9 @@ def _after_pattern(forms: dict[str, str]) -> re.Pattern[str]:
 
 def _before_pattern(forms: dict[str, str]) -> re.Pattern[str]:
     if not forms:
-        return regex.compile(r"(?!)")
-    alternatives = "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return regex.compile(rf"(?P<form>{alternatives})\s?")
+        return compiled(r"(?!)")
+    alternatives = "|".join(regex.escape(f) for f in sorted(forms, key=lambda w: (-len(w), w)))
+    return compiled(rf"(?P<form>{alternatives})\s?")
 
 
 def _unspaced(char: str) -> bool:
