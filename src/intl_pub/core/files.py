@@ -26,15 +26,18 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_temporary(path: Path, data: bytes, sync: bool) -> Path:
     """The bytes in a hidden temporary file beside ``path`` (renamed over it by the caller)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:  # (the folder is there for all but a post's first page: no mkdir, no exception)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             if sync:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+            os.fchmod(handle.fileno(), 0o644)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

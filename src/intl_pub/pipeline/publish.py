@@ -19,7 +19,7 @@ from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, IntlPubError, describe
 from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Locale, RunReport
-from intl_pub.publish import interface
+from intl_pub.publish import interface, verdicts
 from intl_pub.workdir.manifest import Manifest, text_digest, written_digest
 from intl_pub.workdir.state import Records
 from intl_pub.workdir.store import UI_CATALOG, Store
@@ -139,7 +139,8 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     run = _start(settings, store, report)
     run.checked_before()
     # render and write the posts whose inputs changed; remove those gone from content/
-    dirty = _publish_changed(run, slugs) | _remove_gone(run, slugs)
+    with verdicts.kept_open():
+        dirty = _publish_changed(run, slugs) | _remove_gone(run, slugs)
     # listings: the indexes, feeds and sitemap that show what changed
     listed = store.manifest(SITE_STEP)
     if listed.records.get("site") != run.site_key or not run.outputs_exist(["index.html"]):

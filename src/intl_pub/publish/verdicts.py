@@ -14,13 +14,15 @@ warning and the verdicts are worked out as before; deleting it loses nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
+import os
 import sqlite3
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +126,20 @@ class Verdicts:
     def _key(self, msgid: str, text: str) -> bytes:
         return hashlib.sha256(f"{self.generation}\0{msgid}\0{text}".encode()).digest()
 
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+    def close(self, damaged: bool = False) -> None:
+        """Done with the file: the connection is closed, or left to the next page inside
+        :func:`kept_open` (unless ``damaged``: then it goes for good)."""
+        db, self._db = self._db, None
+        if db is None:
+            return
+        if _KEPT is not None and _KEPT.get(self._slot()) is db:
+            if not damaged:
+                return
+            del _KEPT[self._slot()]
+        db.close()
+
+    def _slot(self) -> tuple[int, Path, str, str]:
+        return (os.getpid(), self.path, self.locale, self.generation)
 
     def _run(self, sql: str, args: Any, many: bool = False) -> Any:
         """One statement: rows to write (a list of tuples: one transaction), or a query's
@@ -147,13 +159,15 @@ class Verdicts:
                 self._give_up(exc)
                 return None
             except sqlite3.DatabaseError as exc:  # damaged since it was opened
-                self.close()
+                self.close(damaged=True)
                 if attempt == 2 or not self._empty(exc):
                     self._give_up(exc)
                     return None
         return None
 
     def _open(self) -> sqlite3.Connection | None:
+        if self._db is None and _KEPT is not None and self.path not in _UNUSABLE:
+            self._db = _KEPT.get(self._slot())
         if self._db is None and self.path not in _UNUSABLE:
             try:
                 self._db = _connect(self.path, self.locale, self.generation)
@@ -167,6 +181,8 @@ class Verdicts:
                         self._give_up(again)
                 else:
                     self._give_up(exc)
+            if self._db is not None and _KEPT is not None:
+                _KEPT[self._slot()] = self._db
         return self._db
 
     def _empty(self, exc: Exception) -> bool:
@@ -191,7 +207,34 @@ class Verdicts:
                 exc,
             )
         _UNUSABLE.add(self.path)
-        self.close()
+        self.close(damaged=True)
+
+
+_KEPT: dict[tuple[int, Path, str, str], sqlite3.Connection] | None = None
+"""Inside :func:`kept_open`: this process's open connections, by (process, file, language,
+generation)."""
+
+
+@contextlib.contextmanager
+def kept_open() -> Iterator[None]:
+    """Each language's verdicts opened once for many pages, not once per page.
+
+    Why: a first publish renders every post in every language, and opening the file
+    (a connection, its pragmas, the schema's and generation's checks) cost ~0.25 ms a
+    page. Only for the span of one run: a file deleted between runs (it is a cache) is
+    never written through a connection to the deleted one. Worker processes forked
+    inside key their own connections by process id and close them when they exit.
+    """
+    global _KEPT
+    outer, _KEPT = _KEPT, _KEPT if _KEPT is not None else {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            kept, _KEPT = _KEPT, None
+            for (pid, *_), db in kept.items():
+                if pid == os.getpid():
+                    db.close()
 
 
 _UNUSABLE: set[Path] = set()
