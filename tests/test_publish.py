@@ -642,6 +642,57 @@ def test_the_gate_and_confidence_threshold_are_read_per_locale(tmp_path: Path) -
         load_settings(tmp_path)
 
 
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_posts_rendered_side_by_side_publish_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    """A first publish renders posts in worker processes (started either way), chunk by
+    chunk: the same site, records and report as one process, a damaged catalog reported for
+    its post and language while the others are published."""
+    import shutil
+
+    from helpers import snapshot
+
+    from intl_pub.pipeline import parallel, render
+    from intl_pub.workdir.store import Store
+
+    work = _generated_blog(tmp_path / "work", 9)
+    assert pipeline.run(load_settings(work), publish=False).ok
+    damaged = work / "translations" / "es" / "post-4.po"
+    damaged.write_text('msgid "a"\nmsgstr "b"\nmsgstr "c"\n', "utf-8")
+    shutil.copytree(work, tmp_path / "alone")
+    monkeypatch.setattr(render, "CHUNK", 4)  # three chunks
+    monkeypatch.setattr(render, "GROUP", 2)  # of two or three jobs
+    monkeypatch.setenv("INTL_PUB_WORKERS", "1")
+    alone = pipeline.publish_site(load_settings(tmp_path / "alone"))
+    workers: list[int] = []
+    in_workers = parallel._in_workers
+
+    def spy(job: object, arguments: list[object], count: int, *rest: object) -> object:
+        if job is render.render_posts:
+            workers.append(count)
+        return in_workers(job, arguments, count, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_in_workers", spy)
+    monkeypatch.setattr(parallel, "start_method", lambda inherit: method)
+    monkeypatch.setenv("INTL_PUB_WORKERS", "3")
+    largest = max(p.stat().st_size for p in (work / "content").iterdir())
+    languages = len(load_settings(work).locales)
+    # past any one post's languages (those stay in their worker), not four posts'
+    monkeypatch.setenv("INTL_PUB_PARALLEL_MIN_WORK", str(largest * languages + 1))
+    side_by_side = pipeline.publish_site(load_settings(work))
+    assert workers == [2, 2]  # two jobs in each of the chunks of four; the last, one post
+    assert [f.replace(str(work), "W") for f in side_by_side.failures] == [
+        f.replace(str(tmp_path / "alone"), "W") for f in alone.failures]
+    assert [f.split(" [")[0] for f in alone.failures] == ["post-4"]
+    assert side_by_side.written == alone.written
+    assert snapshot(work / "site") == snapshot(tmp_path / "alone" / "site")
+    assert (work / "site" / "ru" / "post-4" / "index.html").is_file()
+    assert not (work / "site" / "es" / "post-4" / "index.html").exists()
+    records = [Store(w).state.records("publish") for w in (work, tmp_path / "alone")]
+    assert dict(records[0].items()) == dict(records[1].items())
+
+
 def test_a_first_publish_keeps_only_the_bodies_a_feed_can_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Bodies are dropped while posts render (memory): the feeds' newest keep theirs, no post
     is rendered twice to get one back, and the site is the one written when every body is
@@ -666,7 +717,7 @@ def test_a_first_publish_keeps_only_the_bodies_a_feed_can_list(tmp_path: Path, m
     assert pipeline.run(settings, publish=False).ok
     shutil.copytree(work, tmp_path / "untrimmed")
     held: list[list[str]] = []
-    write_listings, publish_post = publish_step._write_listings, render.publish_post
+    write_listings, render_post = publish_step._write_listings, render.render_post
     rendered: list[str] = []
 
     def counted(run: publish_step.PublishRun, *args: object) -> None:
@@ -674,12 +725,12 @@ def test_a_first_publish_keeps_only_the_bodies_a_feed_can_list(tmp_path: Path, m
             "body" in page for page in run.records[slug]["pages"].values())))
         write_listings(run, *args)  # type: ignore[arg-type]
 
-    def rendering(run: object, slug: str, old: dict[str, object]) -> dict[str, object]:
+    def rendering(renderer: object, slug: str, *args: object) -> object:
         rendered.append(slug)
-        return publish_post(run, slug, old)  # type: ignore[arg-type]
+        return render_post(renderer, slug, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(publish_step, "_write_listings", counted)
-    monkeypatch.setattr(render, "publish_post", rendering)
+    monkeypatch.setattr(render, "render_post", rendering)
     monkeypatch.setattr(publish_step, "TRIM_EVERY", 3)
     assert pipeline.publish_site(settings).ok
     # the feeds' two newest, by date then slug (9 posts: the last trim came after the 9th)

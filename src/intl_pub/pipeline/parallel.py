@@ -58,13 +58,14 @@ class Outcome(NamedTuple):
 
 
 def worker_count(jobs: int, work: int) -> int:
-    """How many processes ``jobs`` jobs over ``work`` characters in all should use."""
+    """How many processes ``jobs`` jobs over ``work`` characters in all should use (one in a
+    worker: the workers already use every core)."""
     env = environment()
     cores = os.cpu_count() or 1
     # By default one more than the cores (the parent only waits), none on one core.
     limit = env.workers if env.workers is not None else (cores + 1 if cores > 1 else 1)
     least = env.parallel_min_work if env.parallel_min_work is not None else MIN_WORK
-    if jobs < 2 or limit < 2 or work < least:
+    if jobs < 2 or limit < 2 or work < least or _queue is not None:  # (a worker starts none)
         return 1
     return min(jobs, limit)
 

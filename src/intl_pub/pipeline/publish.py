@@ -12,17 +12,20 @@ import logging
 import os
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intl_pub import __version__, publish
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, IntlPubError, describe
 from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Locale, RunReport
-from intl_pub.publish import interface, verdicts
+from intl_pub.publish import interface
 from intl_pub.workdir.manifest import Manifest, text_digest, written_digest
 from intl_pub.workdir.state import Records
 from intl_pub.workdir.store import UI_CATALOG, Store
+
+if TYPE_CHECKING:
+    from intl_pub.pipeline import render
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ class PublishRun:
     _translated: dict[str, dict[str, Any]] = field(default_factory=dict)
     _bodied: list[str] = field(default_factory=list)
     """Posts kept this run whose records may hold page bodies (see :meth:`keep`)."""
+    _renderer: render.Renderer | None = None
 
     @property
     def records(self) -> Records:
@@ -69,6 +73,19 @@ class PublishRun:
             locales = self.settings.locales
             self._ui = {loc.tag: interface.strings(self.store, loc) for loc in locales}
         return self._ui
+
+    @property
+    def renderer(self) -> render.Renderer:
+        """What rendering a post needs of this run (:mod:`intl_pub.pipeline.render`)."""
+        from intl_pub.pipeline import render  # (loaded only when a post changed)
+
+        if self._renderer is None:
+            self._renderer = render.Renderer(self.settings, self.store, self.env, self.ui)
+        return self._renderer
+
+    def written_all(self, slug: str) -> dict[str, str]:
+        """:meth:`written` for every language, by tag."""
+        return {loc.tag: self.written(loc, slug) for loc in self.settings.locales}
 
     def written(self, locale: Locale, slug: str) -> str:
         """The digest the translate step recorded for the catalog (its manifest read once)."""
@@ -139,8 +156,7 @@ def publish_site(settings: Settings, store: Store | None = None) -> RunReport:
     run = _start(settings, store, report)
     run.checked_before()
     # render and write the posts whose inputs changed; remove those gone from content/
-    with verdicts.kept_open():
-        dirty = _publish_changed(run, slugs) | _remove_gone(run, slugs)
+    dirty = _publish_changed(run, slugs) | _remove_gone(run, slugs)
     # listings: the indexes, feeds and sitemap that show what changed
     listed = store.manifest(SITE_STEP)
     if listed.records.get("site") != run.site_key or not run.outputs_exist(["index.html"]):
@@ -177,21 +193,27 @@ def _publish_changed(run: PublishRun, slugs: Sequence[str]) -> set[str]:
     """Render and write every post whose inputs changed; the listing files that may change."""
     dirty: set[str] = set()
     run.checks.records.load()
+    changed: dict[str, str] = {}
     for slug in slugs:
         inputs = run.inputs(slug)
         check = run.checks.records.get(slug)
-        if check and check[0] == inputs and run.outputs_exist(check[1]):
-            continue
-        old = run.records.get(slug)
-        from intl_pub.pipeline import render  # (loaded only when a post changed)
+        if not (check and check[0] == inputs and run.outputs_exist(check[1])):
+            changed[slug] = inputs
+    if not changed:
+        return dirty
+    from intl_pub.pipeline import render  # (loaded only when a post changed)
 
+    for slug, old, outcome in render.render_many(run, list(changed)):
+        if isinstance(outcome, str):
+            run.report.failures.append(outcome)
+            continue
         try:
-            record = render.publish_post(run, slug, old or {})
-        except (IntlPubError, RecursionError) as exc:
+            record = render.write(run, outcome)
+        except IntlPubError as exc:  # (a page that cannot be written: the others still are)
             run.report.failures.append(f"{slug}: {describe(exc)}")
             continue
-        record["inputs"] = inputs if not record.pop("kept_old", False) else ""
-        old_pages = (old or {}).get("pages", {})
+        record["inputs"] = changed[slug] if not record.pop("kept_old", False) else ""
+        old_pages = old.get("pages", {})
         dirty |= publish.listings_changed(run.settings, old_pages, record["pages"])
         publish.outside_feeds(old_pages, record["pages"])
         run.keep(slug, record)
