@@ -375,7 +375,7 @@ def test_site_title_and_tagline_are_machine_translated_until_a_translator_review
     assert index.select_one("header .home span[data-mt]") is None
     tagged = replace(settings, site_tagline="News from the ward")
     env = publish.Environment(tagged, blog / "templates")
-    files = env.index_files([], {"es": {"News from the ward": "Noticias de la planta"}})
+    files = dict(env.index_files([], {"es": {"News from the ward": "Noticias de la planta"}}))
     es_index = BeautifulSoup(files["es/index.html"], "html.parser")
     assert es_index.select_one("header .tagline").get_text() == "Noticias de la planta"
     assert "<subtitle>Noticias de la planta</subtitle>" in files["es/feed.xml"]

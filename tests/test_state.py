@@ -291,10 +291,27 @@ def test_the_records_whose_text_holds_a_word_are_found_without_parsing_the_other
     manifest.records["plain"] = {"pages": {"en": {"title": 'A "body": in quotes'}}}
     manifest.save()
     records = Store(tmp_path).manifest("publish").records
-    records["new"] = {"pages": {"es": {"title": "Título"}}}  # assigned: given whatever it holds
+    records["new"] = {"pages": {"es": {"title": "Título", "body": "<p>y</p>"}}}
+    records["bare"] = {"pages": {"es": {"title": "Título"}}}  # assigned, without one
     assert sorted(records.keys_with_text('"body":')) == ["new", "old"]
     del records["old"]
     assert records.keys_with_text('"body":') == ["new"]
+    records["new"] = {"pages": {"es": {"title": "Título"}}}  # its body dropped
+    assert records.keys_with_text('"body":') == []
+
+
+def test_a_record_is_kept_as_assigned_and_saved_so(tmp_path: Path) -> None:
+    """A first publish assigns 100,000 records before its one transaction: each is kept as
+    the text it will be saved as, so a value changed in place afterwards is not saved (as
+    the class says) and what is read back is what was assigned."""
+    manifest = Store(tmp_path).manifest("publish")
+    record = {"pages": {"ru": {"title": "Заголовок", "stats": [1, 2]}}}
+    manifest.records["post"] = record
+    record["pages"]["ru"]["title"] = "changed in place"
+    assert manifest.records["post"] == {"pages": {"ru": {"title": "Заголовок", "stats": [1, 2]}}}
+    assert manifest.records.holds("post", {"pages": {"ru": {"stats": [1, 2], "title": "Заголовок"}}})
+    manifest.save()
+    assert Store(tmp_path).manifest("publish").records["post"]["pages"]["ru"]["title"] == "Заголовок"
 
 
 def test_an_error_inside_a_transaction_rolls_all_of_it_back(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ class Locale:
         return self.language == "en"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Post:
     """An English original as fetched from a source."""
 

@@ -240,7 +240,7 @@ def _write_listings(run: PublishRun, slugs: Sequence[str], dirty: set[str]) -> N
     """
     records = run.records
     pages = _listed_pages(records, slugs)
-    files = run.env.index_files(pages, run.ui, dirty)  # (works out env.feed_entries)
+    files = run.env.index_files(pages, run.ui, dirty)  # (works out env.feed_entries now)
     bodiless = sorted(
         {
             p.post.slug
@@ -257,11 +257,14 @@ def _write_listings(run: PublishRun, slugs: Sequence[str], dirty: set[str]) -> N
         record["inputs"] = inputs if not record.pop("kept_old") else ""
         run.keep(slug, record)
     if bodiless:
+        del files, pages  # (one list of 100,000 posts' pages at a time)
         files = run.env.index_files(_listed_pages(records, slugs), run.ui, dirty)
-    for name, text in files.items():
+    written: set[str] = set()
+    for name, text in files:  # (rendered as read: each let go once written)
+        written.add(name)
         if run.store.write(run.store.site_path(name), text.encode("utf-8")):
             run.report.written.append(f"site/{name}")
-    for stale in publish.stale_listing_files(run.store.site_dir, run.settings, files):
+    for stale in publish.stale_listing_files(run.store.site_dir, run.settings, written):
         # once the listings that stop linking to it are in place
         if not run.store.after_batch(lambda stale=stale: run.store.remove(stale)):
             run.store.remove(stale)
@@ -271,10 +274,10 @@ def _write_listings(run: PublishRun, slugs: Sequence[str], dirty: set[str]) -> N
 
 def _listed_pages(records: MutableMapping[str, Any], slugs: Sequence[str]) -> list[publish.Page]:
     return [
-        publish.page_from_record(rec)
+        page
         for slug in slugs
         if slug in records
-        for rec in records[slug]["pages"].values()
+        for page in publish.pages_from_record(records[slug]["pages"])
     ]
 
 

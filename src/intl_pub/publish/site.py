@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -52,7 +52,7 @@ FAVICON = "favicon.svg"
 """The site's icon, at the root of site/ (a template: templates/favicon.svg overrides it)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlockStats:
     """How a page's blocks were published."""
 
@@ -76,7 +76,7 @@ class BlockStats:
         return self.reviewed / self.total if self.total else 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One post in one language, ready for its template."""
 
@@ -191,20 +191,40 @@ def page_record(page: Page) -> dict[str, Any]:
     }
 
 
-def page_from_record(record: Mapping[str, Any]) -> Page:
-    slug, title, published, url, summary, identity = record["post"]
-    post = Post(slug, title, "", datetime.fromisoformat(published), url, summary, identity)
+def page_from_record(record: Mapping[str, Any], shared: dict[Any, Any] | None = None) -> Page:
+    """A page as its record keeps it.
+
+    ``shared``: what the post's other pages built (its :class:`Post`, the marks, dates and
+    counts), reused where equal: a listing holds every page of 100,000 posts.
+    """
+    shared = {} if shared is None else shared
+    fields = ("post", *record["post"])
+    post = shared.get(fields)
+    if post is None:
+        slug, title, published, url, summary, identity = record["post"]
+        post = Post(slug, title, "", datetime.fromisoformat(published), url, summary, identity)
+        shared[fields] = post
+    updated = shared.get(("updated", record["updated"]))
+    if updated is None:
+        updated = shared[("updated", record["updated"])] = datetime.fromisoformat(record["updated"])
+    marks = record["title_marks"]
     return Page(
         post=post,
         locale=locale_for(record["lang"]),
         title=record["title"],
-        title_marks=record["title_marks"],
+        title_marks=shared.setdefault(("marks", *sorted(marks.items())), marks),
         description=record["description"],
         body=record.get("body", ""),
-        stats=BlockStats(*record["stats"]),
-        updated=datetime.fromisoformat(record["updated"]),
+        stats=shared.setdefault(("stats", *record["stats"]), BlockStats(*record["stats"])),
+        updated=updated,
         digest=record["digest"],
     )
+
+
+def pages_from_record(pages: Mapping[str, Mapping[str, Any]]) -> list[Page]:
+    """A post's pages as its record keeps them, sharing what they have in common."""
+    shared: dict[Any, Any] = {}
+    return [page_from_record(record, shared) for record in pages.values()]
 
 
 @functools.cache
@@ -293,59 +313,59 @@ class Environment:
         pages: Sequence[Page],
         ui: Mapping[str, Mapping[str, str]],
         only: Collection[str] | None = None,
-    ) -> dict[str, str]:
+    ) -> Iterator[tuple[str, str]]:
         """Everything that lists pages: per-language indexes and feeds, the sitemap, the root.
 
         ``only``: the files to render (:func:`listing_files` names; None: all of them).
-        :attr:`feed_entries` is always worked out for every feed.
+        :attr:`feed_entries` is worked out now, for every feed; the files, as (name, text),
+        as they are read (the listings of 100,000 posts are hundreds of MB of text: the
+        caller writes each and lets it go).
         """
-        settings, env = self.settings, self.jinja
-        wanted = set(listing_files(settings)) if only is None else set(only)
-        languages = [ENGLISH, *settings.locales]
+        wanted = set(listing_files(self.settings)) if only is None else set(only)
+        languages = [ENGLISH, *self.settings.locales]
         by_post: dict[str, dict[str, Page]] = {}
         rank = {loc.tag: i for i, loc in enumerate(languages)}  # languages in settings order,
         in_order = sorted(pages, key=lambda p: rank.get(p.lang, len(rank)))  # whatever history
         for page in sorted(in_order, key=lambda p: (p.post.published, p.post.slug), reverse=True):
             by_post.setdefault(page.post.slug, {})[page.lang] = page
-        files: dict[str, str] = {}
-        self.feed_entries = set()
+        listed: dict[str, list[Page]] = {}
         for locale in languages:
-            listed = [by_post[slug][locale.tag] for slug in by_post if locale.tag in by_post[slug]]
-            listed.sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
+            tag = locale.tag
+            listed[tag] = [by_post[slug][tag] for slug in by_post if tag in by_post[slug]]
+            listed[tag].sort(key=lambda p: (p.post.published, p.post.slug), reverse=True)
+        self.feed_entries = {p.file for tag in listed for p in listed[tag][:FEED_ENTRIES]}
+        return self._listing_files(wanted, languages, listed, ui, (pages, by_post))
+
+    def _listing_files(
+        self,
+        wanted: Collection[str],
+        languages: Sequence[Locale],
+        listed: Mapping[str, Sequence[Page]],
+        ui: Mapping[str, Mapping[str, str]],
+        sitemapped: tuple[Sequence[Page], Mapping[str, Mapping[str, Page]]],
+    ) -> Iterator[tuple[str, str]]:
+        settings, env = self.settings, self.jinja
+        for locale in languages:
             if urls.href(locale) in wanted:
-                files.update(self._index_pages(listed, locale, ui, languages))
-            newest = listed[:FEED_ENTRIES]
-            self.feed_entries.update(p.file for p in newest)
-            if urls.feed_file(locale) not in wanted:
-                continue
-            files[urls.feed_file(locale)] = _render(
-                env,
-                "feed.xml",
-                settings,
-                locale,
-                ui,
-                pages=newest,
-                alternates=_section_alternates(settings, languages),
-            )
+                yield from self._index_pages(listed[locale.tag], locale, ui, languages)
+            if urls.feed_file(locale) in wanted:
+                yield urls.feed_file(locale), _render(
+                    env, "feed.xml", settings, locale, ui,
+                    pages=listed[locale.tag][:FEED_ENTRIES],
+                    alternates=_section_alternates(settings, languages),
+                )
         if "sitemap.xml" in wanted:
-            files.update(self._sitemaps(pages, by_post, languages))
+            yield from self._sitemaps(*sitemapped, languages)
         if "index.html" not in wanted:
-            return files
-        files["robots.txt"] = env.get_template("robots.txt").render(base_url=settings.base_url)
-        files["assets/site.css"] = env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
-        files[FAVICON] = env.loader.get_source(env, FAVICON)[0]  # type: ignore[union-attr]
-        files["index.html"] = _render(
-            env,
-            "root.html",
-            settings,
-            ENGLISH,
-            ui,
-            choices=[
-                {"tag": loc.tag, "name": native_name(loc.tag), "href": f"{loc.path}/"}
-                for loc in languages
-            ],
-        )
-        return files
+            return
+        yield "robots.txt", env.get_template("robots.txt").render(base_url=settings.base_url)
+        yield "assets/site.css", env.loader.get_source(env, "site.css")[0]  # type: ignore[union-attr]
+        yield FAVICON, env.loader.get_source(env, FAVICON)[0]  # type: ignore[union-attr]
+        choices = [
+            {"tag": loc.tag, "name": native_name(loc.tag), "href": f"{loc.path}/"}
+            for loc in languages
+        ]
+        yield "index.html", _render(env, "root.html", settings, ENGLISH, ui, choices=choices)
 
     def _index_pages(
         self,
@@ -353,14 +373,13 @@ class Environment:
         locale: Locale,
         ui: Mapping[str, Mapping[str, str]],
         languages: Sequence[Locale],
-    ) -> dict[str, str]:
+    ) -> Iterator[tuple[str, str]]:
         """A language's list of posts, :data:`INDEX_POSTS` to a page, newest first; each
         page links the newer and the older one (``rel`` prev and next)."""
         per_page = (len(listed) or 1) if "index.html" in self._old_overrides else INDEX_POSTS
         count = max(1, -(-len(listed) // per_page))
-        files = {}
         for number in range(1, count + 1):
-            files[urls.index_file(locale, number)] = _render(
+            yield urls.index_file(locale, number), _render(
                 self.jinja,
                 "index.html",
                 self.settings,
@@ -373,12 +392,11 @@ class Environment:
                 newer=_index_name(locale, number - 1) if number > 1 else "",
                 older=_index_name(locale, number + 1) if number < count else "",
             )
-        return files
 
     def _sitemaps(
         self, pages: Sequence[Page], by_post: Mapping[str, Mapping[str, Page]],
         languages: Sequence[Locale],
-    ) -> dict[str, str]:
+    ) -> Iterator[tuple[str, str]]:
         """``sitemap.xml``; past :data:`SITEMAP_URLS` URLs or :data:`SITEMAP_BYTES`, an index
         of ``sitemap-1.xml``, … (the protocol's limits: 100,000 posts in four languages are
         400,000 URLs)."""
@@ -417,27 +435,28 @@ class Environment:
             half = len(group) // 2
             return fitted(group[:half], first) + fitted(group[half:], False)
 
-        parts = [part for n, group in enumerate(groups) for part in fitted(group, n == 0)]
-        groups = [group for group, _ in parts]
-        files = {
-            "sitemap.xml" if len(parts) == 1 else f"sitemap-{number}.xml": text
-            for number, (_, text) in enumerate(parts, 1)
-        }
-        if len(groups) > 1:
-            files["sitemap.xml"] = self.jinja.get_template("sitemapindex.xml").render(
-                sitemaps=[
-                    {
-                        "url": f"{settings.base_url}sitemap-{number}.xml",
-                        "lastmod": max(
-                            (lastmod[a["url"]] for g in group for a in g if a["url"] in lastmod),
-                            default=None,
-                            key=datetime.fromisoformat,
-                        ),
-                    }
-                    for number, group in enumerate(groups, 1)
-                ],
-            )
-        return files
+        written: list[list[list[dict[str, str]]]] = []  # the groups of the files yielded
+        for n, group in enumerate(groups):
+            parts = fitted(group, n == 0)
+            if len(groups) == len(parts) == 1:
+                yield "sitemap.xml", parts[0][1]
+                return
+            for part, text in parts:  # (a file is let go once written)
+                written.append(part)
+                yield f"sitemap-{len(written)}.xml", text
+        yield "sitemap.xml", self.jinja.get_template("sitemapindex.xml").render(
+            sitemaps=[
+                {
+                    "url": f"{settings.base_url}sitemap-{number}.xml",
+                    "lastmod": max(
+                        (lastmod[a["url"]] for g in group for a in g if a["url"] in lastmod),
+                        default=None,
+                        key=datetime.fromisoformat,
+                    ),
+                }
+                for number, group in enumerate(written, 1)
+            ],
+        )
 
 
 def _index_name(locale: Locale, number: int) -> str:

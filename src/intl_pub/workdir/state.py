@@ -245,7 +245,7 @@ class Records(MutableMapping[str, Any]):
         self.step = step
         self._stored: dict[str, str] | None = None
         self._keys: set[str] | None = None
-        self._changed: dict[str, Any] = {}
+        self._changed: dict[str, bytes] = {}  # (as UTF-8 JSON: a first publish holds 100,000)
         self._deleted: set[str] = set()
         self._point_reads = 0
 
@@ -274,7 +274,7 @@ class Records(MutableMapping[str, Any]):
 
     def get(self, key: str, default: Any = None) -> Any:
         if key in self._changed:
-            return self._changed[key]
+            return json.loads(self._changed[key])  # (bytes: as UTF-8, surrogates passed)
         if key in self._deleted:
             return default
         if self._keys is not None and key not in self._keys:
@@ -294,7 +294,7 @@ class Records(MutableMapping[str, Any]):
         """Whether the record of ``key`` is ``value``: compared as JSON text, not parsed
         (a run asks it of every post in every language)."""
         if key in self._changed:
-            return bool(self._changed[key] == value)
+            return self._changed[key] == _encoded(value)
         return key in self.keys_ and self.stored.get(key) == dumps(value)
 
     def __getitem__(self, key: str) -> Any:
@@ -306,7 +306,7 @@ class Records(MutableMapping[str, Any]):
     def __setitem__(self, key: str, value: Any) -> None:
         if self._keys is not None:
             self._keys.add(key)
-        self._changed[key] = value
+        self._changed[key] = _encoded(value)
         self._deleted.discard(key)
 
     def __delitem__(self, key: str) -> None:
@@ -317,10 +317,10 @@ class Records(MutableMapping[str, Any]):
         self._deleted.add(key)
 
     def keys_with_text(self, needle: str) -> list[str]:
-        """The keys whose value may hold ``needle`` in its JSON text (every key assigned this
-        run is given): found without parsing the others (a listing rendered again asks it of
-        100,000 records)."""
-        found = list(self._changed)
+        """The keys whose value may hold ``needle`` in its JSON text: found without parsing
+        (a listing rendered again asks it of 100,000 records)."""
+        encoded = needle.encode("utf-8", "surrogatepass")
+        found = [k for k, raw in self._changed.items() if encoded in raw]
         skip = self._deleted | self._changed.keys()
         found += [k for k, text in self.stored.items() if k not in skip and needle in text]
         return found
@@ -335,8 +335,7 @@ class Records(MutableMapping[str, Any]):
         """The rows assigned or deleted since the last change (None when none were)."""
         if not self._changed and not self._deleted:
             return None
-        rows = {k: dumps(v) for k, v in self._changed.items()}
-        gone = sorted(self._deleted)
+        rows, gone = self._changed, sorted(self._deleted)
         self._changed, self._deleted = {}, set()
         self._stored = None  # read again when next asked: the change may yet roll back
         step = self.step
@@ -345,12 +344,18 @@ class Records(MutableMapping[str, Any]):
             db.executemany(
                 "DELETE FROM manifest WHERE step = ? AND key = ?", [(step, k) for k in gone]
             )
-            db.executemany(
+            db.executemany(  # (decoded a row at a time)
                 "INSERT OR REPLACE INTO manifest (step, key, record) VALUES (?, ?, ?)",
-                [(step, k, text) for k, text in rows.items()],
+                ((step, k, raw.decode("utf-8", "surrogatepass")) for k, raw in rows.items()),
             )
 
         return change
+
+
+def _encoded(value: Any) -> bytes:
+    """A record as :class:`Records` holds it until saved: its JSON text in UTF-8 (Cyrillic
+    or Chinese in a str take 2 bytes a character, and a first publish holds 100,000)."""
+    return dumps(value).encode("utf-8", "surrogatepass")
 
 
 _MISSING = object()

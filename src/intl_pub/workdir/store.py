@@ -70,10 +70,10 @@ class Store:
         self._locale_dirs: dict[str, Path] = {}
         self._folder_texts: dict[tuple[str, str], tuple[str, str]] = {}
         """(kind, locale) -> the folder of such files, as text, and their suffix."""
-        self._batch: dict[Path, Path] | None = None
+        self._batch: dict[str, str] | None = None  # target -> temporary (texts: 400,000 of them)
         self._pending_digests: dict[str, str] = {}
-        self._expected: dict[Path, str] = {}
-        self._committed: dict[Path, list[int] | None] = {}
+        self._expected: dict[str, str] = {}
+        self._committed: dict[str, list[int] | None] = {}
         self._after_commit: list[Callable[[], None]] = []
         self._state_changes: list[Change] = []
         self.state = State(self.state_dir, self.root)
@@ -249,8 +249,8 @@ class Store:
         never write outside it), with an error that quotes nothing from the file.
         """
         target = self._writable(path)
-        pending = self._batch.get(target) if self._batch is not None else None
-        current = pending if pending is not None else target
+        pending = self._batch.get(os.fspath(target)) if self._batch is not None else None
+        current = Path(pending) if pending is not None else target
         try:
             if current.exists() and current.read_bytes() == data:
                 return False
@@ -275,14 +275,15 @@ class Store:
                     return
                 write_atomic(target, data)
                 return
+            key = os.fspath(target)
             if expect is not None:
-                self._expected[target] = expect
+                self._expected[key] = expect
             tmp = write_temporary(target, data, sync=False)
-            self._pending_digests[os.fspath(target)] = bytes_digest(data)
-            old = self._batch.pop(target, None)
+            self._pending_digests[key] = bytes_digest(data)
+            old = self._batch.pop(key, None)
             if old is not None:
-                old.unlink(missing_ok=True)
-            self._batch[target] = tmp
+                Path(old).unlink(missing_ok=True)
+            self._batch[key] = os.fspath(tmp)
         except OSError as exc:
             raise StoreError(
                 f"{self.rel(path)}: cannot write ({exc.strerror or exc}); check the folder's "
@@ -321,7 +322,7 @@ class Store:
             if changes:  # after the files: the state never claims an output not on disk
                 self.state.apply(changes)
 
-    def _commit(self, pending: dict[Path, Path], expected: dict[Path, str]) -> None:
+    def _commit(self, pending: dict[str, str], expected: dict[str, str]) -> None:
         try:
             done = journal.commit(pending, self.state_dir / JOURNAL_DIR, expected, self.file_digest)
         except OSError as exc:
@@ -341,7 +342,9 @@ class Store:
     def still_ours(self, path: Path, signature: list[int]) -> bool:
         """Whether ``path`` (of that size, mtime, ctime and inode) is still what this run's
         last batch renamed there: not dropped for someone's save, nor saved over since."""
-        target = path if path in self._committed else path.resolve()
+        target = os.fspath(path)
+        if target not in self._committed:
+            target = os.fspath(path.resolve())
         written = self._committed.get(target, signature[:2] + signature[3:])
         return written == signature[:2] + signature[3:]
 
