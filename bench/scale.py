@@ -7,7 +7,7 @@ generated distinct posts (a folder source, 8 paragraphs each, 3 locales):
 * first run, per post, and its publish step alone per page;
 * an unchanged re-run, per post;
 * one changed post (one paragraph reworded), translate and publish apart;
-* peak memory (the largest process's RSS).
+* peak memory: the largest process's RSS, and all its processes' PSS together.
 
 Then one post of 100,000 paragraphs (translated and published), and a
 3,000-paragraph post whose every paragraph is reworded (against its first
@@ -29,7 +29,6 @@ import compileall
 import contextlib
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,8 @@ LOCALES = "es,zh-Hans,ru"
 
 
 def cli(workdir: Path, *args: str) -> float:
-    """Run ``intl-pub ARGS`` in a new process; seconds it took (fails loudly).
+    """Run ``intl-pub ARGS`` in a new process; seconds it took (fails loudly). Its memory,
+    and its workers', is sampled meanwhile (:data:`PEAK`).
 
     The environment may say PYTHONDONTWRITEBYTECODE (this machine's does): the
     child is run as an installed package runs, its bytecode compiled once
@@ -54,16 +54,45 @@ def cli(workdir: Path, *args: str) -> float:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
-    result = subprocess.run(
-        [PYTHON, "-m", "intl_pub.cli", "-q", *args, "--workdir", str(workdir)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    took = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"intl-pub {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    with tempfile.TemporaryFile("w+") as errors:
+        child = subprocess.Popen(
+            [PYTHON, "-m", "intl_pub.cli", "-q", *args, "--workdir", str(workdir)],
+            stdout=subprocess.DEVNULL, stderr=errors, text=True, env=env,
+        )
+        while child.poll() is None:
+            _sample(child.pid)
+            time.sleep(0.2)
+        took = time.perf_counter() - start
+        if child.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"intl-pub {' '.join(args)} failed:\n{errors.read()[-3000:]}")
     return took
+
+
+PEAK = {"largest": 0, "together": 0}
+"""KB: the largest process's RSS, and all of a run's processes' PSS at one moment (the
+workers a run forks, and the forkserver's, are its descendants, not its waited-for
+children: ``RUSAGE_CHILDREN`` does not see them)."""
+
+
+def _sample(pid: int) -> None:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+            todo += [int(c) for c in children.split()]
+    PEAK["largest"] = max([PEAK["largest"], *(_field(p, "status", "VmRSS:") for p in pids)])
+    PEAK["together"] = max(PEAK["together"], sum(_field(p, "smaps_rollup", "Pss:") for p in pids))
+
+
+def _field(pid: int, name: str, key: str) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    return 0
 
 
 def compile_once() -> None:
@@ -102,11 +131,8 @@ def blog(root: Path, posts: int, per_post: int, seed: int = 1) -> Path:
     return folder
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def scale(posts: int, keep: Path | None = None) -> None:
+    PEAK.update(largest=0, together=0)
     with contextlib.ExitStack() as stack:
         if keep is None:
             root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="intl-pub-scale-")))
@@ -135,7 +161,8 @@ def scale(posts: int, keep: Path | None = None) -> None:
             f"  one changed post: {one:.2f} s (translate {one_translate:.2f} s, "
             f"publish {one_publish:.2f} s; {one - again:.2f} s more than the unchanged re-run)"
         )
-        print(f"  peak memory: {peak_mb():.0f} MB")
+        print(f"  peak memory: {PEAK['largest'] / 1024:.0f} MB (the largest process), "
+              f"{PEAK['together'] / 1024:.0f} MB (all processes, PSS)")
 
 
 def big(paragraphs: int) -> None:

@@ -41,11 +41,12 @@ def main() -> None:
     times = []
     for _ in range(args.repeat):
         began = time.perf_counter()
-        text = env._sitemap(pages, by_post, languages)
+        files = dict(env._sitemaps(pages, by_post, languages))  # (rendered as read)
         times.append(time.perf_counter() - began)
     best = min(times)
-    print(f"{args.posts:,} posts x {len(languages)} languages: {len(pages):,} URLs, "
-          f"{len(text) / 1e6:.1f} MB; best of {args.repeat}: {best:.2f} s "
+    size = sum(len(text) for text in files.values())
+    print(f"{args.posts:,} posts x {len(languages)} languages: {len(pages):,} URLs in "
+          f"{len(files)} file(s), {size / 1e6:.1f} MB; best of {args.repeat}: {best:.2f} s "
           f"({1e6 * best / len(pages):.0f} µs a URL)")
 
 

@@ -287,10 +287,14 @@ def _wrap(prefix: str, name: str, value: str, width: int, wrap: bool) -> list[st
     return list(_wrap_cached(prefix, name, value, width, wrap))
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@functools.lru_cache(maxsize=1 << 16)
 def _wrap_cached(prefix: str, name: str, value: str, width: int, wrap: bool) -> tuple[str, ...]:
     """:func:`_wrap`, remembered: a run writes the same msgid in every locale's catalog and
-    compares each catalog with its re-rendered old text, so most strings come back."""
+    compares each catalog with its re-rendered old text, so most strings come back.
+
+    Bounded by what a translate chunk writes (2,000 posts, ~32,000 long strings): at
+    2**18 entries, each holding its text and lines, a first run of 30,000 posts grew each
+    language's worker past 900 MB."""
     return tuple(wrap_lines(prefix, name, value, width, wrap))
 
 
