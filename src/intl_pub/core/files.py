@@ -10,12 +10,16 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, fsync, rename: old or new, never half."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write through a temporary file in the same folder, fsync, rename: old or new, never half.
+
+    ``data``: the bytes, or pieces of them written one after the other (a file too big to
+    hold whole, such as the journal's record of 400,000 renames)."""
     tmp = write_temporary(path, data, sync=True)
     try:
         os.replace(tmp, path)
@@ -24,8 +28,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_temporary(path: Path, data: bytes, sync: bool) -> Path:
-    """The bytes in a hidden temporary file beside ``path`` (renamed over it by the caller)."""
+def write_temporary(path: Path, data: bytes | Iterable[bytes], sync: bool) -> Path:
+    """The bytes (or their pieces, see :func:`write_atomic`) in a hidden temporary file
+    beside ``path`` (renamed over it by the caller)."""
     try:  # (the folder is there for all but a post's first page: no mkdir, no exception)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except FileNotFoundError:
@@ -33,7 +38,8 @@ def write_temporary(path: Path, data: bytes, sync: bool) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             if sync:
                 os.fsync(handle.fileno())

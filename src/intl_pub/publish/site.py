@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -198,25 +198,26 @@ def page_from_record(record: Mapping[str, Any], shared: dict[Any, Any] | None = 
     counts), reused where equal: a listing holds every page of 100,000 posts.
     """
     shared = {} if shared is None else shared
-    fields = ("post", *record["post"])
-    post = shared.get(fields)
-    if post is None:
-        slug, title, published, url, summary, identity = record["post"]
-        post = Post(slug, title, "", datetime.fromisoformat(published), url, summary, identity)
-        shared[fields] = post
-    updated = shared.get(("updated", record["updated"]))
-    if updated is None:
-        updated = shared[("updated", record["updated"])] = datetime.fromisoformat(record["updated"])
-    marks = record["title_marks"]
+
+    def once(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = build()
+        return found
+
+    slug, title, published, url, summary, identity = record["post"]
     return Page(
-        post=post,
+        post=once(("post", *record["post"]), lambda: Post(
+            slug, title, "", datetime.fromisoformat(published), url, summary, identity)),
         locale=locale_for(record["lang"]),
         title=record["title"],
-        title_marks=shared.setdefault(("marks", *sorted(marks.items())), marks),
+        title_marks=once(("marks", *sorted(record["title_marks"].items())),
+                         lambda: record["title_marks"]),
         description=record["description"],
         body=record.get("body", ""),
-        stats=shared.setdefault(("stats", *record["stats"]), BlockStats(*record["stats"])),
-        updated=updated,
+        stats=once(("stats", *record["stats"]), lambda: BlockStats(*record["stats"])),
+        updated=once(("updated", record["updated"]),
+                     lambda: datetime.fromisoformat(record["updated"])),
         digest=record["digest"],
     )
 

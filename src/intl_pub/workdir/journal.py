@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from intl_pub.core.files import read_json
+from intl_pub.core.files import read_json, write_atomic
 
 VERSION = 1
 
@@ -44,7 +43,7 @@ def commit(
     os.sync()
     record = folder / f"{os.getpid()}-{time.monotonic_ns()}.json"
     try:
-        _write_record(record, pending, expected)
+        write_atomic(record, _record(pending, expected))
     except OSError:
         for tmp in pending.values():
             Path(tmp).unlink(missing_ok=True)
@@ -61,27 +60,15 @@ def commit(
     return done
 
 
-def _write_record(record: Path, pending: Mapping[str, str], expected: Mapping[str, str]) -> None:
-    """The renames' record, written a rename at a time and made durable before any is
-    done (a first publish of 100,000 posts renames 400,000 files: its record is ~80 MB,
-    not to be held whole)."""
-    folder = record.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{record.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(f'{{"version": {VERSION}, "renames": [')
-            for number, (target, temporary) in enumerate(pending.items()):
-                item = {"tmp": temporary, "target": target, "before": signature(target),
-                        "expect": expected.get(target)}
-                handle.write(("," if number else "") + json.dumps(item))
-            handle.write("]}")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, record)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _record(pending: Mapping[str, str], expected: Mapping[str, str]) -> Iterator[bytes]:
+    """The renames' record, a rename at a time (a first publish of 100,000 posts renames
+    400,000 files: its record is ~80 MB, not to be held whole)."""
+    yield f'{{"version": {VERSION}, "renames": ['.encode()
+    for number, (target, temporary) in enumerate(pending.items()):
+        item = {"tmp": temporary, "target": target, "before": signature(target),
+                "expect": expected.get(target)}
+        yield (("," if number else "") + json.dumps(item)).encode()
+    yield b"]}"
 
 
 def replay(folder: Path, digest: Callable[[Path], str] | None = None) -> int:
