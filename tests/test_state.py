@@ -25,6 +25,8 @@ from pathlib import Path
 import polib
 import pytest
 from helpers import snapshot
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intl_pub import pipeline
 from intl_pub.core.config import Settings, load_settings
@@ -312,6 +314,30 @@ def test_a_record_is_kept_as_assigned_and_saved_so(tmp_path: Path) -> None:
     assert manifest.records.holds("post", {"pages": {"ru": {"stats": [1, 2], "title": "Заголовок"}}})
     manifest.save()
     assert Store(tmp_path).manifest("publish").records["post"]["pages"]["ru"]["title"] == "Заголовок"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(max_size=8) | st.sampled_from(["", "0a1b", "١٢", "ab\"c", "é1", "Ⅻ"]),
+             max_size=4),
+    st.lists(st.text(max_size=8) | st.sampled_from(["0a1b", "١٢"]), max_size=4),
+)
+def test_whether_a_record_holds_a_list_is_answered_as_its_parsed_value_would(
+    saved: list[str], asked: list[str]
+) -> None:
+    """An unchanged run asks ``holds`` of every post's list of digests, which is written
+    without the JSON encoder: any list of strings (quotes, non-ASCII digits, empty) is
+    still compared as the value read back."""
+    assert json.loads(state_module.dumps(saved)) == saved
+    with tempfile.TemporaryDirectory() as folder:
+        manifest = Store(Path(folder)).manifest("translate-es")
+        manifest.records["post"] = saved
+        manifest.save()
+        records = Store(Path(folder)).manifest("translate-es").records
+        assert records.holds("post", asked) == (asked == saved)
+        assert records.holds("post", saved)
+        del records["post"]
+        assert not records.holds("post", saved)
 
 
 def test_an_error_inside_a_transaction_rolls_all_of_it_back(tmp_path: Path) -> None:

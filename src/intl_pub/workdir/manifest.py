@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from intl_pub.workdir.state import file_digest_change
+from intl_pub.workdir.state import Row, file_digest_change
 
 if TYPE_CHECKING:
     import sqlite3
@@ -38,13 +38,13 @@ class Manifest:
         self.store = store
         self.step = step
         self.records = store.state.records(step)
-        self._known: dict[str, list[Any]] | None = None
-        self._changed: dict[str, list[Any]] = {}
+        self._known: dict[str, Row] | None = None
+        self._changed: dict[str, Row] = {}
         self._gone: set[str] = set()
         self._fill: dict[str, tuple[Path, str]] = {}
 
     @property
-    def _hashes(self) -> dict[str, list[Any]]:
+    def _hashes(self) -> dict[str, Row]:
         if self._known is None:
             self._known = self.store.state.file_digests(self.step)
         return self._known
@@ -68,17 +68,17 @@ class Manifest:
         known = self._hashes.get(key)
         if (
             known is not None
-            and known[0] == st.st_size
-            and known[1] == st.st_mtime_ns
-            and known[2] == st.st_ctime_ns
-            and known[3] == st.st_ino
+            and known[1] == st.st_size
+            and known[2] == st.st_mtime_ns
+            and known[3] == st.st_ctime_ns
+            and known[4] == st.st_ino
         ):
-            return str(known[4])
+            return str(known[5])
         digest = bytes_digest(Path(path).read_bytes())
-        self._remember(key, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest])
+        self._remember(key, (key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest))
         return digest
 
-    def _remember(self, key: str, row: list[Any]) -> None:
+    def _remember(self, key: str, row: Row) -> None:
         self._hashes[key] = row
         self._changed[key] = row
         self._gone.discard(key)
@@ -112,7 +112,7 @@ class Manifest:
                     self._gone.add(key)
                 self._changed.pop(key, None)
                 continue
-            self._remember(key, [*signature, digest])
+            self._remember(key, (key, *signature, digest))
         self._fill = {}
         for change in (
             self.records.change(),
