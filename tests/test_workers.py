@@ -207,6 +207,7 @@ def test_locales_translated_in_workers_write_the_same_catalogs_and_report_progre
         )
     assert report.ok, report.failures
     counts = [_jobs(r.getMessage()) for r in caplog.records if "processes (" in r.getMessage()]
+    counts = [c for c in counts if c[0] != 2]  # (not the posts' checks, a part a core)
     assert counts[0][0] == 3 and counts[0][1] > 0  # three locales, the templates' size as work
     assert counts[0][2] == 3  # in three workers
     assert snapshot(fresh / "translations") == here
@@ -246,3 +247,99 @@ def test_jobs_in_workers_return_in_order_with_their_errors_and_the_parents_envir
     for value in ("first", "second"):  # the fork server keeps the environment it started with
         monkeypatch.setenv("INTL_PUB_PROBE", value)
         assert [o.value for o in workers.run_jobs(os.getenv, [("INTL_PUB_PROBE",)] * 2)] == [value] * 2
+
+
+def _edits(work: Path) -> None:
+    """What a day brings between two runs: a post's file saved again unchanged (its times
+    only), a reviewer's translation, one page deleted from the site."""
+    import polib
+
+    slugs = sorted(p.stem for p in (work / "content").glob("*.html"))
+    content = work / "content" / f"{slugs[0]}.html"
+    content.write_bytes(content.read_bytes())
+    po_path = work / "translations" / "es" / f"{slugs[1]}.po"
+    po = polib.pofile(str(po_path))
+    entry = next(e for e in po if e.msgid and not e.obsolete)
+    entry.msgstr, entry.flags = "Texto revisado por una persona.", []
+    po.save(str(po_path))
+    (work / "site" / "es" / slugs[2] / "index.html").unlink()
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_posts_checked_in_forked_workers_find_what_one_process_finds_and_keep_what_they_learnt(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged run of many posts checks them on every core (``share_out``): the changed
+    post, the reviewed catalog and the deleted page are found as one process finds them, the
+    digests the workers computed are saved, and the run after writes nothing."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    monkeypatch.setenv("INTL_PUB_WORKERS", "1")
+    assert pipeline.run(_settings(blog)).ok
+    again = tmp_path / "again"
+    shutil.copytree(blog, again)
+    _edits(blog)
+    assert pipeline.run(_settings(blog)).ok  # the reference: one process
+    monkeypatch.undo()
+    _edits(again)
+    script = tmp_path / "checked_forked.py"
+    script.write_text(
+        "import logging, os\n"
+        "from dataclasses import replace\n"
+        "from intl_pub import pipeline\n"
+        "from intl_pub.core.config import load_settings\n"
+        "logging.basicConfig(level=logging.INFO, format='log: %(message)s')\n"
+        "logging.getLogger('intl_pub.pipeline.parallel').setLevel(logging.DEBUG)\n"
+        "os.cpu_count = lambda: 2\n"
+        "os.environ.update(INTL_PUB_PARALLEL_MIN_WORK='1')\n"
+        f"settings = replace(load_settings({str(again)!r}), engine='pseudo')\n"
+        "for run in ('edited', 'unchanged'):\n"
+        "    report = pipeline.run(settings)\n"
+        "    print(run, 'ok' if report.ok else report.failures, sorted(report.written))\n",
+        "utf-8",
+    )
+    done = _run_script(script)
+    edited, unchanged = done.stdout.strip().splitlines()[-2:]
+    assert edited.startswith("edited ok") and unchanged == "unchanged ok []", done.stdout
+    forked = [  # share_out's lines: a part a core, forked (a run's other jobs are not two)
+        line for line in done.stderr.splitlines()
+        if "processes (" in line and _jobs(line.split("log: ", 1)[1])[::2] == (2, 2)
+        and line.endswith("(fork)")
+    ]
+    assert len(forked) >= 5, done.stderr[-2000:]  # extract, 3 languages, publish: twice each
+    for folder in ("site", "translations", "content"):
+        assert snapshot(again / folder) == snapshot(blog / folder), folder
+    # the digests the workers took of the re-saved post are the state's now
+    import sqlite3
+
+    slug = sorted(p.stem for p in (again / "content").glob("*.html"))[0]
+    st = (again / "content" / f"{slug}.html").stat()
+    with sqlite3.connect(again / ".intl-pub" / "state.sqlite") as db:
+        rows = db.execute(
+            "SELECT step, mtime_ns, inode FROM file_digest WHERE path = ?",
+            (f"content/{slug}.html",),
+        ).fetchall()
+    assert {step for step, _, _ in rows} >= {"extract", "publish"}
+    assert all((mtime, inode) == (st.st_mtime_ns, st.st_ino) for _, mtime, inode in rows)
+
+
+def test_share_out_stays_in_this_process_beside_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Prefect run's task threads: forking would copy their locks, so the posts are
+    checked here, in one part, whatever the work."""
+    monkeypatch.setenv("INTL_PUB_PARALLEL_MIN_WORK", "0")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    calls: list[list[int]] = []
+
+    def job(part: list[int]) -> list[int]:
+        calls.append(list(part))
+        return [n * n for n in part]
+
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait)
+    beside.start()
+    try:
+        assert workers.share_out(job, list(range(10)), 10**9) == [[n * n for n in range(10)]]
+    finally:
+        stop.set()
+        beside.join()
+    assert calls == [list(range(10))]

@@ -58,6 +58,14 @@ class Templates:
             found = self._digests[path] = manifest.digest(path)
         return found
 
+    def digests(self) -> dict[str, str]:
+        """The templates' digests found so far (what a forked worker hands back)."""
+        return dict(self._digests)
+
+    def take_in(self, digests: dict[str, str]) -> None:
+        """Digests a worker forked from this process found (:meth:`digests`)."""
+        self._digests.update(digests)
+
     def read(self, store: Store, path: Path, written: str = "") -> Catalog | None:
         """The template at ``path`` (None when missing); ``written`` as for :func:`read`."""
         raw = read_bytes(store, path)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import IntlPubError, describe
 from intl_pub.core.model import RunReport
+from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
+from intl_pub.workdir.manifest import Manifest
 from intl_pub.workdir.store import Store
 
 
@@ -24,11 +29,7 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
         )
         return report
     manifest = store.manifest("extract")
-    for slug in slugs:
-        content = manifest.digest(store.post_file("content", slug))
-        written = manifest.digest(store.post_file("template", slug))
-        if manifest.records.holds(slug, [content, written]):
-            continue
+    for slug, content in _changed(store, manifest, slugs):
         target = store.template_path(slug)
         try:
             if _write_template(settings, store, slug):
@@ -44,6 +45,28 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
     if interface.write_template(store, settings):
         report.written.append(store.rel(store.ui_template_path()))
     return report
+
+
+def _changed(store: Store, manifest: Manifest, slugs: Sequence[str]) -> list[tuple[str, str]]:
+    """The posts whose content/ file or template changed since the last run, with the
+    content's digest; checked in workers forked from this process when there are many."""
+    manifest.load()
+    manifest.records.load()
+
+    def job(part: Sequence[str]) -> tuple[list[tuple[str, str]], Any]:
+        changed = []
+        for slug in part:
+            content = manifest.digest(store.post_file("content", slug))
+            written = manifest.digest(store.post_file("template", slug))
+            if not manifest.records.holds(slug, [content, written]):
+                changed.append((slug, content))
+        return changed, manifest.found()
+
+    changed: list[tuple[str, str]] = []
+    for part, found in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
+        changed += part
+        manifest.take_in(*found)
+    return changed
 
 
 def _write_template(settings: Settings, store: Store, slug: str) -> bool:

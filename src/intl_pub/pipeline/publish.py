@@ -19,9 +19,10 @@ from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, IntlPubError, describe
 from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Locale, RunReport
+from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
 from intl_pub.workdir.manifest import Manifest, text_digest, written_digest
-from intl_pub.workdir.state import Records
+from intl_pub.workdir.state import Records, Row
 from intl_pub.workdir.store import UI_CATALOG, Store
 
 if TYPE_CHECKING:
@@ -102,6 +103,18 @@ class PublishRun:
             *(digest(file("catalog", slug, loc)) for loc in locales),
             *(digest(file("suggestions", slug, loc)) for loc in locales),
         )
+
+    def changed(self, slugs: Sequence[str]) -> tuple[dict[str, str], dict[str, Row], set[str]]:
+        """Of ``slugs``, the posts whose inputs changed or whose pages are gone, with their
+        inputs' digest; and what the digest cache learnt meanwhile (:meth:`Manifest.found`:
+        this may run in a worker forked from the run)."""
+        changed: dict[str, str] = {}
+        for slug in slugs:
+            inputs = self.inputs(slug)
+            check = self.checks.records.get(slug)
+            if not (check and check[0] == inputs and self.outputs_exist(check[1])):
+                changed[slug] = inputs
+        return (changed, *self.manifest.found())
 
     def outputs_exist(self, files: Sequence[str]) -> bool:
         site, there = os.fspath(self.store.site_dir), os.access  # (a run asks it of every page:
@@ -194,12 +207,12 @@ def _publish_changed(run: PublishRun, slugs: Sequence[str]) -> set[str]:
     """Render and write every post whose inputs changed; the listing files that may change."""
     dirty: set[str] = set()
     run.checks.records.load()
+    run.manifest.load()
     changed: dict[str, str] = {}
-    for slug in slugs:
-        inputs = run.inputs(slug)
-        check = run.checks.records.get(slug)
-        if not (check and check[0] == inputs and run.outputs_exist(check[1])):
-            changed[slug] = inputs
+    work = len(slugs) * parallel.CHECK_WORK
+    for part, rows, gone in parallel.share_out(run.changed, slugs, work):
+        changed.update(part)
+        run.manifest.take_in(rows, gone)
     if not changed:
         return dirty
     from intl_pub.pipeline import render  # (loaded only when a post changed)

@@ -27,6 +27,7 @@ from intl_pub.mt import Engine, MTStats, typography
 from intl_pub.mt.masking import MachineText, MTOptions, machine_translate
 from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
+from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
 from intl_pub.workdir.manifest import Manifest, written_digest
 from intl_pub.workdir.store import UI_CATALOG, Store
@@ -105,7 +106,7 @@ def translate(
         slugs = [*slugs, UI_CATALOG]
     step = _Locale(settings, locale, engine, store, templates, RunReport(), glossary, manifest,
                    catalog.TranslationMemory(store, locale), progress, run_shards)
-    changed = _changed(step, slugs)
+    changed = _changed_across_cores(step, slugs)
     if len(changed) > CHUNK:  # a review in a later chunk serves the same English in an earlier
         for start in range(0, len(changed), CHUNK):
             merged = [_merge(step, slug, inputs, RunReport())  # (a catalog, or the site's
@@ -157,6 +158,23 @@ def _fill_and_write(step: _Locale, work: list[_Work]) -> None:
                 step.manifest.digest(item.path),
                 step.glossary.version,
             ]
+
+
+def _changed_across_cores(step: _Locale, slugs: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """:func:`_changed`, in workers forked from this process when there are enough posts
+    (:func:`parallel.share_out`); what they learnt of the files is taken in here."""
+    step.manifest.load()
+    step.manifest.records.load()
+
+    def job(part: Sequence[str]) -> tuple[list[tuple[str, list[str]]], Any, Any]:
+        return _changed(step, part), step.manifest.found(), step.templates.digests()
+
+    changed: list[tuple[str, list[str]]] = []
+    for part, found, templates in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
+        changed += part
+        step.manifest.take_in(*found)
+        step.templates.take_in(templates)
+    return changed
 
 
 def _changed(step: _Locale, slugs: Sequence[str]) -> list[tuple[str, list[str]]]:

@@ -78,6 +78,25 @@ class Manifest:
         self._remember(key, (key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest))
         return digest
 
+    def load(self) -> None:
+        """Read the digest cache now: workers forked next ask :meth:`digest` of it, and must
+        not query the parent's database."""
+        _ = self._hashes
+
+    def found(self) -> tuple[dict[str, Row], set[str]]:
+        """The digest-cache rows this object learnt (files hashed, files gone): what a
+        worker forked from its owner hands back to :meth:`take_in`."""
+        return dict(self._changed), set(self._gone)
+
+    def take_in(self, rows: dict[str, Row], gone: set[str]) -> None:
+        """What a worker's copy of this manifest :meth:`found`, to be saved with the rest."""
+        for key, row in rows.items():
+            self._remember(key, row)
+        for key in gone:
+            self._hashes.pop(key, None)
+            self._changed.pop(key, None)
+            self._gone.add(key)
+
     def _remember(self, key: str, row: Row) -> None:
         self._hashes[key] = row
         self._changed[key] = row
