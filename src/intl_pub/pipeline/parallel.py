@@ -12,6 +12,8 @@ that would use what the parent holds (publishing: the post's parsed tree) get
 workers forked from it instead, when it runs no other thread. A job's log records and
 what it sends (progress) reach the parent as they happen; its exception
 comes back as the job's result; a worker that dies has its job done again here.
+:func:`share_out` cuts one job over many items (an unchanged run's check of every
+post) into a part a core, in workers forked from the step.
 
 ``INTL_PUB_WORKERS`` caps the processes (``1``: everything in this process).
 
