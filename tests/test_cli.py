@@ -245,3 +245,5 @@ def test_an_unchanged_run_loads_nothing_a_post_needs(blog: Path) -> None:
     published = _loaded_by(["-q", "publish"], blog)
     assert "intl_pub.segment.walker" in published  # the changed post is rendered again...
     assert "intl_pub.qa.verify" not in published  # ...from the verdicts translate kept
+    assert "feedparser" not in published  # and its stored form without the readers
+    assert "intl_pub.sources.reader" not in published

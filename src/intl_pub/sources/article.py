@@ -27,7 +27,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -44,6 +44,7 @@ from intl_pub.sources import (
     article_lead,
     article_title,
 )
+from intl_pub.sources.stored import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -530,24 +531,6 @@ def _only_site(text: str, keys: set[str]) -> bool:
 
 def _compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold()).removeprefix("www").removesuffix("com")
-
-
-def parse_date(value: str) -> datetime | None:
-    """An ISO 8601 or loosely written date, timezone-aware (UTC when unsaid); None if unreadable."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            from dateutil import parser as dateutil_parser
-
-            moment = dateutil_parser.parse(value)
-        except (ValueError, OverflowError, ImportError):
-            log.debug("unreadable date %r", value)
-            return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _json_ld(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:

@@ -32,11 +32,20 @@ from defusedxml import ElementTree as SafeET
 from intl_pub.core.config import SourceSettings
 from intl_pub.core.errors import IntlPubError, SourceError
 from intl_pub.core.model import Post
-from intl_pub.segment import markup
 from intl_pub.sources import article, article_language, encoding, sanitize
 from intl_pub.sources.encoding import decode
 from intl_pub.sources.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
 from intl_pub.sources.folder import page_files
+from intl_pub.sources.stored import (
+    EPOCH,
+    IDENTITY_META,
+    PUBLISHED_META,
+    UPDATED_META,
+    from_document,
+    parse_date,
+    stored_date,
+    to_document,
+)
 from intl_pub.workdir.identities import RESERVED_SLUGS
 
 log = logging.getLogger(__name__)
@@ -47,10 +56,6 @@ __all__ = [
     "read_source", "sitemap_entries", "slugify", "stored_date", "to_document", "unique_slugs",
 ]
 
-PUBLISHED_META = "intl-pub:published"
-UPDATED_META = "intl-pub:updated"
-IDENTITY_META = "intl-pub:identity"
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SUMMARY_CHARS = 300
 """The longest summary made from an entry's content (a feed that gives no summary)."""
 _TEXT_BREAKS = ["p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt",
@@ -133,64 +138,6 @@ def parse_page(
         summary=found.summary,
         identity=found.canonical or url,
     )
-
-
-def to_document(post: Post) -> str:
-    """The stored form of a post: content/<slug>.html, what the catalogs are built from."""
-    esc = html.escape
-    canonical = f'<link rel="canonical" href="{esc(post.url)}">\n' if post.url else ""
-    identity = (
-        f'<meta name="{IDENTITY_META}" content="{esc(post.identity)}">\n' if post.identity else ""
-    )
-    updated = (
-        f'<meta name="{UPDATED_META}" content="{post.updated.isoformat()}">\n'
-        if post.updated
-        else ""
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{esc(post.title, quote=False)}</title>\n"
-        f'<meta name="description" content="{esc(post.summary)}">\n'
-        f'<meta name="{PUBLISHED_META}" content="{post.published.isoformat()}">\n'
-        f"{updated}{identity}{canonical}</head>\n<body>\n<article>\n{post.body.strip()}\n</article>\n"
-        "</body>\n</html>\n"
-    )
-
-
-def from_document(text: str, slug: str) -> Post:
-    """Read back a stored post (the inverse of :func:`to_document`)."""
-    soup = BeautifulSoup(text, "html.parser")
-    stored = soup.find("article")
-    if stored is None or soup.title is None:
-        raise SourceError(f"content/{slug}.html: not a stored post (no <title> or <article>)")
-    canonical = soup.find("link", attrs={"rel": "canonical"})
-    description = soup.find("meta", attrs={"name": "description"})
-    published = soup.find("meta", attrs={"name": PUBLISHED_META})
-    identity = soup.find("meta", attrs={"name": IDENTITY_META})
-    updated = soup.find("meta", attrs={"name": UPDATED_META})
-    return Post(
-        slug=slug,
-        title=soup.title.get_text(),
-        body=markup.inner(stored).strip() + "\n",
-        published=(article.parse_date(str(published.get("content", ""))) if published else None)
-        or EPOCH,
-        url=str(canonical.get("href", "")) if canonical else "",
-        summary=str(description.get("content", "")) if description else "",
-        identity=str(identity.get("content", "")) if identity else "",
-        updated=article.parse_date(str(updated.get("content", ""))) if updated else None,
-    )
-
-
-def stored_date(document: str) -> datetime | None:
-    """A stored post's date, read from its head without parsing it: when it was last updated,
-    else published; None for a post its source gave no date."""
-    head = document[: document.find("<body")]
-    for name in (UPDATED_META, PUBLISHED_META):
-        found = re.search(rf'<meta name="{re.escape(name)}" content="([^"]*)">', head)
-        moment = article.parse_date(html.unescape(found.group(1))) if found else None
-        if moment is not None and moment != EPOCH:
-            return moment
-    return None
 
 
 def slugify(text: str) -> str:
@@ -416,7 +363,7 @@ class _Reader:
         if fetched is None:
             return None
         post = self.page(fetched, _slug_from_url(fetched.url))
-        if post.published == EPOCH and (moment := article.parse_date(lastmod)):
+        if post.published == EPOCH and (moment := parse_date(lastmod)):
             post = replace(post, published=moment)
         return post
 
