@@ -32,6 +32,7 @@ from intl_pub import pipeline
 from intl_pub.core.config import Settings, load_settings
 from intl_pub.core.errors import StoreError
 from intl_pub.publish import site
+from intl_pub.workdir import manifest as manifest_module
 from intl_pub.workdir import state as state_module
 from intl_pub.workdir.store import Store
 
@@ -328,7 +329,9 @@ def test_whether_a_record_holds_a_list_is_answered_as_its_parsed_value_would(
     """An unchanged run asks ``holds`` of every post's list of digests, which is written
     without the JSON encoder: any list of strings (quotes, non-ASCII digits, empty) is
     still compared as the value read back."""
-    assert json.loads(state_module.dumps(saved)) == saved
+    assert state_module.dumps(saved) == json.dumps(
+        saved, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )  # (what older versions wrote, and every other record, compare equal)
     with tempfile.TemporaryDirectory() as folder:
         manifest = Store(Path(folder)).manifest("translate-es")
         manifest.records["post"] = saved
@@ -434,3 +437,37 @@ def test_a_post_files_text_is_its_paths_text(tmp_path: Path) -> None:
         assert store.post_file("catalog", slug, zh) == os.fspath(store.catalog_path(zh, slug))
         assert store.post_file("suggestions", slug, zh) == os.fspath(
             store.suggestions_path(zh, slug))
+
+
+def test_what_workers_learnt_of_the_files_is_taken_in_whatever_its_order(tmp_path: Path) -> None:
+    """Each worker forked for an unchanged run's check hands back what it learnt after it
+    started (``mark``/``found``), never the copy of the parent's state it started from: a
+    file seen gone before the fork and back in one worker stays cached, however the
+    parts are taken in."""
+    (tmp_path / "content").mkdir()
+    back, other = tmp_path / "content" / "back.html", tmp_path / "content" / "other.html"
+    back.write_text("back", "utf-8")
+    other.write_text("other", "utf-8")
+    manifest = Store(tmp_path).manifest("extract")
+    manifest.digest(back), manifest.digest(other)
+    manifest.save()
+    back.unlink()
+    for order in (1, -1):
+        parent = Store(tmp_path).manifest("extract")
+        parent.load()
+        assert parent.digest(back) == ""  # gone, before the fork
+        back.write_text("back again", "utf-8")
+        learnt = []
+        for path in (back, other):  # two workers, each a copy of the parent at the fork
+            worker = Store(tmp_path).manifest("extract")
+            worker._known, worker._gone = dict(parent._hashes), set(parent._gone)
+            start = worker.mark()
+            worker.digest(path)
+            learnt.append(worker.found(start))
+        for found in learnt[::order]:
+            parent.take_in(found)
+        assert parent.save()
+        rows = dict(Store(tmp_path).state.file_digests("extract"))
+        assert rows["content/back.html"][5] == manifest_module.bytes_digest(b"back again")
+        assert "content/other.html" in rows
+        back.unlink()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import IntlPubError, describe
 from intl_pub.core.model import RunReport
 from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
-from intl_pub.workdir.manifest import Manifest
+from intl_pub.workdir.manifest import Learnt, Manifest
 from intl_pub.workdir.store import Store
 
 
@@ -53,19 +52,19 @@ def _changed(store: Store, manifest: Manifest, slugs: Sequence[str]) -> list[tup
     manifest.load()
     manifest.records.load()
 
-    def job(part: Sequence[str]) -> tuple[list[tuple[str, str]], Any]:
-        changed = []
+    def job(part: Sequence[str]) -> tuple[list[tuple[str, str]], Learnt]:
+        start, changed = manifest.mark(), []
         for slug in part:
             content = manifest.digest(store.post_file("content", slug))
             written = manifest.digest(store.post_file("template", slug))
             if not manifest.records.holds(slug, [content, written]):
                 changed.append((slug, content))
-        return changed, manifest.found()
+        return changed, manifest.found(start)
 
     changed: list[tuple[str, str]] = []
-    for part, found in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
+    for part, learnt in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
         changed += part
-        manifest.take_in(*found)
+        manifest.take_in(learnt)
     return changed
 
 

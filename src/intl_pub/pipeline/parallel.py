@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
@@ -115,6 +116,14 @@ def run_jobs(
         return outcomes
 
 
+def usable_cores() -> int:
+    """The processors this process may run on (its affinity: a container's share of a bigger
+    machine), not the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def share_out(
     job: Callable[[Sequence[Any]], Any], items: Sequence[Any], work: int
 ) -> list[Any]:
@@ -127,8 +136,8 @@ def share_out(
     ``job`` must not write what the parent would need to see (its state, its database):
     it returns what it found, and the caller takes that in.
     """
-    parts = min(os.cpu_count() or 1, len(items))
-    if worker_count(parts, work) < 2 or start_method(True) != "fork":
+    parts = worker_count(min(usable_cores(), len(items)), work)
+    if parts < 2 or start_method(True) != "fork":
         return [job(items)]
     bounds = [len(items) * i // parts for i in range(parts + 1)]
     outcomes = run_jobs(
@@ -137,18 +146,30 @@ def share_out(
         work=work,
         shared=lambda: offer(_SHARED_OUT, (job, items)),
     )
-    for outcome in outcomes:
-        if outcome.error is not None:
+    values = []
+    for (start, stop), outcome in zip(itertools.pairwise(bounds), outcomes, strict=True):
+        if isinstance(outcome.error, _NotShared):  # (a thread started meanwhile: not forked)
+            values.append(job(items[start:stop]))
+        elif outcome.error is not None:
             raise outcome.error
-    return [outcome.value for outcome in outcomes]
+        else:
+            values.append(outcome.value)
+    return values
 
 
 _SHARED_OUT = "parallel.share_out"
 
 
+class _NotShared(Exception):
+    """A worker of :func:`share_out` that does not share the parent's memory."""
+
+
 def _share_part(start: int, stop: int) -> Any:
     """A worker's part of :func:`share_out`: the job and its items are the parent's own."""
-    job, items = offered(_SHARED_OUT)
+    shared = offered(_SHARED_OUT)
+    if shared is None:
+        raise _NotShared
+    job, items = shared
     return job(items[start:stop])
 
 

@@ -21,8 +21,8 @@ from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Locale, RunReport
 from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
-from intl_pub.workdir.manifest import Manifest, text_digest, written_digest
-from intl_pub.workdir.state import Records, Row
+from intl_pub.workdir.manifest import Learnt, Manifest, text_digest, written_digest
+from intl_pub.workdir.state import Records
 from intl_pub.workdir.store import UI_CATALOG, Store
 
 if TYPE_CHECKING:
@@ -104,17 +104,18 @@ class PublishRun:
             *(digest(file("suggestions", slug, loc)) for loc in locales),
         )
 
-    def changed(self, slugs: Sequence[str]) -> tuple[dict[str, str], dict[str, Row], set[str]]:
+    def changed(self, slugs: Sequence[str]) -> tuple[dict[str, str], Learnt]:
         """Of ``slugs``, the posts whose inputs changed or whose pages are gone, with their
         inputs' digest; and what the digest cache learnt meanwhile (:meth:`Manifest.found`:
         this may run in a worker forked from the run)."""
+        start = self.manifest.mark()
         changed: dict[str, str] = {}
         for slug in slugs:
             inputs = self.inputs(slug)
             check = self.checks.records.get(slug)
             if not (check and check[0] == inputs and self.outputs_exist(check[1])):
                 changed[slug] = inputs
-        return (changed, *self.manifest.found())
+        return changed, self.manifest.found(start)
 
     def outputs_exist(self, files: Sequence[str]) -> bool:
         site, there = os.fspath(self.store.site_dir), os.access  # (a run asks it of every page:
@@ -210,9 +211,9 @@ def _publish_changed(run: PublishRun, slugs: Sequence[str]) -> set[str]:
     run.manifest.load()
     changed: dict[str, str] = {}
     work = len(slugs) * parallel.CHECK_WORK
-    for part, rows, gone in parallel.share_out(run.changed, slugs, work):
+    for part, learnt in parallel.share_out(run.changed, slugs, work):
         changed.update(part)
-        run.manifest.take_in(rows, gone)
+        run.manifest.take_in(learnt)
     if not changed:
         return dirty
     from intl_pub.pipeline import render  # (loaded only when a post changed)

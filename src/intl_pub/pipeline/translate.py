@@ -29,7 +29,7 @@ from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
 from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
-from intl_pub.workdir.manifest import Manifest, written_digest
+from intl_pub.workdir.manifest import Learnt, Manifest, written_digest
 from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
@@ -166,13 +166,14 @@ def _changed_across_cores(step: _Locale, slugs: Sequence[str]) -> list[tuple[str
     step.manifest.load()
     step.manifest.records.load()
 
-    def job(part: Sequence[str]) -> tuple[list[tuple[str, list[str]]], Any, Any]:
-        return _changed(step, part), step.manifest.found(), step.templates.digests()
+    def job(part: Sequence[str]) -> tuple[list[tuple[str, list[str]]], Learnt, dict[str, str]]:
+        start = step.manifest.mark()
+        return _changed(step, part), step.manifest.found(start), step.templates.digests()
 
     changed: list[tuple[str, list[str]]] = []
-    for part, found, templates in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
+    for part, learnt, templates in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
         changed += part
-        step.manifest.take_in(*found)
+        step.manifest.take_in(learnt)
         step.templates.take_in(templates)
     return changed
 

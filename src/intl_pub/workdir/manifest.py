@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 from intl_pub.workdir.state import Row, file_digest_change
 
+Learnt = tuple[dict[str, Row], set[str], dict[str, tuple[Path, str]]]
+"""What a manifest learnt of its files: rows hashed, files gone, files a batch will write."""
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -83,19 +86,33 @@ class Manifest:
         not query the parent's database."""
         _ = self._hashes
 
-    def found(self) -> tuple[dict[str, Row], set[str]]:
-        """The digest-cache rows this object learnt (files hashed, files gone): what a
-        worker forked from its owner hands back to :meth:`take_in`."""
-        return dict(self._changed), set(self._gone)
+    def mark(self) -> Learnt:
+        """What this object has learnt so far (copies): :meth:`found` tells what it learns
+        after. A worker forked from the owner marks when it starts."""
+        return dict(self._changed), set(self._gone), dict(self._fill)
 
-    def take_in(self, rows: dict[str, Row], gone: set[str]) -> None:
+    def found(self, since: Learnt) -> Learnt:
+        """The digest-cache rows learnt since :meth:`mark` (files hashed, files gone, files a
+        batch will write): what a worker forked from the owner hands back to :meth:`take_in`.
+        Only those: what the copy held before is the owner's already, and handed back it
+        could undo what another worker learnt of the same file."""
+        rows, gone, fill = since
+        return (
+            {key: row for key, row in self._changed.items() if rows.get(key) != row},
+            self._gone - gone,
+            {key: item for key, item in self._fill.items() if fill.get(key) != item},
+        )
+
+    def take_in(self, learnt: Learnt) -> None:
         """What a worker's copy of this manifest :meth:`found`, to be saved with the rest."""
-        for key, row in rows.items():
-            self._remember(key, row)
+        rows, gone, fill = learnt
         for key in gone:
             self._hashes.pop(key, None)
             self._changed.pop(key, None)
             self._gone.add(key)
+        for key, row in rows.items():
+            self._remember(key, row)
+        self._fill.update(fill)
 
     def _remember(self, key: str, row: Row) -> None:
         self._hashes[key] = row
