@@ -231,3 +231,36 @@ def test_without_a_network_the_index_install_fails_fast_and_says_how_to_install_
     with pytest.raises(EngineError, match=r"models install PATH"):
         argos.install_from_index(list(LOCALES.values()))
     assert time.monotonic() - start < argos.INDEX_TIMEOUT
+
+
+@pytest.mark.subprocess
+def test_an_unchanged_run_checks_the_models_without_the_sentence_splitter(
+    argos_models: Path, blog: Path
+) -> None:
+    """``translate`` checks every model before anything is written (a broken one is a clear
+    error first: tests/test_reliability.py); the sentence splitter, whose module imports
+    stanza and torch (~2.3 s), is made only when a text is split, so an unchanged hourly run
+    does not pay for it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from intl_pub.cli import main\n"
+        "code = main(['-q', 'translate', '--engine', 'argos', '--locales', 'es'])\n"
+        "print(json.dumps([code, [m for m in ('torch', 'stanza', 'argostranslate.sbd',"
+        " 'ctranslate2') if m in sys.modules]]))\n"
+    )
+
+    def loaded() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], cwd=blog, capture_output=True,
+                              text=True, timeout=600, env=dict(os.environ))
+        code, modules = json.loads(done.stdout.splitlines()[-1])
+        assert code == 0, done.stderr[-2000:]
+        return modules
+
+    first = loaded()
+    assert "argostranslate.sbd" in first and "ctranslate2" in first  # it translated
+    assert loaded() == ["ctranslate2"]  # checked (loaded), nothing split

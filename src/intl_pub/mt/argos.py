@@ -66,12 +66,23 @@ def argos_code(locale: Locale) -> str:
 @dataclass
 class _Model:
     package: Any
-    sentencizer: Any
     label: str
     settings: MTSettings
     translator: Any = field(default=None)
     """The CTranslate2 model, loaded when first needed: a flow process that only splits
     and joins (the translating done by Dask workers) never loads it."""
+    _sentencizer: Any = field(default=None)
+
+    @property
+    def sentencizer(self) -> Any:
+        """The package's MiniSBD sentence splitter, made when a text is first split:
+        argostranslate's ``sbd`` module imports stanza and torch (~2.3 s), which the check
+        that runs before an unchanged run's steps does not need."""
+        if self._sentencizer is None:  # (two threads may both make one: either will do)
+            from argostranslate.sbd import MiniSBDSentencizer
+
+            self._sentencizer = MiniSBDSentencizer(self.package)
+        return self._sentencizer
 
 
 class ArgosEngine:
@@ -201,7 +212,6 @@ def _load(locale: Locale, settings: MTSettings) -> _Model:
     """The package, its sentence splitter and its label (the CTranslate2 model comes later)."""
     from argostranslate import package as argos_package
     from argostranslate import settings as argos_settings
-    from argostranslate.sbd import MiniSBDSentencizer
 
     if not argos_settings.debug:
         # argostranslate logs every sentence split at INFO level.
@@ -217,7 +227,7 @@ def _load(locale: Locale, settings: MTSettings) -> _Model:
             pkg.package_path,
         )
     label = f"argos {argos_package.argospm_package_name(pkg)} {pkg.package_version}"
-    return _Model(pkg, MiniSBDSentencizer(pkg), label, settings)
+    return _Model(pkg, label, settings)
 
 
 def _load_translator(model: _Model, locale: Locale) -> Any:
