@@ -209,7 +209,7 @@ def _decode(pkg: Any, pieces: list[str]) -> str:
 
 
 def _load(locale: Locale, settings: MTSettings) -> _Model:
-    """The package, its sentence splitter and its label (the CTranslate2 model comes later)."""
+    """The package and its label (its sentence splitter and CTranslate2 model come later)."""
     from argostranslate import package as argos_package
     from argostranslate import settings as argos_settings
 
