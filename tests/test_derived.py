@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -54,6 +55,38 @@ def test_another_process_reads_the_drug_dictionary_from_the_cache(cache: Path) -
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stdout.split()[1] == "True"
     assert len(list(cache.glob("drugs-*.pickle"))) == 1
+
+
+def test_another_process_reads_the_number_words_from_the_cache_without_num2words(
+    cache: Path,
+) -> None:
+    """A changed post's translate verifies its translations: the number words of each
+    language (every spelling num2words has, read back) come from the cache, equal, and no
+    number is spelled again."""
+    script = (
+        "import functools, json, num2words.lang_RU as ru\n"
+        "calls = []\n"
+        "spell = ru.Num2Word_RU.to_cardinal\n"
+        "@functools.wraps(spell)  # (the same signature: its cases and genders are read)\n"
+        "def counted(self, *a, **k):\n"
+        "    calls.append(1)\n"
+        "    return spell(self, *a, **k)\n"
+        "ru.Num2Word_RU.to_cardinal = counted\n"
+        "from intl_pub.qa import numwords\n"
+        "words = numwords.for_language('ru')\n"
+        "print(json.dumps([len(calls), sorted(words.values.items()), words.find('двумя и пятью')"
+        " and [str(v) for v, _, _ in words.find('двумя и пятью')]]))\n"
+    )
+    runs = [
+        json.loads(subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "INTL_PUB_CACHE_DIR": str(cache)},
+        ).stdout)
+        for _ in range(2)
+    ]
+    assert runs[0][0] > 1000 and runs[1][0] == 0  # spelled once, then read back
+    assert runs[0][1:] == runs[1][1:] and runs[1][2] == ["2", "5"]
+    assert len(list(cache.glob("numwords-ru-*.pickle"))) == 1
 
 
 def test_a_damaged_table_is_worked_out_again(cache: Path) -> None:

@@ -23,6 +23,7 @@ import babel
 import regex
 from num2words import CONVERTER_CLASSES
 
+from intl_pub.core import derived
 from intl_pub.core.locales import cldr
 from intl_pub.qa.text import compiled
 
@@ -80,10 +81,28 @@ class NumberWords:
 
 @functools.cache
 def for_language(tag: str) -> NumberWords | None:
-    """The number words of a locale, or None when num2words does not spell the language."""
-    converter = _converter(cldr(tag))
-    if converter is None:
+    """The number words of a locale, or None when num2words does not spell the language.
+
+    The words are read back from num2words' spellings once and kept in the user's cache
+    (:func:`intl_pub.core.derived.remembered`): spelling every number in every case and
+    gender took ~40 ms a language in each process that verified a translation.
+    """
+    if _converter(cldr(tag)) is None:
         return None
+    values, magnitudes, connectors = derived.remembered(
+        f"numwords-{tag}", functools.partial(_lexicon, tag), "num2words", "babel"
+    )
+    words = sorted({*values, *magnitudes, *connectors}, key=lambda w: (-len(w), w))
+    alternatives = "|".join(regex.escape(w) for w in words)
+    first = regex.escape("".join(sorted({w[0] for w in words if w})))  # (fails other places fast)
+    word = rf"(?<![\p{{L}}\p{{M}}\d])(?=[{first}])(?:{alternatives})(?![\p{{L}}\p{{M}}])"
+    pattern = compiled(rf"{word}(?:[\s\-]+{word})*", regex.IGNORECASE)
+    return NumberWords(values, magnitudes, frozenset(connectors), pattern)
+
+
+def _lexicon(tag: str) -> tuple[dict[str, int], dict[str, int], frozenset[str]]:
+    """A language's number words as num2words spells them: values, magnitudes, connectors."""
+    converter = _converter(cldr(tag))
     values: dict[str, int] = {}
     magnitudes = dict(_compact_magnitudes(cldr(tag), ("long",)))
     connectors: set[str] = set()
@@ -91,12 +110,7 @@ def for_language(tag: str) -> NumberWords | None:
     ordinals = _ordinals(converter) if cldr(tag).language != "en" else {}
     for word, value in {**_EXTRA.get(cldr(tag).language, {}), **ordinals}.items():
         values.setdefault(word, value)
-    words = sorted({*values, *magnitudes, *connectors}, key=lambda w: (-len(w), w))
-    alternatives = "|".join(regex.escape(w) for w in words)
-    first = regex.escape("".join(sorted({w[0] for w in words if w})))  # (fails other places fast)
-    word = rf"(?<![\p{{L}}\p{{M}}\d])(?=[{first}])(?:{alternatives})(?![\p{{L}}\p{{M}}])"
-    pattern = compiled(rf"{word}(?:[\s\-]+{word})*", regex.IGNORECASE)
-    return NumberWords(values, magnitudes, frozenset(connectors), pattern)
+    return values, magnitudes, frozenset(connectors)
 
 
 @functools.cache
