@@ -65,8 +65,7 @@ class Manifest:
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            if self._hashes.pop(key, None) is not None:
-                self._gone.add(key)
+            self._forget(key)
             return ""
         known = self._hashes.get(key)
         if (
@@ -107,9 +106,7 @@ class Manifest:
         """What a worker's copy of this manifest :meth:`found`, to be saved with the rest."""
         rows, gone, fill = learnt
         for key in gone:
-            self._hashes.pop(key, None)
-            self._changed.pop(key, None)
-            self._gone.add(key)
+            self._forget(key)
         for key, row in rows.items():
             self._remember(key, row)
         self._fill.update(fill)
@@ -118,6 +115,13 @@ class Manifest:
         self._hashes[key] = row
         self._changed[key] = row
         self._gone.discard(key)
+
+    def _forget(self, key: str) -> None:
+        """A file gone, or saved by someone else: its row goes, if it had one (and a row
+        learnt this run is not written)."""
+        if self._hashes.pop(key, None) is not None:
+            self._gone.add(key)
+        self._changed.pop(key, None)
 
     def save(self) -> bool:
         """Queue the rows that changed for the step's transaction (an unchanged run writes
@@ -144,9 +148,7 @@ class Manifest:
                 continue
             signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
             if not self.store.still_ours(path, signature):  # someone saved it: hash it next run
-                if self._hashes.pop(key, None) is not None:
-                    self._gone.add(key)
-                self._changed.pop(key, None)
+                self._forget(key)
                 continue
             self._remember(key, (key, *signature, digest))
         self._fill = {}
