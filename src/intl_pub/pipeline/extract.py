@@ -9,7 +9,7 @@ from intl_pub.core.errors import IntlPubError, describe
 from intl_pub.core.model import RunReport
 from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
-from intl_pub.workdir.manifest import Learnt, Manifest
+from intl_pub.workdir.manifest import Manifest
 from intl_pub.workdir.store import Store
 
 
@@ -49,23 +49,18 @@ def extract(settings: Settings, store: Store | None = None) -> RunReport:
 def _changed(store: Store, manifest: Manifest, slugs: Sequence[str]) -> list[tuple[str, str]]:
     """The posts whose content/ file or template changed since the last run, with the
     content's digest; checked in workers forked from this process when there are many."""
-    manifest.load()
     manifest.records.load()
 
-    def job(part: Sequence[str]) -> tuple[list[tuple[str, str]], Learnt]:
-        start, changed = manifest.mark(), []
+    def check(part: Sequence[str]) -> list[tuple[str, str]]:
+        changed = []
         for slug in part:
             content = manifest.digest(store.post_file("content", slug))
             written = manifest.digest(store.post_file("template", slug))
             if not manifest.records.holds(slug, [content, written]):
                 changed.append((slug, content))
-        return changed, manifest.found(start)
+        return changed
 
-    changed: list[tuple[str, str]] = []
-    for part, learnt in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
-        changed += part
-        manifest.take_in(learnt)
-    return changed
+    return [c for part in parallel.check_across_cores(manifest, check, slugs) for c in part]
 
 
 def _write_template(settings: Settings, store: Store, slug: str) -> bool:

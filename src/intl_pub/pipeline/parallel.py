@@ -39,11 +39,15 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from queue import Empty
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from intl_pub.core.config import environ_snapshot, environment
 
+if TYPE_CHECKING:
+    from intl_pub.workdir.manifest import Learnt, Manifest
+
 log = logging.getLogger(__name__)
+_R = TypeVar("_R")
 
 GC_THRESHOLDS = (100_000, 10, 10)
 """The cycle collector's thresholds while steps run (see :func:`fewer_collections`)."""
@@ -139,15 +143,12 @@ def share_out(
     parts = worker_count(min(usable_cores(), len(items)), work)
     if parts < 2 or start_method(True) != "fork":
         return [job(items)]
-    bounds = [len(items) * i // parts for i in range(parts + 1)]
+    bounds = list(itertools.pairwise(len(items) * i // parts for i in range(parts + 1)))
     outcomes = run_jobs(
-        _share_part,
-        [(bounds[i], bounds[i + 1]) for i in range(parts)],
-        work=work,
-        shared=lambda: offer(_SHARED_OUT, (job, items)),
+        _share_part, bounds, work=work, shared=lambda: offer(_SHARED_OUT, (job, items))
     )
     values = []
-    for (start, stop), outcome in zip(itertools.pairwise(bounds), outcomes, strict=True):
+    for (start, stop), outcome in zip(bounds, outcomes, strict=True):
         if isinstance(outcome.error, _NotShared):  # (a thread started meanwhile: not forked)
             values.append(job(items[start:stop]))
         elif outcome.error is not None:
@@ -155,6 +156,28 @@ def share_out(
         else:
             values.append(outcome.value)
     return values
+
+
+def check_across_cores(
+    manifest: Manifest, check: Callable[[Sequence[str]], _R], slugs: Sequence[str]
+) -> list[_R]:
+    """``check`` of each part of ``slugs`` (:func:`share_out`: in forked workers when there
+    are enough posts), in order; what ``manifest`` learnt of the files in each worker is
+    taken in here, to be saved with the step.
+
+    ``check`` reads the step's state and files, nothing else: its digest cache is loaded
+    before the fork (the records it asks for are the caller's to load)."""
+    manifest.load()
+
+    def job(part: Sequence[str]) -> tuple[_R, Learnt]:
+        start = manifest.mark()
+        return check(part), manifest.found(start)
+
+    results = []
+    for result, learnt in share_out(job, slugs, len(slugs) * CHECK_WORK):
+        manifest.take_in(learnt)
+        results.append(result)
+    return results
 
 
 _SHARED_OUT = "parallel.share_out"

@@ -21,7 +21,7 @@ from intl_pub.core.glossary import load_glossary
 from intl_pub.core.model import Locale, RunReport
 from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
-from intl_pub.workdir.manifest import Learnt, Manifest, text_digest, written_digest
+from intl_pub.workdir.manifest import Manifest, text_digest, written_digest
 from intl_pub.workdir.state import Records
 from intl_pub.workdir.store import UI_CATALOG, Store
 
@@ -104,18 +104,16 @@ class PublishRun:
             *(digest(file("suggestions", slug, loc)) for loc in locales),
         )
 
-    def changed(self, slugs: Sequence[str]) -> tuple[dict[str, str], Learnt]:
+    def changed(self, slugs: Sequence[str]) -> dict[str, str]:
         """Of ``slugs``, the posts whose inputs changed or whose pages are gone, with their
-        inputs' digest; and what the digest cache learnt meanwhile (:meth:`Manifest.found`:
-        this may run in a worker forked from the run)."""
-        start = self.manifest.mark()
+        inputs' digest (this may run in a worker forked from the run)."""
         changed: dict[str, str] = {}
         for slug in slugs:
             inputs = self.inputs(slug)
             check = self.checks.records.get(slug)
             if not (check and check[0] == inputs and self.outputs_exist(check[1])):
                 changed[slug] = inputs
-        return changed, self.manifest.found(start)
+        return changed
 
     def outputs_exist(self, files: Sequence[str]) -> bool:
         site, there = os.fspath(self.store.site_dir), os.access  # (a run asks it of every page:
@@ -208,12 +206,9 @@ def _publish_changed(run: PublishRun, slugs: Sequence[str]) -> set[str]:
     """Render and write every post whose inputs changed; the listing files that may change."""
     dirty: set[str] = set()
     run.checks.records.load()
-    run.manifest.load()
     changed: dict[str, str] = {}
-    work = len(slugs) * parallel.CHECK_WORK
-    for part, learnt in parallel.share_out(run.changed, slugs, work):
+    for part in parallel.check_across_cores(run.manifest, run.changed, slugs):
         changed.update(part)
-        run.manifest.take_in(learnt)
     if not changed:
         return dirty
     from intl_pub.pipeline import render  # (loaded only when a post changed)

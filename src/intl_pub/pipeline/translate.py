@@ -29,7 +29,7 @@ from intl_pub.mt.memory import SentenceMemory
 from intl_pub.mt.shards import RunShards
 from intl_pub.pipeline import parallel
 from intl_pub.publish import interface
-from intl_pub.workdir.manifest import Learnt, Manifest, written_digest
+from intl_pub.workdir.manifest import Manifest, written_digest
 from intl_pub.workdir.store import UI_CATALOG, Store
 
 log = logging.getLogger(__name__)
@@ -162,18 +162,15 @@ def _fill_and_write(step: _Locale, work: list[_Work]) -> None:
 
 def _changed_across_cores(step: _Locale, slugs: Sequence[str]) -> list[tuple[str, list[str]]]:
     """:func:`_changed`, in workers forked from this process when there are enough posts
-    (:func:`parallel.share_out`); what they learnt of the files is taken in here."""
-    step.manifest.load()
+    (:func:`parallel.check_across_cores`); the templates' digests they took come back too."""
     step.manifest.records.load()
 
-    def job(part: Sequence[str]) -> tuple[list[tuple[str, list[str]]], Learnt, dict[str, str]]:
-        start = step.manifest.mark()
-        return _changed(step, part), step.manifest.found(start), step.templates.digests()
+    def check(part: Sequence[str]) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
+        return _changed(step, part), step.templates.digests()
 
     changed: list[tuple[str, list[str]]] = []
-    for part, learnt, templates in parallel.share_out(job, slugs, len(slugs) * parallel.CHECK_WORK):
+    for part, templates in parallel.check_across_cores(step.manifest, check, slugs):
         changed += part
-        step.manifest.take_in(learnt)
         step.templates.take_in(templates)
     return changed
 
