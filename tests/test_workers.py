@@ -35,6 +35,7 @@ def _run_script(script: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(64)), raising=False)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     monkeypatch.delenv("INTL_PUB_WORKERS", raising=False)
     assert workers.worker_count(3, workers.MIN_WORK) == 3  # the parent only waits
@@ -44,8 +45,11 @@ def test_worker_count_follows_the_work_the_cores_and_the_cap(monkeypatch: pytest
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
     monkeypatch.setenv("INTL_PUB_WORKERS", "2")
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 2  # a cap, not a core count
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
     monkeypatch.delenv("INTL_PUB_WORKERS")
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0}, raising=False)
+    assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1  # a container's one core
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert workers.worker_count(3, 10 * workers.MIN_WORK) == 1
 
 

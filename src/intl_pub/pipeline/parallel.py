@@ -72,7 +72,7 @@ def worker_count(jobs: int, work: int) -> int:
     """How many processes ``jobs`` jobs over ``work`` characters in all should use (one in a
     worker: the workers already use every core)."""
     env = environment()
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     # By default one more than the cores (the parent only waits), none on one core.
     limit = env.workers if env.workers is not None else (cores + 1 if cores > 1 else 1)
     least = env.parallel_min_work if env.parallel_min_work is not None else MIN_WORK
@@ -121,11 +121,12 @@ def run_jobs(
 
 
 def usable_cores() -> int:
-    """The processors this process may run on (its affinity: a container's share of a bigger
-    machine), not the machine's count."""
+    """The processors this process may run on: the machine's, or fewer where its affinity
+    says so (a container's share of a bigger machine)."""
+    cores = os.cpu_count() or 1
     if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
+        return min(cores, len(os.sched_getaffinity(0)) or 1)
+    return cores
 
 
 def share_out(

@@ -11,7 +11,6 @@ or locale is a line in the report and the others go on.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -156,7 +155,7 @@ def _translate_side_by_side(
         and settings.mt_intra_threads is None
         and not environment().intra_threads
     ):
-        share = max(1, (os.cpu_count() or 1) // count)
+        share = max(1, parallel.usable_cores() // count)
         settings = replace(settings, mt_intra_threads=share)
 
     def forward(event: tuple[Locale, int, int]) -> None:
