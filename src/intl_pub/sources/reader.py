@@ -36,24 +36,14 @@ from intl_pub.sources import article, article_language, encoding, sanitize
 from intl_pub.sources.encoding import decode
 from intl_pub.sources.fetch import MAX_BYTES, Fetched, FetchPolicy, fetch
 from intl_pub.sources.folder import page_files
-from intl_pub.sources.stored import (
-    EPOCH,
-    IDENTITY_META,
-    PUBLISHED_META,
-    UPDATED_META,
-    from_document,
-    parse_date,
-    stored_date,
-    to_document,
-)
+from intl_pub.sources.stored import EPOCH, parse_date
 from intl_pub.workdir.identities import RESERVED_SLUGS
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "EPOCH", "IDENTITY_META", "MAX_BYTES", "MAX_SITEMAP_URLS", "PUBLISHED_META", "RESERVED_SLUGS",
-    "UPDATED_META", "SourceResult", "from_document", "page_files", "parse_feed", "parse_page",
-    "read_source", "sitemap_entries", "slugify", "stored_date", "to_document", "unique_slugs",
+__all__ = [  # (the stored form's names are sources.stored's)
+    "MAX_BYTES", "MAX_SITEMAP_URLS", "RESERVED_SLUGS", "SourceResult", "page_files", "parse_feed",
+    "parse_page", "read_source", "sitemap_entries", "slugify", "unique_slugs",
 ]
 
 SUMMARY_CHARS = 300
