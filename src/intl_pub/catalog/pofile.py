@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 
 from intl_pub import __version__
-from intl_pub.catalog import poformat
+from intl_pub.catalog import poformat, poread
 from intl_pub.catalog.entry import EARLIER_PREFIX, MT_PREFIX, WRAP, Catalog, _without
 from intl_pub.catalog.formats import flags_for
 from intl_pub.core.errors import CatalogError
@@ -142,12 +142,16 @@ def parse(raw: bytes, where: str, lint: bool = True) -> Catalog:
     if problem is not None:
         line, message = problem
         raise CatalogError(f"{where}:{line}: {message}; fix the file (the run left it untouched)")
-    try:
-        po = polib.pofile(
-            _PoText(text), wrapwidth=WRAP, check_for_duplicates=False, encoding="utf-8"
-        )
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"{where}:{_error_line(str(exc), text)}: {exc}") from exc
+    po = None if lint else poread.read(text)  # our own output: read without polib's machine
+    if po is not None:
+        po.wrapwidth = WRAP
+    else:
+        try:
+            po = polib.pofile(
+                _PoText(text), wrapwidth=WRAP, check_for_duplicates=False, encoding="utf-8"
+            )
+        except (OSError, ValueError) as exc:
+            raise CatalogError(f"{where}:{_error_line(str(exc), text)}: {exc}") from exc
     seen: set[tuple[str, str, bool]] = set()
     for e in po:
         key = (e.msgctxt or "", e.msgid, bool(e.obsolete))
