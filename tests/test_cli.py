@@ -242,6 +242,7 @@ def test_an_unchanged_run_loads_nothing_a_post_needs(blog: Path) -> None:
     edited.write_text(edited.read_text("utf-8").replace("</p>", " Drink water.</p>", 1), "utf-8")
     translated = _loaded_by(translate, blog)
     assert "bs4" in translated and "intl_pub.qa.verify" in translated  # verified as it is made
+    assert "feedparser" not in translated  # a folder's page is no feed
     published = _loaded_by(["-q", "publish"], blog)
     assert "intl_pub.segment.walker" in published  # the changed post is rendered again...
     assert "intl_pub.qa.verify" not in published  # ...from the verdicts translate kept

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import feedparser
 from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
@@ -386,6 +385,8 @@ def _parse_feed(data: bytes, base: str, content_type: str, trusted: bool) -> Any
         well_formed, problem = False, str(exc)
     if not well_formed and not re.search(rb"</(?:\w+:)?(?:rss|feed|RDF)>\s*$", utf8):
         raise SourceError(f"{base}: not a readable Atom/RSS feed ({problem})")
+    import feedparser  # (~60 ms: only a feed's run pays it, not a folder's or a page's)
+
     parsed = feedparser.parse(
         io.BytesIO(utf8),
         response_headers={"content-location": base,
