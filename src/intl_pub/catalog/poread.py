@@ -16,7 +16,8 @@ holds that on generated catalogs, on real ones (Django's) rendered as
 intl-pub writes them, on the shipped interface catalogs, and on texts walked
 through polib's own state machine (odd whitespace, lone marks, lines polib
 refuses). Anything outside that subset -- plural forms, a CR, a line polib
-would refuse -- returns None, and the caller reads the text with polib.
+would refuse, a string not quoted at both ends -- returns None, and the
+caller reads the text with polib.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _STRINGS = ("mi", "ms", "ct", "pm", "pc")
 
 # symbol -> the states it may follow: polib's transitions that this subset can meet (a line
 # outside them -> None); "mc" is a continuation line, which keeps the state it follows
+# (so no state is "mc")
 _ANY = {"st", "he", "gc", "oc", "fl", "ct", "tc", "ms", "mi", "pm", "pc"}
 _ALLOWED = {
     "tc": _ANY - {"ct"},
@@ -65,11 +67,11 @@ def read(text: str) -> polib.POFile | None:
             continue
         head = line.split(None, 2)  # polib's tokens
         if head[0] == "#~|":  # an obsolete entry's previous string: polib skips it
-            last = "#"
+            last = head[0]
             continue
         obsolete = 0
-        if head[0] == "#~" and len(head) > 1:
-            line, head, obsolete = line[3:].strip(), head[1:], 1
+        if head[0] == "#~" and len(head) > 1:  # (not split again, as polib: "#~ #| msgid
+            line, head, obsolete = line[3:].strip(), head[1:], 1  # "x"" is then refused)
         last = head[0]
         symbol, value = _symbol(line, head)
         if symbol is None:
