@@ -65,6 +65,12 @@ def read(text: str) -> polib.POFile | None:
         line = raw.strip()
         if not line:
             continue
+        if line[0] == '"':  # a continuation line, most lines of a catalog
+            if state not in _ALLOWED["mc"] or not _plain(line):
+                return None
+            parts.append(line[1:-1])
+            last = line
+            continue
         head = line.split(None, 2)  # polib's tokens
         if head[0] == "#~|":  # an obsolete entry's previous string: polib skips it
             last = head[0]
