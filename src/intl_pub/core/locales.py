@@ -13,7 +13,6 @@ import functools
 
 import babel
 import babel.core
-from babel.messages.plurals import get_plural
 
 from intl_pub.core.errors import ConfigError
 from intl_pub.core.model import Locale
@@ -65,7 +64,9 @@ def locale(tag: str) -> Locale:
     parts = [parsed.language, *(p for p in (parsed.script, parsed.territory) if p)]
     bcp47 = "-".join(parts)
     plural = GNU_PLURAL_FORMS.get(parsed.language)
-    if plural is None:
+    if plural is None:  # (babel.messages: ~20 ms to import, for a language GNU's table lacks)
+        from babel.messages.plurals import get_plural
+
         rule = get_plural(parsed)
         plural = f"nplurals={rule.num_plurals}; plural=({rule.plural_expr});"
     return Locale(
@@ -74,9 +75,16 @@ def locale(tag: str) -> Locale:
         path=bcp47.lower(),
         language=parsed.language,
         script=script,
-        direction="rtl" if parsed.character_order == "right-to-left" else "ltr",
+        direction="rtl" if script in RTL_SCRIPTS else "ltr",
         plural_forms=plural,
     )
+
+
+RTL_SCRIPTS = frozenset({"Adlm", "Arab", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc",
+                         "Thaa"})
+"""Scripts written right to left. A language's direction is its script's: CLDR's
+``character_order`` agrees for all 1,147 locales babel knows (tests/test_locales.py), and
+asking the script spares every process loading CLDR's data of each language (~30 ms)."""
 
 
 ENGLISH = locale(SOURCE_TAG)
