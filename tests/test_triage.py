@@ -196,3 +196,40 @@ def test_publishing_waits_while_a_risky_unit_has_a_stale_review(blog: Path) -> N
     assert [i.entry.locale for i in queue if "stale-review" in i.reasons] == ["ru"]
     review(blog, "ru", "Temperatures above", "Жара выше <1>30 °C</1> ожидается с понедельника.")
     assert triage.stale_risk(settings) == []
+
+
+def test_status_and_queue_read_the_verdicts_translate_kept(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translator's ``status`` and ``queue`` re-verified every machine translation (a
+    minute on a 1,000-post blog); the verdicts translate kept answer instead, with the same
+    counts and the same failures as verifying again."""
+    run(blog)
+    settings = load_settings(blog)
+    verified: list[str] = []
+    real = triage.verify.verify
+
+    def counted(msgid: str, *args: object) -> object:
+        verified.append(msgid)
+        return real(msgid, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(triage.verify, "verify", counted)
+    kept_progress = triage.progress(settings)
+    assert any(p.held_back for p in kept_progress) and verified == []
+    kept_pending = triage.pending(settings)
+    assert any(p.failures for p in kept_pending)  # a failure is still spelt out...
+    machine = sum(p.machine + p.held_back for p in kept_progress)
+    assert 0 < len(verified) < machine / 2  # ...verified again only for its spans
+
+    kept = blog / ".intl-pub" / "verdicts.sqlite"
+    kept.rename(blog / "kept.sqlite")  # nothing kept: everything verified here
+    assert triage.progress(settings) == kept_progress
+    assert triage.pending(settings) == kept_pending
+    assert not kept.exists() or _rows(kept) == 0  # status and queue write nothing
+
+
+def _rows(path: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT count(*) FROM verdict").fetchone()[0])
