@@ -123,7 +123,7 @@ def _state(e: Entry, policy: Policy, memory: catalog.MachineMemory) -> str:
         return "source"
     if policy.gate.mode == "hold" and risk.classify(e.msgid, policy.gate.risk):
         return "held_back"
-    if policy.gate.mode == "verify" and _verdict(policy, e):
+    if policy.gate.mode == "verify" and _verdict(policy, e.msgid, tokens.as_published(e.msgstr)):
         return "held_back"  # (QA's rejection too: the page shows the English)
     return "machine"
 
@@ -160,21 +160,21 @@ class _Verdicts:
         return policy
 
 
-def _verdict(policy: Policy, e: Entry) -> tuple[str, ...]:
-    """The page's verdict on a machine entry: QA's and the verifier's, on the text as the
-    page shows it (kept by translate or publish, else worked out here)."""
-    text = tokens.as_published(e.msgstr)
-    if tokens.check(e.msgid, text) is not None:
+def _verdict(policy: Policy, msgid: str, text: str) -> tuple[str, ...]:
+    """The page's verdict on machine translation ``text`` (as the page shows it): QA's and
+    the verifier's, kept by translate or publish, else worked out here."""
+    if tokens.check(msgid, text) is not None:
         return ("token",)
-    return policy.verdict(e.msgid, text)
+    return policy.verdict(msgid, text)
 
 
 def _failures(policy: Policy, e: Entry) -> list[verify.Failure]:
     """What the verifier finds in a machine entry, with the spans a translator reads; none
     when the kept verdict says it passed (then it is not verified again)."""
-    if _verdict(policy, e) == ():
+    text = tokens.as_published(e.msgstr)
+    if _verdict(policy, e.msgid, text) == ():
         return []
-    return verify.verify(e.msgid, tokens.as_published(e.msgstr), policy.locale, policy.glossary)
+    return verify.verify(e.msgid, text, policy.locale, policy.glossary)
 
 
 # --- impact ---------------------------------------------------------------------------
