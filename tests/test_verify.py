@@ -338,6 +338,20 @@ SLOTS = [
      "En último lugar, aunque menos importante, la evolución de los nuevos coronavirus de"
      " humanos también está impulsada por la presión de selección en sus huéspedes de reservorio.",
      "not least"),
+    ("ru", "That is to say, bats might not be the immediate reservoir host(s) of SARS-CoV-2"
+     " unless almost identical bat CoVs are found in future.",
+     "То есть летучие мыши могли и не быть непосредственным резервуарным носителем SARS-CoV-2,"
+     " если только в будущем не будут найдены почти идентичные коронавирусы летучих мышей.",
+     "То есть летучие мыши могли и не быть непосредственным резервуарным носителем SARS-CoV-2,"
+     " если только в будущем будут найдены почти идентичные коронавирусы летучих мышей.",
+     "unless"),
+    ("es", "China and the United States had problems with the reliability of test kits, and"
+     " these countries and Australia were unable to supply enough kits.",
+     "China y los Estados Unidos tuvieron problemas con la fiabilidad de los kits de prueba, y"
+     " estos países y Australia no pudieron suministrar suficientes kits.",
+     "China y los Estados Unidos tuvieron problemas con la fiabilidad de los kits de prueba, y"
+     " estos países y Australia pudieron suministrar suficientes kits.",
+     "unable"),
 ]  # fmt: skip
 
 
@@ -388,6 +402,52 @@ def test_unless_without_its_negation_in_chinese_is_a_lost_negation() -> None:
     assert verify(english, correct, locale("zh-Hans")) == []
     failures = verify(english, correct.replace("除非", "除"), locale("zh-Hans"))
     assert [(f.kind, f.translation[:1]) for f in failures] == [("negation", "除")]
+
+
+# (locale, English, correct translation, the marker that answers no negation of the English,
+#  the translation's marker that a seeder deletes)
+UNASKED = [
+    ("zh-Hans", "It won't protect you from the coronavirus, but it will partially protect you"
+     " from the flu, which remains a greater risk than COVID-19 in many areas.",
+     "这种做法无法避免感染新型冠状病毒，但有助于预防流感。在很多地方，流感的感染风险依然高于 COVID-19。",
+     "避免", "无法"),
+    ("ru", "Medium exposure risk jobs include those that require frequent or close contact within"
+     " six feet (1.8 m) of people who are not known or suspected COVID-19 patients.",
+     "Должности со средним уровнем риска требуют частых и тесных контактов на расстоянии не более"
+     " шести футов (1,8 м) с людьми, в отношении которых нет подтвержденных данных или подозрений"
+     " об инфицировании COVID-19.",
+     "не более", "нет "),
+    ("zh-Hans", "Russia intends to introduce a geofencing app for patients diagnosed with COVID-19"
+     " living in Moscow, designed to ensure they do not leave home.",
+     "俄罗斯计划为生活在莫斯科的 COVID-19 确诊患者推出一款地理围栏应用，以确保患者不会离家外出。",
+     "莫", "不"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", UNASKED, ids=lambda c: f"{c[0]}-{c[3]}")
+def test_a_marker_that_answers_no_english_negation_does_not_stand_in_for_a_lost_one(
+    case: tuple,
+) -> None:
+    """无法避免 for "won't protect" (avoid answers "protect"), "не более шести футов" for
+    "within six feet", the 莫 of 莫斯科 (Moscow): none answers the English's "not", so the
+    translation that lost its real marker has none left for it."""
+    tag, english, correct, unasked, lost = case
+    assert verify(english, correct, locale(tag)) == []
+    broken = correct.replace(lost, "", 1)
+    assert unasked in broken
+    assert [f.kind for f in verify(english, broken, locale(tag))] == ["negation"]
+
+
+def test_a_chinese_not_only_that_lost_its_marker_is_a_lost_negation() -> None:
+    """不仅…还 ("not only ... also") with its 不 gone reads 仅…还: a marker was cut out."""
+    english = ("As of 4 April 2020, antibody tests (which may detect active infections and whether"
+               " a person had been infected in the past) were in development, but not yet widely"
+               " used.")
+    correct = ("截至 2020 年 4 月 4 日，抗体检测（不仅可以检测活动性感染，还能检测个人过去是否感染过病毒）"
+               "仍在研发当中，但尚未推广使用。")
+    assert verify(english, correct, locale("zh-Hans")) == []
+    failures = verify(english, correct.replace("不仅", "仅"), locale("zh-Hans"))
+    assert [f.kind for f in failures] == ["negation"] and failures[0].translation.startswith("仅")
 
 
 def test_three_negations_and_negation_like_words_go_to_a_person() -> None:

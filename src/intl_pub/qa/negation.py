@@ -99,7 +99,8 @@ _BROKEN = {
     "ru": r"(?<!не\s)\bменее\s*,|(?<!\p{L})тем\s+менее(?!\p{L})"
           r"|(?<![\p{L}(])или(?:\s+[,.;:)]|[.;:)]|$)",
     "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺|"
-          r"除(?![非了外此去夕草湿臭尘])[^，。；,;]{1,40}[，,]?\s*否则",
+          r"除(?![非了外此去夕草湿臭尘])[^，。；,;]{1,40}[，,]?\s*否则"
+          r"|(?<![不並并非])(?:仅|僅)[^。；;，,]{1,40}[，,]\s*(?:还|還|而且|也)",
 }
 """What is left of an idiom when its marker is deleted ("tem менее", "obstante", a clause
 opening with "embargo,"): a negation was cut out."""
@@ -160,7 +161,8 @@ _LANGUAGES: dict[str, dict[str, str]] = {
         "heads": r"не|нет|без|безо|нельзя",
     },
     "zh": {
-        "markers": r"不|没|沒|无|無|未|别|別|勿|非|禁止|避免|毋|莫|甭",
+        "markers": r"不|没|沒|无|無|未|别|別|勿|非|禁止|避免|毋|甭|"
+                   r"切莫|莫(?=要|让|讓|把|将|將|再|忘)",  # (not the 莫 of 莫斯科, Moscow)
         "idioms": r"不同|不久|不少|不过|不過|不断|不斷|非常|未来|未來|无论|無論|不论|不論|不管|"
                   r"非洲|南非|北非|非典(?!型)|非凡|不仅|不僅|不但|不只|不光|不得不|除非|否则|是否|能否|"
                   r"与否|可否|毫无疑问|无疑|無疑|不良|不适|不適|不安|并非不|莫过于|"
@@ -183,6 +185,45 @@ def english(text: str) -> list[tuple[int, int]]:
             continue
         spans.append((match.start(), match.end()))
     return spans
+
+
+_EN_AVOID = compiled(r"(?<![\p{L}])avoid(?:s|ed|ing|ance)?(?![\p{L}])", regex.IGNORECASE)
+_AVOID = {
+    "es": r"(?<![\p{L}])evit\p{L}*", "pt": r"(?<![\p{L}])evit\p{L}*",
+    "it": r"(?<![\p{L}])evit\p{L}*", "fr": r"(?<![\p{L}])[eé]vit\p{L}*",
+    "de": r"(?<![\p{L}])vermeid\p{L}*", "ru": r"(?<![\p{L}])(?:избега|избеж)\p{L}*",
+    "zh": r"避免",
+}
+"""Each language's "avoid": a marker where it answers the English's "avoid", and a verb like
+any other where it answers "prevent" or "protect" (无法避免感染, "it won't protect you")."""
+_EN_BOUND = compiled(
+    r"\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner|greater|higher|lower|longer|"
+    r"older|younger|over|under)\b|\bnot\s+(?:to\s+)?exceed",
+    regex.IGNORECASE,
+)
+_BOUND = {
+    "es": r"(?<![\p{L}])no\s+(?:m[aá]s|menos|antes|despu[eé]s|mayor(?:es)?|menor(?:es)?)"
+          r"\s+(?:de|que)(?![\p{L}])",
+    "ru": r"(?<![\p{L}])не\s+(?:более|менее|позднее|позже|ранее|раньше|больше|меньше|старше|"
+          r"моложе|младше|дольше|чаще|реже|выше|ниже|превыша\p{L}*)(?![\p{L}])",
+    "zh": r"不(?:超过|超過|少于|少於|低于|低於|高于|高於|早于|早於|晚于|晚於|迟于|遲於|多于|多於)",
+}  # fmt: skip
+"""Bounds written with a negation ("не более шести футов", 不超过 3 天, "no más de") where
+English says "within", "up to", "at most", "by": they answer an English negation only where it
+says "no more than", "not later than"."""
+
+
+def unasked(english_text: str, translation: str, tag: str) -> list[tuple[int, int]]:
+    """The translation's markers that answer no English negation: its "avoid" where the
+    English avoids nothing, its bounds ("не более") where the English bounds with no "not".
+    They must not stand in for a negation that was lost."""
+    language = cldr(tag).language
+    found = []
+    for english_word, table in ((_EN_AVOID, _AVOID), (_EN_BOUND, _BOUND)):
+        pattern = table.get(language)
+        if pattern is not None and not english_word.search(english_text):
+            found += [m.span() for m in compiled(pattern, regex.IGNORECASE).finditer(translation)]
+    return found
 
 
 def english_idioms(text: str) -> list[tuple[int, int]]:

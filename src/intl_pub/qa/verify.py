@@ -359,7 +359,9 @@ def _negation(pair: _Pair) -> list[Failure]:
         return []
     english = sorted(_read_english(negation.english, pair.english)
                      + _read_english(negation.english_affixed, pair.english, pair.tag))
-    translated = negation.markers(pair.translation, pair.tag)
+    unasked = negation.unasked(pair.english, pair.translation, pair.tag)
+    translated = [m for m in negation.markers(pair.translation, pair.tag)
+                  if not any(s <= m[0] < e for s, e in unasked)]
     found = []
     for (en_start, en_end), (tr_start, tr_end) in _sentence_pairs(pair):
         wanted = [(s, e) for s, e in english if en_start <= s < en_end]
