@@ -97,3 +97,40 @@ def test_status_in_a_log_is_plain_aligned_text_with_every_column(reviewed_blog: 
     assert {"new-pediatric-clinic", "site", "all"} <= posts
     ends = {len(line) for line in lines[1:]}
     assert len(ends) == 1  # right-aligned counts: every row ends in the same column
+
+
+def test_status_checks_the_syntax_of_the_catalogs_changed_since_the_run_only(
+    reviewed_blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog the run wrote and nobody touched is read without GNU's syntax check (its
+    digest is the one translate recorded); one a translator saved, or broke, is checked,
+    and a broken one is named with its line, as before."""
+    from intl_pub.catalog import poformat
+    from intl_pub.review import status as status_module
+
+    settings = replace(load_settings(reviewed_blog), locales=parse_locales(LOCALES))
+    linted: list[str] = []
+    lint = poformat.lint
+    monkeypatch.setattr(poformat, "lint", lambda text: linted.append(text) or lint(text))
+    rows = status_module.status(settings)
+    saved = (reviewed_blog / "translations" / "es" / "new-pediatric-clinic.po").read_text("utf-8")
+    assert linted == [saved]  # the translator's save, and nothing the run wrote
+    assert len(rows) == 2 * 4 and not any(row.error for row in rows)
+
+    broken = reviewed_blog / "translations" / "ar" / "new-pediatric-clinic.po"
+    broken.write_text(broken.read_text("utf-8") + 'msgid "unterminated\n', "utf-8")
+    rows = {(r.locale, r.slug): r for r in status_module.status(settings)}
+    error = rows["ar", "new-pediatric-clinic"].error
+    assert "new-pediatric-clinic.po:" in error and rows["es", "new-pediatric-clinic"].error == ""
+
+
+def test_status_of_a_folder_never_run_creates_no_state(blog: Path) -> None:
+    """A report only reads: before any run there is no state database, and after one
+    status there still is none."""
+    from intl_pub.review import status as status_module
+
+    settings = replace(load_settings(blog), locales=parse_locales(LOCALES))
+    state = blog / ".intl-pub" / "state.sqlite"
+    assert not state.exists()
+    status_module.status(settings)
+    assert not state.exists()

@@ -91,7 +91,7 @@ class PublishRun:
     def written(self, locale: Locale, slug: str) -> str:
         """The digest the translate step recorded for the catalog (its manifest read once)."""
         if locale.tag not in self._translated:
-            self._translated[locale.tag] = self.store.manifest(f"translate-{locale.path}").records
+            self._translated[locale.tag] = self.store.translated(locale).records
         return written_digest(self._translated[locale.tag].get(slug))
 
     def inputs(self, slug: str) -> str:

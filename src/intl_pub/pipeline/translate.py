@@ -100,7 +100,7 @@ def translate(
     store = store or Store(settings.workdir)
     templates = templates or catalog_files.Templates()
     glossary = load_glossary(settings)
-    manifest = store.manifest(f"translate-{locale.path}")
+    manifest = store.translated(locale)
     slugs = store.slugs()
     if store.ui_template_path().exists():  # the site's own words: one more catalog
         slugs = [*slugs, UI_CATALOG]

@@ -43,9 +43,10 @@ def status(settings: Settings, interface: bool = False) -> list[StatusRow]:
     slugs = store.slugs()
     for locale in settings.locales:
         own = [UI_CATALOG] if interface and store.ui_catalog_path(locale).exists() else []
+        written = store.written_catalogs(locale)
         for slug in [*slugs, *own]:
             try:
-                cat = catalog_files.read(store, store.catalog_path(locale, slug))
+                cat = catalog_files.read(store, store.catalog_path(locale, slug), written(slug))
                 if cat is None:
                     pot = catalog_files.read(store, store.template_path(slug))
                     total = len(pot) if pot is not None else 0

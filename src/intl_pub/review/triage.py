@@ -24,6 +24,7 @@ from pathlib import Path
 
 from intl_pub import catalog, segment, sources
 from intl_pub.catalog import Catalog, Entry
+from intl_pub.catalog import files as catalog_files
 from intl_pub.catalog.memory import machine_memory
 from intl_pub.core.config import Settings
 from intl_pub.core.errors import CatalogError, StoreError
@@ -363,19 +364,22 @@ def _catalogs(
     for slug in store.slugs():
         published[slug] = sources.from_document(store.read_post(slug), slug).published
     for locale in settings.locales:
+        written = store.written_catalogs(locale)
         for slug in store.slugs():
             path = store.catalog_path(locale, slug)
-            cat = _read(store, path)
+            cat = _read(store, path, written(slug))
             if cat is not None:
                 memory = machine_memory(store, locale, slug)
                 yield locale, slug, store.rel(path), cat, published[slug], memory
 
 
-def _read(store: Store, path: Path) -> Catalog | None:
+def _read(store: Store, path: Path, written: str = "") -> Catalog | None:
     """A catalog, or None when it does not exist or cannot be read (then a warning says so:
-    ``intl-pub check`` names the problem)."""
+    ``intl-pub check`` names the problem). ``written``: the digest the translate step
+    recorded for it (bytes that still have it are read without the syntax check)."""
     try:
-        return catalog.parse(store.readable(path).read_bytes(), store.rel(path))
+        raw = store.readable(path).read_bytes()
+        return catalog.parse(raw, store.rel(path), lint=catalog_files.needs_lint(raw, written))
     except FileNotFoundError:
         return None
     except (OSError, CatalogError, StoreError) as exc:

@@ -41,7 +41,7 @@ from intl_pub.core.files import write_atomic, write_temporary
 from intl_pub.core.model import Locale
 from intl_pub.workdir import journal
 from intl_pub.workdir.identities import RESERVED_SLUGS, Identities
-from intl_pub.workdir.manifest import Manifest, bytes_digest
+from intl_pub.workdir.manifest import Manifest, bytes_digest, written_digest
 from intl_pub.workdir.state import Change, State
 
 log = logging.getLogger(__name__)
@@ -196,6 +196,20 @@ class Store:
     def manifest(self, step: str) -> Manifest:
         """The build manifest of one step (``extract``, ``translate-es``, ``publish``)."""
         return Manifest(self, step)
+
+    def translated(self, locale: Locale) -> Manifest:
+        """The manifest of the step that writes the language's catalogs."""
+        return Manifest(self, f"translate-{locale.path}")
+
+    def written_catalogs(self, locale: Locale) -> Callable[[str], str]:
+        """slug -> the digest of the catalog the translate step last wrote for it ("" for
+        none): a reader whose bytes still have it skips the syntax check. Reads only: with
+        no state database yet, every digest is "" (a report never creates the database)."""
+        if not self.state.path.exists():
+            return lambda slug: ""
+        records = self.translated(locale).records
+        records.load()
+        return lambda slug: written_digest(records.get(slug))
 
     def site_state(self) -> dict[str, Any]:
         """Per page: the digest of its text and when it changed."""
