@@ -450,6 +450,20 @@ def test_a_chinese_not_only_that_lost_its_marker_is_a_lost_negation() -> None:
     assert [f.kind for f in failures] == ["negation"] and failures[0].translation.startswith("仅")
 
 
+@pytest.mark.parametrize(("lost", "left"), [("и не сидите", "и сидите"), ("Не стойте", "Стойте")])
+def test_russian_orders_joined_with_a_marker_on_only_one_lost_a_negation(
+    lost: str, left: str
+) -> None:
+    """"Don't stand or sit" is "Не стойте и не сидите": a "не" before each order. With one
+    gone, the count of markers is met by the other, but "Не стойте и сидите" (or "Стойте и не
+    сидите") orders one of the two."""
+    english = "Don't stand or sit near people who might be sick."
+    correct = "Не стойте и не сидите рядом с людьми, которые могут быть больны."
+    assert verify(english, correct, locale("ru")) == []
+    broken = correct.replace(lost, left, 1)
+    assert [f.kind for f in verify(english, broken, locale("ru"))] == ["negation"]
+
+
 def test_three_negations_and_negation_like_words_go_to_a_person() -> None:
     """Too many to pair by count ("not", "any", "or" in one sentence): the translation goes
     to a person whatever its markers ("ningún" lost or not), naming the English's words."""

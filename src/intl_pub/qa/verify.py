@@ -382,9 +382,9 @@ def _negation(pair: _Pair) -> list[Failure]:
     if not found:
         found += _negation_anchors(pair)
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
-    for start, end in negation.lone_concord(pair.translation, pair.tag) + negation.broken(
-        pair.translation, pair.tag
-    ):
+    for start, end in (negation.lone_concord(pair.translation, pair.tag)
+                       + negation.broken(pair.translation, pair.tag)
+                       + negation_slots.half_negated(pair.english, pair.translation, pair.tag)):
         word = snippet(pair.translation, start, end)
         found.append(Failure(
             "negation", said, word,
