@@ -464,6 +464,18 @@ def test_russian_orders_joined_with_a_marker_on_only_one_lost_a_negation(
     assert [f.kind for f in verify(english, broken, locale("ru"))] == ["negation"]
 
 
+def test_a_chinese_idiom_cut_down_to_its_fragment_lost_a_negation() -> None:
+    """不可或缺 ("indispensable") for "necessary": 或缺 left alone is no word; the count is
+    met by the 未 of "have not closed"."""
+    english = ("In some countries and territories, preschools and day cares are considered"
+               " necessary services and have not closed in tandem with broader school closure"
+               " measures.")
+    correct = "在一些国家和地区，幼托机构和日托机构被视为不可或缺的服务，所以并未随着各个学校普遍停课而关闭。"
+    assert verify(english, correct, locale("zh-Hans")) == []
+    failures = verify(english, correct.replace("不可或缺", "或缺"), locale("zh-Hans"))
+    assert [f.kind for f in failures] == ["negation"]
+
+
 def test_three_negations_and_negation_like_words_go_to_a_person() -> None:
     """Too many to pair by count ("not", "any", "or" in one sentence): the translation goes
     to a person whatever its markers ("ningún" lost or not), naming the English's words."""
