@@ -427,7 +427,9 @@ def _negation_slots(pair: _Pair, english: list[tuple[int, int]]) -> list[Failure
             f"the English has {len(english)} negations ({said}) and {len(tangled)} negation-like"
             f" words ({also}): too many to pair with the translation's markers by count",
         )]
-    slots = negation_slots.english_slots(pair.english, pair.tag)
+    slots = negation_slots.answered(
+        negation_slots.english_slots(pair.english, pair.tag), pair.translation, pair.tag
+    )
     if not slots:
         return []
     translated = negation_slots.markers(pair.translation, pair.tag)
