@@ -450,6 +450,54 @@ def test_a_chinese_not_only_that_lost_its_marker_is_a_lost_negation() -> None:
     assert [f.kind for f in failures] == ["negation"] and failures[0].translation.startswith("仅")
 
 
+@pytest.mark.parametrize(("lost", "left"), [("и не сидите", "и сидите"), ("Не стойте", "Стойте")])
+def test_russian_orders_joined_with_a_marker_on_only_one_lost_a_negation(
+    lost: str, left: str
+) -> None:
+    """"Don't stand or sit" is "Не стойте и не сидите": a "не" before each order. With one
+    gone, the count of markers is met by the other, but "Не стойте и сидите" (or "Стойте и не
+    сидите") orders one of the two."""
+    english = "Don't stand or sit near people who might be sick."
+    correct = "Не стойте и не сидите рядом с людьми, которые могут быть больны."
+    assert verify(english, correct, locale("ru")) == []
+    broken = correct.replace(lost, left, 1)
+    assert [f.kind for f in verify(english, broken, locale("ru"))] == ["negation"]
+
+
+def test_a_chinese_idiom_cut_down_to_its_fragment_lost_a_negation() -> None:
+    """不可或缺 ("indispensable") for "necessary": 或缺 left alone is no word; the count is
+    met by the 未 of "have not closed"."""
+    english = ("In some countries and territories, preschools and day cares are considered"
+               " necessary services and have not closed in tandem with broader school closure"
+               " measures.")
+    correct = "在一些国家和地区，幼托机构和日托机构被视为不可或缺的服务，所以并未随着各个学校普遍停课而关闭。"
+    assert verify(english, correct, locale("zh-Hans")) == []
+    failures = verify(english, correct.replace("不可或缺", "或缺"), locale("zh-Hans"))
+    assert [f.kind for f in failures] == ["negation"]
+
+
+@pytest.mark.parametrize("lost", ["SARS-CoV не определялся", "и не попадавших"])
+def test_a_negative_result_said_with_a_marker_is_a_slot_in_russian(lost: str) -> None:
+    """"Negative for SARS-CoV" is "SARS-CoV не определялся": a marker beyond the English's
+    "without" and "not", so losing one leaves as many as the English's negations. Said with
+    the word "отрицательный", the result needs no marker."""
+    english = ("However, it has been reported that masked palm civets from the wild or farms"
+               " without exposure to the live animal markets were largely negative for SARS-CoV,"
+               " suggesting that masked palm civets might only serve as the intermediate"
+               " amplifying host but not the natural reservoir of SARS-CoV.")
+    correct = ("В то же время сообщалось, что у гималайских цивет, живущих в природе или на фермах"
+               " и не попадавших на рынки, в большинстве случаев SARS-CoV не определялся, что"
+               " позволяет сделать вывод, что гималайские циветы могли служить только в качестве"
+               " промежуточного усиливающего носителя, а не естественного резервуара SARS-CoV.")
+    ru = locale("ru")
+    assert verify(english, correct, ru) == []
+    broken = correct.replace(lost, lost.replace("не ", ""), 1)
+    assert [f.kind for f in verify(english, broken, ru)] == ["negation"]
+    assert verify("The regular RNA assay for SARS-CoV-2 can be negative in some COVID-19"
+                  " patients.", "У некоторых пациентов с COVID-19 могут быть отрицательными"
+                  " обычные пробы на наличие РНК SARS-CoV-2.", ru) == []
+
+
 def test_three_negations_and_negation_like_words_go_to_a_person() -> None:
     """Too many to pair by count ("not", "any", "or" in one sentence): the translation goes
     to a person whatever its markers ("ningún" lost or not), naming the English's words."""

@@ -98,12 +98,13 @@ _BROKEN = {
     "it": r"\bo(?:\s+[,.;:)]|[.;:)]|$)",
     "ru": r"(?<!не\s)\bменее\s*,|(?<!\p{L})тем\s+менее(?!\p{L})"
           r"|(?<![\p{L}(])или(?:\s+[,.;:)]|[.;:)]|$)",
-    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺|"
+    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺|(?<![不可])或缺|"
           r"除(?![非了外此去夕草湿臭尘])[^，。；,;]{1,40}[，,]?\s*否则"
           r"|(?<![不並并非])(?:仅|僅)[^。；;，,]{1,40}[，,]\s*(?:还|還|而且|也)",
 }
 """What is left of an idiom when its marker is deleted ("tem менее", "obstante", a clause
-opening with "embargo,"): a negation was cut out."""
+opening with "embargo,"; 或缺, "lacking", never stands without the 不可 of 不可或缺,
+"indispensable": zh +1/+0 caught, +0/+0 held): a negation was cut out."""
 _NEEDS_NOT_ONLY = {"es": r"\bsino\b", "pt": r"\bmas\s+também\b", "ru": r"(?<!\p{L})но\s+и(?!\p{L})",
                    "it": r"\bma\s+anche\b", "de": r"\bsondern\b"}
 """The second half of "not only ... but also" (es "sino", ru "но и"), which needs the

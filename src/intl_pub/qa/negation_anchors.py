@@ -15,6 +15,13 @@ A cognate with no marker near is a negation the translation lost.
 A word with no cognate tells nothing, so most negations are not aligned at all: the
 rule only adds holds where it can see the negated word. Languages: those written in
 Latin or Cyrillic letters whose markers :mod:`negation` knows; Chinese has no cognates.
+
+Dropped (bench/verify.py, half A then B): more words of a negation's scope as anchors
+(:data:`SCOPE_WORDS` 2: caught es +1/+0, ru +2/+3, zh +0/+2; held es +1/+2, ru +1/+1,
+zh +1/+0), even taking only the first of three that has a cognate and no word the English
+also says outside a negation (caught es +1/+1, ru +2/+0, zh +0/+2; held es +1/+2, ru
++1/-1): a word further into the scope ("not hot enough to kill bacteria", "cannot be
+assessed in this analysis") is often moved away from the marker by the translation.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ negation.
 
 A word the dictionary does not give, or a translation that words it otherwise,
 tells nothing: the rule adds holds only where it sees the negated word.
+
+Dropped (bench/verify.py, half A then B): a marker only before or inside its word, not
+after: held +3/+0, caught +0/+1 (Chinese puts adverbs before the negation: 过去未有过,
+先前未监测, 似乎……不易).
 """
 
 from __future__ import annotations

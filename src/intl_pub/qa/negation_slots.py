@@ -15,6 +15,8 @@ language marks with a negation of its own, a *slot*:
 * ``affixed``: a word negative by its form ("non-essential" is "no esenciales");
 * ``unable``: "unable", "inability" ("no pudieron", "не смогли", 无法);
 * ``unless``: which Russian says with a negation ("если только не", "без необходимости");
+* ``negative``: a negative test ("negative for SARS-CoV": "SARS-CoV не определялся"),
+  unless the translation says it with its word for "negative" (:func:`answered`);
 * ``lexical``: another word negative by its meaning ("lack", "fail to", "refuse").
 
 Which kinds a language carries with a marker almost always is a table
@@ -39,6 +41,19 @@ counted as answers (+5 held, +1 caught); lexical negatives (unable, lack, fail t
 holding every translation with more markers than the English (a lost marker leaves
 it with as many, so that catches nothing). Later (same measure): "unable" for es +4/+0
 caught, +0 held (ru +0, zh +1 held); "unless" for ru +3/+3 caught, +0 held.
+
+Russian coordination has one case that is a slot after all: orders ("Don't stand or sit" is
+"Не стойте и не сидите", a "не" before each verb). Only one of the two marked
+(:func:`half_negated`) where the English negates an "or" is a lost marker: ru +3/+0 caught,
++0/+0 held (no correct translation of the dev set has the pattern, whatever its English).
+Dropped: es "or" in the subject of a negated verb ("tap-water and/or soap is not
+available", "no dispone de agua ni jabón"): +3/+0 caught, +0/+1 held (the other such
+subject kept "o").
+
+A negative test ("negative for", "tested negative") is a slot in all three languages
+where the translation lacks the word "negative" (отрицательный, negativo, 阴性): ru +3/+0
+caught, es and zh +0/+0; held +0/+0 in all three (the one ru pair saying "can be negative"
+with "отрицательными" would be held without that exception).
 """
 
 from __future__ import annotations
@@ -65,9 +80,9 @@ class Slot:
 
 
 CARRIED: dict[str, frozenset[str]] = {
-    "es": frozenset({"coordination", "polarity", "idiom", "unable"}),
-    "ru": frozenset({"polarity", "idiom", "unless"}),
-    "zh": frozenset({"polarity", "idiom"}),
+    "es": frozenset({"coordination", "polarity", "idiom", "unable", "negative"}),
+    "ru": frozenset({"polarity", "idiom", "unless", "negative"}),
+    "zh": frozenset({"polarity", "idiom", "negative"}),
 }
 """The slot kinds each language marks with a negation almost always ("ni", "ningún",
 "no menos importante"; Russian "не X или Y" and Chinese 不X或Y keep the English's one
@@ -93,6 +108,14 @@ _SCOPERS = compiled(
     regex.IGNORECASE,
 )
 """The negations whose scope holds coordinations and polarity items."""
+_NEGATIVE = compiled(
+    r"\bnegative\s+(?:for|in|on|results?|tests?)\b|\btest(?:s|ed|ing)?\s+negative\b",
+    regex.IGNORECASE,
+)
+"""A negative test ("were negative for SARS-CoV", "tested negative")."""
+_NEGATIVE_WORD = {"es": r"negativ", "ru": r"отрицательн|негативн", "zh": r"阴性|陰性"}
+"""Each language's word for a negative result: where the translation has it, the result
+needs no marker; where it has not, the result is said with one ("SARS-CoV не определялся")."""
 _UNABLE = compiled(r"\b(?:unable|inability)\b", regex.IGNORECASE)
 """Being unable, which the languages carry with a marker ("не смогли", 无法, "no pudieron")."""
 _UNLESS = compiled(r"\bunless\b", regex.IGNORECASE)
@@ -144,7 +167,7 @@ def english_slots(text: str, tag: str, kinds: frozenset[str] | None = None) -> l
     if "affixed" in carried:
         found += [Slot(s, e, "affixed") for s, e in negation.english_affixed(text)]
     taken = negation.english_affixed(text) if "affixed" in carried else []
-    for kind, pattern in (("unable", _UNABLE), ("unless", _UNLESS)):
+    for kind, pattern in (("unable", _UNABLE), ("unless", _UNLESS), ("negative", _NEGATIVE)):
         if kind in carried:
             found += [Slot(*m.span(), kind) for m in pattern.finditer(text)
                       if not any(s <= m.start() < e for s, e in taken)]
@@ -159,6 +182,15 @@ def english_slots(text: str, tag: str, kinds: frozenset[str] | None = None) -> l
                 found += [Slot(scope[0] + m.start(), scope[0] + m.end(), kind)
                           for m in pattern.finditer(text[scope[0] : scope[1]])]
     return sorted(set(found), key=lambda s: s.start)
+
+
+def answered(slots: list[Slot], translation: str, tag: str) -> list[Slot]:
+    """The slots the translation must mark: a negative result is not one where the
+    translation names it with its word for "negative" (отрицательный, negativo, 阴性)."""
+    word = _NEGATIVE_WORD.get(cldr(tag).language)
+    if word is None or not compiled(word, regex.IGNORECASE).search(translation):
+        return slots
+    return [s for s in slots if s.kind != "negative"]
 
 
 _FORMED = {
@@ -204,3 +236,23 @@ def _inert(language: str) -> regex.Pattern[str] | None:
         return compiled(pattern)
     return compiled(rf"(?<![\p{{L}}\p{{M}}])(?:{pattern})(?![\p{{L}}\p{{M}}])",
                          regex.IGNORECASE)
+
+
+_IMPERATIVE = r"\p{L}+(?:йте|ите|ьте)"
+_HALF_NEGATED = {
+    "ru": rf"(?<![\p{{L}}])не\s+{_IMPERATIVE}\s+и\s+(?!не(?![\p{{L}}])){_IMPERATIVE}(?![\p{{L}}])"
+          rf"|(?<![\p{{L}}])(?<!\bне\s)(?!не(?![\p{{L}}])){_IMPERATIVE}\s+и\s+не\s+{_IMPERATIVE}"
+          rf"(?![\p{{L}}])",
+}
+"""Two orders joined by "и" with a "не" on only one ("Не стойте и сидите", "Стойте и не
+сидите"): Russian says "don't X or Y" to several verbs with a "не" before each ("Не стойте и
+не сидите")."""
+
+
+def half_negated(english: str, translation: str, tag: str) -> list[tuple[int, int]]:
+    """Orders coordinated in the translation with a marker on only one, where the English
+    negates a coordination ("Don't stand or sit"): a marker was lost."""
+    pattern = _HALF_NEGATED.get(cldr(tag).language)
+    if pattern is None or not english_slots(english, tag, frozenset({"coordination"})):
+        return []
+    return [m.span() for m in compiled(pattern, regex.IGNORECASE).finditer(translation)]

@@ -382,9 +382,9 @@ def _negation(pair: _Pair) -> list[Failure]:
     if not found:
         found += _negation_anchors(pair)
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
-    for start, end in negation.lone_concord(pair.translation, pair.tag) + negation.broken(
-        pair.translation, pair.tag
-    ):
+    for start, end in (negation.lone_concord(pair.translation, pair.tag)
+                       + negation.broken(pair.translation, pair.tag)
+                       + negation_slots.half_negated(pair.english, pair.translation, pair.tag)):
         word = snippet(pair.translation, start, end)
         found.append(Failure(
             "negation", said, word,
@@ -427,7 +427,9 @@ def _negation_slots(pair: _Pair, english: list[tuple[int, int]]) -> list[Failure
             f"the English has {len(english)} negations ({said}) and {len(tangled)} negation-like"
             f" words ({also}): too many to pair with the translation's markers by count",
         )]
-    slots = negation_slots.english_slots(pair.english, pair.tag)
+    slots = negation_slots.answered(
+        negation_slots.english_slots(pair.english, pair.tag), pair.translation, pair.tag
+    )
     if not slots:
         return []
     translated = negation_slots.markers(pair.translation, pair.tag)
