@@ -134,3 +134,45 @@ def test_status_of_a_folder_never_run_creates_no_state(blog: Path) -> None:
     assert not state.exists()
     status_module.status(settings)
     assert not state.exists()
+
+
+def test_a_catalog_saved_while_translate_writes_it_is_checked_by_status(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translator saves a catalog (with a mistake) just after the translate step wrote
+    it: the run keeps their file, and records the digest of what it wrote, not of their
+    save, so ``status`` checks their file and names the mistake, as ``check`` does."""
+    import importlib
+    import sqlite3
+
+    from intl_pub.review import status as status_module
+
+    translate = importlib.import_module("intl_pub.pipeline.translate")  # (the module)
+
+    settings = replace(load_settings(blog), engine="pseudo", locales=parse_locales("es"))
+    target = blog / "translations" / "es" / "new-pediatric-clinic.po"
+    real = translate.save_machine_memory
+
+    def translator_saves(store: object, locale: object, slug: str, *args: object) -> None:
+        if slug == "new-pediatric-clinic":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"'
+                              '\n\nmsgid "Hello"\nmsgstr "\\q"\n', "utf-8")
+        real(store, locale, slug, *args)  # type: ignore[arg-type]
+
+    for again in (False, True):  # written by the step; then left as it was (unchanged)
+        if again:  # the step's records forgotten: every catalog is merged again
+            target.unlink()
+            assert pipeline.run(settings, publish=False).ok
+            with sqlite3.connect(blog / ".intl-pub" / "state.sqlite") as db:
+                db.execute("DELETE FROM manifest WHERE step = 'translate-es'")
+        monkeypatch.setattr(translate, "save_machine_memory", translator_saves)
+        pipeline.run(settings, publish=False)
+        monkeypatch.setattr(translate, "save_machine_memory", real)
+        assert "\\q" in target.read_text("utf-8")  # their save was kept
+        rows = {r.slug: r for r in status_module.status(settings)}
+        assert "new-pediatric-clinic.po:" in rows["new-pediatric-clinic"].error, again
+    rows = {r.slug: r for r in status_module.status(settings)}
+    assert "new-pediatric-clinic.po:" in rows["new-pediatric-clinic"].error
+    findings = status_module.check(settings)
+    assert any(f.file == target and f.check == "catalog" for f in findings)

@@ -102,6 +102,13 @@ def write(store: Store, cat: Catalog, path: Path, expect: str | None = None) -> 
     ``expect``: the file's digest when the caller read it; a file saved since (a
     translator's save) is not replaced (see :meth:`Store.write_new`).
     """
+    return written(store, cat, path, expect) is not None
+
+
+def written(store: Store, cat: Catalog, path: Path, expect: str | None = None) -> str | None:
+    """:func:`write`, returning the digest of the bytes written (None: left as it is). A
+    step records that digest, never the file's digest taken afterwards: a translator's
+    save landing in between must not pass for this program's output."""
     try:
         raw = store.read(path)
         old = raw.decode("utf-8") if raw is not None else None
@@ -109,6 +116,7 @@ def write(store: Store, cat: Catalog, path: Path, expect: str | None = None) -> 
         old = None
     text = serialize(cat, old, path.suffix == ".pot")
     if text is None:
-        return False
-    store.write_new(path, text.encode("utf-8"), expect)
-    return True
+        return None
+    data = text.encode("utf-8")
+    store.write_new(path, data, expect)
+    return bytes_digest(data)

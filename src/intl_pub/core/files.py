@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable
@@ -56,6 +57,31 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         return False
     write_atomic(path, data)
     return True
+
+
+READ_ONLY_WAIT = 1.0
+"""Seconds a report waits for a database a run is committing to before it does without."""
+
+
+def open_read_only(path: Path, version: int) -> sqlite3.Connection | None:
+    """A database opened so that nothing can be written to it, not even a recovery: for the
+    reports that promise to change no file (``status``, ``queue``). None when it is missing,
+    of another schema ``version``, damaged, busy past :data:`READ_ONLY_WAIT` or waiting for a
+    run to recover it: what it holds only saves the caller time."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                             timeout=READ_ONLY_WAIT)
+    except sqlite3.Error:
+        return None
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] == version:
+            return db
+    except sqlite3.Error:
+        pass
+    db.close()
+    return None
 
 
 def read_json(path: Path) -> dict:

@@ -25,7 +25,7 @@ from intl_pub.pipeline.extract import extract
 from intl_pub.pipeline.publish import publish_site
 from intl_pub.pipeline.pull import pull
 from intl_pub.pipeline.translate import translate
-from intl_pub.workdir.store import Store
+from intl_pub.workdir.store import Store, translate_step
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def plan(
     steps = [Step("pull", "pull")] if pull else []
     if translate:
         steps.append(Step("extract", "extract"))
-        steps += [Step(f"translate-{loc.path}", "translate", loc) for loc in settings.locales]
+        steps += [Step(translate_step(loc), "translate", loc) for loc in settings.locales]
     if publish:
         steps.append(Step("publish", "publish"))
     return steps

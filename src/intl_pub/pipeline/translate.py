@@ -145,7 +145,7 @@ def _fill_and_write(step: _Locale, work: list[_Work]) -> None:
             _keep_verdicts(step.settings, store, locale, step.glossary, machine)
     for item in work:
         try:
-            written = _save_merged(store, item, locale, machine, label, step.templates)
+            written, digest = _save_merged(store, item, locale, machine, label, step.templates)
             save_machine_memory(store, locale, item.slug, item.memory, item.catalog)
         except IntlPubError as exc:
             report.failures.append(f"{item.slug} [{locale.tag}]: {exc}")
@@ -153,11 +153,9 @@ def _fill_and_write(step: _Locale, work: list[_Work]) -> None:
         if written:
             report.written.append(store.rel(item.path))
         if not catalog.pending(item.catalog) and not _lacks_suggestion(item):
-            step.manifest.records[item.slug] = [
-                item.template_digest,
-                step.manifest.digest(item.path),
-                step.glossary.version,
-            ]
+            step.manifest.digest(item.path)  # (cached for the next run's check of its inputs)
+            step.manifest.records[item.slug] = [item.template_digest, digest,
+                                                 step.glossary.version]
 
 
 def _changed_across_cores(step: _Locale, slugs: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -264,11 +262,14 @@ def _save_merged(
     machine: dict[tuple[str, str], tuple[str, str]],
     label: str,
     templates: catalog_files.Templates,
-) -> bool:
+) -> tuple[bool, str]:
     """Write a merged catalog, unless a translator saved the file while we worked.
 
     Then their version is merged again (nothing of theirs is lost) and filled
-    from this run's machine translations.
+    from this run's machine translations. Whether it was written, and the digest of
+    the bytes this step wrote or read and checked: what the manifest records (a save
+    landing later has another digest, so the next reader checks it and the next run
+    merges it).
     """
     current = store.file_digest(item.path)
     if current != item.loaded_digest:
@@ -282,7 +283,8 @@ def _save_merged(
             if entry.key in machine:
                 text, note = machine[entry.key]
                 catalog.set_machine_translation(entry, text, label, note)
-    return catalog_files.write(store, item.catalog, item.path, current)  # unless saved again
+    digest = catalog_files.written(store, item.catalog, item.path, current)  # unless saved again
+    return digest is not None, digest or current
 
 
 def _from_machine_memory(work: Sequence[_Work], label: str) -> list[tuple[_Work, Entry]]:

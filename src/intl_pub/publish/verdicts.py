@@ -28,6 +28,7 @@ from typing import Any
 
 from intl_pub import __version__
 from intl_pub.core import derived
+from intl_pub.core.files import open_read_only
 from intl_pub.core.model import Glossary, Locale
 
 log = logging.getLogger(__name__)
@@ -58,13 +59,19 @@ class Verdicts:
     whose generation is unchanged pays one look-up for it.
     """
 
-    def __init__(self, path: Path, locale: Locale, glossary: Glossary | None) -> None:
+    def __init__(
+        self, path: Path, locale: Locale, glossary: Glossary | None, read_only: bool = False
+    ) -> None:
         self.path = path
+        self.read_only = read_only
+        """For the reports (``status``, ``queue``): the file is read, never created, cleaned
+        or written; one that cannot be read so is done without."""
         self.locale = locale.tag
         self.generation = hashlib.sha256(
             "\0".join((_verifier(), locale.tag, glossary.version if glossary else "")).encode()
         ).hexdigest()[:16]
         self._db: sqlite3.Connection | None = None
+        self._unreadable = False
         self._new: dict[bytes, str] = {}
         self._known: dict[bytes, str | None] = {}
         """Prefetched: key -> its kept verdict, or None when none is kept."""
@@ -115,7 +122,7 @@ class Verdicts:
     def save(self) -> None:
         """Keep the verdicts worked out since the last save (one transaction)."""
         new, self._new = self._new, {}
-        if not new:
+        if not new or self.read_only:
             return
         rows = [(key, self.locale, self.generation, verdict) for key, verdict in new.items()]
         self._run(
@@ -160,12 +167,20 @@ class Verdicts:
                 return None
             except sqlite3.DatabaseError as exc:  # damaged since it was opened
                 self.close(damaged=True)
+                if self.read_only:
+                    self._unreadable = True
+                    return None
                 if attempt == 2 or not self._empty(exc):
                     self._give_up(exc)
                     return None
         return None
 
     def _open(self) -> sqlite3.Connection | None:
+        if self.read_only:
+            if self._db is None and not self._unreadable:
+                self._db = open_read_only(self.path, SCHEMA)
+                self._unreadable = self._db is None
+            return self._db
         if self._db is None and _KEPT is not None and self.path not in _UNUSABLE:
             self._db = _KEPT.get(self._slot())
         if self._db is None and self.path not in _UNUSABLE:
@@ -199,6 +214,10 @@ class Verdicts:
 
     def _give_up(self, exc: Exception) -> None:
         """A file that fails is not used again in this process: every page is verified."""
+        if self.read_only:
+            self._unreadable = True
+            self.close(damaged=True)
+            return
         if self.path not in _UNUSABLE:
             log.warning(
                 "%s: verdicts cannot be kept (%s); verifying without them (delete the file if"

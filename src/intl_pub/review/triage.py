@@ -151,7 +151,8 @@ class _Verdicts:
         policy = self._policies.get(locale.tag)
         if policy is None:
             kept = self._stack.enter_context(Verdicts(
-                Store(self.settings.workdir).verdicts_path(), locale, self.glossary))
+                Store(self.settings.workdir).verdicts_path(), locale, self.glossary,
+                read_only=True))
             gate = gate_for(self.settings, locale, self.glossary)
             policy = self._policies[locale.tag] = Policy(locale, {}, self.glossary, gate,
                                                          verdicts=kept)

@@ -36,6 +36,7 @@ from typing import Any
 
 from intl_pub.core.errors import StoreError
 from intl_pub.core.files import json_text as dumps
+from intl_pub.core.files import open_read_only
 from intl_pub.workdir import migration
 
 SCHEMA_VERSION = 1
@@ -406,6 +407,21 @@ def _write(
     db.executemany(
         f"INSERT OR REPLACE INTO {table} ({key}, {value}) VALUES (?, ?)", list(upsert.items())
     )
+
+
+def read_records(path: Path, step: str) -> dict[str, str]:
+    """A step's records as JSON text, read without writing anything (no schema created, no
+    JSON imported, no journal rolled back): {} when the database cannot be read so (see
+    :func:`~intl_pub.core.files.open_read_only`)."""
+    db = open_read_only(path, SCHEMA_VERSION)
+    if db is None:
+        return {}
+    try:
+        return dict(db.execute("SELECT key, record FROM manifest WHERE step = ?", (step,)))
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
 
 
 def _open(folder: Path, path: Path, root: Path) -> sqlite3.Connection:

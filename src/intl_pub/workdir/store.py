@@ -42,7 +42,7 @@ from intl_pub.core.model import Locale
 from intl_pub.workdir import journal
 from intl_pub.workdir.identities import RESERVED_SLUGS, Identities
 from intl_pub.workdir.manifest import Manifest, bytes_digest, written_digest
-from intl_pub.workdir.state import Change, State
+from intl_pub.workdir.state import Change, State, read_records
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,11 @@ LOCK_FILE = ".intl-pub.lock"
 JOURNAL_DIR = "journal"
 """.intl-pub/journal/: the renames of a step being committed (see intl_pub.workdir.journal)."""
 
+
+
+def translate_step(locale: Locale) -> str:
+    """The name of the step that writes a language's catalogs (its manifest's rows)."""
+    return f"translate-{locale.path}"
 
 class Store:
     """One work folder. Cheap to create; holds the file-hash cache of one run."""
@@ -199,17 +204,15 @@ class Store:
 
     def translated(self, locale: Locale) -> Manifest:
         """The manifest of the step that writes the language's catalogs."""
-        return Manifest(self, f"translate-{locale.path}")
+        return Manifest(self, translate_step(locale))
 
     def written_catalogs(self, locale: Locale) -> Callable[[str], str]:
         """slug -> the digest of the catalog the translate step last wrote for it ("" for
-        none): a reader whose bytes still have it skips the syntax check. Reads only: with
-        no state database yet, every digest is "" (a report never creates the database)."""
-        if not self.state.path.exists():
-            return lambda slug: ""
-        records = self.translated(locale).records
-        records.load()
-        return lambda slug: written_digest(records.get(slug))
+        none): a reader whose bytes still have it skips the syntax check. For the reports,
+        which change no file: the database is read only, and every digest is "" when it
+        cannot be read so (missing, damaged, newer, busy): then every catalog is checked."""
+        records = read_records(self.state.path, translate_step(locale))
+        return lambda slug: written_digest(json.loads(records[slug])) if slug in records else ""
 
     def site_state(self) -> dict[str, Any]:
         """Per page: the digest of its text and when it changed."""
