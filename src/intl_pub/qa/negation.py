@@ -98,9 +98,9 @@ _BROKEN = {
     "it": r"\bo(?:\s+[,.;:)]|[.;:)]|$)",
     "ru": r"(?<!не\s)\bменее\s*,|(?<!\p{L})тем\s+менее(?!\p{L})"
           r"|(?<![\p{L}(])или(?:\s+[,.;:)]|[.;:)]|$)",
-    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺|(?<![不可])或缺|"
-          r"除(?![非了外此去夕草湿臭尘])[^，。；,;]{1,40}[，,]?\s*否则"
-          r"|(?<![不並并非])(?:仅|僅)[^。；;，,]{1,40}[，,]\s*(?:还|還|而且|也)",
+    "zh": r"(?<![无無不])论是否|(?<![无無不])论如何|别选择|(?<![不])可或缺|"
+          r"(?<!可)或缺(?=[的之，。；、,.;]|$)|"  # (not 高温或缺水, "heat or lack of water")
+          r"除(?![非了外此去夕草湿臭尘])[^，。；,;]{1,40}[，,]?\s*否则",
 }
 """What is left of an idiom when its marker is deleted ("tem менее", "obstante", a clause
 opening with "embargo,"; 或缺, "lacking", never stands without the 不可 of 不可或缺,
@@ -188,18 +188,12 @@ def english(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_EN_AVOID = compiled(r"(?<![\p{L}])avoid(?:s|ed|ing|ance)?(?![\p{L}])", regex.IGNORECASE)
-_AVOID = {
-    "es": r"(?<![\p{L}])evit\p{L}*", "pt": r"(?<![\p{L}])evit\p{L}*",
-    "it": r"(?<![\p{L}])evit\p{L}*", "fr": r"(?<![\p{L}])[eé]vit\p{L}*",
-    "de": r"(?<![\p{L}])vermeid\p{L}*", "ru": r"(?<![\p{L}])(?:избега|избеж)\p{L}*",
-    "zh": r"避免",
-}
-"""Each language's "avoid": a marker where it answers the English's "avoid", and a verb like
-any other where it answers "prevent" or "protect" (无法避免感染, "it won't protect you")."""
 _EN_BOUND = compiled(
-    r"\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner|greater|higher|lower|longer|"
-    r"older|younger|over|under)\b|\bnot\s+(?:to\s+)?exceed",
+    r"(?:(?<![\p{L}])(?:not|no|never)|(?<=\p{L})n[’']t)(?![\p{L}])(?:\s+[\p{L}-]+){0,3}?\s+"
+    r"(?:more|less|fewer|later|earlier|sooner|greater|higher|lower|longer|older|younger|over|"
+    r"under)(?:\s+than)?(?![\p{L}])"
+    r"|(?:(?<![\p{L}])(?:not|never)|(?<=\p{L})n[’']t)(?![\p{L}])(?:\s+[\p{L}-]+){0,2}?\s+"
+    r"exceed",
     regex.IGNORECASE,
 )
 _BOUND = {
@@ -215,16 +209,15 @@ says "no more than", "not later than"."""
 
 
 def unasked(english_text: str, translation: str, tag: str) -> list[tuple[int, int]]:
-    """The translation's markers that answer no English negation: its "avoid" where the
-    English avoids nothing, its bounds ("не более") where the English bounds with no "not".
-    They must not stand in for a negation that was lost."""
-    language = cldr(tag).language
-    found = []
-    for english_word, table in ((_EN_AVOID, _AVOID), (_EN_BOUND, _BOUND)):
-        pattern = table.get(language)
-        if pattern is not None and not english_word.search(english_text):
-            found += [m.span() for m in compiled(pattern, regex.IGNORECASE).finditer(translation)]
-    return found
+    """The translation's negated bounds ("не более шести футов", 不超过 3 天) where the
+    English bounds with no negation ("within six feet"): they answer no English negation,
+    so they must not stand in for one that was lost. Where the English negates a bound in
+    any form ("no more than", "do not take more than", "not later", "never exceed"), they
+    answer it."""
+    pattern = _BOUND.get(cldr(tag).language)
+    if pattern is None or _EN_BOUND.search(english_text):
+        return []
+    return [m.span() for m in compiled(pattern, regex.IGNORECASE).finditer(translation)]
 
 
 def english_idioms(text: str) -> list[tuple[int, int]]:
