@@ -679,3 +679,20 @@ def test_the_verifier_compiles_its_patterns_once_and_then_only_looks_them_up():
     assert text.compiled.cache_info().misses == compiled_after_first
     assert text.compiled.cache_info().hits > 0
     assert first == again == []
+
+
+@pytest.mark.parametrize(("tag", "faithful", "other_decade"), [
+    ("zh-Hans", "病例在20世纪90年代急剧上升。", "病例在二十世纪八十年代急剧上升。"),
+    ("zh-Hans", "病例在二十世纪九十年代急剧上升。", "病例在20世纪80年代急剧上升。"),
+    ("ru", "Число случаев резко выросло в 90-х годах двадцатого века.",
+     "Число случаев резко выросло в 80-х годах двадцатого века."),
+    ("es", "Los casos aumentaron en la década de 1990.",
+     "Los casos aumentaron en la década de 1980."),
+])  # fmt: skip
+def test_a_decade_is_its_decade_not_its_century(tag: str, faithful: str, other_decade: str) -> None:
+    """"The 1990s" may be written with its century beside it (20世纪90年代, "90-х годах
+    двадцатого века"), but the century alone does not stand for it: 二十世纪八十年代 is the
+    1980s."""
+    english = "Cases rose sharply in the 1990s."
+    assert verify(english, faithful, locale(tag)) == []
+    assert [f.kind for f in verify(english, other_decade, locale(tag))][:1] == ["number"]

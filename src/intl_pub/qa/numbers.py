@@ -82,6 +82,9 @@ class Quantity:
     """Digits inside a name (COVID-19, N95, ORF1a)."""
     reach: int = 0
     """Where the number and its unit end."""
+    explains: frozenset[Decimal] = frozenset()
+    """Numbers a translation may write beside it that do not stand for it: the century of
+    "the 1990s" (20世纪90年代), which alone would be another decade."""
 
     def show(self) -> str:
         value = min(self.values)
@@ -164,11 +167,14 @@ def _digit_quantities(text: str, tag: str) -> list[Quantity]:
             if tag == "en" and unit is None:
                 suffix = _ORDINAL_EN.match(text, end)
                 after = suffix.end() if suffix else end
-                values = _decade(values, text[end:after])
+                values, explains = _decade(values, text[end:after])
+            else:
+                explains = set()
             found.append(
                 Quantity(
                     frozenset(values), start, end, unit,
                     part_of_name=unit is None and _in_name(text, start, after), reach=after,
+                    explains=frozenset(explains),
                 )
             )
     for match in compiled("[" + "".join(_VULGAR) + "]").finditer(text):
@@ -287,15 +293,18 @@ def _named_before(text: str, start: int) -> bool:
     return compiled(rf"{_NAME_LETTER}-?$").search(text[max(0, start - 2) : start]) is not None
 
 
-def _decade(values: set[Decimal], suffix: str) -> set[Decimal]:
-    """"the 1990s" may be written "90 年代" or "двадцатого века" (1990, 90, the 20th century)."""
+def _decade(values: set[Decimal], suffix: str) -> tuple[set[Decimal], set[Decimal]]:
+    """"the 1990s" may be written "1990-х", "90 年代" (1990, 90); its century (20世纪90年代,
+    "90-х годах двадцатого века") may stand beside it, but alone it says no decade
+    (二十世纪八十年代 is the 1980s): what it may mean, and what it explains."""
     if suffix != "s":
-        return values
-    out = set(values)
+        return values, set()
+    out, centuries = set(values), set()
     for value in values:
         if value == value.to_integral() and value >= 1000 and value % 10 == 0:
-            out |= {value % 100, value // 100 + 1}
-    return out
+            out.add(value % 100)
+            centuries.add(value // 100 + 1)
+    return out, centuries
 
 
 def _in_name(text: str, start: int, end: int) -> bool:

@@ -295,7 +295,7 @@ def _numbers(pair: _Pair) -> list[Failure]:
                 f"{said} is {len(group)} times in the English, {len(matches)} in the translation",
             ))
         found += _unit_failures(pair, group, matches)
-    known = {v for q in english for v in q.values} | pair.explained
+    known = {v for q in english for v in q.values | q.explains} | pair.explained
     for extra in translated:
         if extra.words or extra.values & known:
             continue
