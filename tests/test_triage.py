@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -224,7 +225,10 @@ def test_status_and_queue_read_the_verdicts_translate_kept(
     kept = blog / ".intl-pub" / "verdicts.sqlite"
     kept.rename(blog / "kept.sqlite")  # nothing kept: everything verified here
     assert triage.progress(settings) == kept_progress
+    verified.clear()
     assert triage.pending(settings) == kept_pending
+    entries = Counter(p.msgid for p in kept_pending)
+    assert verified and all(n <= entries[m] for m, n in Counter(verified).items())  # once each
     assert not kept.exists()  # status and queue write nothing, not even an empty file
 
 

@@ -103,6 +103,18 @@ class Verdicts:
     def get(self, msgid: str, text: str, work_out: Callable[[], Verdict]) -> Verdict:
         """The verdict on ``text`` as the translation of ``msgid``: kept, or worked out now
         (and kept when :meth:`save` is called)."""
+        found = self.kept(msgid, text)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        verdict = work_out()
+        self._new[self._key(msgid, text)] = " ".join(verdict)
+        return verdict
+
+    def kept(self, msgid: str, text: str) -> Verdict | None:
+        """The verdict kept (or worked out in this process) for the pair, None when there is
+        none: for a caller that wants the failures themselves when it must verify."""
         key = self._key(msgid, text)
         if key in self._new:
             return tuple(self._new[key].split())
@@ -111,13 +123,7 @@ class Verdicts:
         else:
             row = self._run("SELECT verdict FROM verdict WHERE key = ?", (key,))
             found = str(row[0]) if row is not None else None
-        if found is not None:
-            self.hits += 1
-            return tuple(found.split())
-        self.misses += 1
-        verdict = work_out()
-        self._new[key] = " ".join(verdict)
-        return verdict
+        return tuple(found.split()) if found is not None else None
 
     def save(self) -> None:
         """Keep the verdicts worked out since the last save (one transaction)."""

@@ -172,9 +172,11 @@ def _verdict(policy: Policy, msgid: str, text: str) -> tuple[str, ...]:
 
 def _failures(policy: Policy, e: Entry) -> list[verify.Failure]:
     """What the verifier finds in a machine entry, with the spans a translator reads; none
-    when the kept verdict says it passed (then it is not verified again)."""
+    when the kept verdict says it passed (then it is not verified again). With no verdict
+    kept it is verified once, here: a verdict of no failure is no failure."""
     text = tokens.as_published(e.msgstr)
-    if _verdict(policy, e.msgid, text) == ():
+    kept = policy.verdicts.kept(e.msgid, text) if policy.verdicts is not None else None
+    if kept == () and tokens.check(e.msgid, text) is None:
         return []
     return verify.verify(e.msgid, text, policy.locale, policy.glossary)
 
