@@ -171,12 +171,9 @@ class Verdicts:
             except sqlite3.OperationalError as exc:  # busy past the timeout, disk full, ...
                 self._give_up(exc)
                 return None
-            except sqlite3.DatabaseError as exc:  # damaged since it was opened
-                self.close(damaged=True)
-                if self.read_only:
-                    self._unreadable = True
-                    return None
-                if attempt == 2 or not self._empty(exc):
+            except sqlite3.DatabaseError as exc:  # damaged since it was opened (a report's
+                self.close(damaged=True)  # copy is given up, never emptied)
+                if self.read_only or attempt == 2 or not self._empty(exc):
                     self._give_up(exc)
                     return None
         return None

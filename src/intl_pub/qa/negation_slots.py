@@ -177,9 +177,8 @@ def english_slots(text: str, tag: str, kinds: frozenset[str] | None = None) -> l
     found: list[Slot] = []
     if "idiom" in carried:
         found += [Slot(s, e, "idiom") for s, e in negation.english_idioms(text)]
-    if "affixed" in carried:
-        found += [Slot(s, e, "affixed") for s, e in negation.english_affixed(text)]
     taken = negation.english_affixed(text) if "affixed" in carried else []
+    found += [Slot(s, e, "affixed") for s, e in taken]
     for kind, pattern in (("unable", _UNABLE), ("unless", _UNLESS), ("negative", _NEGATIVE)):
         if kind in carried:
             found += [Slot(*m.span(), kind) for m in pattern.finditer(text)

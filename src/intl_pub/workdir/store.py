@@ -55,10 +55,10 @@ JOURNAL_DIR = "journal"
 """.intl-pub/journal/: the renames of a step being committed (see intl_pub.workdir.journal)."""
 
 
-
 def translate_step(locale: Locale) -> str:
     """The name of the step that writes a language's catalogs (its manifest's rows)."""
     return f"translate-{locale.path}"
+
 
 class Store:
     """One work folder. Cheap to create; holds the file-hash cache of one run."""
