@@ -39,6 +39,15 @@ _EXTRA_WEEKDAYS = {
            **{f"礼拜{n}": i for i, n in enumerate("一二三四五六")}},
 }
 """Weekday names CLDR lacks: spoken Chinese 星期天 and 礼拜一 (CLDR: 星期日, 星期一)."""
+_NOT_AGE = r"(?![龄齡])"
+"""15月龄 is an age of 15 months, no month of the year."""
+_PLURAL_S = frozenset({"en", "es", "pt", "fr"})
+"""Languages whose names take a plural "s": "on Saturdays", "los sábados", "les samedis"."""
+_NOT_COUNTED = r"(?![次遍回个個天日周週年月十百千万萬剂劑片粒])"
+"""After a short Chinese name (周三): no count follows it ("每周三次" is three times a week,
+"周一次" once a week). Such a name needs no date beside it to answer an English weekday
+(周一 is Monday), but it is never taken for a weekday the English lacks: 上周一直 is "all
+last week"."""
 _EXTRA_HOUR_WORDS = {"zh": ("点", "點"), "ja": ()}
 """Clock words CLDR's time formats lack: spoken Chinese "3点"."""
 
@@ -108,14 +117,14 @@ def _broken_patterns(tag: str) -> tuple[regex.Pattern[str], ...]:
     for suffix in sorted(suffixes - {""}):
         day = regex.escape(suffix)
         pattern = (rf"(?<![\d{_CJK_NUMERALS}]\s?){day}\s?\d{{1,2}}"
-                   rf"|(?<!\d)(?:0+|1[3-9]|[2-9]\d)\s?{day}")
+                   rf"|(?<!\d)(?:0+|1[3-9]|[2-9]\d)\s?{day}{_NOT_AGE}")
         patterns.append(compiled(pattern))
     return tuple(patterns)
 
 
 def clocks(text: str, tag: str) -> list[Clock]:
     """The clock times written in a prepared text."""
-    found = []
+    read: list[tuple[regex.Match[str], int, int, frozenset[int] | None]] = []
     periods = _periods(tag)
     has_digit = compiled(r"\d").search(text) is not None  # every clock has its hour in digits
     for match in _clock_pattern(tag).finditer(text) if has_digit else ():
@@ -127,11 +136,71 @@ def clocks(text: str, tag: str) -> list[Clock]:
         if hour > 24 or minute > 59:
             continue
         period = match.group("p1") or match.group("p2")
-        hours = periods.get(_key(period)) if period else None
+        read.append((match, hour, minute, periods.get(_key(period)) if period else None))
+    found = []
+    for i, (match, hour, minute, hours) in enumerate(read):
+        hours = hours or _range_period(text, read, i)
+        if hours is None and match.group("m") and _twenty_four_hour(text, tag):
+            hours = frozenset({hour % 24})  # "2:00" in Spanish is 2 am, as "02:00" in English
         found.append(Clock(_minutes(hour, minute, hours), match.start(), match.end(), hour, minute))
+        if match.group("p2"):
+            found += _range_opening(text, match.start(), hours, found)
     if tag == "en":
         found += _english_words(text)
     return found
+
+
+def _range_period(
+    text: str, read: list[tuple[regex.Match[str], int, int, frozenset[int] | None]], i: int
+) -> frozenset[int] | None:
+    """The day period of the other end of a range of times, when this end has none: 下午1:30至
+    4:30 and "de 1:30 a 4:30 de la tarde" are both afternoon."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(read) and read[j][3] is not None:
+            first, second = sorted((read[i][0], read[j][0]), key=lambda m: m.start())
+            if _RANGE.fullmatch(text, first.end(), second.start()):
+                return read[j][3]
+    return None
+
+
+_RANGE_START = compiled(
+    r"(?<![\d.,:])(?P<h>\d{1,2})\s{0,2}(?:[-–—~〜～至到]|and|to|a|y|до|и)\s{0,2}(?:las?\s)?$",
+    regex.IGNORECASE,
+)
+"""A bare hour that opens a range whose second time has a day period after it."""
+_RANGE = compiled(
+    r"\s{0,2}(?:[-–—~〜～至到]|a|y|to|до|и|-?\s?по)\s{0,2}(?:las?\s)?", regex.IGNORECASE
+)
+"""What joins the two times of a range: a dash, 至, "a (las)", "to", "до"."""
+
+
+def _range_opening(
+    text: str, start: int, hours: frozenset[int] | None, found: list[Clock]
+) -> list[Clock]:
+    """The bare hour that opens a range closed by a time with its day period after it ("8 to
+    10 in the morning", "de 8 a 10 de la mañana"): a time of that period too."""
+    opening = _RANGE_START.search(text, max(0, start - 12), start)
+    if opening is None or any(c.end > opening.start() for c in found[:-1]):
+        return []
+    hour = int(opening.group("h"))
+    if hour > 24:
+        return []
+    return [Clock(_minutes(hour, 0, hours), opening.start(), opening.end(), hour, 0)]
+
+
+def _twenty_four_hour(text: str, tag: str) -> bool:
+    """Whether an "H:MM" of the text is that hour of the day, not that hour or twelve later:
+    in a language that writes the 24-hour clock (CLDR's time format has "H": es, ru, zh), and
+    in an English text that does (it writes an hour past 12 or one with a leading zero)."""
+    if tag != "en":
+        return _writes_24_hours(tag)
+    past_noon = compiled(r"(?<![\d.,:])(?:1[3-9]|2[0-4]|0\d)\s?[:：][0-5]\d(?!\d)")
+    return past_noon.search(text) is not None
+
+
+@functools.cache
+def _writes_24_hours(tag: str) -> bool:
+    return "H" in str(cldr(tag).time_formats["short"].pattern)
 
 
 def _minutes(hour: int, minute: int, hours: frozenset[int] | None) -> frozenset[int]:
@@ -142,6 +211,31 @@ def _minutes(hour: int, minute: int, hours: frozenset[int] | None) -> frozenset[
     if hours is not None:
         candidates = {h for h in candidates if h in hours} or candidates
     return frozenset(h * 60 + minute for h in candidates)
+
+
+_HOUR_WORDS = {
+    "es": r"(?<!\p{L})(?:(?P<m0>medianoche)|(?P<m12>mediod[ií]a))(?!\p{L})",
+    "pt": r"(?<!\p{L})(?:(?P<m0>meia-noite)|(?P<m12>meio-dia))(?!\p{L})",
+    "fr": r"(?<!\p{L})(?:(?P<m0>minuit)|(?P<m12>midi))(?!\p{L})",
+    "it": r"(?<!\p{L})(?:(?P<m0>mezzanotte)|(?P<m12>mezzogiorno))(?!\p{L})",
+    "de": r"(?<!\p{L})(?:(?P<m0>Mitternacht)|(?P<m12>Mittag))(?!\p{L})",
+    "ru": r"(?<!\p{L})(?:(?P<m0>полноч\p{L}*|полуноч\p{L}*)|(?P<m12>полд\p{L}*|полудн\p{L}*))",
+    "zh": r"(?P<m0>午夜|半夜|子夜)|(?P<m12>正午|中午)",
+}  # fmt: skip
+"""Midnight and noon in words. They answer an English "midnight" or "12 pm" ("a
+medianoche", 午夜截止), but are no clock the English must have: 中午 is also "lunchtime"."""
+
+
+def hour_words(text: str, tag: str) -> list[Clock]:
+    """Midnight and noon written as words in a prepared text (:data:`_HOUR_WORDS`)."""
+    pattern = _HOUR_WORDS.get(cldr(tag).language)
+    if pattern is None:
+        return []
+    return [
+        Clock(frozenset({hour * 60}), m.start(), m.end(), hour, 0)
+        for m in compiled(pattern, regex.IGNORECASE).finditer(text)
+        for hour in (0 if m.group("m0") else 12,)
+    ]
 
 
 def _english_words(text: str) -> list[Clock]:
@@ -158,11 +252,11 @@ def _find(text: str, tag: str, names: _Names, english_context: bool) -> Iterator
         word = match.group(0)
         key = _key(word)
         index = names.index.get(key, names.index.get(key.rstrip(".")))
-        if index is None and tag == "en" and key.endswith("s"):
-            index = names.index.get(key[:-1])  # "on Sundays"
+        if index is None and key.endswith("s") and cldr(tag).language in _PLURAL_S:
+            index = names.index.get(key[:-1])  # "on Sundays", "los sábados"
         exact = index is not None and key.rstrip(".") not in names.short
-        if key.rstrip(".") in names.short and not _dated(text, match):
-            continue
+        if key.rstrip(".") in names.short and not _unspaced(key) and not _dated(text, match):
+            continue  # (a short Chinese name, 周一, may answer the English: it is never "exact")
         if index is None and match.group("n"):
             index = int(match.group("n"))
             exact = 1 <= index <= 12
@@ -245,12 +339,15 @@ def _names(
                 stems.setdefault(stemmer.stemWord(_key(name)), number)
     words = sorted(index, key=lambda w: (-len(w), w))
     alternatives = [
-        _name_regex(w, plural=cldr(tag).language == "en" and w in wide) for w in words
+        _name_regex(w, plural=cldr(tag).language in _PLURAL_S and w in wide)
+        + (_NOT_COUNTED if w not in wide and _unspaced(w) else "")
+        for w in words
     ]
     if stemmer is not None:
         alternatives.append(rf"(?:{'|'.join(regex.escape(s) for s in stems)}){_LETTER}{{0,4}}")
     alternatives += [
-        rf"(?<!\d)(?P<n>\d{{1,2}})\s?{regex.escape(rest)}" for rest in set(digit_forms) if rest
+        rf"(?<!\d)(?P<n>\d{{1,2}})\s?{regex.escape(rest)}{_NOT_AGE}" for rest in set(digit_forms)
+        if rest
     ]
     if not any("(?P<n>" in a for a in alternatives):
         alternatives.append(r"(?P<n>(?!))")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import regex
 
 from intl_pub.core.locales import cldr
-from intl_pub.qa.text import compiled
+from intl_pub.qa.text import WORD_LETTER, compiled
 
 _W = r"[\p{L}\p{M}'’]"
 
@@ -218,6 +218,49 @@ def unasked(english_text: str, translation: str, tag: str) -> list[tuple[int, in
     if pattern is None or _EN_BOUND.search(english_text):
         return []
     return [m.span() for m in compiled(pattern, regex.IGNORECASE).finditer(translation)]
+
+
+_EN_LIMIT = compiled(
+    r"(?:(?<![\p{L}])(?:not|no|never)|(?<=\p{L})n[’']t)(?![\p{L}])(?:\s+[\p{L}-]+){0,3}?\s+"
+    r"(?:(?P<upper>more|later|greater|higher|longer|older|over|exceed\p{L}*)|"
+    r"(?P<lower>less|fewer|earlier|sooner|lower|shorter|younger|under))(?:\s+than)?(?![\p{L}])"
+    r"[^\d.;:!?]{0,24}?(?P<n>\d+(?:[.,]\d+)?)",
+    regex.IGNORECASE,
+)
+_LIMITS = {
+    "es": {"upper": r"m[aá]xim[oa]s?|como\s+mucho|hasta|tope|l[ií]mite",
+           "lower": r"m[ií]nim[oa]s?|al\s+menos|por\s+lo\s+menos|como\s+poco"},
+    "ru": {"upper": r"максимум|максимальн\p{L}*|до|самое\s+большее|предел\p{L}*",
+           "lower": r"минимум|минимальн\p{L}*|как\s+минимум|по\s+крайней\s+мере|хотя\s+бы"},
+    "zh": {"upper": r"最多|至多|最高|上限", "upper after": r"以内|以內|之内|之內|以下",
+           "lower": r"最少|至少|最低|下限", "lower after": r"以上"},
+}  # fmt: skip
+"""Words that bound a number without a negation: "a maximum of", "до", 最多; "at least", "как
+минимум", 至少; and (``… after``) the Chinese ones written after the number (6克以内)."""
+
+
+def limits(english_text: str, translation: str, tag: str) -> list[tuple[int, int]]:
+    """The English negations of a bound on a number ("no more than 6 g", "not later than
+    day 5") that the translation writes as a limit without a negation ("un máximo de 6 g",
+    "до 6 г", 最多6克): the negation is said, by the limit word beside the same number.
+    An upper bound needs an upper limit ("no more than" is never "al menos")."""
+    words = _LIMITS.get(cldr(tag).language)
+    if words is None:
+        return []
+    answered = []
+    for match in _EN_LIMIT.finditer(english_text):
+        number = regex.escape(match.group("n")).replace(r"\.", "[.,]").replace(",", "[.,]")
+        kind = "upper" if match.group("upper") else "lower"
+        limit, after = words[kind], words.get(f"{kind} after", words[kind])
+        near = compiled(
+            rf"(?:{limit})(?!{WORD_LETTER})[^\d.;:!?。；]{{0,16}}?(?<!\d){number}(?!\d)"
+            rf"|(?<!\d){number}(?!\d)[^\d.;:!?。；]{{0,20}}?(?<!{WORD_LETTER})(?:{after})"
+            rf"(?!{WORD_LETTER})",
+            regex.IGNORECASE,
+        )
+        if near.search(translation):
+            answered.append(match.span(0))
+    return answered
 
 
 def english_idioms(text: str) -> list[tuple[int, int]]:

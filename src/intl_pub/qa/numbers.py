@@ -19,7 +19,7 @@ import regex
 
 from intl_pub.core.locales import cldr
 from intl_pub.qa import numwords
-from intl_pub.qa.text import compiled
+from intl_pub.qa.text import UNSPACED, compiled
 from intl_pub.qa.units import Unit, UnitLexicon, lexicon
 
 _SPACES = " \u00a0\u202f\u2009\u2007"
@@ -58,9 +58,11 @@ _SOFT_RE = compiled(
 _SOFT_DIGITS = compiled(r"(?<![\d/])24/7(?![\d/])")
 """Digits that are an idiom ("24/7": "круглосуточно", "todos los días")."""
 _CONNECTOR = compiled(
-    r"\s{0,2}(?:[-–—~〜～至到]|(?<=\s)[\p{Latin}\p{Cyrillic}\p{Greek}]{1,3}(?=\s))\s{0,2}"
+    r"\s{0,2}(?:[-–—~〜～至到]|(?<=\s)[\p{Latin}\p{Cyrillic}\p{Greek}]{1,3}(?=\s)"
+    r"(?:\s(?:los|las|el|la)(?=\s))?)\s{0,2}"
 )
-"""What may stand between the two numbers of a range: a dash, 至, or a short word (to, a, до)."""
+"""What may stand between the two numbers of a range: a dash, 至, or a short word (to, a, до;
+"entre los 12 y los 15 meses")."""
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,7 @@ def _magnitude_pattern(tag: str) -> _Magnitudes | None:
 
 
 def _unspaced(char: str) -> bool:
-    return bool(compiled(r"[\p{Han}\p{Hiragana}\p{Katakana}]").match(char))
+    return bool(compiled(UNSPACED).match(char))
 
 
 def _unit_at(
@@ -427,9 +429,17 @@ def _share_range_units(text: str, found: list[Quantity]) -> list[Quantity]:
             first.unit is None and second.unit is not None and first.end <= second.start
             and not first.part_of_name and not _named_before(text, first.start)
         ):
-            if _CONNECTOR.fullmatch(text, first.end, second.start):
+            if _CONNECTOR.fullmatch(text, first.end, second.start) and (
+                _year_like(text, first) <= _year_like(text, second)
+            ):
                 shared[i] = replace(first, unit=second.unit)
     return shared
+
+
+def _year_like(text: str, quantity: Quantity) -> bool:
+    """Four digits that may be a year: "from 94.2% in 2019 to 91.8%" is no range of percents
+    (a year and a number are never the two ends of one range; two years may be)."""
+    return bool(compiled(r"1[89]\d\d|20\d\d").fullmatch(text, quantity.start, quantity.end))
 
 
 def _roman(numeral: str) -> int:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import regex
 
 from intl_pub.qa.risk import EMERGENCY_NUMBERS
-from intl_pub.qa.text import compiled
+from intl_pub.qa.text import WORD_LETTER, compiled
 
 _GROUPED = compiled(
-    r"(?<![\p{L}\d.,/+-])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\+?\d{1,5}\)[\s.-]?)?"
-    r"\d{1,5}(?:[ \u00a0.\-]\d{1,5}){1,5}(?![\p{L}\d]|[.,]\d)"
+    rf"(?<!{WORD_LETTER}|[\d.,/+-])(?:\+\s?\d{{1,3}}[\s.-]?)?(?:\(\+?\d{{1,5}}\)[\s.-]?)?"
+    rf"\d{{1,5}}(?:[ \u00a0.\-]\d{{1,5}}){{1,5}}(?!{WORD_LETTER}|\d|[.,]\d)"
 )
 _EMERGENCY = "|".join(regex.escape(n).replace(r"\ ", r"\s?") for n in EMERGENCY_NUMBERS)
 _CALLED = compiled(

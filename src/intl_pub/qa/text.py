@@ -17,6 +17,13 @@ from intl_pub.segment import tokens
 
 _COMPILED = derived.Growing("patterns", "regex")
 
+UNSPACED = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]"
+"""A character of a script written without spaces between words."""
+WORD_LETTER = rf"(?:(?!{UNSPACED})[\p{{L}}\p{{M}}])"
+"""A letter that goes on a word (a letter of a script written with spaces, or a mark): the
+boundary tests of numbers, units and phone numbers. A Chinese character is no such letter:
+"30°C以下", "42%的", "热线1-800-222-1222" hold a unit, a percent and a phone number."""
+
 
 @functools.lru_cache(maxsize=4096)
 def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:

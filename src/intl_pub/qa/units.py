@@ -19,7 +19,7 @@ import regex
 
 from intl_pub.core import derived
 from intl_pub.core.locales import cldr
-from intl_pub.qa.text import compiled
+from intl_pub.qa.text import UNSPACED, WORD_LETTER, compiled
 
 # CLDR unit id -> factor to the dimension's base (g, L, m, s, %); None: a scale of its own.
 _FACTORS: dict[str, float | None] = {
@@ -71,13 +71,17 @@ _DIMENSION_ORDER = ("concentr", "mass", "volume", "temperature", "length", "dura
 _BETWEEN = compiled(
     r"(?:[\s\u00a0\u202f]?(?:de|d['’]|of|di|da)(?=[\s'’])"  # 55 millones de años
     r"|-\p{Ll}{1,3}(?=\s)"  # 7-го дня, 3-х недель
-    r"|[\s\u00a0]?(?:个|個|多)(?=\p{Han}))",
+    r"|[\s\u00a0]?(?:个|個|多)(?=\p{Han})"
+    r"|[\s\u00a0](?:working|business|calendar|consecutive|full|whole|more|further|additional|"
+    r"extra|straight|рабоч\p{L}{1,3}|календарн\p{L}{1,3}|полн\p{L}{1,3}|"
+    r"дополнительн\p{L}{1,3})(?=\s))",  # 3 working days, 3 рабочих дня
     regex.IGNORECASE,
 )
 """What may stand between a number and its unit."""
 _EXTRA_FORMS = {
     "zh": {"岁": "duration-year", "周岁": "duration-year", "星期": "duration-week",
-           "钟头": "duration-hour", "公斤": "mass-kilogram", "度": "temperature-generic"},
+           "钟头": "duration-hour", "公斤": "mass-kilogram", "度": "temperature-generic",
+           "工作日": "duration-day", "月龄": "duration-month"},  # 3个工作日, 15月龄
     "ja": {"歳": "duration-year", "才": "duration-year"},
     "ko": {"세": "duration-year", "살": "duration-year"},
     "ru": {"суток": "duration-day", "сутки": "duration-day", "сут": "duration-day"},
@@ -276,8 +280,8 @@ def _form_regex(form: str) -> str:
     if _unspaced(form[-1]):
         return body
     if len(form) >= 4 and form[-1].isalpha():
-        return body + r"\p{L}{0,3}(?![\p{L}\p{M}])"  # Russian cases: "миллиграммами"
-    return body + (r"(?![\p{L}\p{M}\d])" if form[-1].isalnum() else "")
+        return body + rf"\p{{L}}{{0,3}}(?!{WORD_LETTER})"  # Russian cases: "миллиграммами"
+    return body + (rf"(?!{WORD_LETTER}|\d)" if form[-1].isalnum() else "")
 
 
 def _after_pattern(forms: dict[str, str]) -> re.Pattern[str]:
@@ -285,7 +289,7 @@ def _after_pattern(forms: dict[str, str]) -> re.Pattern[str]:
     alternatives = "|".join(_form_regex(f) for f in ordered if len(f) > 1)
     letters = "".join(regex.escape(f) for f in ordered if len(f) == 1 and not _unspaced(f))
     ideographs = "".join(f for f in ordered if len(f) == 1 and _unspaced(f))
-    singles = f"|(?-i:[{letters}])(?![\\p{{L}}\\d])" if letters else ""
+    singles = f"|(?-i:[{letters}])(?!{WORD_LETTER}|\\d)" if letters else ""
     singles += f"|[{ideographs}]" if ideographs else ""
     return compiled(
         rf"(?:[\s\u00a0\u202f]?(?:-[\s]?)?(?P<form>(?i:{alternatives}))"
@@ -303,4 +307,4 @@ def _before_pattern(forms: dict[str, str]) -> re.Pattern[str]:
 
 def _unspaced(char: str) -> bool:
     """A character of a script written without spaces (Han, kana, Thai)."""
-    return bool(compiled(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]").match(char))
+    return bool(compiled(UNSPACED).match(char))

@@ -169,9 +169,10 @@ def _clocks(pair: _Pair) -> list[Failure]:
     hours |= {Decimal(h) for c in english for h in (c.hour, (c.hour + 12) % 24, c.hour % 12)}
     pair.explained |= hours | {Decimal(c.minute) for c in english}
     plain = numbers.find(pair.left_tr(), pair.tag) if english else []
+    words = dates.hour_words(pair.left_tr(), pair.tag) if english else []
     found = []
     for clock in english:
-        if any(t.minutes & clock.minutes for t in translated):
+        if any(t.minutes & clock.minutes for t in translated + words):
             continue
         wanted = {Decimal(m // 60) for m in clock.minutes} | {Decimal(clock.hour)}
         if any(q.values & wanted for q in plain) and (
@@ -204,9 +205,11 @@ def _names(pair: _Pair) -> list[Failure]:
             for n in translated if kind == "month"
             for m in compiled(r"\d+").finditer(pair.translation[n.start : n.end])
         ]
-        if kind == "month":
-            pair.explained |= {Decimal(n.index) for n in english}
         have = {n.index for n in translated}
+        digits = _numeric_date_spans(pair.left_en()) if kind == "month" else []
+        if kind == "month":  # 01/03/2022 as 2022年3月1日: the 3 is said by 3月
+            pair.explained |= {Decimal(n.index) for n in english}
+            pair.taken_en += [(s, e) for value, s, e in digits if value in have]
         for name in _unique(english):
             if name.index in have or (kind == "month" and name.index in numeric):
                 continue
@@ -215,7 +218,7 @@ def _names(pair: _Pair) -> list[Failure]:
                 "date", said, "",
                 f"{said} is not in the translation (expected {wide(name.index, pair.tag)})",
             ))
-        wanted = {n.index for n in english}
+        wanted = {n.index for n in english} | {value for value, _, _ in digits}
         for start, end in dates.broken(left_tr, pair.tag) if kind == "month" else []:
             said = snippet(pair.translation, start, end)
             found.append(Failure("date", "", said, f"{said} in the translation is no date"))
@@ -359,6 +362,8 @@ def _negation(pair: _Pair) -> list[Failure]:
         return []
     english = sorted(_read_english(negation.english, pair.english)
                      + _read_english(negation.english_affixed, pair.english, pair.tag))
+    limits = negation.limits(pair.english, pair.translation, pair.tag)
+    english = [(s, e) for s, e in english if not any(a <= s < b for a, b in limits)]
     unasked = negation.unasked(pair.english, pair.translation, pair.tag)
     translated = [m for m in negation.markers(pair.translation, pair.tag)
                   if not any(s <= m[0] < e for s, e in unasked)]
@@ -419,7 +424,9 @@ def _negation_slots(pair: _Pair, english: list[tuple[int, int]]) -> list[Failure
     """Fewer markers than the English's negations and the places the language marks too
     ("no X or Y" is "no X ni Y"): a translator's choice or a lost marker; a person decides."""
     tangled = negation_slots.tangled(pair.english, pair.tag, len(english))
-    if tangled:
+    if tangled and len(negation_slots.markers(pair.translation, pair.tag)) < (
+        len(english) + len(tangled)
+    ):  # (a marker for every negation and every slot: nothing to pair, nothing lost)
         said = ", ".join(snippet(pair.english, s, e) for s, e in english)
         also = ", ".join(f"{snippet(pair.english, s.start, s.end)} ({s.kind})" for s in tangled)
         return [Failure(
@@ -511,6 +518,17 @@ def _numeric_date_parts(text: str) -> set[int]:
     for match in compiled(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b").finditer(text):
         parts |= {int(p) for p in compiled(r"[./-]").split(match.group(0))}
     return parts
+
+
+def _numeric_date_spans(text: str) -> list[tuple[int, int, int]]:
+    """The parts of dates written in digits that may be a month (01/03/2022: 1 and 3), with
+    their spans."""
+    found = []
+    for match in compiled(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b").finditer(text):
+        for part in compiled(r"\d+").finditer(text, match.start(), match.end()):
+            if 1 <= int(part.group(0)) <= 12:
+                found.append((int(part.group(0)), *part.span()))
+    return found
 
 
 def _shown(pair: _Pair, quantity: numbers.Quantity, english: bool = False) -> str:
