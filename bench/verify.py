@@ -13,8 +13,9 @@ the English: "A" is the half the rules were tuned on, "B" the other):
   "word" changes text the way a careless engine would (a number of a different length,
   a whole word with a negation deleted, another drug named), "edit" (bench/seed_edits.py,
   negations only) edits a negation away so that the sentence still reads ("no puede" ->
-  "puede", 不能 -> 能, "недоступен" -> "доступен"). A seed that leaves the text unchanged
-  is not counted. The old rule catches a seeded error when it holds the
+  "puede", 不能 -> 能, "недоступен" -> "доступен"), and "added" puts a negation where the
+  English has none ("No tome" for "Take", 不是, 没有): an instruction reversed. A seed that
+  leaves the text unchanged is not counted. The old rule catches a seeded error when it holds the
   sentence, whatever the translation says.
 
 ``--cli`` measures the same pairs and seeds through the CLI as users run it
@@ -413,6 +414,35 @@ def seed_token_word(english: str, translation: str, tag: str, rng: random.Random
     return tr.replace("<1>", "<3>").replace("</1>", "</3>") if tr else None
 
 
+# --- seeders, style "added" ---------------------------------------------------------------
+ADDED_BEFORE = {  # where a negation goes: before a finite verb, a modal or a clitic
+    "es": (r"(?<![\p{L}])(?:es|son|est[aá]n?|estaba|puede|pueden|podr[ií]a|debe|deben|deber[ií]a|"
+           r"hay|hab[ií]a|tiene|tienen|ha|han|fue|fueron|ser[aá]n?|se|lo|la|los|las|le|les)"
+           r"(?![\p{L}])", "no "),
+    "ru": (r"(?<![\p{L}])(?:является|являются|был[аио]?|может|могут|можно|должн\p{L}*|будет|"
+           r"будут|есть|\p{L}{3,}(?:ет|ют|ит|ят|ется|ются|ится|ятся))(?![\p{L}])", "не "),
+    "zh-Hans": (r"是|会|能|可以|应该|应|需要|要|可能|在|被", "不"),
+}  # fmt: skip
+
+
+def seed_added_negation(english: str, translation: str, tag: str, rng: random.Random
+                        ) -> str | None:
+    """A negation inserted where the English has none ("No tome" for "Take"): the
+    instruction reversed. Chinese 有 becomes 没有."""
+    if regex.search(r"\b(?:not|no|never|without|avoid\w*|none|nothing|nobody|neither|nor|"
+                    r"cannot|un\w+|non\w*)\b|n't\b", english, regex.IGNORECASE):
+        return None
+    pattern, marker = ADDED_BEFORE[tag]
+    spots = list(regex.finditer(pattern, translation, regex.IGNORECASE))
+    if tag == "zh-Hans":
+        spots += list(regex.finditer(r"(?<![没沒])有", translation))
+    if not spots:
+        return None
+    spot = rng.choice(spots)
+    word = "没" if spot.group(0) == "有" else marker
+    return translation[: spot.start()] + word + translation[spot.start() :]
+
+
 SEEDERS: dict[str, dict[str, Seeder]] = {
     "marker": {
         "digit": seed_digit, "number": seed_drop_number, "unit": seed_unit,
@@ -424,6 +454,7 @@ SEEDERS: dict[str, dict[str, Seeder]] = {
         "date": seed_date_word, "term": seed_term_word, "token": seed_token_word,
     },
     "edit": {"negation": seed_negation_edit},
+    "added": {"added-negation": seed_added_negation},
 }
 
 

@@ -792,3 +792,46 @@ def test_a_short_chinese_weekday_answers_the_english_but_is_never_one_it_lacks()
     assert verify("It rained all last week.", "上周一直在下雨。", zh) == []
     assert verify("Take it 3 times a week.", "每周三次服用。", zh) == []
     assert verify("Closed on Mondays.", "周一休息。", zh) == []
+
+
+@pytest.mark.parametrize(("tag", "english", "reversed_"), [
+    ("es", "Take the first dose at 7 am.", "No tome la primera dosis a las 7:00."),
+    ("es", "Take 2 tablets with water. Do not drive.",
+     "No tome 2 comprimidos con agua. No conduzca."),
+    ("ru", "Call the midwife if the bleeding gets heavier.",
+     "Не звоните акушерке, если кровотечение усилится."),
+    ("zh-Hans", "Bring your vaccination card to every visit.", "每次就诊时请勿携带疫苗接种卡。"),
+    ("zh-Hans", "Children aged 6 months and older can have the vaccine.",
+     "6个月及以上的儿童不能接种该疫苗。"),
+])  # fmt: skip
+def test_a_negation_added_where_the_english_negates_nothing_is_held(
+    tag: str, english: str, reversed_: str
+) -> None:
+    """An instruction turned into its opposite: a marker in a sentence whose English has no
+    negation and nothing negative-like (sentence by sentence: the second sentence's "No
+    conduzca" does not license the first's "No tome")."""
+    failures = verify(english, reversed_, locale(tag))
+    assert any(f.kind == "negation" and "added" in f.message for f in failures), failures
+
+
+@pytest.mark.parametrize(("tag", "english", "translation"), [
+    ("zh-Hans", "are there other people sick as you at home with your same symptoms?",
+     "家中有没有其他亲属生病并出现与您一样的症状？"),  # (a TICO-19 dev pair: a question)
+    ("zh-Hans", "The incubation period for COVID-19 is typically five to six days but may range"
+     " from two to 14 days.", "COVID-19 的潜伏期通常为 5-6 天，但可能扩展至 2-14 天不等。"),
+    ("es", "There may be substantial underreporting of cases, particularly among those with"
+     " milder symptoms.", "Es posible que haya una cantidad considerable de casos no informados,"
+     " especialmente entre aquellos con síntomas más leves."),
+    ("zh-Hans", "Last week we vaccinated 1,532 children, half of them under 5.",
+     "上周我们为1532名儿童接种了疫苗，其中一半不满5岁。"),
+    ("es", "The hospital is closed to visitors from 8 pm until 8 am.",
+     "El hospital no admite visitas desde las 20:00 hasta las 8:00."),
+    ("ru", "You can drink clear fluids until 6 am on the day of your operation.",
+     "В день операции вы можете пить прозрачные жидкости, пока не наступит 6 утра."),
+])  # fmt: skip
+def test_a_marker_for_something_negative_like_in_the_english_is_not_an_added_negation(
+    tag: str, english: str, translation: str
+) -> None:
+    """A question (有没有), a range (不等), "underreporting", "under 5" (不满), "closed", Russian
+    "until" (пока не): the English says something a translation may say with a marker."""
+    assert verify(english, translation, locale(tag)) == []

@@ -269,3 +269,53 @@ def half_negated(english: str, translation: str, tag: str) -> list[tuple[int, in
     if pattern is None or not english_slots(english, tag, frozenset({"coordination"})):
         return []
     return [m.span() for m in compiled(pattern, regex.IGNORECASE).finditer(translation)]
+
+
+_NEGATIVE_LIKE = compiled(
+    r"(?<![\p{L}])(?:lack\p{L}*|fail\p{L}*|refus\p{L}*|absen\p{L}*|free|deny|denie\p{L}*|instead|"
+    r"rather|ban|bann\p{L}*|prohibit\p{L}*|forbid\p{L}*|miss\p{L}*|except\p{L}*|neglect\p{L}*|"
+    r"reject\p{L}*|exclud\p{L}*|against|hardly|barely|rarely|seldom|few|fewer|little|less|lesser|"
+    r"least|different|differ\p{L}*|regardless|difficult\p{L}*|hard|doubt\p{L}*|lose|los[st]|"
+    r"losing|cancel\p{L}*|suspend\p{L}*|restrict\p{L}*|limit\p{L}*|halt\p{L}*|cease\p{L}*|"
+    r"quit|skip\p{L}*|omit\p{L}*|ignor\p{L}*|shortage\p{L}*|stop\p{L}*|prevent\p{L}*|any|"
+    r"anyone|anything|anybody|ever|either|else|whether|only|unless|negative|out\s+of|"
+    r"around\s+the\s+clock|24/7|walk-in|question\p{L}*|\p{L}+-free|under\p{L}{4,}|"
+    r"substandard|(?:under|below|over|above|beyond)(?=\s+(?:the\s+age\s+of\s+)?\d)|"
+    r"var(?:y|ies|ied|ying|iable|ious)|clos(?:e|ed|es|ing|ure\p{L}*)|escap\p{L}*|"
+    r"protect\p{L}*|eliminat\p{L}*|disappear\p{L}*|dismiss\p{L}*|adverse\p{L}*|poor\p{L}*|"
+    r"improper\p{L}*|inappropriate\p{L}*|anger|angry|upset|in\p{L}+(?:able|ible))(?![\p{L}])",
+    regex.IGNORECASE,
+)
+"""English words a faithful translation may say with a negation marker though the English
+count leaves them out: "lack" (缺乏 or "no hay"), "less effective" (不如), "out of reach"
+(недоступном, 够不着), "any questions?" (有没有), "walk-in" ("sin cita")."""
+_LEXICALIZED = {
+    "zh": r"有没有|是不是|能不能|会不会|要不要|好不好|对不对|可不可以|行不行|该不该|不满|不当|不利|"
+          r"不便|不合格|不良|不适|不足|不等|不同|未满|不到|不宜|无期|不久|无论|不断",
+}  # fmt: skip
+"""Words with a marker that a language uses for what English says without a negation: a
+question (有没有, "are there"), 不满 ("anger", "under"), 不等 ("ranging"), 无期 ("life")."""
+_UNTIL = {"ru": compiled(r"(?<![\p{L}])(?:until|till|before)(?![\p{L}])", regex.IGNORECASE)}
+"""Russian says "until" with a marker ("пока не узнаете")."""
+
+
+def added(english: str, translation: str, tag: str) -> list[tuple[int, int]]:
+    """The markers of a translated sentence whose English has no negation and nothing a
+    translator might say with one: a negation the translation added ("No tome la primera
+    dosis" for "Take the first dose"), which reverses an instruction. Empty when the English
+    has anything negative, negative-like or a slot of any kind (the count decides there)."""
+    if (
+        negation.english(english) or negation.english_affixed(english)
+        or negation.english_idioms(english) or _NEGATIVE_LIKE.search(english)
+        or english_slots(english, tag, KINDS)
+    ):
+        return []
+    until = _UNTIL.get(cldr(tag).language)
+    if until is not None and until.search(english):
+        return []
+    unasked = negation.unasked(english, translation, tag)
+    lexicalized = _LEXICALIZED.get(cldr(tag).language)
+    if lexicalized is not None:
+        unasked += [m.span() for m in compiled(lexicalized).finditer(translation)]
+    return [(s, e) for s, e in negation.markers(translation, tag)
+            if not any(a <= s < b for a, b in unasked)]

@@ -386,6 +386,8 @@ def _negation(pair: _Pair) -> list[Failure]:
         found += _negation_slots(pair, english)
     if not found:
         found += _negation_anchors(pair)
+    if not found:
+        found += _negation_added(pair)
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
     for start, end in (negation.lone_concord(pair.translation, pair.tag)
                        + negation.broken(pair.translation, pair.tag)
@@ -402,6 +404,23 @@ def _negation(pair: _Pair) -> list[Failure]:
             "the English says \"not only\"; the translation does not",
         ))
     return found
+
+
+def _negation_added(pair: _Pair) -> list[Failure]:
+    """A marker in a sentence whose English negates nothing and says nothing negative: the
+    translation reverses it ("No tome" for "Take"). Sentence by sentence when both texts have
+    as many (a negation in one sentence does not license one in another)."""
+    for (en_start, en_end), (tr_start, tr_end) in _sentence_pairs(pair):
+        added = negation_slots.added(pair.english[en_start:en_end],
+                                     pair.translation[tr_start:tr_end], pair.tag)
+        if added:
+            word = snippet(pair.translation, tr_start + added[0][0], tr_start + added[0][1])
+            return [Failure(
+                "negation", "", word,
+                f"the translation says {word} where the English negates nothing: an added"
+                " negation?",
+            )]
+    return []
 
 
 def _negation_anchors(pair: _Pair) -> list[Failure]:
