@@ -414,6 +414,32 @@ def seed_token_word(english: str, translation: str, tag: str, rng: random.Random
     return tr.replace("<1>", "<3>").replace("</1>", "</3>") if tr else None
 
 
+PERIOD_SWAPS = {  # the second style: how often changed ("al día" -> "a la semana", 两次 -> 三次)
+    "es": [("al día", "a la semana"), ("a la semana", "al día"), ("al mes", "a la semana"),
+           ("una vez", "dos veces"), ("dos veces", "tres veces"), ("tres veces", "dos veces")],
+    "ru": [("в день", "в неделю"), ("в неделю", "в день"), ("в сутки", "в неделю"),
+           ("дважды", "трижды"), ("трижды", "дважды"), ("один раз", "два раза"),
+           ("два раза", "три раза")],
+    "zh-Hans": [("每天", "每周"), ("每日", "每周"), ("每周", "每天"), ("一次", "两次"),
+                ("两次", "三次"), ("三次", "两次")],
+}  # fmt: skip
+
+
+def seed_frequency_word(english: str, translation: str, tag: str, rng: random.Random
+                        ) -> str | None:
+    """How often changed: a period or a multiplier of the translation replaced by another,
+    where the English says how often ("twice a day")."""
+    if not regex.search(r"\b(?:once|twice|thrice|\w+\s+times|a\s+(?:day|week|month)|daily|"
+                        r"weekly|monthly|per\s+(?:day|week|month))\b", english, regex.IGNORECASE):
+        return None
+    spots = [(m.start(), m.end(), new) for old, new in PERIOD_SWAPS[tag]
+             for m in regex.finditer(regex.escape(old), translation)]
+    if not spots:
+        return None
+    start, end, new = rng.choice(spots)
+    return translation[:start] + new + translation[end:]
+
+
 # --- seeders, style "added" ---------------------------------------------------------------
 ADDED_BEFORE = {  # where a negation goes: before a finite verb, a modal or a clitic
     "es": (r"(?<![\p{L}])(?:es|son|est[aá]n?|estaba|puede|pueden|podr[ií]a|debe|deben|deber[ií]a|"
@@ -452,6 +478,7 @@ SEEDERS: dict[str, dict[str, Seeder]] = {
     "word": {
         "number": seed_number_word, "negation": seed_negation_word, "unit": seed_unit_word,
         "date": seed_date_word, "term": seed_term_word, "token": seed_token_word,
+        "frequency": seed_frequency_word,
     },
     "edit": {"negation": seed_negation_edit},
     "added": {"added-negation": seed_added_negation},

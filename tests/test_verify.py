@@ -835,3 +835,31 @@ def test_a_marker_for_something_negative_like_in_the_english_is_not_an_added_neg
     """A question (有没有), a range (不等), "underreporting", "under 5" (不满), "closed", Russian
     "until" (пока не): the English says something a translation may say with a marker."""
     assert verify(english, translation, locale(tag)) == []
+
+
+@pytest.mark.parametrize(("tag", "english", "faithful", "wrong"), [
+    ("es", "Warfarin is usually taken once a day, in the evening.",
+     "La warfarina suele tomarse una vez al día, por la noche.",
+     "La warfarina suele tomarse una vez a la semana, por la noche."),
+    ("es", "Use 1 sachet dissolved in 200 mL of water, once or twice a day.",
+     "Disuelva 1 sobre en 200 ml de agua y tómelo una o dos veces al día.",
+     "Disuelva 1 sobre en 200 ml de agua y tómelo una o tres veces al día."),
+    ("ru", "Take 1 tablet twice a day with food.", "Принимайте по 1 таблетке дважды в день во"
+     " время еды.", "Принимайте по 1 таблетке трижды в день во время еды."),
+    ("ru", "Methotrexate is taken once a week, not every day.",
+     "Метотрексат принимают один раз в неделю, а не каждый день.",
+     "Метотрексат принимают один раз в месяц, а не каждый день."),
+    ("zh-Hans", "Take 1 tablet twice daily (morning and evening) for 5 days.",
+     "每日2次，每次1片（早晚各一次），连服5天。", "每日1次，每次1片（早晚各一次），连服5天。"),
+    ("zh-Hans", "Take clopidogrel once a day.", "氯吡格雷每日一次。", "氯吡格雷每周一次。"),
+])  # fmt: skip
+def test_how_often_a_dose_is_taken_is_the_englishs(
+    tag: str, english: str, faithful: str, wrong: str
+) -> None:
+    """A multiplier or a period the translation names must be the English's: "una o dos
+    veces" for "once or twice", 各一次 (once each) beside 每日2次; "tres veces", 每周 are held.
+    A translation that names none paraphrases ("cada 12 horas") and is left alone; so is a
+    Chinese count for doses the English counts ("4 doses" as 给药4次)."""
+    assert verify(english, faithful, locale(tag)) == []
+    assert "number" in {f.kind for f in verify(english, wrong, locale(tag))}
+    assert verify("Give 4 doses in 24 hours.", "24小时内给药4次。", locale("zh-Hans")) == []

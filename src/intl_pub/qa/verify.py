@@ -29,6 +29,7 @@ from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
 from intl_pub.qa import (
     dates,
+    frequency,
     negation,
     negation_anchors,
     negation_slots,
@@ -96,7 +97,7 @@ def verify(
         return []
     found = list(_tokens(english, translation))
     pair = _Pair(prepare(english), prepare(translation), locale)
-    for rule in (_phones, _clocks, _names, _identifiers, _numbers, _negation):
+    for rule in (_phones, _clocks, _names, _identifiers, _numbers, _frequency, _negation):
         found += rule(pair)
     found += _terms(pair, glossary)
     return sorted(found, key=lambda f: KINDS.index(f.kind))
@@ -305,6 +306,24 @@ def _numbers(pair: _Pair) -> list[Failure]:
         said = _shown(pair, extra)
         found.append(Failure("number", "", said,
                              f"{said} in the translation is not in the English"))
+    return found
+
+
+def _frequency(pair: _Pair) -> list[Failure]:
+    """How often, as the English says it: "twice" is no "tres veces", "a day" no "в неделю"."""
+    found = []
+    for finder in (frequency.times, frequency.periods):
+        english = _read_english(finder, pair.english, "en")
+        for wanted, said in frequency.conflicts(english, finder(pair.translation, pair.tag)):
+            english_said = snippet(pair.english, wanted.start, wanted.end) if wanted else ""
+            written = snippet(pair.translation, said.start, said.end)
+            found.append(Failure(
+                "number", english_said, written,
+                f"{english_said or 'how often'} is {written} in the translation"
+                if english_said else f"{written} in the translation is not how often the"
+                " English says",
+            ))
+            break
     return found
 
 

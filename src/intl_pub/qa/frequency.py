@@ -1,0 +1,157 @@
+"""How often: "twice a day" is "dos veces al día", not "tres veces" nor "a la semana".
+
+A dose's frequency is where a changed word does most harm, and the number rules do not see
+it: "twice" is a number a translation need not write as one, and a translation's number words
+("dos", "две", 两) are never required, since they also stand for "a" ("una", один, 一). So
+the multipliers (once, twice, three times; "veces", "раз", 次) and the periods (a day, a week,
+hourly; "al día", "в неделю", 每天) of both texts are read here and compared: a translation
+that names a multiplier or a period must name the English's. One that names none paraphrases
+("cada 12 horas" for "twice a day") and is left to the other rules.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from intl_pub.core.locales import cldr
+from intl_pub.qa.text import compiled
+
+_WORDS = {
+    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "twelve": 12},
+    "es": {"una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+           "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12},
+    "ru": {"один": 1, "одного": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
+           "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "двенадцать": 12},
+    "zh": {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9, "十": 10, "十二": 12},
+}  # fmt: skip
+"""Number words a multiplier is written with (in words or digits)."""
+
+_TIMES = {
+    "en": (r"(?<![\p{L}])(?:(?P<once>once)|(?P<twice>twice)|(?P<thrice>thrice)"
+           r"|(?<!\bat\s|\bsome\s|\bmany\s){first}(?P<n>\d+|{words})\s+times)(?![\p{L}])"),
+    "es": r"(?<![\p{L}]){first}(?P<n>\d+|{words})\s+(?:vez|veces)(?![\p{L}])",
+    "ru": (r"(?<![\p{L}])(?:(?P<twice>дважды)|(?P<thrice>трижды)"
+           r"|{first}(?P<n>\d+|{words})\s+раз(?:а)?)(?![\p{L}])"),
+    "zh": r"(?<![第各\d一二两三四五六七八九十]){first}(?P<n>\d+|{words})\s?次(?!性)",
+}  # fmt: skip
+"""A multiplier: "twice", "3 times"; "dos veces"; "дважды", "3 раза"; 两次 (not 第一次, the
+first time, nor 各一次, once each, nor 一次性, disposable); with the first of a choice ("una o
+dos veces", "один-два раза", 1-2次)."""
+_FIRST = (r"(?:(?P<first>\d+|{words})\s?(?:-|–|—|~|/|o|u|a|y|or|to|или|и|до|或|到|至)\s?)?")
+
+_PERIODS = {
+    "en": {
+        "hour": r"(?:a|an|per|each|every)\s+hour|hourly",
+        "day": r"(?:a|per|each|every)\s+day|daily|nightly|(?:a|per|each|every)\s+night",
+        "week": r"(?:a|per|each|every)\s+week|weekly",
+        "month": r"(?:a|per|each|every)\s+month|monthly",
+        "year": r"(?:a|per|each|every)\s+year|yearly|annually",
+    },
+    "es": {
+        "hour": r"(?:a\s+la|por|cada)\s+hora",
+        "day": r"(?:al|por|cada)\s+d[ií]a|diari[oa]s?|diariamente|(?:por|cada)\s+noche"
+               r"|todos\s+los\s+d[ií]as|todas\s+las\s+noches",
+        "week": r"(?:a\s+la|por|cada)\s+semana|semanal(?:es|mente)?|todas\s+las\s+semanas",
+        "month": r"(?:al|por|cada)\s+mes|mensual(?:es|mente)?",
+        "year": r"(?:al|por|cada)\s+año|anual(?:es|mente)?",
+    },
+    "ru": {
+        "hour": r"в\s+час|ежечасн\p{L}*|каждый\s+час",
+        "day": r"в\s+(?:день|сутки)|ежедневн\p{L}*|каждый\s+день|ежесуточн\p{L}*",
+        "week": r"в\s+неделю|еженедельн\p{L}*|каждую\s+неделю",
+        "month": r"в\s+месяц|ежемесячн\p{L}*|каждый\s+месяц",
+        "year": r"в\s+год|ежегодн\p{L}*|каждый\s+год",
+    },
+    "zh": {
+        "hour": r"每(?:个)?小时|每钟头",
+        "day": r"每(?:天|日|晚)|日服|一[天日](?=\s?(?:\d+|[一二两三四五六七八九十]+)\s?次)",
+        "week": r"每(?:个)?(?:周|星期|礼拜)|一周(?=\s?(?:\d+|[一二两三四五六七八九十]+)\s?次)",
+        "month": r"每(?:个)?月",
+        "year": r"每年",
+    },
+}  # fmt: skip
+"""How often: per hour, day, week, month, year (Chinese 一天 only before a count: 一天两次)."""
+
+
+@dataclass(frozen=True)
+class Said:
+    """A multiplier or a period as written."""
+
+    value: int | str
+    """The multiplier (2 for "twice") or the period ("day")."""
+    start: int
+    end: int
+
+
+def times(text: str, tag: str) -> list[Said]:
+    """The multipliers of a prepared text ("twice", "3 veces", "дважды", 两次)."""
+    language = _language(tag)
+    if language is None:
+        return []
+    words = _WORDS[language]
+    found = []
+    for match in _times_pattern(language).finditer(text):
+        if match.groupdict().get("once"):
+            value = 1
+        elif match.groupdict().get("twice"):
+            value = 2
+        elif match.groupdict().get("thrice"):
+            value = 3
+        else:
+            value = _value(match.group("n"), words)
+        found.append(Said(value, match.start(), match.end()))
+        if match.groupdict().get("first"):
+            found.append(Said(_value(match.group("first"), words), match.start(), match.end()))
+    return found
+
+
+def _value(number: str, words: dict[str, int]) -> int:
+    number = number.casefold()
+    return int(number) if number.isdigit() else words[number]
+
+
+def periods(text: str, tag: str) -> list[Said]:
+    """The periods of a prepared text ("a day", "a la semana", "в сутки", 每天)."""
+    language = _language(tag)
+    if language is None:
+        return []
+    return [
+        Said(period, m.start(), m.end())
+        for period, pattern in _PERIODS[language].items()
+        for m in compiled(rf"(?<![\p{{L}}])(?:{pattern})(?![\p{{L}}])" if language != "zh"
+                          else pattern, regex.IGNORECASE).finditer(text)
+    ]
+
+
+def conflicts(english: list[Said], translated: list[Said]) -> list[tuple[Said | None, Said]]:
+    """(English, translation) pairs that disagree: the translation names a value the English
+    does not (its English counterpart, when the English names exactly one, or None), or lacks
+    the one value the English names. Nothing when either names none (a paraphrase, or a
+    count: "4 doses" may be 4次), nor for an English value the translation leaves out where
+    the English names several ("once a week, not every day": "no todos los días")."""
+    if not english or not translated:  # ("4 doses" may be 4次: a count, not how often)
+        return []
+    wanted = {s.value for s in english}
+    have = {s.value for s in translated}
+    only = english[0] if len(wanted) == 1 else None
+    found: list[tuple[Said | None, Said]] = [(only, s) for s in translated if s.value not in wanted]
+    if not found and only is not None and only.value not in have:
+        found.append((only, translated[0]))
+    return found
+
+
+def _language(tag: str) -> str | None:
+    language = cldr(tag).language
+    return language if language in _WORDS else None
+
+
+@functools.cache
+def _times_pattern(language: str) -> regex.Pattern[str]:
+    words = "|".join(sorted(map(regex.escape, _WORDS[language]), key=lambda w: (-len(w), w)))
+    pattern = _TIMES[language].replace("{first}", _FIRST)
+    return compiled(pattern.replace("{words}", words), regex.IGNORECASE)
