@@ -216,10 +216,17 @@ def test_a_sentence_with_nothing_checkable_passes() -> None:
     assert verify("and are you having a runny nose?", "", locale("es")) == []
 
 
-def test_a_chinese_drug_name_the_glossary_does_not_give_cannot_be_checked() -> None:
-    """Without the glossary, 布洛芬 for 羟氯喹 is not a failure: it cannot be told."""
-    assert verify("Hydroxychloroquine is more commonly available than chloroquine in the United"
-                  " States.", "在美国，布洛芬比氯喹更常见。", locale("zh-Hans")) == []
+def test_a_chinese_drug_name_is_checked_through_the_dictionary_where_it_gives_one() -> None:
+    """Without the glossary, CC-CEDICT gives 羟氯喹 for hydroxychloroquine and 对乙酰氨基酚 or
+    扑热息痛 for paracetamol: 布洛芬 (ibuprofen) in their place is held. A name the dictionary
+    does not give (methotrexate) cannot be told: 甲氨蝶呤 or anything else passes."""
+    zh = locale("zh-Hans")
+    english = "Hydroxychloroquine is more commonly available than chloroquine in the United States."
+    assert verify(english, "在美国，羟氯喹比氯喹更常见。", zh) == []
+    assert "term" in {f.kind for f in verify(english, "在美国，布洛芬比氯喹更常见。", zh)}
+    assert verify("Take paracetamol for pain.", "疼痛时服用扑热息痛。", zh) == []
+    assert verify("Take paracetamol for pain.", "疼痛时服用布洛芬。", zh)
+    assert verify("Methotrexate is taken once a week.", "氯吡格雷每周服用一次。", zh) == []
 
 
 def test_a_negation_left_alone_by_its_concord_word_is_lost() -> None:

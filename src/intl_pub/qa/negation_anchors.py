@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import regex
 
 from intl_pub.core.locales import cldr
-from intl_pub.qa import negation, negation_lexicon, negation_slots
+from intl_pub.qa import cedict, negation, negation_lexicon, negation_slots
 from intl_pub.qa.text import compiled
 
 ANCHORED = frozenset({"es", "ru"})
@@ -137,13 +137,13 @@ def _lost_by_lexicon(
     translation may be that one."""
     markers = negation.raw_markers(translation, "zh")
     anchored = {a for _, anchors in negated for a in anchors}
-    loose = {negation_lexicon.stem(m.group(0)) for m in _WORD.finditer(english)
+    loose = {cedict.stem(m.group(0)) for m in _WORD.finditer(english)
              if m.span() not in anchored}
     found = []
     for span, anchors in negated:
-        places = [(anchor, negation_lexicon.found(translation, english[anchor[0] : anchor[1]]))
+        places = [(anchor, cedict.found(translation, english[anchor[0] : anchor[1]]))
                   for anchor in anchors
-                  if negation_lexicon.stem(english[anchor[0] : anchor[1]]) not in loose]
+                  if cedict.stem(english[anchor[0] : anchor[1]]) not in loose]
         places = [(anchor, spans) for anchor, spans in places if spans]
         if not places or any(
             negation_lexicon.negated(translation, spans, markers) for _, spans in places

@@ -33,7 +33,7 @@ import regex
 from intl_pub.core import derived
 from intl_pub.core.locales import cldr
 from intl_pub.core.model import Glossary, Locale
-from intl_pub.qa import stemming
+from intl_pub.qa import cedict, stemming
 from intl_pub.qa.text import compiled
 
 _PACKAGE = "drug_named_entity_recognition"
@@ -133,9 +133,19 @@ def _places(
             if not any(s < te and ts < e for ts, te in taken)]
     if free or term.required:
         return free
-    if locale.script not in _SPELLED:
-        return None
+    if locale.script not in _SPELLED and not (
+        locale.language == "zh" and any(cedict.words_for(n) for n in {term.english, *term.forms})
+    ):
+        return None  # (a name the dictionary does not give cannot be checked: 甲氨蝶呤)
     return []
+
+
+def _dictionary(text: str, names: set[str]) -> list[tuple[int, int]]:
+    """Where a Chinese text has a word CC-CEDICT gives for one of a drug's names (华法林,
+    对乙酰氨基酚 or 扑热息痛 for paracetamol)."""
+    words = tuple(sorted({w for n in names for w in cedict.words_for(n)},
+                         key=lambda w: (-len(w), w)))
+    return [m.span() for m in cedict.compiled_any(words).finditer(text)] if words else []
 
 
 def _occurrences(text: str, term: Term, locale: Locale) -> list[tuple[int, int]]:
@@ -143,6 +153,8 @@ def _occurrences(text: str, term: Term, locale: Locale) -> list[tuple[int, int]]
         return _spans(text, term.required, locale)
     names = {term.english, *term.forms}
     spans = sorted({span for name in names for span in _spans(text, name, locale)})
+    if locale.language == "zh":  # 华法林 for warfarin, through CC-CEDICT
+        return sorted(set(spans) | set(_dictionary(text, names)))
     if locale.script not in _SPELLED:
         return spans
     parts = {p for n in names if "-" in n for p in n.split("-") if len(p) >= 5}
