@@ -773,6 +773,10 @@ def test_faithful_leaflet_sentences_pass(tag: str, english: str, translation: st
     ("ru", "Visiting hours are 2 pm to 8 pm.", "Часы посещения: с 2:00 до 20:00.", "time"),
     ("zh-Hans", "The clinic opens at 7:00 and closes at 19:00.", "诊所早上7:00开门，7:00关门。",
      "time"),
+    ("zh-Hans", "The hospital is closed to visitors from 8 pm until 8 am.",
+     "早上8点至早上8点，医院谢绝探访。", "time"),
+    ("zh-Hans", "You can drink clear fluids until 6 am on the day of your operation.",
+     "手术当天晚上6点前可以饮用清流质。", "time"),
     ("es", "Limit salt to no more than 6 g a day.", "Limite la sal a más de 6 g al día.",
      "negation"),
     ("es", "Do not take more than 4 g a day.", "Tome al menos 4 g al día.", "negation"),
@@ -787,6 +791,8 @@ def test_errors_in_leaflet_sentences_are_caught(
     tag: str, english: str, wrong: str, kind: str
 ) -> None:
     """In a language that writes the 24-hour clock, 1:00 is one in the morning, never 13:00;
+    a day period says its half of the day even for an hour outside its CLDR hours (早上8点 is
+    8:00, 晚上6点 18:00);
     a limit word must stand beside the bound's own number, on the bound's side ("al menos" is
     no "no more than"); 周四 is no Friday; a unit beside a Chinese character is read."""
     assert kind in {f.kind for f in verify(english, wrong, locale(tag))}

@@ -204,12 +204,17 @@ def _writes_24_hours(tag: str) -> bool:
 
 
 def _minutes(hour: int, minute: int, hours: frozenset[int] | None) -> frozenset[int]:
-    """Minutes after midnight: "3" may be 3:00 or 15:00 unless a day period says which."""
+    """Minutes after midnight: "3" may be 3:00 or 15:00 unless a day period says which (its
+    half of the day, where the hour is outside the period's CLDR hours: 晚上6点 is 18:00,
+    早上8点 8:00)."""
     candidates = {hour % 24, (hour + 12) % 24} if hour <= 12 else {hour % 24}
     if hour == 12:
         candidates = {12, 0}
     if hours is not None:
-        candidates = {h for h in candidates if h in hours} or candidates
+        half = {h for h in candidates if (h >= 12) == (min(hours) >= 12)}
+        if max(hours) >= 12 > min(hours):  # a period across noon ("ночи" in CLDR) says no half
+            half = candidates
+        candidates = {h for h in candidates if h in hours} or half or candidates
     return frozenset(h * 60 + minute for h in candidates)
 
 
