@@ -425,6 +425,25 @@ PERIOD_SWAPS = {  # the second style: how often changed ("al día" -> "a la sema
 }  # fmt: skip
 
 
+CURRENCY_SWAPS = {  # the second style: another currency ("dólares" -> "euros")
+    "es": [("dólares", "euros"), ("euros", "dólares"), ("libras", "euros")],
+    "ru": [("долларов", "евро"), ("доллара", "евро"), ("евро", "долларов"), ("фунтов", "евро")],
+    "zh-Hans": [("美元", "欧元"), ("欧元", "美元"), ("英镑", "美元"), ("加元", "美元")],
+}
+
+
+def seed_currency_word(english: str, translation: str, tag: str, rng: random.Random
+                       ) -> str | None:
+    """Money in another currency: a currency name of the translation replaced."""
+    bound = ("", "") if tag == "zh-Hans" else (r"(?<!\w)", r"(?!\w)")  # (not "европейских")
+    spots = [(m.start(), m.end(), new) for old, new in CURRENCY_SWAPS[tag]
+             for m in regex.finditer(bound[0] + regex.escape(old) + bound[1], translation)]
+    if not spots:
+        return None
+    start, end, new = rng.choice(spots)
+    return translation[:start] + new + translation[end:]
+
+
 def seed_frequency_word(english: str, translation: str, tag: str, rng: random.Random
                         ) -> str | None:
     """How often changed: a period or a multiplier of the translation replaced by another,
@@ -478,7 +497,7 @@ SEEDERS: dict[str, dict[str, Seeder]] = {
     "word": {
         "number": seed_number_word, "negation": seed_negation_word, "unit": seed_unit_word,
         "date": seed_date_word, "term": seed_term_word, "token": seed_token_word,
-        "frequency": seed_frequency_word,
+        "frequency": seed_frequency_word, "currency": seed_currency_word,
     },
     "edit": {"negation": seed_negation_edit},
     "added": {"added-negation": seed_added_negation},

@@ -876,3 +876,62 @@ def test_how_often_a_dose_is_taken_is_the_englishs(
     assert verify(english, faithful, locale(tag)) == []
     assert "number" in {f.kind for f in verify(english, wrong, locale(tag))}
     assert verify("Give 4 doses in 24 hours.", "24小时内给药4次。", locale("zh-Hans")) == []
+
+
+# News and statistics sentences with faithful translations, from a second independent review
+# (168 sentences written without reading the verifier; quoted as written).
+NEWS = [
+    ("es", "The NHS trust received £1.2m for the new clinic.",
+     "El fideicomiso del NHS recibió 1,2 millones de libras para la nueva clínica."),
+    ("zh-Hans", "Record $4.1bn for malaria research", "疟疾研究经费创纪录，达41亿美元"),
+    ("ru", "Hospital waiting lists at 7.6m", "Очереди на госпитализацию достигли 7,6 млн"),
+    ("es", "The share of adults who smoke dropped by 2.5 percentage points over the decade.",
+     "La proporción de adultos fumadores se redujo 2,5 puntos porcentuales a lo largo de la"
+     " década."),
+    ("zh-Hans", "The share of adults who smoke dropped by 2.5 percentage points over the decade.",
+     "十年间，成年吸烟者比例下降了2.5个百分点。"),
+    ("es", "Prevalence among women aged 15 to 49 was 23.6%.",
+     "La prevalencia entre las mujeres de 15 a 49 años fue del 23,6 %."),
+    ("es", "Night-time temperatures did not fall below 30 degrees Celsius.",
+     "Las temperaturas nocturnas no bajaron de 30 grados centígrados."),
+    ("zh-Hans", "Temperatures in the region are expected to reach 104°F.", "预计该地区气温将达到华氏104度。"),
+    ("ru", "Last updated: 2023-11-08 14:00 UTC", "Последнее обновление: 08.11.2023 14:00 UTC"),
+    ("es", "Reported cases: 3,452,118 (as of 1 Dec)", "Casos notificados: 3.452.118 (a 1 de diciembre)"),
+    ("es", "Hospital admissions fell by 12% in Q3 compared with Q2.",
+     "Los ingresos hospitalarios disminuyeron un 12 % en el tercer trimestre en comparación con el"
+     " segundo."),
+    ("ru", "A $15bn plan to end TB by 2030 was launched.",
+     "Запущен план стоимостью 15 млрд долларов по ликвидации туберкулеза к 2030 году."),
+    ("es", "The Canadian government announced CA$275 million in funding for 96 research"
+     " projects.", "El gobierno de Canadá anunció una financiación de CAD 275 millones para 96"
+     " proyectos de investigación."),  # (a TICO-19 dev pair, cut)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("tag", "english", "translation"), NEWS,
+                         ids=[f"{c[0]}-{c[1][:30]}" for c in NEWS])
+def test_faithful_news_sentences_pass(tag: str, english: str, translation: str) -> None:
+    """"£1.2m", "$4.1bn" as millions and billions; percentage points a unit of their own (no
+    percent); only words that join a range join one ("15 to 49 was 23.6%"); a generic degree is
+    any degree; a date and a time are no phone number; "1 Dec" is no decade; "Q3" may be said in
+    words."""
+    assert verify(english, translation, locale(tag)) == []
+
+
+@pytest.mark.parametrize(("tag", "english", "wrong"), [
+    ("es", "The NHS trust received £1.2m for the new clinic.",
+     "El fideicomiso del NHS recibió 1,2 mil libras para la nueva clínica."),
+    ("es", "The share of adults who smoke dropped by 2.5 percentage points.",
+     "La proporción de adultos fumadores se redujo un 2,5 %."),
+    ("zh-Hans", "Stay 2m apart.", "保持200万的距离。"),
+    ("es", "The NHS trust received £1.2m for the new clinic.",
+     "El fideicomiso del NHS recibió 1,2 millones de euros para la nueva clínica."),
+    ("zh-Hans", "Record $4.1bn for malaria research", "疟疾研究经费创纪录，达41亿欧元"),
+    ("ru", "A $15bn plan to end TB by 2030 was launched.",
+     "Запущен план стоимостью 15 млрд евро по ликвидации туберкулеза к 2030 году."),
+])  # fmt: skip
+def test_news_magnitudes_points_and_money_are_checked(tag: str, english: str, wrong: str) -> None:
+    """A million is no thousand; percentage points are no percent; "2m apart" is two metres;
+    dollars and pounds are no euros (a currency is a unit: $, £, US$, CA$ before the number,
+    dólares, млрд долларов, 美元 after it; "libras" is money or a weight)."""
+    assert verify(english, wrong, locale(tag))

@@ -47,6 +47,7 @@ _SOFT_WORDS = {
     "eighth": "8", "ninth": "9", "tenth": "10", "hundreds": "100", "thousands": "1000",
     "millions": "1000000", "billions": "1000000000", "decade": "10", "decades": "10",
     "century": "100", "centuries": "100", "fortnight": "14", "percent": "100", "24/7": "24",
+    "q1": "1", "q2": "2", "q3": "3", "q4": "4",
 }  # fmt: skip
 """English words that may be written as a number in a translation but need not be."""
 _SOFT_RE = compiled(
@@ -55,14 +56,17 @@ _SOFT_RE = compiled(
     + r")(?![\p{L}\d])",
     regex.IGNORECASE,
 )
-_SOFT_DIGITS = compiled(r"(?<![\d/])24/7(?![\d/])")
-"""Digits that are an idiom ("24/7": "круглосуточно", "todos los días")."""
+_SOFT_DIGITS = compiled(r"(?<![\d/])24/7(?![\d/])|(?<![\p{L}\d])Q[1-4](?![\p{L}\d])")
+"""Digits that are an idiom ("24/7": "круглосуточно", "todos los días"), or a quarter a
+translation writes in words ("Q3": "tercer trimestre", "III квартал", 第三季度)."""
 _CONNECTOR = compiled(
-    r"\s{0,2}(?:[-–—~〜～至到]|(?<=\s)[\p{Latin}\p{Cyrillic}\p{Greek}]{1,3}(?=\s)"
-    r"(?:\s(?:los|las|el|la)(?=\s))?)\s{0,2}"
+    r"\s{0,2}(?:[-–—~〜～至到]|(?<=\s)(?:to|and|or|through|a|al|y|e|o|u|hasta|до|по|и|или|ou|et|"
+    r"à|até|bis|und|oder)(?=\s)(?:\s(?:los|las|el|la)(?=\s))?)\s{0,2}",
+    regex.IGNORECASE,
 )
-"""What may stand between the two numbers of a range: a dash, 至, or a short word (to, a, до;
-"entre los 12 y los 15 meses")."""
+"""What may stand between the two numbers of a range: a dash, 至, or a word that joins them
+(to, a, y, до; "entre los 12 y los 15 meses"), not any short word ("aged 15 to 49 was 23.6%":
+49 and 23.6 % are no range)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ with no digit (most of a sentence): it allows every character a match may hold, 
 with a digit is skipped, and a match only starts at a word's start, so none starts inside a
 skipped one."""
 
+_QUARTER = compiled(r"Q[1-4]")
+"""A quarter of the year, no name: a translation writes it in words (:data:`_SOFT_DIGITS`)."""
 _ANY_DIGIT = compiled(_DIGIT_CLASS)
 """At least what ``str.isdigit`` accepts (regex's Unicode tables are as new or newer): a
 text it finds nothing in has no digit; a word it finds one in is checked by isdigit."""
@@ -128,7 +134,7 @@ def identifiers(text: str, tag: str) -> list[Identifier]:
         return found
     for match in _IDENTIFIER.finditer(text):
         word = match.group(0)
-        if not any(c.isdigit() for c in word) or word.isdigit():
+        if not any(c.isdigit() for c in word) or word.isdigit() or _QUARTER.fullmatch(word):
             continue
         if compiled(r"\d+(?:[.,]\d+)?-?\p{L}+").fullmatch(word) and lexicon(tag).unit_after(
             text, match.start() + len(compiled(r"[\d.,]+").match(word).group(0))  # type: ignore[union-attr]
@@ -162,6 +168,8 @@ def _digit_quantities(text: str, tag: str) -> list[Quantity]:
     for match in (_DIGITS if tag == "en" else _DIGITS_SPACED).finditer(text):
         for values, start, end in _readings(match.group(0), match.start(), tag):
             end, values = _with_magnitude(text, end, values, magnitudes)
+            if tag == "en":
+                end, values = _short_magnitude(text, start, end, values)
             named = _named_before(text, start)
             unit, after = (None, end) if named else _unit_at(text, start, end, units)
             if unit is not None and unit.id == "duration-day" and _day_of_month(text, start):
@@ -253,6 +261,34 @@ def _with_magnitude(
         return end, values
     multiplier = magnitudes.words[match.group("word").casefold().rstrip(".")]  # type: ignore[union-attr]
     return match.end(), {v * multiplier for v in values}
+
+
+_SHORT_MAGNITUDES = {"k": 1000, "m": 10**6, "mn": 10**6, "bn": 10**9, "tn": 10**12}
+_SHORT_MAGNITUDE = compiled(r"(?:k|mn|bn|tn|m)(?![\p{L}\d])", regex.IGNORECASE)
+_CURRENCY_BEFORE = compiled(r"(?:[$£€¥₹]|[A-Z]{1,3}\$|\b(?:USD|EUR|GBP|CHF))\s?$")
+_COUNTED = compiled(
+    r"\s*(?:$|[.,;:!?)]|(?:people|persons|cases|doses|deaths|patients|adults|children|"
+    r"residents|users|visits|tests|vaccinations|infections|jobs|households|workers)\b)",
+    regex.IGNORECASE,
+)
+
+
+def _short_magnitude(
+    text: str, start: int, end: int, values: set[Decimal]
+) -> tuple[int, set[Decimal]]:
+    """News English glues thousands, millions and billions to the digits: "£1.2m", "$4.1bn",
+    "10k steps". "m" is a million only after a currency or before a count (or nothing: a
+    headline's "waiting lists at 7.6m"); "2m apart" is two metres."""
+    match = _SHORT_MAGNITUDE.match(text, end)
+    if match is None:
+        return end, values
+    word = match.group(0).casefold()
+    if word == "m" and not (
+        _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
+        or _COUNTED.match(text, match.end())
+    ):
+        return end, values
+    return match.end(), {v * _SHORT_MAGNITUDES[word] for v in values}
 
 
 @functools.cache

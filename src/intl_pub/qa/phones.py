@@ -26,6 +26,9 @@ _CALLED = compiled(
     regex.IGNORECASE,
 )
 _DATE_LIKE = compiled(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{4}\s?[-–]\s?\d{4}")
+_DATED = compiled(r"\d{4}([./-])\d{1,2}\1\d{1,2}(?!\d)|\d{1,2}([./-])\d{1,2}\2\d{4}(?!\d)")
+"""A run that opens with a whole date ("2023-11-08 14:00", "08.11.2023 14"): a date and a
+time, no phone number."""
 _THOUSANDS = compiled(r"\d{1,3}(?:[ \u00a0]\d{3})+")
 _DIGIT_RUN = compiled(r"\+?\d(?:[\d \u00a0().\-]*\d)?")
 
@@ -45,7 +48,7 @@ def find(text: str, english: bool) -> list[Phone]:
     for match in _GROUPED.finditer(text):
         written = match.group(0)
         digits = compiled(r"\D").sub("", written)
-        if not 7 <= len(digits) <= 15 or _DATE_LIKE.fullmatch(written):
+        if not 7 <= len(digits) <= 15 or _DATE_LIKE.fullmatch(written) or _DATED.match(written):
             continue
         if _THOUSANDS.fullmatch(written) or compiled(r"\d+(?:[.,]\d+)*").fullmatch(written):
             continue

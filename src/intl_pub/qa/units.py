@@ -19,6 +19,7 @@ import regex
 
 from intl_pub.core import derived
 from intl_pub.core.locales import cldr
+from intl_pub.qa import currency
 from intl_pub.qa.text import UNSPACED, WORD_LETTER, compiled
 
 # CLDR unit id -> factor to the dimension's base (g, L, m, s, %); None: a scale of its own.
@@ -38,7 +39,7 @@ _FACTORS: dict[str, float | None] = {
     "duration-year": 3.156e7, "duration-decade": 3.156e8,
     "temperature-celsius": None, "temperature-fahrenheit": None, "temperature-kelvin": None,
     "temperature-generic": None,
-    "concentr-percent": 1.0, "concentr-permille": 0.1,
+    "concentr-percent": 1.0, "concentr-permille": 0.1, "points-percentage": 1.0,
     "concentr-millimole-per-liter": 1.0, "concentr-milligram-ofglucose-per-deciliter": 1.0,
     "pressure-millimeter-ofhg": 1.0, "energy-kilocalorie": 1e3, "energy-calorie": 1.0,
     "speed-kilometer-per-hour": 1.0, "speed-mile-per-hour": 1.609344,
@@ -62,6 +63,7 @@ _ENGLISH_EXTRA = {
     "° C": "temperature-celsius", "° F": "temperature-fahrenheit",
     "degrees C": "temperature-celsius", "degrees F": "temperature-fahrenheit",
     "degrees centigrade": "temperature-celsius",
+    "percentage point": "points-percentage", "percentage points": "points-percentage",
 }  # fmt: skip
 """English spellings CLDR's en data lacks (British spellings, mcg, cc, hrs, "per cent")."""
 
@@ -81,14 +83,20 @@ _BETWEEN = compiled(
 _EXTRA_FORMS = {
     "zh": {"岁": "duration-year", "周岁": "duration-year", "星期": "duration-week",
            "钟头": "duration-hour", "公斤": "mass-kilogram", "度": "temperature-generic",
-           "工作日": "duration-day", "月龄": "duration-month"},  # 3个工作日, 15月龄
+           "工作日": "duration-day", "月龄": "duration-month",  # 3个工作日, 15月龄
+           "百分点": "points-percentage", "个百分点": "points-percentage"},
     "ja": {"歳": "duration-year", "才": "duration-year"},
     "ko": {"세": "duration-year", "살": "duration-year"},
-    "ru": {"суток": "duration-day", "сутки": "duration-day", "сут": "duration-day"},
+    "ru": {"суток": "duration-day", "сутки": "duration-day", "сут": "duration-day",
+           "процентного пункта": "points-percentage", "процентных пункта": "points-percentage",
+           "процентных пунктов": "points-percentage", "процентный пункт": "points-percentage",
+           "п. п.": "points-percentage", "п.п.": "points-percentage"},
+    "es": {"punto porcentual": "points-percentage", "puntos porcentuales": "points-percentage"},
 }
-"""Unit words CLDR's patterns lack: ages (71 岁), Russian сутки (days of 24 hours)."""
-_NOT_UNITS = {"en": frozenset({"in", "pt", "dr", "gr", "c", "st"})}
-"""Short forms that are words first ("2019 in Wuhan" is no inch)."""
+"""Unit words CLDR's patterns lack: ages (71 岁), Russian сутки (days of 24 hours), percentage
+points (a unit of their own: "2.5 percentage points" is no "2,5 %")."""
+_NOT_UNITS = {"en": frozenset({"in", "pt", "dr", "gr", "c", "st", "dec"})}
+"""Short forms that are words first ("2019 in Wuhan" is no inch, "1 Dec" no decade)."""
 _ONE_LETTER = frozenset("glLmh")
 """One-letter ASCII symbols kept (g, l, m, h); others (c for cup, t for tonne) are too often
 something else after a number."""
@@ -121,10 +129,15 @@ class Unit:
 
     def same(self, other: Unit) -> bool:
         """Whether a number in ``self`` and the same number in ``other`` mean the same."""
+        if currency.same_word(self.id, other.id):
+            return True
         if self.dimension != other.dimension:
             return False
+        if self.dimension == "currency":  # ¥ is yen or yuan
+            return self.id == other.id or ("currency-yen" in (self.id, other.id) and bool(
+                {self.id, other.id} & {"currency-jpy", "currency-cny"}))
         if self.dimension == "temperature":
-            return "generic" in (self.id, other.id) or self.id == other.id
+            return "temperature-generic" in (self.id, other.id) or self.id == other.id
         return self.factor == other.factor
 
 
@@ -194,7 +207,9 @@ def lexicon(tag: str) -> UnitLexicon:
     forms.setdefault("℃", "temperature-celsius")
     forms.setdefault("℉", "temperature-fahrenheit")
     forms.update(_EXTRA_FORMS.get(cldr(tag).language, {}))
+    forms.update(currency.AFTER.get(cldr(tag).language, {}))
     before = {"百分之": "concentr-percent"} if cldr(tag).language in ("zh", "ja") else {}
+    before.update(currency.BEFORE)
     units = {_key(f): Unit(u) for f, u in {**forms, **before}.items()}
     return UnitLexicon(
         after=_after_pattern(forms), before=_before_pattern(before), units=units
