@@ -897,6 +897,7 @@ NEWS = [
     ("zh-Hans", "Temperatures in the region are expected to reach 104°F.", "预计该地区气温将达到华氏104度。"),
     ("ru", "Last updated: 2023-11-08 14:00 UTC", "Последнее обновление: 08.11.2023 14:00 UTC"),
     ("es", "Reported cases: 3,452,118 (as of 1 Dec)", "Casos notificados: 3.452.118 (a 1 de diciembre)"),
+    ("ru", "More than 3,400 cases were reported.", "Зарегистрировано более 3 400 случаев."),
     ("es", "Hospital admissions fell by 12% in Q3 compared with Q2.",
      "Los ingresos hospitalarios disminuyeron un 12 % en el tercer trimestre en comparación con el"
      " segundo."),
@@ -929,9 +930,12 @@ def test_faithful_news_sentences_pass(tag: str, english: str, translation: str) 
     ("zh-Hans", "Record $4.1bn for malaria research", "疟疾研究经费创纪录，达41亿欧元"),
     ("ru", "A $15bn plan to end TB by 2030 was launched.",
      "Запущен план стоимостью 15 млрд евро по ликвидации туберкулеза к 2030 году."),
+    ("es", "More than 3,400 cases were reported.", "Se notificaron más de 3,400 casos."),
+    ("ru", "More than 3,400 cases were reported.", "Зарегистрировано более 3,400 случаев."),
 ])  # fmt: skip
 def test_news_magnitudes_points_and_money_are_checked(tag: str, english: str, wrong: str) -> None:
     """A million is no thousand; percentage points are no percent; "2m apart" is two metres;
+    "3,400" in a Spanish or Russian text is what its reader reads, 3.4 (3.400 and 3 400 pass);
     dollars and pounds are no euros (a currency is a unit: $, £, US$, CA$ before the number,
     dólares, млрд долларов, 美元 after it; "libras" is money or a weight)."""
     assert verify(english, wrong, locale(tag))

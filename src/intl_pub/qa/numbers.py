@@ -207,14 +207,15 @@ def _readings(token: str, offset: int, tag: str) -> list[tuple[set[Decimal], int
 
 
 def _interpretations(token: str, tag: str) -> set[Decimal]:
-    """``token`` read with the locale's separators and with English ones, where valid."""
+    """``token`` read with the locale's separators, or else with English ones ("1.5" in a
+    Spanish text). A token both read, differently, is the locale's: a Spanish reader reads
+    "3,400" as 3.4, whatever the English meant."""
     token = token.replace("’", "'")
-    found: set[Decimal] = set()
-    for decimal, groups in {_separators(tag), (".", ",'")}:
-        value = _parse(token, decimal, groups)
-        if value is not None:
-            found.add(value)
-    return found
+    local = _parse(token, *_separators(tag))
+    if local is not None:
+        return {local}
+    english = _parse(token, ".", ",'")
+    return {english} if english is not None else set()
 
 
 def _parse(token: str, decimal: str, groups: str) -> Decimal | None:
