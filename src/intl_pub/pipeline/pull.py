@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import html
 import logging
-import pickle
 import re
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from intl_pub import sources
 from intl_pub.core.config import Settings, resolve_source
@@ -41,51 +39,22 @@ def pull(
     state = store.sources_state()
     validators: dict[str, Any] = {k: v for k, v in state.items() if k != "files"}
     seen_files: dict[str, list[int]] = dict(state.get("files", {}))
-    with _Spool(store.state_dir) as posts:
-        for source in chosen:
-            for post in _read_source(settings, source, validators, seen_files, report):
-                posts.add(post)
-        if posts.identities:  # (an unchanged pull reads no identity)
-            _store_posts(store, posts, report)
+    posts: list[Post] = []
+    for source in chosen:
+        posts.extend(_read_source(settings, source, validators, seen_files, report))
+    if posts:  # (an unchanged pull reads no identity)
+        _store_posts(store, posts, report)
     store.save_sources_state({**validators, "files": seen_files})
-    log.info("pulled %d changed posts from %d sources", len(posts.identities), len(chosen))
+    log.info("pulled %d changed posts from %d sources", len(posts), len(chosen))
     return report
 
 
-class _Spool:
-    """The posts a pull read, kept in a temporary file until every identity is known (a slug
-    is given only then): a first pull of a 100,000-post archive held every body in memory,
-    ~10 KB a post. Only the identities stay here. The file is in the work folder's state
-    folder (a system temporary folder may be memory itself), and gone when the pull ends,
-    whatever ends it."""
-
-    def __init__(self, folder: Path) -> None:
-        self.identities: list[str] = []
-        folder.mkdir(parents=True, exist_ok=True)
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="pull-", dir=folder)
-
-    def __enter__(self) -> _Spool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._file.close()
-
-    def add(self, post: Post) -> None:
-        pickle.dump(post, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.identities.append(_identity(post))
-
-    def __iter__(self) -> Iterator[Post]:
-        self._file.seek(0)
-        for _ in self.identities:
-            yield pickle.load(self._file)  # (this process wrote it)
-
-
-def _store_posts(store: Store, posts: _Spool, report: RunReport) -> None:
+def _store_posts(store: Store, posts: list[Post], report: RunReport) -> None:
     """Each post in content/ under the slug its identity was given (chosen now for a new one)."""
     identities = store.identities()
     if not identities:
         identities = _identities_of(store)
-    identities.pulling(posts.identities)
+    identities.pulling(_identity(post) for post in posts)
     pulled: dict[str, str] = {}  # slug -> the identity whose copy this pull stored
     for post in posts:
         slug = identities.slug_for(_identity(post), post.slug, post.published, post.url)
@@ -104,10 +73,10 @@ def _read_source(
     validators: dict[str, Any],
     seen_files: dict[str, list[int]],
     report: RunReport,
-) -> Iterator[Post]:
-    """The posts of one source that may have changed since the last pull, as they are read.
+) -> list[Post]:
+    """The posts of one source that may have changed since the last pull.
 
-    A post that cannot be read is a line in the report; the others are yielded.
+    A post that cannot be read is a line in the report; the others are returned.
     """
     resolved = resolve_source(settings, source)
     options = settings.for_source(source)
@@ -117,13 +86,13 @@ def _read_source(
         report.failures.extend(f"source {source}: {line}" for line in found.failures)
         if found.not_modified:
             log.info("%s: not modified since the last pull", source)
-        yield from found.posts
-        return
+        return found.posts
     try:
         files = page_files(path) if path.is_dir() else [path]
     except SourceError as exc:
         report.failures.append(f"source {source}: {exc}")
-        return
+        return []
+    posts: list[Post] = []
     for file in files:
         try:
             st = file.stat()
@@ -137,9 +106,10 @@ def _read_source(
             continue  # a page file unchanged since the last pull
         found = sources.read_source(str(file), validators, options)
         report.failures.extend(f"source {source}: {line}" for line in found.failures)
-        yield from found.posts
+        posts.extend(found.posts)
         if not found.failures:
             seen_files[str(file)] = signature
+    return posts
 
 
 def _identity(post: Post) -> str:
