@@ -28,7 +28,8 @@ AFTER = {
         "dollars": "currency-usd", "US dollars": "currency-usd", "euros": "currency-eur",
         "euro": "currency-eur", "pounds sterling": "currency-gbp", "sterling": "currency-gbp",
         "yen": "currency-jpy", "yuan": "currency-cny", "renminbi": "currency-cny",
-        "rupees": "currency-inr", "francs": "currency-chf", "roubles": "currency-rub",
+        "rupees": "currency-inr", "francs": "currency-chf", "Swiss francs": "currency-chf",
+        "roubles": "currency-rub",
         "rubles": "currency-rub", "USD": "currency-usd", "EUR": "currency-eur",
         "GBP": "currency-gbp", "€": "currency-eur", "£": "currency-gbp",
     },
@@ -38,6 +39,7 @@ AFTER = {
         "currency-cad", "euros": "currency-eur", "euro": "currency-eur",
         "libras esterlinas": "currency-gbp", "yenes": "currency-jpy", "yuanes": "currency-cny",
         "rupias": "currency-inr", "francos suizos": "currency-chf", "rublos": "currency-rub",
+        "dólares de Hong Kong": "currency-hkd", "dólares neozelandeses": "currency-nzd",
         "USD": "currency-usd", "EUR": "currency-eur", "€": "currency-eur", "$": "currency-usd",
         "US$": "currency-usd",
     },
@@ -49,17 +51,20 @@ AFTER = {
         "фунта стерлингов": "currency-gbp", "иен": "currency-jpy", "йен": "currency-jpy",
         "юаней": "currency-cny", "юаня": "currency-cny", "рупий": "currency-inr",
         "швейцарских франков": "currency-chf", "рублей": "currency-rub", "рубля": "currency-rub",
-        "руб.": "currency-rub", "€": "currency-eur", "$": "currency-usd",
+        "руб.": "currency-rub", "р.": "currency-rub", "€": "currency-eur", "$": "currency-usd",
+        "гонконгских долларов": "currency-hkd", "новозеландских долларов": "currency-nzd",
     },
     "zh": {
         "美元": "currency-usd", "澳元": "currency-aud", "加元": "currency-cad",
         "新西兰元": "currency-nzd", "港元": "currency-hkd", "港币": "currency-hkd",
         "欧元": "currency-eur", "英镑": "currency-gbp", "日元": "currency-jpy",
         "人民币": "currency-cny", "元人民币": "currency-cny", "卢比": "currency-inr",
-        "瑞士法郎": "currency-chf", "卢布": "currency-rub",
+        "瑞士法郎": "currency-chf", "卢布": "currency-rub", "元": "currency-cny",
+        "块": "currency-cny",
     },
 }  # fmt: skip
-"""Names written after the number, per language (with "de": "millones de dólares")."""
+"""Names written after the number, per language (with "de": "millones de dólares"); the signs
+of :data:`BEFORE` may follow the number too ("20 £", "1500 ₽"); in Chinese a bare 元 is yuan."""
 
 POUNDS = frozenset({"mass-pound", "currency-gbp"})
 """"Pound", "libra", "фунт": a weight and a currency."""

@@ -97,6 +97,16 @@ def weekdays(text: str, tag: str) -> list[Name]:
     return list(_find(text, tag, _weekday_names(tag), english_context=tag == "en"))
 
 
+def numeric_parts(text: str) -> list[tuple[int, int, int]]:
+    """The numbers of dates written in digits (04.03.2020, 2020-03-04, 3/4/2020), with their
+    spans: one of them is the month (a translation may name it: 2022年3月1日)."""
+    return [
+        (int(part.group(0)), *part.span())
+        for match in compiled(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b").finditer(text)
+        for part in compiled(r"\d+").finditer(text, match.start(), match.end())
+    ]
+
+
 def broken(text: str, tag: str) -> list[tuple[int, int]]:
     """Dates written with digits whose month is gone or impossible ("月 11 日", "0 月 28 日")
     in languages that write the month as a number (3月, 3월)."""
@@ -116,7 +126,7 @@ def _broken_patterns(tag: str) -> tuple[regex.Pattern[str], ...]:
     patterns = []
     for suffix in sorted(suffixes - {""}):
         day = regex.escape(suffix)
-        pattern = (rf"(?<![\d{_CJK_NUMERALS}]\s?){day}\s?\d{{1,2}}"
+        pattern = (rf"(?<![\d{_CJK_NUMERALS}每个個]\s?){day}\s?\d{{1,2}}"  # (每月30美元)
                    rf"|(?<!\d)(?:0+|1[3-9]|[2-9]\d)\s?{day}{_NOT_AGE}")
         patterns.append(compiled(pattern))
     return tuple(patterns)
@@ -210,6 +220,8 @@ def _minutes(hour: int, minute: int, hours: frozenset[int] | None) -> frozenset[
     candidates = {hour % 24, (hour + 12) % 24} if hour <= 12 else {hour % 24}
     if hour == 12:
         candidates = {12, 0}
+    if hours is not None and hour == 12 and (min(hours) >= 18 or max(hours) <= 5):
+        return frozenset({minute})  # "las 12 de la noche", 晚上12点: midnight
     if hours is not None:
         half = {h for h in candidates if (h >= 12) == (min(hours) >= 12)}
         if max(hours) >= 12 > min(hours):  # a period across noon ("ночи" in CLDR) says no half

@@ -33,20 +33,24 @@ _WORDS = {
 
 _TIMES = {
     "en": (r"(?<![\p{L}])(?:(?P<once>once)|(?P<twice>twice)|(?P<thrice>thrice)"
-           r"|(?<!\bat\s|\bsome\s|\bmany\s){first}(?P<n>\d+|{words})\s+times)(?![\p{L}])"),
-    "es": r"(?<![\p{L}]){first}(?P<n>\d+|{words})\s+(?:vez|veces)(?![\p{L}])",
+           r"|(?<!\bat\s|\bsome\s|\bmany\s){first}(?<!\d)(?P<n>\d+|{words})\s+times)(?![\p{L}])"
+           r"(?!\s+(?:higher|more|greater|lower|less|larger|smaller|as|the))"),
+    "es": (r"(?<![\p{L}]){first}(?<!\d)(?P<n>\d+|{words})\s+(?:vez|veces)(?![\p{L}])"
+           r"(?!\s+(?:m[aá]s|mayor|menor|superior|inferior))"),
     "ru": (r"(?<![\p{L}])(?:(?P<twice>дважды)|(?P<thrice>трижды)"
-           r"|{first}(?P<n>\d+|{words})\s+раз(?:а)?)(?![\p{L}])"),
-    "zh": r"(?<![第各\d一二两三四五六七八九十]){first}(?P<n>\d+|{words})\s?次(?!性)",
+           r"|(?<!(?<![\p{L}])в\s){first}(?<!\d)(?P<n>\d+|{words})\s+раз(?:а)?)(?![\p{L}])"),
+    "zh": r"(?<![第各\d一二两三四五六七八九十])(?<!各\p{Han}){first}(?P<n>\d+|{words})\s?次(?!性)",
 }  # fmt: skip
 """A multiplier: "twice", "3 times"; "dos veces"; "дважды", "3 раза"; 两次 (not 第一次, the
-first time, nor 各一次, once each, nor 一次性, disposable); with the first of a choice ("una o
-dos veces", "один-два раза", 1-2次)."""
-_FIRST = (r"(?:(?P<first>\d+|{words})\s?(?:-|–|—|~|/|o|u|a|y|or|to|или|и|до|或|到|至)\s?)?")
+first time, nor 各(服)一次, once each, nor 一次性, disposable; nor a factor: "3 times higher",
+"tres veces mayor", "в три раза"); with the first of a choice ("una o dos veces", "один-два
+раза", 1-2次)."""
+_FIRST = (r"(?:(?<!\d)(?P<first>\d+|{words})\s?(?:-|–|—|~|/|o|u|a|y|or|to|или|и|до|或|到|至)\s?)?")
 
 _PERIODS = {
     "en": {
         "hour": r"(?:a|an|per|each|every)\s+hour|hourly",
+        "other day": r"every\s+(?:other|second)\s+day|on\s+alternate\s+days",
         "day": r"(?:a|per|each|every)\s+day|daily|nightly|(?:a|per|each|every)\s+night",
         "week": r"(?:a|per|each|every)\s+week|weekly",
         "month": r"(?:a|per|each|every)\s+month|monthly",
@@ -54,23 +58,28 @@ _PERIODS = {
     },
     "es": {
         "hour": r"(?:a\s+la|por|cada)\s+hora",
-        "day": r"(?:al|por|cada)\s+d[ií]a|diari[oa]s?|diariamente|(?:por|cada)\s+noche"
-               r"|todos\s+los\s+d[ií]as|todas\s+las\s+noches",
-        "week": r"(?:a\s+la|por|cada)\s+semana|semanal(?:es|mente)?|todas\s+las\s+semanas",
+        "other day": r"cada\s+(?:dos|2)\s+d[ií]as|en\s+d[ií]as\s+alternos|d[ií]a\s+por\s+medio",
+        "day": r"(?:al|por|cada)\s+d[ií]a(?!\s+siguiente)|diari[oa]s?|diariamente"
+               r"|(?:por|cada)\s+noche|todos\s+los\s+d[ií]as|todas\s+las\s+noches",
+        "week": r"(?:a\s+la|por|cada|en\s+la)\s+semana|semanal(?:es|mente)?|todas\s+las\s+semanas",
         "month": r"(?:al|por|cada)\s+mes|mensual(?:es|mente)?",
         "year": r"(?:al|por|cada)\s+año|anual(?:es|mente)?",
     },
     "ru": {
         "hour": r"в\s+час|ежечасн\p{L}*|каждый\s+час",
-        "day": r"в\s+(?:день|сутки)|ежедневн\p{L}*|каждый\s+день|ежесуточн\p{L}*",
+        "other day": r"через\s+день|каждые\s+(?:два|2)\s+дня",
+        "day": r"в\s+(?:день|сутки)(?!\s+(?!во?\b|с\b|на\b|по\b|за\b|и\b|или\b|до\b|после\b)"
+               r"\p{L}+(?:а|я|и|ы|ов)\b)|ежедневн\p{L}*|каждый\s+день|ежесуточн\p{L}*",
         "week": r"в\s+неделю|еженедельн\p{L}*|каждую\s+неделю",
         "month": r"в\s+месяц|ежемесячн\p{L}*|каждый\s+месяц",
         "year": r"в\s+год|ежегодн\p{L}*|каждый\s+год",
     },
     "zh": {
         "hour": r"每(?:个)?小时|每钟头",
+        "other day": r"隔天|隔日|每两天|每隔一天",
         "day": r"每(?:天|日|晚)|日服|一[天日](?=\s?(?:\d+|[一二两三四五六七八九十]+)\s?次)",
-        "week": r"每(?:个)?(?:周|星期|礼拜)|一周(?=\s?(?:\d+|[一二两三四五六七八九十]+)\s?次)",
+        "week": r"每(?:个)?(?:周|星期|礼拜)"
+                r"|一(?:周|星期|礼拜)(?=\s?(?:\d+|[一二两三四五六七八九十]+)\s?次)",
         "month": r"每(?:个)?月",
         "year": r"每年",
     },

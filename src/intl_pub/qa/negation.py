@@ -228,34 +228,45 @@ _EN_LIMIT = compiled(
     regex.IGNORECASE,
 )
 _LIMITS = {
-    "es": {"upper": r"m[aá]xim[oa]s?|como\s+mucho|hasta|tope|l[ií]mite",
-           "lower": r"m[ií]nim[oa]s?|al\s+menos|por\s+lo\s+menos|como\s+poco"},
-    "ru": {"upper": r"максимум|максимальн\p{L}*|до|самое\s+большее|предел\p{L}*",
-           "lower": r"минимум|минимальн\p{L}*|как\s+минимум|по\s+крайней\s+мере|хотя\s+бы"},
-    "zh": {"upper": r"最多|至多|最高|上限", "upper after": r"以内|以內|之内|之內|以下",
-           "lower": r"最少|至少|最低|下限", "lower after": r"以上"},
+    "es": {"upper": r"m[aá]xim[oa]s?|hasta|tope", "lower": r"m[ií]nim[oa]s?|al\s+menos|"
+           r"por\s+lo\s+menos", "upper after": r"como\s+m[aá]ximo|como\s+mucho",
+           "lower after": r"como\s+m[ií]nimo|como\s+poco"},
+    "ru": {"upper": r"максимум|до|самое\s+большее", "lower": r"минимум|как\s+минимум|"
+           r"по\s+крайней\s+мере|хотя\s+бы"},
+    "zh": {"upper": r"最多|至多|最高", "upper after": r"以内|以內|之内|之內|以下",
+           "lower": r"最少|至少|最低", "lower after": r"以上"},
 }  # fmt: skip
-"""Words that bound a number without a negation: "a maximum of", "до", 最多; "at least", "как
-минимум", 至少; and (``… after``) the Chinese ones written after the number (6克以内)."""
+"""Words that bound a number without a negation, right before it ("un máximo de 6 g", "до 6 г",
+最多服用4次; "al menos", "как минимум", 至少), or right after the number and its unit ("6 g como
+máximo", 25°C以下, 6克以内)."""
+_LIMIT_GAP = {
+    "es": (r"(?:\s+(?:de|a|un|una|los|las|el|la))*\s*", r"\s?[^\s\d,;:.!?]{0,8}\s"),
+    "ru": (r"\s*", r"(?!)"),
+    "zh": (r"\p{Han}{0,4}", r"\s?[^\s\d，,；;：:。.！!？?]{0,6}?"),
+}  # fmt: skip
+"""What may stand between a limit word and its number (articles; a Chinese verb: 最多服用4次),
+and between the number and a limit after it (its unit)."""
 
 
 def limits(english_text: str, translation: str, tag: str) -> list[tuple[int, int]]:
     """The English negations of a bound on a number ("no more than 6 g", "not later than
     day 5") that the translation writes as a limit without a negation ("un máximo de 6 g",
-    "до 6 г", 最多6克): the negation is said, by the limit word beside the same number.
-    An upper bound needs an upper limit ("no more than" is never "al menos")."""
-    words = _LIMITS.get(cldr(tag).language)
+    "до 6 г", 最多6克): the limit word right beside the same number says the negation ("до" for
+    "before" or "until", "hasta que", or a limit of another number, says nothing). An upper
+    bound needs an upper limit ("no more than" is never "al menos")."""
+    language = cldr(tag).language
+    words = _LIMITS.get(language)
     if words is None:
         return []
+    before_gap, after_gap = _LIMIT_GAP[language]
     answered = []
     for match in _EN_LIMIT.finditer(english_text):
         number = regex.escape(match.group("n")).replace(r"\.", "[.,]").replace(",", "[.,]")
         kind = "upper" if match.group("upper") else "lower"
-        limit, after = words[kind], words.get(f"{kind} after", words[kind])
+        after = words.get(f"{kind} after", "(?!)")
         near = compiled(
-            rf"(?:{limit})(?!{WORD_LETTER})[^\d.;:!?。；]{{0,16}}?(?<!\d){number}(?!\d)"
-            rf"|(?<!\d){number}(?!\d)[^\d.;:!?。；]{{0,20}}?(?<!{WORD_LETTER})(?:{after})"
-            rf"(?!{WORD_LETTER})",
+            rf"(?<!{WORD_LETTER})(?:{words[kind]}){before_gap}(?<!\d){number}(?![\d.,]\d)"
+            rf"|(?<![\d.,]){number}(?!\d){after_gap}(?:{after})(?!{WORD_LETTER})",
             regex.IGNORECASE,
         )
         if near.search(translation):

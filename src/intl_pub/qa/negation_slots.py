@@ -290,11 +290,16 @@ _NEGATIVE_LIKE = compiled(
 count leaves them out: "lack" (缺乏 or "no hay"), "less effective" (不如), "out of reach"
 (недоступном, 够不着), "any questions?" (有没有), "walk-in" ("sin cita")."""
 _LEXICALIZED = {
+    "es": r"no\s+(?:se\s+)?olvid\p{L}*|no\s+deje\s+de|no\s+dude\p{L}*",
+    "ru": r"не\s+забу\p{L}*|не\s+забыва\p{L}*|не\s+стесняйтесь",
     "zh": r"有没有|是不是|能不能|会不会|要不要|好不好|对不对|可不可以|行不行|该不该|不满|不当|不利|"
-          r"不便|不合格|不良|不适|不足|不等|不同|未满|不到|不宜|无期|不久|无论|不断",
+          r"不便|不合格|不良|不适|不足|不等|不同|未满|不到|不宜|无期|不久|无论|不断|不舒服|"
+          r"必不可少|不可少|不可或缺|差不多|别忘|不要忘|不忘|不错|无害",
 }  # fmt: skip
 """Words with a marker that a language uses for what English says without a negation: a
-question (有没有, "are there"), 不满 ("anger", "under"), 不等 ("ranging"), 无期 ("life")."""
+question (有没有, "are there"), 不满 ("anger", "under"), 不等 ("ranging"), 无期 ("life"),
+不舒服 ("sick"), 必不可少 ("essential"), 差不多 ("nearly"); and the leaflet's "remember", "be
+sure to", "feel free to" ("no olvide", "no deje de", "no dude en", "не забудьте", 别忘了)."""
 _UNTIL = {"ru": compiled(r"(?<![\p{L}])(?:until|till|before)(?![\p{L}])", regex.IGNORECASE)}
 """Russian says "until" with a marker ("пока не узнаете")."""
 
@@ -316,6 +321,6 @@ def added(english: str, translation: str, tag: str) -> list[tuple[int, int]]:
     unasked = negation.unasked(english, translation, tag)
     lexicalized = _LEXICALIZED.get(cldr(tag).language)
     if lexicalized is not None:
-        unasked += [m.span() for m in compiled(lexicalized).finditer(translation)]
+        unasked += [m.span() for m in compiled(lexicalized, regex.IGNORECASE).finditer(translation)]
     return [(s, e) for s, e in negation.markers(translation, tag)
             if not any(a <= s < b for a, b in unasked)]

@@ -207,6 +207,7 @@ def lexicon(tag: str) -> UnitLexicon:
     forms.setdefault("℃", "temperature-celsius")
     forms.setdefault("℉", "temperature-fahrenheit")
     forms.update(_EXTRA_FORMS.get(cldr(tag).language, {}))
+    forms.update({sign: unit for sign, unit in currency.BEFORE.items() if not sign.isalpha()})
     forms.update(currency.AFTER.get(cldr(tag).language, {}))
     before = {"百分之": "concentr-percent"} if cldr(tag).language in ("zh", "ja") else {}
     before.update(currency.BEFORE)

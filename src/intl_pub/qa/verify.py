@@ -195,7 +195,7 @@ def _names(pair: _Pair) -> list[Failure]:
     """Months and weekdays of the English, in the translation (and none it lacks)."""
     found = []
     left_tr = pair.left_tr()
-    numeric = _numeric_date_parts(left_tr)
+    numeric = {value for value, _, _ in dates.numeric_parts(left_tr)}
     for kind, finder, wide in (
         ("month", dates.months, _month_name), ("weekday", dates.weekdays, _weekday_name)
     ):
@@ -207,7 +207,7 @@ def _names(pair: _Pair) -> list[Failure]:
             for m in compiled(r"\d+").finditer(pair.translation[n.start : n.end])
         ]
         have = {n.index for n in translated}
-        digits = _numeric_date_spans(pair.left_en()) if kind == "month" else []
+        digits = [d for d in dates.numeric_parts(pair.left_en()) if 1 <= d[0] <= 12]
         if kind == "month":  # 01/03/2022 as 2022年3月1日: the 3 is said by 3月
             pair.explained |= {Decimal(n.index) for n in english}
             pair.taken_en += [(s, e) for value, s, e in digits if value in have]
@@ -404,7 +404,7 @@ def _negation(pair: _Pair) -> list[Failure]:
     if not found:
         found += _negation_slots(pair, english)
     if not found:
-        found += _negation_anchors(pair)
+        found += _negation_anchors(pair, limits)
     if not found:
         found += _negation_added(pair)
     said = ", ".join(snippet(pair.english, s, e) for s, e in english)
@@ -442,11 +442,14 @@ def _negation_added(pair: _Pair) -> list[Failure]:
     return []
 
 
-def _negation_anchors(pair: _Pair) -> list[Failure]:
+def _negation_anchors(pair: _Pair, limits: list[tuple[int, int]]) -> list[Failure]:
     """A negated word whose cognate is in the translation with no marker near it ("does not
-    recommend" as "recomienda"): the count may be met by markers elsewhere."""
+    recommend" as "recomienda"): the count may be met by markers elsewhere. A negation a limit
+    word says ("do not take more than 4 g" as 最多服用4克) is no such word's."""
     found = []
-    for lost in negation_anchors.lost(pair.english, pair.translation, pair.tag)[:1]:
+    found_lost = [x for x in negation_anchors.lost(pair.english, pair.translation, pair.tag)
+                  if not any(a <= x.english[0] < b for a, b in limits)]
+    for lost in found_lost[:1]:
         said = snippet(pair.english, *lost.english)
         anchor = snippet(pair.english, *lost.anchor)
         cognate = snippet(pair.translation, *lost.cognate)
@@ -524,20 +527,26 @@ def _sentence_spans(text: str, marks: punctuation.Marks) -> list[tuple[int, int]
 
 
 def _terms(pair: _Pair, glossary: Glossary | None) -> list[Failure]:
-    """Drug names and critical terms, as many times as the English names them."""
+    """Drug names and critical terms, as many times as the English names them by one name; the
+    names of one drug together ("ibuprofen (Advil)" as 布洛芬（Advil）, "oseltamivir (Tamiflu)"
+    as 奥司他韦（达菲）: each of its names may stand for the others)."""
     found_terms = terms.find(pair.english, pair.locale, glossary)
-    wanted = Counter(t.english.casefold() for t in found_terms)
     have = terms.counts(found_terms, pair.translation, pair.locale)
+    drugs: dict[tuple[str, ...], list[terms.Term]] = {}
+    for term in found_terms:
+        drugs.setdefault(term.forms or (term.english.casefold(),), []).append(term)
     found = []
-    for term in {t.english.casefold(): t for t in found_terms}.values():
-        count = have[term.english.casefold()]
-        if count is None or count >= wanted[term.english.casefold()]:
+    for named in drugs.values():
+        counts = [c for c in (have[t.english.casefold()] for t in named) if c is not None]
+        wanted = max(Counter(t.english.casefold() for t in named).values())
+        count, term = max(counts, default=None), named[0]
+        if count is None or count >= wanted:
             continue
         glossary_form = f" (glossary: {term.required})" if term.required else ""
         message = (
             f"{term.english} is not in the translation{glossary_form}" if count == 0 else
-            f"{term.english} is {wanted[term.english.casefold()]} times in the English, "
-            f"{count} in the translation{glossary_form}"
+            f"{term.english} is {wanted} times in the English, {count} in the translation"
+            f"{glossary_form}"
         )
         found.append(Failure("term", term.english, "", message))
     return found
@@ -548,25 +557,6 @@ def _unique(names: Iterable[dates.Name]) -> list[dates.Name]:
     for name in names:
         seen.setdefault(name.index, name)
     return list(seen.values())
-
-
-def _numeric_date_parts(text: str) -> set[int]:
-    """Numbers of dates written in digits (04.03.2020, 2020-03-04, 3/4/2020)."""
-    parts: set[int] = set()
-    for match in compiled(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b").finditer(text):
-        parts |= {int(p) for p in compiled(r"[./-]").split(match.group(0))}
-    return parts
-
-
-def _numeric_date_spans(text: str) -> list[tuple[int, int, int]]:
-    """The parts of dates written in digits that may be a month (01/03/2022: 1 and 3), with
-    their spans."""
-    found = []
-    for match in compiled(r"\b\d{1,4}([./-])\d{1,2}\1\d{1,4}\b").finditer(text):
-        for part in compiled(r"\d+").finditer(text, match.start(), match.end()):
-            if 1 <= int(part.group(0)) <= 12:
-                found.append((int(part.group(0)), *part.span()))
-    return found
 
 
 def _shown(pair: _Pair, quantity: numbers.Quantity, english: bool = False) -> str:
