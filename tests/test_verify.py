@@ -988,9 +988,13 @@ def test_what_the_third_review_showed_faithful_passes(
     ("es", "Take it every other day.", "Tómelo todos los días."),
     ("zh-Hans", "Take one tablet twice a day.", "每次1片，一星期两次。"),
     ("zh-Hans", "In China the test costs 80 yuan.", "在中国，该检测费用为80美元。"),
+    ("es", "Stop taking it if you get a rash.", "No deje de tomarlo si le sale un sarpullido."),
+    ("ru", "Stop taking it if you get a rash.", "Не прекращайте приём, если появится сыпь."),
+    ("zh-Hans", "Stop taking it if you get a rash.", "如果出现皮疹，不要停药。"),
 ])  # fmt: skip
 def test_what_the_third_review_showed_errors_are_caught(tag: str, english: str, wrong: str) -> None:
     """"до" (before) and "hasta que" (until), or a limit of another number, say no "no more
-    than"; every other day is no every day; a day is no week; yuan are no dollars."""
+    than"; every other day is no every day; a day is no week; yuan are no dollars; "don't stop"
+    for "stop" reverses the instruction, though "stop" is a word a translator may negate."""
     assert verify(english, wrong, locale(tag))
 

@@ -304,11 +304,32 @@ _UNTIL = {"ru": compiled(r"(?<![\p{L}])(?:until|till|before)(?![\p{L}])", regex.
 """Russian says "until" with a marker ("пока не узнаете")."""
 
 
+_CEASE = compiled(
+    r"(?<![\p{L}])(?:stop\p{L}*|discontinu\p{L}*|ceas\p{L}*|quit\p{L}*|interrupt\p{L}*|"
+    r"halt\p{L}*)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_NOT_CEASING = {
+    "es": r"(?<![\p{L}])no\s+(?:(?:lo|la|los|las|le|se)\s+)?(?:dej\p{L}*\s+de|suspend\p{L}*|"
+          r"interrump\p{L}*)",
+    "ru": r"(?<![\p{L}])не\s+(?:прекращ\p{L}*|прерыва\p{L}*|перестава\p{L}*|останавлива\p{L}*)",
+    "zh": r"(?:不要|别|勿|不可|不得|切勿)(?:停|中断|间断)",
+}  # fmt: skip
+"""A negated "stop" ("no deje de", "не прекращайте", 不要停): said where the English says
+"stop" and negates nothing, the instruction is reversed."""
+
+
 def added(english: str, translation: str, tag: str) -> list[tuple[int, int]]:
     """The markers of a translated sentence whose English has no negation and nothing a
     translator might say with one: a negation the translation added ("No tome la primera
     dosis" for "Take the first dose"), which reverses an instruction. Empty when the English
-    has anything negative, negative-like or a slot of any kind (the count decides there)."""
+    has anything negative, negative-like or a slot of any kind (the count decides there),
+    except a negated "stop" for an English "stop" ("No deje de tomarlo" for "Stop taking it")."""
+    ceasing = _NOT_CEASING.get(cldr(tag).language)
+    if ceasing and _CEASE.search(english) and not negation.english(english):
+        reversed_ = [m.span() for m in compiled(ceasing, regex.IGNORECASE).finditer(translation)]
+        if reversed_:
+            return reversed_
     if (
         negation.english(english) or negation.english_affixed(english)
         or negation.english_idioms(english) or _NEGATIVE_LIKE.search(english)
