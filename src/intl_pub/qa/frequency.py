@@ -45,6 +45,9 @@ _TIMES = {
 first time, nor 各(服)一次, once each, nor 一次性, disposable; nor a factor: "3 times higher",
 "tres veces mayor", "в три раза"); with the first of a choice ("una o dos veces", "один-два
 раза", 1-2次)."""
+_TIMES_KEYS = {"en": ("once", "twice", "thrice", "times"), "es": ("vez", "veces"),
+               "ru": ("раз", "дважды", "трижды"), "zh": ("次",)}
+"""What every multiplier of the language holds (a text without any has none to read)."""
 _FIRST = (r"(?:(?<!\d)(?P<first>\d+|{words})\s?(?:-|–|—|~|/|o|u|a|y|or|to|или|и|до|或|到|至)\s?)?")
 
 _PERIODS = {
@@ -103,6 +106,9 @@ def times(text: str, tag: str) -> list[Said]:
     if language is None:
         return []
     words = _WORDS[language]
+    folded = text.casefold()
+    if not any(key in folded for key in _TIMES_KEYS[language]):  # most texts: no multiplier
+        return []
     found = []
     for match in _times_pattern(language).finditer(text):
         if match.groupdict().get("once"):
@@ -129,12 +135,17 @@ def periods(text: str, tag: str) -> list[Said]:
     language = _language(tag)
     if language is None:
         return []
-    return [
-        Said(period, m.start(), m.end())
-        for period, pattern in _PERIODS[language].items()
-        for m in compiled(rf"(?<![\p{{L}}])(?:{pattern})(?![\p{{L}}])" if language != "zh"
-                          else pattern, regex.IGNORECASE).finditer(text)
-    ]
+    return [Said(str(m.lastgroup).replace("_", " "), m.start(), m.end())
+            for m in _periods_pattern(language).finditer(text)]
+
+
+@functools.cache
+def _periods_pattern(language: str) -> regex.Pattern[str]:
+    """Every period of the language in one pattern, a named group each (one scan a text)."""
+    left, right = ("", "") if language == "zh" else (r"(?<![\p{L}])", r"(?![\p{L}])")
+    groups = "|".join(f"(?P<{period.replace(' ', '_')}>{pattern})"
+                      for period, pattern in _PERIODS[language].items())
+    return compiled(rf"{left}(?:{groups}){right}", regex.IGNORECASE)
 
 
 def conflicts(english: list[Said], translated: list[Said]) -> list[tuple[Said | None, Said]]:

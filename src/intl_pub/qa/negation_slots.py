@@ -300,6 +300,17 @@ _LEXICALIZED = {
 question (有没有, "are there"), 不满 ("anger", "under"), 不等 ("ranging"), 无期 ("life"),
 不舒服 ("sick"), 必不可少 ("essential"), 差不多 ("nearly"); and the leaflet's "remember", "be
 sure to", "feel free to" ("no olvide", "no deje de", "no dude en", "не забудьте", 别忘了)."""
+@functools.lru_cache(maxsize=4096)
+def _negative_like(english: str, tag: str) -> bool:
+    """Whether the English has a negation, a slot, or a word a translator may say with one
+    (remembered: each language of a page asks of the same English)."""
+    return bool(
+        _NEGATIVE_LIKE.search(english) or negation.english(english)
+        or negation.english_affixed(english) or negation.english_idioms(english)
+        or english_slots(english, tag, KINDS)
+    )
+
+
 _UNTIL = {"ru": compiled(r"(?<![\p{L}])(?:until|till|before)(?![\p{L}])", regex.IGNORECASE)}
 """Russian says "until" with a marker ("пока не узнаете")."""
 
@@ -325,16 +336,14 @@ def added(english: str, translation: str, tag: str) -> list[tuple[int, int]]:
     dosis" for "Take the first dose"), which reverses an instruction. Empty when the English
     has anything negative, negative-like or a slot of any kind (the count decides there),
     except a negated "stop" for an English "stop" ("No deje de tomarlo" for "Stop taking it")."""
+    if not negation.raw_markers(translation, tag):  # most sentences: nothing to look at
+        return []
     ceasing = _NOT_CEASING.get(cldr(tag).language)
     if ceasing and _CEASE.search(english) and not negation.english(english):
         reversed_ = [m.span() for m in compiled(ceasing, regex.IGNORECASE).finditer(translation)]
         if reversed_:
             return reversed_
-    if (
-        negation.english(english) or negation.english_affixed(english)
-        or negation.english_idioms(english) or _NEGATIVE_LIKE.search(english)
-        or english_slots(english, tag, KINDS)
-    ):
+    if _negative_like(english, tag):
         return []
     until = _UNTIL.get(cldr(tag).language)
     if until is not None and until.search(english):
