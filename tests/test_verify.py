@@ -798,6 +798,15 @@ def test_errors_in_leaflet_sentences_are_caught(
     assert kind in {f.kind for f in verify(english, wrong, locale(tag))}
 
 
+def test_a_date_in_digits_answers_months_not_weekdays() -> None:
+    """01/03/2022 may be 2022年3月1日 (its 3 is a month), but its numbers name no weekday:
+    a 星期四 the English lacks is held beside it."""
+    zh = locale("zh-Hans")
+    assert verify("Results on 03/04/2025.", "结果将于2025年3月4日公布。", zh) == []
+    failures = verify("Results on 03/04/2025.", "结果将于03/04/2025（星期四）公布。", zh)
+    assert [f.kind for f in failures] == ["date"] and "星期四" in failures[0].translation
+
+
 def test_a_short_chinese_weekday_answers_the_english_but_is_never_one_it_lacks() -> None:
     """周一 is Monday where the English names it; 上周一直 ("all last week") and 每周三次
     ("three times a week") name no weekday, so neither is held as one the English lacks."""

@@ -196,6 +196,7 @@ def _names(pair: _Pair) -> list[Failure]:
     found = []
     left_tr = pair.left_tr()
     numeric = {value for value, _, _ in dates.numeric_parts(left_tr)}
+    digits = [d for d in dates.numeric_parts(pair.left_en()) if 1 <= d[0] <= 12]
     for kind, finder, wide in (
         ("month", dates.months, _month_name), ("weekday", dates.weekdays, _weekday_name)
     ):
@@ -207,10 +208,10 @@ def _names(pair: _Pair) -> list[Failure]:
             for m in compiled(r"\d+").finditer(pair.translation[n.start : n.end])
         ]
         have = {n.index for n in translated}
-        digits = [d for d in dates.numeric_parts(pair.left_en()) if 1 <= d[0] <= 12]
+        months = digits if kind == "month" else []  # (a date in digits names no weekday)
         if kind == "month":  # 01/03/2022 as 2022年3月1日: the 3 is said by 3月
             pair.explained |= {Decimal(n.index) for n in english}
-            pair.taken_en += [(s, e) for value, s, e in digits if value in have]
+            pair.taken_en += [(s, e) for value, s, e in months if value in have]
         for name in _unique(english):
             if name.index in have or (kind == "month" and name.index in numeric):
                 continue
@@ -219,7 +220,7 @@ def _names(pair: _Pair) -> list[Failure]:
                 "date", said, "",
                 f"{said} is not in the translation (expected {wide(name.index, pair.tag)})",
             ))
-        wanted = {n.index for n in english} | {value for value, _, _ in digits}
+        wanted = {n.index for n in english} | {value for value, _, _ in months}
         for start, end in dates.broken(left_tr, pair.tag) if kind == "month" else []:
             said = snippet(pair.translation, start, end)
             found.append(Failure("date", "", said, f"{said} in the translation is no date"))
