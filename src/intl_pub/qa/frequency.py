@@ -45,6 +45,8 @@ _TIMES = {
 first time, nor 各(服)一次, once each, nor 一次性, disposable; nor a factor: "3 times higher",
 "tres veces mayor", "в три раза"); with the first of a choice ("una o dos veces", "один-два
 раза", 1-2次)."""
+_SAID = {"once": 1, "twice": 2, "thrice": 3}
+"""Multipliers that are one word ("дважды" and "трижды" are read into the same groups)."""
 _TIMES_KEYS = {"en": ("once", "twice", "thrice", "times"), "es": ("vez", "veces"),
                "ru": ("раз", "дважды", "трижды"), "zh": ("次",)}
 """What every multiplier of the language holds (a text without any has none to read)."""
@@ -111,18 +113,14 @@ def times(text: str, tag: str) -> list[Said]:
         return []
     found = []
     for match in _times_pattern(language).finditer(text):
-        if match.groupdict().get("once"):
-            value = 1
-        elif match.groupdict().get("twice"):
-            value = 2
-        elif match.groupdict().get("thrice"):
-            value = 3
-        else:
-            value = _value(match.group("n"), words)
+        groups = match.groupdict()
+        said = next((n for name, n in _SAID.items() if groups.get(name)), None)
+        value = said if said is not None else _value(groups["n"], words)
         found.append(Said(value, match.start(), match.end()))
-        if match.groupdict().get("first"):
-            found.append(Said(_value(match.group("first"), words), match.start(), match.end()))
+        if groups.get("first"):
+            found.append(Said(_value(groups["first"], words), match.start(), match.end()))
     return found
+
 
 
 def _value(number: str, words: dict[str, int]) -> int:
@@ -149,20 +147,16 @@ def _periods_pattern(language: str) -> regex.Pattern[str]:
 
 
 def conflicts(english: list[Said], translated: list[Said]) -> list[tuple[Said | None, Said]]:
-    """(English, translation) pairs that disagree: the translation names a value the English
-    does not (its English counterpart, when the English names exactly one, or None), or lacks
-    the one value the English names. Nothing when either names none (a paraphrase, or a
-    count: "4 doses" may be 4次), nor for an English value the translation leaves out where
-    the English names several ("once a week, not every day": "no todos los días")."""
-    if not english or not translated:  # ("4 doses" may be 4次: a count, not how often)
+    """(English, translation) pairs that disagree: each value the translation names that the
+    English does not, with its English counterpart when the English names exactly one (else
+    None). Nothing when either names none (a paraphrase, or a count: "4 doses" may be 4次),
+    nor for an English value the translation leaves out where the English names several
+    ("once a week, not every day": "no todos los días")."""
+    if not english or not translated:
         return []
     wanted = {s.value for s in english}
-    have = {s.value for s in translated}
     only = english[0] if len(wanted) == 1 else None
-    found: list[tuple[Said | None, Said]] = [(only, s) for s in translated if s.value not in wanted]
-    if not found and only is not None and only.value not in have:
-        found.append((only, translated[0]))
-    return found
+    return [(only, s) for s in translated if s.value not in wanted]
 
 
 def _language(tag: str) -> str | None:

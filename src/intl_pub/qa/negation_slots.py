@@ -300,19 +300,20 @@ _LEXICALIZED = {
 question (有没有, "are there"), 不满 ("anger", "under"), 不等 ("ranging"), 无期 ("life"),
 不舒服 ("sick"), 必不可少 ("essential"), 差不多 ("nearly"); and the leaflet's "remember", "be
 sure to", "feel free to" ("no olvide", "no deje de", "no dude en", "не забудьте", 别忘了)."""
+_UNTIL = {"ru": compiled(r"(?<![\p{L}])(?:until|till|before)(?![\p{L}])", regex.IGNORECASE)}
+"""Russian says "until" with a marker ("пока не узнаете")."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _negative_like(english: str, tag: str) -> bool:
     """Whether the English has a negation, a slot, or a word a translator may say with one
     (remembered: each language of a page asks of the same English)."""
+    until = _UNTIL.get(cldr(tag).language)
     return bool(
         _NEGATIVE_LIKE.search(english) or negation.english(english)
         or negation.english_affixed(english) or negation.english_idioms(english)
-        or english_slots(english, tag, KINDS)
+        or english_slots(english, tag, KINDS) or (until is not None and until.search(english))
     )
-
-
-_UNTIL = {"ru": compiled(r"(?<![\p{L}])(?:until|till|before)(?![\p{L}])", regex.IGNORECASE)}
-"""Russian says "until" with a marker ("пока не узнаете")."""
 
 
 _CEASE = compiled(
@@ -338,18 +339,16 @@ def added(english: str, translation: str, tag: str) -> list[tuple[int, int]]:
     except a negated "stop" for an English "stop" ("No deje de tomarlo" for "Stop taking it")."""
     if not negation.raw_markers(translation, tag):  # most sentences: nothing to look at
         return []
-    ceasing = _NOT_CEASING.get(cldr(tag).language)
+    language = cldr(tag).language
+    ceasing = _NOT_CEASING.get(language)
     if ceasing and _CEASE.search(english) and not negation.english(english):
         reversed_ = [m.span() for m in compiled(ceasing, regex.IGNORECASE).finditer(translation)]
         if reversed_:
             return reversed_
     if _negative_like(english, tag):
         return []
-    until = _UNTIL.get(cldr(tag).language)
-    if until is not None and until.search(english):
-        return []
     unasked = negation.unasked(english, translation, tag)
-    lexicalized = _LEXICALIZED.get(cldr(tag).language)
+    lexicalized = _LEXICALIZED.get(language)
     if lexicalized is not None:
         unasked += [m.span() for m in compiled(lexicalized, regex.IGNORECASE).finditer(translation)]
     return [(s, e) for s, e in negation.markers(translation, tag)

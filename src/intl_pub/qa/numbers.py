@@ -19,7 +19,7 @@ import regex
 
 from intl_pub.core.locales import cldr
 from intl_pub.qa import numwords
-from intl_pub.qa.text import UNSPACED, compiled
+from intl_pub.qa.text import compiled, unspaced
 from intl_pub.qa.units import Unit, UnitLexicon, lexicon
 
 _SPACES = " \u00a0\u202f\u2009\u2007"
@@ -298,17 +298,13 @@ def _magnitude_pattern(tag: str) -> _Magnitudes | None:
     if not words:
         return None
     alternatives = "|".join(
-        regex.escape(w) + ("" if _unspaced(w[-1]) else r"\.?(?![\p{L}\p{M}])")
+        regex.escape(w) + ("" if unspaced(w[-1]) else r"\.?(?![\p{L}\p{M}])")
         for w in sorted(words, key=lambda w: (-len(w), w))
     )
     pattern = compiled(
         rf"\+?[{_SPACES}]?(?:多|余|餘|几|幾)?(?P<word>{alternatives})", regex.IGNORECASE
     )
     return _Magnitudes(pattern, words)
-
-
-def _unspaced(char: str) -> bool:
-    return bool(compiled(UNSPACED).match(char))
 
 
 def _unit_at(

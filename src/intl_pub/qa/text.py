@@ -45,6 +45,12 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     return made
 
 
+def unspaced(text: str) -> bool:
+    """Whether ``text`` starts with a character of a script written without spaces (Han, kana,
+    Thai): such a form needs no word boundary after it."""
+    return bool(compiled(UNSPACED).match(text))
+
+
 def prepare(text: str) -> str:
     """``text`` with inline tokens blanked and every decimal digit (Arabic-Indic, full-width,
     Devanagari...) written as an ASCII digit; full-width ASCII folded; same length."""

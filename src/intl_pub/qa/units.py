@@ -20,7 +20,7 @@ import regex
 from intl_pub.core import derived
 from intl_pub.core.locales import cldr
 from intl_pub.qa import currency
-from intl_pub.qa.text import UNSPACED, WORD_LETTER, compiled
+from intl_pub.qa.text import WORD_LETTER, compiled, unspaced
 
 # CLDR unit id -> factor to the dimension's base (g, L, m, s, %); None: a scale of its own.
 _FACTORS: dict[str, float | None] = {
@@ -250,7 +250,7 @@ def _keep(form: str, unit: str, tag: str) -> bool:
         return True
     if form.isascii():
         return form in _ONE_LETTER
-    if _unspaced(form) or not form.isalpha():
+    if unspaced(form) or not form.isalpha():
         return True
     return unit.split("-", 1)[0] in ("mass", "volume", "length")
 
@@ -293,7 +293,7 @@ def _key(form: str) -> str:
 def _form_regex(form: str) -> str:
     """A form as a regular expression: spaces stretch, letters may carry a case ending."""
     body = r"[\s\u00a0\u202f]?".join(regex.escape(part) for part in form.split())
-    if _unspaced(form[-1]):
+    if unspaced(form[-1]):
         return body
     if len(form) >= 4 and form[-1].isalpha():
         return body + rf"\p{{L}}{{0,3}}(?!{WORD_LETTER})"  # Russian cases: "миллиграммами"
@@ -303,8 +303,8 @@ def _form_regex(form: str) -> str:
 def _after_pattern(forms: dict[str, str]) -> re.Pattern[str]:
     ordered = sorted(forms, key=lambda w: (-len(w), w))
     alternatives = "|".join(_form_regex(f) for f in ordered if len(f) > 1)
-    letters = "".join(regex.escape(f) for f in ordered if len(f) == 1 and not _unspaced(f))
-    ideographs = "".join(f for f in ordered if len(f) == 1 and _unspaced(f))
+    letters = "".join(regex.escape(f) for f in ordered if len(f) == 1 and not unspaced(f))
+    ideographs = "".join(f for f in ordered if len(f) == 1 and unspaced(f))
     singles = f"|(?-i:[{letters}])(?!{WORD_LETTER}|\\d)" if letters else ""
     singles += f"|[{ideographs}]" if ideographs else ""
     return compiled(
@@ -319,8 +319,3 @@ def _before_pattern(forms: dict[str, str]) -> re.Pattern[str]:
         return compiled(r"(?!)")
     alternatives = "|".join(regex.escape(f) for f in sorted(forms, key=lambda w: (-len(w), w)))
     return compiled(rf"(?P<form>{alternatives})\s?")
-
-
-def _unspaced(char: str) -> bool:
-    """A character of a script written without spaces (Han, kana, Thai)."""
-    return bool(compiled(UNSPACED).match(char))

@@ -320,9 +320,8 @@ def _frequency(pair: _Pair) -> list[Failure]:
             written = snippet(pair.translation, said.start, said.end)
             found.append(Failure(
                 "number", english_said, written,
-                f"{english_said or 'how often'} is {written} in the translation"
-                if english_said else f"{written} in the translation is not how often the"
-                " English says",
+                f"{english_said} is {written} in the translation" if english_said else
+                f"{written} in the translation is not how often the English says",
             ))
             break
     return found
@@ -382,7 +381,7 @@ def _negation(pair: _Pair) -> list[Failure]:
         return []
     english = sorted(_read_english(negation.english, pair.english)
                      + _read_english(negation.english_affixed, pair.english, pair.tag))
-    limits = negation.limits(pair.english, pair.translation, pair.tag)
+    limits = negation.limits(pair.english, pair.translation, pair.tag) if english else []
     english = [(s, e) for s, e in english if not any(a <= s < b for a, b in limits)]
     unasked = negation.unasked(pair.english, pair.translation, pair.tag)
     translated = [m for m in negation.markers(pair.translation, pair.tag)
