@@ -435,13 +435,8 @@ CURRENCY_SWAPS = {  # the second style: another currency ("dólares" -> "euros")
 def seed_currency_word(english: str, translation: str, tag: str, rng: random.Random
                        ) -> str | None:
     """Money in another currency: a currency name of the translation replaced."""
-    bound = ("", "") if tag == "zh-Hans" else (r"(?<!\w)", r"(?!\w)")  # (not "европейских")
-    spots = [(m.start(), m.end(), new) for old, new in CURRENCY_SWAPS[tag]
-             for m in regex.finditer(bound[0] + regex.escape(old) + bound[1], translation)]
-    if not spots:
-        return None
-    start, end, new = rng.choice(spots)
-    return translation[:start] + new + translation[end:]
+    whole = tag != "zh-Hans"  # (not the "евро" of "европейских")
+    return _swap_one(translation, CURRENCY_SWAPS[tag], rng, whole)
 
 
 def seed_frequency_word(english: str, translation: str, tag: str, rng: random.Random
@@ -451,8 +446,16 @@ def seed_frequency_word(english: str, translation: str, tag: str, rng: random.Ra
     if not regex.search(r"\b(?:once|twice|thrice|\w+\s+times|a\s+(?:day|week|month)|daily|"
                         r"weekly|monthly|per\s+(?:day|week|month))\b", english, regex.IGNORECASE):
         return None
-    spots = [(m.start(), m.end(), new) for old, new in PERIOD_SWAPS[tag]
-             for m in regex.finditer(regex.escape(old), translation)]
+    return _swap_one(translation, PERIOD_SWAPS[tag], rng, whole=False)
+
+
+def _swap_one(translation: str, swaps: list[tuple[str, str]], rng: random.Random,
+              whole: bool) -> str | None:
+    """One place of the translation where a word of ``swaps`` stands (``whole``: as a whole
+    word), written as its replacement; None when there is none."""
+    left, right = (r"(?<!\w)", r"(?!\w)") if whole else ("", "")
+    spots = [(m.start(), m.end(), new) for old, new in swaps
+             for m in regex.finditer(left + regex.escape(old) + right, translation)]
     if not spots:
         return None
     start, end, new = rng.choice(spots)
